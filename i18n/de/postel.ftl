@@ -1,0 +1,2 @@
+app-name = Postel
+welcome-tagline = Ihre E-Mail, auf Ihrem Desktop.

@@ -1,0 +1,2 @@
+app-name = Postel
+welcome-tagline = Your mail, on your desktop.

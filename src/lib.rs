@@ -1,0 +1,7 @@
+//! Postel: a desktop email client. The engine (everything but `gui`) never
+//! imports iced, so the same code runs headless from the CLI and in tests.
+
+pub mod cli;
+pub mod gui;
+pub mod i18n;
+pub mod net;

@@ -1,0 +1,87 @@
+//! What the tests know about the private mail servers that
+//! `tests/servers/mailservers start` runs: read from its env file.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+#[derive(Debug)]
+pub struct Servers {
+    pub host: String,
+    pub domain: String,
+    pub ca: PathBuf,
+    pub other_ca: PathBuf,
+    pub imap: u16,
+    pub imaps: u16,
+    pub pop3s: u16,
+    pub smtp: u16,
+    pub submission: u16,
+    pub submissions: u16,
+    users: HashMap<String, String>,
+}
+
+impl Servers {
+    pub fn password(&self, user: &str) -> &str {
+        self.users
+            .get(user)
+            .unwrap_or_else(|| panic!("test user {user} is not in the servers' env file"))
+    }
+
+    pub fn address(&self, user: &str) -> String {
+        format!("{user}@{}", self.domain)
+    }
+}
+
+/// The running servers. A missing env file fails the test: tests never
+/// pass (or skip) without the real servers.
+pub fn servers() -> &'static Servers {
+    static SERVERS: OnceLock<Servers> = OnceLock::new();
+    SERVERS.get_or_init(load)
+}
+
+fn load() -> Servers {
+    let path = std::env::var_os("POSTEL_TEST_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/postel-servers-10000/env"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "the test mail servers are not running ({}: {err}); \
+             run the tests with tests/run, or start them with tests/servers/mailservers start",
+            path.display()
+        )
+    });
+    let vars: HashMap<String, String> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+        .collect();
+    let var = |k: &str| {
+        vars.get(k)
+            .cloned()
+            .unwrap_or_else(|| panic!("{k} missing from {}", path.display()))
+    };
+    let port = |k: &str| {
+        var(k)
+            .parse::<u16>()
+            .unwrap_or_else(|_| panic!("{k} is not a port"))
+    };
+    let users = var("POSTEL_TEST_USERS")
+        .split_whitespace()
+        .filter_map(|u| u.split_once(':'))
+        .map(|(u, p)| (u.to_owned(), p.to_owned()))
+        .collect();
+    Servers {
+        host: var("POSTEL_TEST_HOST"),
+        domain: var("POSTEL_TEST_DOMAIN"),
+        ca: var("POSTEL_TEST_CA").into(),
+        other_ca: var("POSTEL_TEST_OTHER_CA").into(),
+        imap: port("POSTEL_TEST_IMAP_PORT"),
+        imaps: port("POSTEL_TEST_IMAPS_PORT"),
+        pop3s: port("POSTEL_TEST_POP3S_PORT"),
+        smtp: port("POSTEL_TEST_SMTP_PORT"),
+        submission: port("POSTEL_TEST_SUBMISSION_PORT"),
+        submissions: port("POSTEL_TEST_SUBMISSIONS_PORT"),
+        users,
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests against the real mail servers of `tests/servers/`.
+//! One test binary (one link step) for the whole suite.
+
+mod harness;
+mod smoke;
+mod window;

@@ -1,0 +1,125 @@
+//! The real binary opens a real window: under a private Xvfb, found by its
+//! process id, with the app id as its class, and it paints.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Kills the process when dropped, so a failing test leaves nothing behind.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_display() -> u32 {
+    // Spread over a range by PID so parallel runs rarely collide; skip taken ones.
+    let start = 100 + std::process::id() % 400;
+    (start..start + 100)
+        .find(|n| {
+            !PathBuf::from(format!("/tmp/.X11-unix/X{n}")).exists()
+                && !PathBuf::from(format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display number")
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_app_opens_a_window_with_its_app_id() {
+    let display = free_display();
+    let xvfb = Reaped(
+        Command::new("Xvfb")
+            .args([
+                &format!(":{display}"),
+                "-screen",
+                "0",
+                "1024x768x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts (tests/run installs it)"),
+    );
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !socket.exists() {
+        assert!(Instant::now() < deadline, "Xvfb :{display} never came up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let runtime = tempfile_dir();
+    let app = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_postel"))
+            .env("DISPLAY", format!(":{display}"))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("postel starts"),
+    );
+    let found = run(Command::new("xdotool")
+        .env("DISPLAY", format!(":{display}"))
+        .args([
+            "search",
+            "--sync",
+            "--pid",
+            &app.0.id().to_string(),
+            "--name",
+            "Postel",
+        ]));
+    let window = found.lines().next().expect("a window id").trim().to_owned();
+    let class = run(Command::new("xprop")
+        .env("DISPLAY", format!(":{display}"))
+        .args(["-id", &window, "WM_CLASS"]));
+    assert!(class.contains("org.postel.Postel"), "WM_CLASS is {class}");
+    // The window painted something: a screenshot is not one flat colour.
+    let mut distinct = Vec::new();
+    for _ in 0..100 {
+        let dump = Command::new("xwd")
+            .env("DISPLAY", format!(":{display}"))
+            .args(["-silent", "-id", &window])
+            .output()
+            .expect("xwd runs");
+        distinct = dump
+            .stdout
+            .iter()
+            .skip(dump.stdout.len() / 2)
+            .copied()
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() > 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(distinct.len() > 2, "the window stayed blank");
+    drop(app);
+    drop(xvfb);
+    let _ = std::fs::remove_dir_all(runtime);
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("postel-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("runtime dir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    }
+    dir
+}
