@@ -1,7 +1,11 @@
 //! Postel: a desktop email client. The engine (everything but `gui`) never
 //! imports iced, so the same code runs headless from the CLI and in tests.
 
+pub mod account;
 pub mod cli;
+pub mod config;
+pub mod engine;
 pub mod gui;
 pub mod i18n;
 pub mod net;
+pub mod secret;

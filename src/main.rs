@@ -6,8 +6,8 @@ fn main() -> ExitCode {
     postel::cli::init_logging();
     postel::i18n::init();
     let args = postel::cli::Args::parse();
-    match args.command {
-        None => postel::gui::run(),
-        Some(command) => postel::cli::run(command),
+    if args.command.is_none() {
+        return postel::gui::run();
     }
+    postel::cli::run(args)
 }

@@ -1,10 +1,143 @@
-//! Connection settings and transports shared by the mail protocols.
+//! Connection settings and transports shared by the mail protocols, and the
+//! one error type whose messages a user reads when a connection fails.
 
+pub mod check;
+pub mod imap;
 pub mod pop3;
+pub mod smtp;
+pub mod stream;
 pub mod tls;
 
+use std::future::Future;
 use std::time::Duration;
 
-/// How long any single network step (connect, handshake, one command's
-/// reply) may take before the attempt is given up.
+use tokio::net::TcpStream;
+
+use crate::account::Server;
+
+/// How long any single network step (resolve, connect, handshake, one
+/// command's reply) may take before the attempt is given up.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Why talking to a server failed, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "The server \"{host}\" could not be found. Check the host name and your internet connection."
+    )]
+    HostNotFound { host: String },
+    #[error(
+        "{host} refused the connection on port {port}. Check the port number and the security setting."
+    )]
+    Refused { host: String, port: u16 },
+    #[error("{host}:{port} did not answer within {} seconds while {step}. Check the host, the port and your network.", STEP_TIMEOUT.as_secs())]
+    TimedOut {
+        host: String,
+        port: u16,
+        step: &'static str,
+    },
+    #[error("{host}:{port} could not be reached: {reason}.")]
+    Unreachable {
+        host: String,
+        port: u16,
+        reason: String,
+    },
+    #[error(
+        "The certificate of {host} is not trusted ({reason}). Its SHA-256 fingerprint is {fingerprint}. If you are sure this is your server, trust this certificate in the account's settings; otherwise do not connect."
+    )]
+    CertificateUntrusted {
+        host: String,
+        fingerprint: String,
+        reason: String,
+    },
+    #[error(
+        "The secure connection to {host} failed: {reason}. Check the security setting (TLS or STARTTLS) and the port."
+    )]
+    Tls { host: String, reason: String },
+    #[error(
+        "{host}:{port} does not offer STARTTLS, so Postel closed the connection before sending any password. Choose TLS and the server's TLS port, or ask your provider."
+    )]
+    StartTlsNotOffered { host: String, port: u16 },
+    #[error("{host} refused the user name or password: {reply}. Check them and try again.")]
+    AuthFailed { host: String, reply: String },
+    #[error(
+        "{host} offers none of the sign-in methods Postel can use here ({reason}). Set the authentication to automatic, or ask your provider."
+    )]
+    NoAuthMechanism { host: String, reason: String },
+    #[error(
+        "{host} did not answer like a {protocol} server ({reason}). Check that the port belongs to {protocol}."
+    )]
+    Protocol {
+        host: String,
+        protocol: &'static str,
+        reason: String,
+    },
+    #[error("The connection to {host} was closed unexpectedly ({reason}). Try again in a moment.")]
+    Dropped { host: String, reason: String },
+    #[error("{0}")]
+    Secret(#[from] crate::secret::Error),
+    #[error("{0}")]
+    Setup(#[from] tls::Error),
+}
+
+/// Opens a TCP connection, telling "no such host" apart from "refused".
+pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
+    let timed_out = |step| Error::TimedOut {
+        host: host.to_owned(),
+        port,
+        step,
+    };
+    let addrs: Vec<_> = tokio::time::timeout(STEP_TIMEOUT, tokio::net::lookup_host((host, port)))
+        .await
+        .map_err(|_| timed_out("looking up the host name"))?
+        .map_err(|_| Error::HostNotFound {
+            host: host.to_owned(),
+        })?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Error::HostNotFound {
+            host: host.to_owned(),
+        });
+    }
+    let mut last = None;
+    for addr in addrs {
+        match tokio::time::timeout(STEP_TIMEOUT, TcpStream::connect(addr)).await {
+            Err(_) => last = Some(timed_out("connecting")),
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionRefused => {
+                last = Some(Error::Refused {
+                    host: host.to_owned(),
+                    port,
+                })
+            }
+            Ok(Err(err)) => {
+                last = Some(Error::Unreachable {
+                    host: host.to_owned(),
+                    port,
+                    reason: err.to_string(),
+                })
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::HostNotFound {
+        host: host.to_owned(),
+    }))
+}
+
+/// Runs one protocol step under the step timeout.
+pub async fn step<T>(
+    server: &Server,
+    what: &'static str,
+    fut: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    tokio::time::timeout(STEP_TIMEOUT, fut)
+        .await
+        .map_err(|_| Error::TimedOut {
+            host: server.host.clone(),
+            port: server.port,
+            step: what,
+        })?
+}

@@ -4,7 +4,9 @@
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::STEP_TIMEOUT;
+use super::stream::Stream;
+use super::{STEP_TIMEOUT, connect_tcp, tls};
+use crate::account::{AuthMechanism, Security, Server};
 
 /// A reply line longer than this is a broken or hostile server.
 const MAX_LINE: usize = 8 * 1024;
@@ -36,6 +38,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         Ok(client)
     }
 
+    /// Continues on a stream that has already been greeted (after STLS).
+    pub fn resume(stream: S) -> Self {
+        Self {
+            stream: BufReader::new(stream),
+        }
+    }
+
     /// Gives the stream back, e.g. to wrap it in TLS after STLS.
     pub fn into_inner(self) -> S {
         self.stream.into_inner()
@@ -61,6 +70,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         }
         self.command(&format!("USER {user}")).await?;
         self.command(&format!("PASS {password}")).await.map(drop)
+    }
+
+    /// SASL PLAIN (RFC 5034), for servers that offer it.
+    pub async fn auth_plain(&mut self, user: &str, password: &str) -> Result<(), Error> {
+        use base64::Engine;
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
+        self.command(&format!("AUTH PLAIN {token}")).await.map(drop)
     }
 
     /// Number of messages and their total size in octets.
@@ -136,5 +153,81 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             buf.pop();
         }
         Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+}
+
+/// Connects to `server`, secures the connection as configured and logs in.
+pub async fn connect(
+    server: &Server,
+    username: &str,
+    password: &str,
+) -> Result<Client<Stream>, super::Error> {
+    let tcp = connect_tcp(&server.host, server.port).await?;
+    let mut client = match server.security {
+        Security::Tls => Client::connect(tls::secure(tcp, server).await?)
+            .await
+            .map_err(|e| net_error(server, e))?,
+        Security::None => Client::connect(Stream::Plain(tcp))
+            .await
+            .map_err(|e| net_error(server, e))?,
+        Security::Starttls => {
+            let mut plain = Client::connect(Stream::Plain(tcp))
+                .await
+                .map_err(|e| net_error(server, e))?;
+            let caps = plain.capabilities().await.unwrap_or_default();
+            let offered = caps.iter().any(|c| c == "STLS");
+            if !offered || plain.stls().await.is_err() {
+                return Err(super::Error::StartTlsNotOffered {
+                    host: server.host.clone(),
+                    port: server.port,
+                });
+            }
+            let Stream::Plain(tcp) = plain.into_inner() else {
+                unreachable!("the stream is plain until STLS completes")
+            };
+            Client::resume(tls::secure(tcp, server).await?)
+        }
+    };
+    let use_plain = match server.auth {
+        AuthMechanism::Plain => true,
+        AuthMechanism::Login => false,
+        AuthMechanism::Automatic => {
+            let caps = client.capabilities().await.unwrap_or_default();
+            caps.iter()
+                .any(|c| c.starts_with("SASL") && c.split_whitespace().any(|m| m == "PLAIN"))
+        }
+    };
+    let result = if use_plain {
+        client.auth_plain(username, password).await
+    } else {
+        client.login(username, password).await
+    };
+    match result {
+        Ok(()) => Ok(client),
+        Err(Error::Negative(reply)) => Err(super::Error::AuthFailed {
+            host: server.host.clone(),
+            reply,
+        }),
+        Err(other) => Err(net_error(server, other)),
+    }
+}
+
+/// Maps this module's errors to the sentences users read.
+pub fn net_error(server: &Server, err: Error) -> super::Error {
+    match err {
+        Error::Timeout => super::Error::TimedOut {
+            host: server.host.clone(),
+            port: server.port,
+            step: "waiting for the POP3 server",
+        },
+        Error::Io(e) => super::Error::Dropped {
+            host: server.host.clone(),
+            reason: e.to_string(),
+        },
+        Error::Negative(reason) | Error::Protocol(reason) => super::Error::Protocol {
+            host: server.host.clone(),
+            protocol: "POP3",
+            reason,
+        },
     }
 }

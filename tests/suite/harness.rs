@@ -10,11 +10,14 @@ pub struct Servers {
     pub host: String,
     pub domain: String,
     pub ca: PathBuf,
+    pub cert: PathBuf,
     pub other_ca: PathBuf,
     pub imap: u16,
     pub imaps: u16,
+    pub pop3: u16,
     pub pop3s: u16,
     pub smtp: u16,
+    pub smtp_plain: u16,
     pub submission: u16,
     pub submissions: u16,
     users: HashMap<String, String>,
@@ -75,13 +78,50 @@ fn load() -> Servers {
         host: var("POSTEL_TEST_HOST"),
         domain: var("POSTEL_TEST_DOMAIN"),
         ca: var("POSTEL_TEST_CA").into(),
+        cert: var("POSTEL_TEST_CERT").into(),
         other_ca: var("POSTEL_TEST_OTHER_CA").into(),
         imap: port("POSTEL_TEST_IMAP_PORT"),
         imaps: port("POSTEL_TEST_IMAPS_PORT"),
+        pop3: port("POSTEL_TEST_POP3_PORT"),
         pop3s: port("POSTEL_TEST_POP3S_PORT"),
         smtp: port("POSTEL_TEST_SMTP_PORT"),
+        smtp_plain: port("POSTEL_TEST_SMTP_PLAIN_PORT"),
         submission: port("POSTEL_TEST_SUBMISSION_PORT"),
         submissions: port("POSTEL_TEST_SUBMISSIONS_PORT"),
         users,
     }
+}
+
+/// A scratch directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("postel-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A name no other test (or earlier run) uses, for keyring keys.
+pub fn unique(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
+    format!("{tag}-{}-{nanos}", std::process::id())
 }

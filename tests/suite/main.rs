@@ -1,6 +1,7 @@
 //! Integration tests against the real mail servers of `tests/servers/`.
 //! One test binary (one link step) for the whole suite.
 
+mod accounts;
 mod harness;
 mod smoke;
 mod window;

@@ -2,27 +2,20 @@
 //! over IMAPS and STARTTLS, lettre over both submission TLS modes, and
 //! Postel's POP3 client over POP3S.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use futures::TryStreamExt;
 use lettre::message::{Mailbox, Message, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use postel::account::Server;
 use postel::net::{pop3, tls};
 use tokio::net::TcpStream;
 
-use crate::harness::{Servers, servers};
+use crate::harness::{Servers, servers, unique};
 
 const TLS_NAME: &str = "localhost";
-
-fn unique(tag: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_nanos();
-    format!("{tag}-{nanos}")
-}
 
 async fn tcp(port: u16) -> TcpStream {
     TcpStream::connect((servers().host.as_str(), port))
@@ -30,14 +23,24 @@ async fn tcp(port: u16) -> TcpStream {
         .expect("the test server accepts connections")
 }
 
-fn trust(s: &Servers) -> tls::Trust {
-    tls::Trust::with_pem_file(&s.ca).expect("the test CA loads")
+/// A server entry that trusts the test CA, as `--trust-cert` records it.
+fn trusting(port: u16, ca: &std::path::Path) -> Server {
+    Server {
+        host: TLS_NAME.to_owned(),
+        port,
+        trusted_certificates: tls::read_pem_file(ca).expect("the CA loads"),
+        ..Server::default()
+    }
+}
+
+fn trust(s: &Servers, port: u16) -> Server {
+    trusting(port, &s.ca)
 }
 
 #[tokio::test]
 async fn imaps_login_and_select_inbox() {
     let s = servers();
-    let stream = tls::connect(tcp(s.imaps).await, TLS_NAME, &trust(s))
+    let stream = tls::secure(tcp(s.imaps).await, &trust(s, s.imaps))
         .await
         .expect("IMAPS handshake with the test CA");
     let mut client = async_imap::Client::new(stream);
@@ -97,7 +100,7 @@ async fn imap_starttls_login_and_select_inbox() {
         .await
         .expect("STARTTLS accepted");
     let plain = client.into_inner();
-    let stream = tls::connect(plain, TLS_NAME, &trust(s))
+    let stream = tls::secure(plain, &trust(s, s.imap))
         .await
         .expect("TLS after STARTTLS");
     let client = async_imap::Client::new(stream);
@@ -113,8 +116,8 @@ async fn imap_starttls_login_and_select_inbox() {
 #[tokio::test]
 async fn imaps_refuses_an_untrusted_certificate() {
     let s = servers();
-    let other = tls::Trust::with_pem_file(&s.other_ca).expect("the other CA loads");
-    let result = tls::connect(tcp(s.imaps).await, TLS_NAME, &other).await;
+    let other = trusting(s.imaps, &s.other_ca);
+    let result = tls::secure(tcp(s.imaps).await, &other).await;
     let err = result.expect_err("a server signed by another CA must be refused");
     assert!(
         err.to_string().contains("certificate"),
@@ -172,7 +175,7 @@ fn message(subject: &str, payload: &[u8]) -> Message {
 /// Waits until bob's INBOX has a message with this subject, then returns its raw bytes.
 async fn fetch_from_bob(subject: &str) -> Vec<u8> {
     let s = servers();
-    let stream = tls::connect(tcp(s.imaps).await, TLS_NAME, &trust(s))
+    let stream = tls::secure(tcp(s.imaps).await, &trust(s, s.imaps))
         .await
         .expect("IMAPS");
     let mut client = async_imap::Client::new(stream);
@@ -294,7 +297,7 @@ async fn pop3s_stat_sees_a_delivered_message() {
     .await
     .expect("submitted");
     for _ in 0..100 {
-        let stream = tls::connect(tcp(s.pop3s).await, TLS_NAME, &trust(s))
+        let stream = tls::secure(tcp(s.pop3s).await, &trust(s, s.pop3s))
             .await
             .expect("POP3S handshake");
         let mut client = pop3::Client::connect(stream).await.expect("POP3 greeting");
@@ -321,7 +324,7 @@ async fn pop3s_stat_sees_a_delivered_message() {
 #[tokio::test]
 async fn pop3_wrong_password_is_refused() {
     let s = servers();
-    let stream = tls::connect(tcp(s.pop3s).await, TLS_NAME, &trust(s))
+    let stream = tls::secure(tcp(s.pop3s).await, &trust(s, s.pop3s))
         .await
         .expect("POP3S handshake");
     let mut client = pop3::Client::connect(stream).await.expect("POP3 greeting");
@@ -330,4 +333,25 @@ async fn pop3_wrong_password_is_refused() {
         .await
         .expect_err("a wrong password is refused");
     assert!(matches!(err, pop3::Error::Negative(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn pop3_stls_and_sasl_plain_log_in() {
+    let s = servers();
+    for auth in [
+        postel::account::AuthMechanism::Automatic,
+        postel::account::AuthMechanism::Plain,
+        postel::account::AuthMechanism::Login,
+    ] {
+        let server = Server {
+            security: postel::account::Security::Starttls,
+            auth,
+            ..trust(s, s.pop3)
+        };
+        let mut client = pop3::connect(&server, "carol", s.password("carol"))
+            .await
+            .unwrap_or_else(|e| panic!("POP3 STLS login with {auth:?}: {e}"));
+        client.stat().await.expect("STAT after login");
+        client.quit().await.expect("QUIT");
+    }
 }

@@ -1,0 +1,498 @@
+//! An account's settings: who the user is, where mail comes from (IMAP or
+//! POP3) and where it goes out (SMTP). Pure data and validation; no I/O.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Account {
+    /// Unique, chosen by the user; the key for the CLI and the keyring.
+    pub name: String,
+    pub display_name: String,
+    pub email: String,
+    pub signature: Option<String>,
+    pub incoming: Incoming,
+    pub outgoing: Outgoing,
+    pub password: PasswordSource,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            display_name: String::new(),
+            email: String::new(),
+            signature: None,
+            incoming: Incoming::default(),
+            outgoing: Outgoing::default(),
+            password: PasswordSource::Keyring,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    #[default]
+    Imap,
+    Pop3,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, POP3S 995, submissions 465).
+    #[default]
+    Tls,
+    /// Plain connect, then STARTTLS, which is then required: no fallback.
+    Starttls,
+    /// No encryption at all; only for servers on a trusted network.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMechanism {
+    /// The best the server offers.
+    #[default]
+    Automatic,
+    Plain,
+    Login,
+}
+
+/// Which server of an account; part of the keyring key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Incoming,
+    Outgoing,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Incoming => "incoming",
+            Role::Outgoing => "outgoing",
+        }
+    }
+}
+
+/// One server's connection: shared by incoming and outgoing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Server {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub auth: AuthMechanism,
+    /// PEM certificates (the server's own or its CA) trusted beside the
+    /// system's roots, by the user's explicit choice.
+    pub trusted_certificates: Vec<String>,
+    /// SHA-256 fingerprints (hex) of server certificates the user pinned.
+    pub pinned_sha256: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Incoming {
+    pub protocol: Protocol,
+    pub username: String,
+    #[serde(flatten)]
+    pub server: Server,
+    pub pop3: Pop3Options,
+}
+
+impl Default for Incoming {
+    fn default() -> Self {
+        Self {
+            protocol: Protocol::Imap,
+            username: String::new(),
+            server: Server {
+                port: default_port(Protocol::Imap.into(), Security::Tls),
+                ..Server::default()
+            },
+            pop3: Pop3Options::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pop3Options {
+    pub leave_on_server: bool,
+    /// With `leave_on_server`, delete a message from the server this many
+    /// days after it was downloaded; never when unset.
+    pub delete_after_days: Option<u32>,
+}
+
+impl Default for Pop3Options {
+    fn default() -> Self {
+        Self {
+            leave_on_server: true,
+            delete_after_days: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Outgoing {
+    /// Empty means "the incoming user name", as most providers use one login.
+    pub username: Option<String>,
+    #[serde(flatten)]
+    pub server: Server,
+}
+
+impl Default for Outgoing {
+    fn default() -> Self {
+        Self {
+            username: None,
+            server: Server {
+                port: default_port(Service::Smtp, Security::Tls),
+                ..Server::default()
+            },
+        }
+    }
+}
+
+/// Where the password comes from. Never the settings file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "source", content = "command")]
+pub enum PasswordSource {
+    /// The system keyring (Secret Service), one entry per server.
+    #[default]
+    Keyring,
+    /// A program and its arguments, run without a shell; its first line of
+    /// output is the password (like mbsync's `PassCmd`).
+    Command(Vec<String>),
+}
+
+/// The protocol a port default is chosen for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Imap,
+    Pop3,
+    Smtp,
+}
+
+impl From<Protocol> for Service {
+    fn from(p: Protocol) -> Self {
+        match p {
+            Protocol::Imap => Service::Imap,
+            Protocol::Pop3 => Service::Pop3,
+        }
+    }
+}
+
+/// The standard port for a service under a security mode.
+pub fn default_port(service: Service, security: Security) -> u16 {
+    match (service, security) {
+        (Service::Imap, Security::Tls) => 993,
+        (Service::Imap, _) => 143,
+        (Service::Pop3, Security::Tls) => 995,
+        (Service::Pop3, _) => 110,
+        (Service::Smtp, Security::Tls) => 465,
+        (Service::Smtp, _) => 587,
+    }
+}
+
+impl Account {
+    pub fn outgoing_username(&self) -> &str {
+        match &self.outgoing.username {
+            Some(u) if !u.is_empty() => u,
+            _ => &self.incoming.username,
+        }
+    }
+
+    pub fn server(&self, role: Role) -> &Server {
+        match role {
+            Role::Incoming => &self.incoming.server,
+            Role::Outgoing => &self.outgoing.server,
+        }
+    }
+
+    pub fn username(&self, role: Role) -> &str {
+        match role {
+            Role::Incoming => &self.incoming.username,
+            Role::Outgoing => self.outgoing_username(),
+        }
+    }
+
+    /// Every problem with these settings, each a sentence for the user.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut problems = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty() {
+            problems.push("The account name is empty.".to_owned());
+        } else if name != self.name || name.chars().any(char::is_control) {
+            problems.push(
+                "The account name may not start or end with spaces or hold control characters."
+                    .to_owned(),
+            );
+        }
+        if let Err(reason) = validate_email(&self.email) {
+            problems.push(reason);
+        }
+        check_server("incoming", &self.incoming.server, &mut problems);
+        check_server("outgoing", &self.outgoing.server, &mut problems);
+        if self.incoming.username.trim().is_empty() {
+            problems.push("The user name for the incoming server is empty.".to_owned());
+        }
+        if let PasswordSource::Command(argv) = &self.password
+            && argv.first().is_none_or(|p| p.trim().is_empty())
+        {
+            problems.push("The password command is empty.".to_owned());
+        }
+        if self.incoming.pop3.delete_after_days == Some(0) {
+            problems.push(
+                "\"Delete from server after\" must be at least one day; leave it unset to keep mail on the server."
+                    .to_owned(),
+            );
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(problems))
+        }
+    }
+}
+
+fn check_server(which: &str, server: &Server, problems: &mut Vec<String>) {
+    if let Err(reason) = validate_host(&server.host) {
+        problems.push(format!("The {which} server: {reason}"));
+    }
+    if server.port == 0 {
+        problems.push(format!(
+            "The {which} server's port must be between 1 and 65535."
+        ));
+    }
+    for fp in &server.pinned_sha256 {
+        if parse_fingerprint(fp).is_none() {
+            problems.push(format!(
+                "The {which} server's pinned fingerprint \"{fp}\" is not a SHA-256 fingerprint (64 hex digits)."
+            ));
+        }
+    }
+}
+
+/// Settings that cannot be used, with every reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub Vec<String>);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" "))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+pub fn validate_email(email: &str) -> Result<(), String> {
+    if email.trim().is_empty() {
+        return Err("The email address is empty.".to_owned());
+    }
+    lettre::Address::from_str(email)
+        .map(drop)
+        .map_err(|_| format!("\"{email}\" is not an email address (like name@example.com)."))
+}
+
+pub fn validate_host(host: &str) -> Result<(), String> {
+    if host.trim().is_empty() {
+        return Err("the host name is empty.".to_owned());
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(());
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let trimmed = host.strip_suffix('.').unwrap_or(host);
+    if trimmed.len() > 253 || !trimmed.split('.').all(label_ok) {
+        return Err(format!(
+            "\"{host}\" is not a host name (like mail.example.com)."
+        ));
+    }
+    Ok(())
+}
+
+/// A SHA-256 fingerprint as 32 bytes, from hex with or without colons.
+pub fn parse_fingerprint(text: &str) -> Option<[u8; 32]> {
+    let hex: String = text
+        .chars()
+        .filter(|c| *c != ':' && !c.is_whitespace())
+        .collect();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Upper-case hex pairs joined by colons, as browsers and openssl show them.
+pub fn format_fingerprint(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+macro_rules! text_enum {
+    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(match self { $(Self::$variant => $text),+ })
+            }
+        }
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s.to_ascii_lowercase().as_str() {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err(format!(
+                        "\"{s}\" is not one of: {}",
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(Protocol { Imap => "imap", Pop3 => "pop3" });
+text_enum!(Security { Tls => "tls", Starttls => "starttls", None => "none" });
+text_enum!(AuthMechanism { Automatic => "automatic", Plain => "plain", Login => "login" });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> Account {
+        Account {
+            name: "work".into(),
+            display_name: "Alice".into(),
+            email: "alice@example.com".into(),
+            incoming: Incoming {
+                username: "alice".into(),
+                server: Server {
+                    host: "imap.example.com".into(),
+                    port: 993,
+                    ..Server::default()
+                },
+                ..Incoming::default()
+            },
+            outgoing: Outgoing {
+                server: Server {
+                    host: "smtp.example.com".into(),
+                    port: 465,
+                    ..Server::default()
+                },
+                ..Outgoing::default()
+            },
+            ..Account::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_account_is_valid() {
+        assert_eq!(valid().validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let mut a = valid();
+        a.email = "not an address".into();
+        a.incoming.server.host = String::new();
+        a.outgoing.server.port = 0;
+        let Invalid(problems) = a.validate().expect_err("three problems");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("not an email address"));
+        assert!(problems[1].contains("incoming") && problems[1].contains("empty"));
+        assert!(problems[2].contains("outgoing") && problems[2].contains("65535"));
+    }
+
+    #[test]
+    fn host_names_and_addresses() {
+        for ok in [
+            "mail.example.com",
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            "xn--bcher-kva.example",
+            "mail.example.com.",
+        ] {
+            assert_eq!(validate_host(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            " ",
+            "mail example.com",
+            "-bad.example",
+            "a..b",
+            "mail.example.com/x",
+        ] {
+            assert!(validate_host(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn default_ports_follow_protocol_and_security() {
+        assert_eq!(default_port(Service::Imap, Security::Tls), 993);
+        assert_eq!(default_port(Service::Imap, Security::Starttls), 143);
+        assert_eq!(default_port(Service::Pop3, Security::Tls), 995);
+        assert_eq!(default_port(Service::Pop3, Security::Starttls), 110);
+        assert_eq!(default_port(Service::Smtp, Security::Tls), 465);
+        assert_eq!(default_port(Service::Smtp, Security::Starttls), 587);
+    }
+
+    #[test]
+    fn outgoing_user_defaults_to_incoming() {
+        let mut a = valid();
+        assert_eq!(a.outgoing_username(), "alice");
+        a.outgoing.username = Some("alice-smtp".into());
+        assert_eq!(a.outgoing_username(), "alice-smtp");
+    }
+
+    #[test]
+    fn fingerprints_round_trip_with_or_without_colons() {
+        let bytes: Vec<u8> = (0u8..32).collect();
+        let text = format_fingerprint(&bytes);
+        assert_eq!(
+            parse_fingerprint(&text).map(|b| b.to_vec()),
+            Some(bytes.clone())
+        );
+        assert_eq!(
+            parse_fingerprint(&text.replace(':', "").to_lowercase()).map(|b| b.to_vec()),
+            Some(bytes)
+        );
+        assert_eq!(parse_fingerprint("AB:CD"), None);
+        let mut a = valid();
+        a.incoming.server.pinned_sha256 = vec!["zz".into()];
+        assert!(a.validate().is_err());
+    }
+
+    #[test]
+    fn empty_password_command_is_refused() {
+        let mut a = valid();
+        a.password = PasswordSource::Command(vec![]);
+        assert!(a.validate().is_err());
+        a.password = PasswordSource::Command(vec!["pass".into(), "show".into(), "mail".into()]);
+        assert_eq!(a.validate(), Ok(()));
+    }
+
+    #[test]
+    fn enums_parse_from_cli_words() {
+        assert_eq!("STARTTLS".parse::<Security>(), Ok(Security::Starttls));
+        assert_eq!("pop3".parse::<Protocol>(), Ok(Protocol::Pop3));
+        assert!("ssl".parse::<Security>().is_err());
+    }
+}

@@ -1,0 +1,433 @@
+//! `postel account …`: the account settings from the command line.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::Failure;
+use crate::account::{
+    Account, AuthMechanism, PasswordSource, Protocol, Role, Security, Server, Service,
+    default_port, format_fingerprint, parse_fingerprint,
+};
+use crate::engine::{Engine, Password};
+use crate::net::tls;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add an account.
+    Add {
+        name: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// List the accounts.
+    List,
+    /// Show one account's settings (never its password).
+    Show { name: String },
+    /// Change an account's settings; only the options given change.
+    Edit {
+        name: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Remove an account and its passwords from the keyring.
+    Remove { name: String },
+    /// Connect and log in to the account's servers.
+    Test { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct Settings {
+    /// The email address.
+    #[arg(long, value_name = "ADDR")]
+    email: Option<String>,
+    /// The name recipients see.
+    #[arg(long, value_name = "NAME")]
+    display_name: Option<String>,
+    /// Text appended to new messages.
+    #[arg(long)]
+    signature: Option<String>,
+    /// Incoming protocol: imap or pop3.
+    #[arg(long, value_name = "imap|pop3")]
+    incoming: Option<Protocol>,
+    #[arg(long, value_name = "HOST")]
+    in_host: Option<String>,
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    in_port: Option<u16>,
+    #[arg(long, value_name = "tls|starttls|none")]
+    in_security: Option<Security>,
+    #[arg(long, value_name = "automatic|plain|login")]
+    in_auth: Option<AuthMechanism>,
+    #[arg(long, value_name = "HOST")]
+    out_host: Option<String>,
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    out_port: Option<u16>,
+    #[arg(long, value_name = "tls|starttls|none")]
+    out_security: Option<Security>,
+    #[arg(long, value_name = "automatic|plain|login")]
+    out_auth: Option<AuthMechanism>,
+    /// The login name for the incoming server (and the outgoing one, unless --out-username).
+    #[arg(long, value_name = "USER")]
+    username: Option<String>,
+    #[arg(long, value_name = "USER")]
+    out_username: Option<String>,
+    /// Read the password from the first line of standard input and keep it in the system keyring.
+    #[arg(long, conflicts_with = "password_command")]
+    password_stdin: bool,
+    /// Get the password from this command's first line of output (run without a shell).
+    #[arg(long, value_name = "CMD")]
+    password_command: Option<String>,
+    /// Trust a certificate (the server's own, or the CA that signed it) from a PEM file, for both servers.
+    #[arg(long, value_name = "PEMFILE")]
+    trust_cert: Option<PathBuf>,
+    /// Trust exactly the certificate with this SHA-256 fingerprint, for both servers.
+    #[arg(long, value_name = "SHA256")]
+    pin_cert: Option<String>,
+    /// POP3: keep messages on the server after downloading them.
+    #[arg(long, value_name = "true|false")]
+    leave_on_server: Option<bool>,
+    /// POP3: delete messages from the server this many days after download.
+    #[arg(long, value_name = "DAYS")]
+    delete_after_days: Option<u32>,
+}
+
+pub async fn run(engine: &mut Engine, command: Command, json: bool) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Add { name, settings } => add(engine, name, settings).await,
+        Command::List => list(engine, json),
+        Command::Show { name } => show(engine, &name, json),
+        Command::Edit { name, settings } => edit(engine, &name, settings).await,
+        Command::Remove { name } => {
+            engine.remove_account(&name).await?;
+            println!("Removed account \"{name}\".");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test { name } => test(engine, &name, json).await,
+    }
+}
+
+async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode, Failure> {
+    let mut missing = Vec::new();
+    for (flag, given) in [
+        ("--email", s.email.is_some()),
+        ("--incoming", s.incoming.is_some()),
+        ("--in-host", s.in_host.is_some()),
+        ("--out-host", s.out_host.is_some()),
+        ("--username", s.username.is_some()),
+    ] {
+        if !given {
+            missing.push(flag);
+        }
+    }
+    if !s.password_stdin && s.password_command.is_none() {
+        missing.push("--password-stdin or --password-command");
+    }
+    if !missing.is_empty() {
+        return Err(Failure(format!(
+            "a new account needs {}.",
+            missing.join(", ")
+        )));
+    }
+    let mut account = Account {
+        name,
+        ..Account::default()
+    };
+    let password = apply(&mut account, s)?;
+    engine.add_account(account.clone(), password).await?;
+    println!(
+        "Added account \"{}\" ({}). Check it with `postel account test {}`.",
+        account.name, account.email, account.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn edit(engine: &mut Engine, name: &str, s: Settings) -> Result<ExitCode, Failure> {
+    let mut account = engine.account(name)?.clone();
+    let password = apply(&mut account, s)?;
+    engine.edit_account(account, password).await?;
+    println!("Saved account \"{name}\".");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applies the given options to an account; returns the password to store.
+fn apply(account: &mut Account, s: Settings) -> Result<Option<Password>, Failure> {
+    if let Some(email) = s.email {
+        account.email = email;
+    }
+    if let Some(display_name) = s.display_name {
+        account.display_name = display_name;
+    }
+    if let Some(signature) = s.signature {
+        account.signature = (!signature.is_empty()).then_some(signature);
+    }
+    let old_protocol = account.incoming.protocol;
+    if let Some(protocol) = s.incoming {
+        account.incoming.protocol = protocol;
+    }
+    set_server(
+        &mut account.incoming.server,
+        account.incoming.protocol.into(),
+        old_protocol.into(),
+        ServerFlags {
+            host: s.in_host,
+            port: s.in_port,
+            security: s.in_security,
+            auth: s.in_auth,
+        },
+    );
+    set_server(
+        &mut account.outgoing.server,
+        Service::Smtp,
+        Service::Smtp,
+        ServerFlags {
+            host: s.out_host,
+            port: s.out_port,
+            security: s.out_security,
+            auth: s.out_auth,
+        },
+    );
+    if let Some(username) = s.username {
+        account.incoming.username = username;
+    }
+    if let Some(out) = s.out_username {
+        account.outgoing.username = (!out.is_empty()).then_some(out);
+    }
+    if let Some(path) = &s.trust_cert {
+        let pems = tls::read_pem_file(path)?;
+        for server in [&mut account.incoming.server, &mut account.outgoing.server] {
+            for pem in &pems {
+                if !server.trusted_certificates.contains(pem) {
+                    server.trusted_certificates.push(pem.clone());
+                }
+            }
+        }
+    }
+    if let Some(pin) = &s.pin_cert {
+        let bytes = parse_fingerprint(pin).ok_or_else(|| {
+            Failure(format!(
+                "\"{pin}\" is not a SHA-256 fingerprint (64 hex digits, colons allowed)."
+            ))
+        })?;
+        let pin = format_fingerprint(&bytes);
+        for server in [&mut account.incoming.server, &mut account.outgoing.server] {
+            if !server.pinned_sha256.contains(&pin) {
+                server.pinned_sha256.push(pin.clone());
+            }
+        }
+    }
+    if let Some(leave) = s.leave_on_server {
+        account.incoming.pop3.leave_on_server = leave;
+    }
+    if let Some(days) = s.delete_after_days {
+        account.incoming.pop3.delete_after_days = Some(days);
+    }
+    if let Some(command) = s.password_command {
+        let argv = shell_words::split(&command).map_err(|e| {
+            Failure(format!(
+                "the password command \"{command}\" cannot be split into words: {e}."
+            ))
+        })?;
+        account.password = PasswordSource::Command(argv);
+    }
+    if s.password_stdin {
+        account.password = PasswordSource::Keyring;
+        return read_password().map(Some);
+    }
+    Ok(None)
+}
+
+struct ServerFlags {
+    host: Option<String>,
+    port: Option<u16>,
+    security: Option<Security>,
+    auth: Option<AuthMechanism>,
+}
+
+fn set_server(server: &mut Server, service: Service, old_service: Service, flags: ServerFlags) {
+    // A port still at the old standard value follows a change of protocol
+    // or security; one the user set stays.
+    let was_default = server.port == default_port(old_service, server.security);
+    if let Some(host) = flags.host {
+        server.host = host;
+    }
+    if let Some(security) = flags.security {
+        server.security = security;
+    }
+    if let Some(auth) = flags.auth {
+        server.auth = auth;
+    }
+    match flags.port {
+        Some(port) => server.port = port,
+        None if was_default || server.port == 0 => {
+            server.port = default_port(service, server.security)
+        }
+        None => {}
+    }
+}
+
+fn read_password() -> Result<Password, Failure> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        Failure(format!(
+            "the password could not be read from standard input: {e}."
+        ))
+    })?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(Failure(
+            "no password on standard input (--password-stdin reads its first line).".into(),
+        ));
+    }
+    Ok(Password(password))
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    name: &'a str,
+    email: &'a str,
+    display_name: &'a str,
+    incoming: String,
+    outgoing: String,
+}
+
+fn row(a: &Account) -> Row<'_> {
+    Row {
+        name: &a.name,
+        email: &a.email,
+        display_name: &a.display_name,
+        incoming: format!(
+            "{} {}:{} ({})",
+            a.incoming.protocol,
+            a.incoming.server.host,
+            a.incoming.server.port,
+            a.incoming.server.security
+        ),
+        outgoing: format!(
+            "smtp {}:{} ({})",
+            a.outgoing.server.host, a.outgoing.server.port, a.outgoing.server.security
+        ),
+    }
+}
+
+fn list(engine: &Engine, json: bool) -> Result<ExitCode, Failure> {
+    let rows: Vec<Row> = engine.accounts().iter().map(row).collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if rows.is_empty() {
+        println!("No accounts yet. Add one with `postel account add`.");
+    } else {
+        for r in rows {
+            println!("{}\t{}\t{}\t{}", r.name, r.email, r.incoming, r.outgoing);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
+    let a = engine.account(name)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(a)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("name:           {}", a.name);
+    println!("email:          {}", a.email);
+    println!("display name:   {}", a.display_name);
+    if let Some(sig) = &a.signature {
+        println!(
+            "signature:      {}",
+            sig.replace('\n', "\n                ")
+        );
+    }
+    let password = match &a.password {
+        PasswordSource::Keyring => "system keyring".to_owned(),
+        PasswordSource::Command(argv) => format!("command: {}", shell_words::join(argv)),
+    };
+    println!("password:       {password}");
+    for role in [Role::Incoming, Role::Outgoing] {
+        let s = a.server(role);
+        let protocol = match role {
+            Role::Incoming => a.incoming.protocol.to_string(),
+            Role::Outgoing => "smtp".to_owned(),
+        };
+        println!(
+            "{:<15} {protocol} {}:{} security {} auth {} user {}",
+            format!("{}:", role.as_str()),
+            s.host,
+            s.port,
+            s.security,
+            s.auth,
+            a.username(role)
+        );
+        for pem in &s.trusted_certificates {
+            let fp = rustls::pki_types::pem::PemObject::from_pem_slice(pem.as_bytes())
+                .map(|c: rustls::pki_types::CertificateDer| tls::fingerprint(&c))
+                .unwrap_or_else(|_| "unreadable".into());
+            println!("                trusts certificate {fp}");
+        }
+        for pin in &s.pinned_sha256 {
+            println!("                pinned certificate {pin}");
+        }
+    }
+    if a.incoming.protocol == Protocol::Pop3 {
+        let p = &a.incoming.pop3;
+        let delete = p
+            .delete_after_days
+            .map(|d| format!(", deleted after {d} days"))
+            .unwrap_or_default();
+        println!(
+            "pop3:           {}{delete}",
+            if p.leave_on_server {
+                "left on server"
+            } else {
+                "removed from server after download"
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct TestRow {
+    server: &'static str,
+    host: String,
+    port: u16,
+    ok: bool,
+    message: String,
+}
+
+async fn test(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
+    let outcomes = engine.test_account(name).await?;
+    let rows: Vec<TestRow> = outcomes
+        .into_iter()
+        .map(|o| TestRow {
+            server: o.role.as_str(),
+            host: o.host,
+            port: o.port,
+            ok: o.result.is_ok(),
+            message: match o.result {
+                Ok(()) => "connected and logged in".into(),
+                Err(err) => err.to_string(),
+            },
+        })
+        .collect();
+    let all_ok = rows.iter().all(|r| r.ok);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        for r in &rows {
+            let verdict = if r.ok { "ok" } else { "FAILED" };
+            println!(
+                "{} {}:{}: {verdict}: {}",
+                r.server, r.host, r.port, r.message
+            );
+        }
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,177 @@
+//! The one API both faces (GUI and CLI) use. For now: accounts, their
+//! settings file and their passwords.
+
+use std::path::{Path, PathBuf};
+
+use crate::account::{Account, Invalid, PasswordSource, Role};
+use crate::config::{self, Report, Settings};
+use crate::net::check;
+use crate::secret;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(#[from] Invalid),
+    #[error("An account named \"{0}\" already exists; choose another name.")]
+    Duplicate(String),
+    #[error("There is no account named \"{0}\" (see `postel account list`).")]
+    NoSuchAccount(String),
+    #[error("{0}")]
+    Config(#[from] config::Error),
+    #[error("{0}")]
+    Secret(#[from] secret::Error),
+}
+
+/// Where Postel keeps its files.
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    pub config: PathBuf,
+    pub data: PathBuf,
+}
+
+impl Dirs {
+    /// The XDG directories, unless overridden (by flag or environment).
+    pub fn resolve(config: Option<PathBuf>, data: Option<PathBuf>) -> Self {
+        let project = directories::ProjectDirs::from("org", "postel", "Postel");
+        let fallback = || std::env::temp_dir().join("postel");
+        Self {
+            config: config.unwrap_or_else(|| {
+                project
+                    .as_ref()
+                    .map(|p| p.config_dir().to_owned())
+                    .unwrap_or_else(|| fallback().join("config"))
+            }),
+            data: data.unwrap_or_else(|| {
+                project
+                    .as_ref()
+                    .map(|p| p.data_dir().to_owned())
+                    .unwrap_or_else(|| fallback().join("data"))
+            }),
+        }
+    }
+}
+
+/// A password to store for an account.
+#[derive(Clone)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<hidden>)")
+    }
+}
+
+#[derive(Debug)]
+pub struct Engine {
+    dirs: Dirs,
+    settings: Settings,
+    report: Report,
+}
+
+impl Engine {
+    pub fn open(dirs: Dirs) -> Result<Self, Error> {
+        let (settings, report) = config::load(&dirs.config)?;
+        Ok(Self {
+            dirs,
+            settings,
+            report,
+        })
+    }
+
+    pub fn dirs(&self) -> &Dirs {
+        &self.dirs
+    }
+
+    /// What loading the settings found that the user should hear about.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub fn accounts(&self) -> &[Account] {
+        &self.settings.accounts
+    }
+
+    pub fn account(&self, name: &str) -> Result<&Account, Error> {
+        self.settings
+            .account(name)
+            .ok_or_else(|| Error::NoSuchAccount(name.to_owned()))
+    }
+
+    /// Adds an account: validated, its password stored in the keyring
+    /// first (so a keyring failure leaves the settings untouched).
+    pub async fn add_account(
+        &mut self,
+        account: Account,
+        password: Option<Password>,
+    ) -> Result<(), Error> {
+        account.validate()?;
+        if self.settings.account(&account.name).is_some() {
+            return Err(Error::Duplicate(account.name));
+        }
+        if let (PasswordSource::Keyring, Some(password)) = (&account.password, &password) {
+            store_passwords(&account.name, password).await?;
+        }
+        let mut next = self.settings.clone();
+        next.accounts.push(account);
+        self.save(next)
+    }
+
+    /// Replaces an account's settings (same name), and its password if given.
+    pub async fn edit_account(
+        &mut self,
+        account: Account,
+        password: Option<Password>,
+    ) -> Result<(), Error> {
+        account.validate()?;
+        let name = account.name.clone();
+        self.account(&name)?;
+        if let (PasswordSource::Keyring, Some(password)) = (&account.password, &password) {
+            store_passwords(&name, password).await?;
+        }
+        let mut next = self.settings.clone();
+        if let Some(slot) = next.account_mut(&name) {
+            *slot = account;
+        }
+        self.save(next)
+    }
+
+    /// Removes an account and its keyring entries.
+    pub async fn remove_account(&mut self, name: &str) -> Result<(), Error> {
+        self.account(name)?;
+        let mut next = self.settings.clone();
+        next.accounts.retain(|a| a.name != name);
+        self.save(next)?;
+        for role in [Role::Incoming, Role::Outgoing] {
+            // The settings are already gone; a keyring that cannot be reached
+            // now leaves an orphan entry, which is reported.
+            secret::delete(&secret::key(name, role)).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn test_account(&self, name: &str) -> Result<Vec<check::Outcome>, Error> {
+        let account = self.account(name)?;
+        Ok(check::account(account).await)
+    }
+
+    fn save(&mut self, next: Settings) -> Result<(), Error> {
+        config::save(&self.dirs.config, &next)?;
+        self.settings = next;
+        Ok(())
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        config::path(&self.dirs.config)
+    }
+
+    pub fn config_dir(&self) -> &Path {
+        &self.dirs.config
+    }
+}
+
+async fn store_passwords(name: &str, password: &Password) -> Result<(), Error> {
+    for role in [Role::Incoming, Role::Outgoing] {
+        secret::set(&secret::key(name, role), &password.0).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Opening an authenticated IMAP session (async-imap) over TLS, STARTTLS
+//! (required, never downgraded) or, where the user chose it, plain TCP.
+
+use async_imap::imap_proto::{Response, Status};
+
+use super::stream::Stream;
+use super::{Error, connect_tcp, step, tls};
+use crate::account::{AuthMechanism, Security, Server};
+
+pub type Session = async_imap::Session<Stream>;
+type Client = async_imap::Client<Stream>;
+
+const PROTOCOL: &str = "IMAP";
+
+/// Connects, secures and logs in; the password crosses the wire only
+/// inside TLS unless the user chose no security.
+pub async fn connect(server: &Server, username: &str, password: &str) -> Result<Session, Error> {
+    let tcp = connect_tcp(&server.host, server.port).await?;
+    let client = match server.security {
+        Security::Tls => {
+            let mut client = Client::new(tls::secure(tcp, server).await?);
+            greeting(server, &mut client).await?;
+            client
+        }
+        Security::None => {
+            let mut client = Client::new(Stream::Plain(tcp));
+            greeting(server, &mut client).await?;
+            client
+        }
+        Security::Starttls => {
+            let mut client = Client::new(Stream::Plain(tcp));
+            greeting(server, &mut client).await?;
+            step(server, "asking for STARTTLS", async {
+                client
+                    .run_command_and_check_ok("STARTTLS", None)
+                    .await
+                    .map_err(|err| match err {
+                        async_imap::error::Error::Bad(_) | async_imap::error::Error::No(_) => {
+                            Error::StartTlsNotOffered {
+                                host: server.host.clone(),
+                                port: server.port,
+                            }
+                        }
+                        other => imap_error(server, other),
+                    })
+            })
+            .await?;
+            let Stream::Plain(tcp) = client.into_inner() else {
+                unreachable!("the stream is plain until STARTTLS completes")
+            };
+            // No greeting follows STARTTLS: the session continues inside TLS.
+            Client::new(tls::secure(tcp, server).await?)
+        }
+    };
+    login(server, client, username, password).await
+}
+
+async fn greeting(server: &Server, client: &mut Client) -> Result<(), Error> {
+    let response = step(server, "waiting for the greeting", async {
+        client
+            .read_response()
+            .await
+            .map_err(|e| protocol(server, e.to_string()))
+    })
+    .await?;
+    let Some(response) = response else {
+        return Err(Error::Dropped {
+            host: server.host.clone(),
+            reason: "no greeting".into(),
+        });
+    };
+    match response.parsed() {
+        Response::Data {
+            status: Status::Ok | Status::PreAuth,
+            ..
+        } => Ok(()),
+        Response::Data {
+            status: Status::Bye,
+            outcome,
+        } => Err(Error::Dropped {
+            host: server.host.clone(),
+            reason: outcome.information.as_deref().unwrap_or("BYE").to_owned(),
+        }),
+        other => Err(protocol(server, format!("{other:?}"))),
+    }
+}
+
+struct Plain<'a> {
+    username: &'a str,
+    password: &'a str,
+}
+
+impl async_imap::Authenticator for Plain<'_> {
+    type Response = Vec<u8>;
+
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        format!("\0{}\0{}", self.username, self.password).into_bytes()
+    }
+}
+
+async fn login(
+    server: &Server,
+    client: Client,
+    username: &str,
+    password: &str,
+) -> Result<Session, Error> {
+    let attempt = async {
+        match server.auth {
+            AuthMechanism::Plain => client
+                .authenticate("PLAIN", Plain { username, password })
+                .await
+                .map_err(|(err, _)| err),
+            AuthMechanism::Automatic | AuthMechanism::Login => client
+                .login(username, password)
+                .await
+                .map_err(|(err, _)| err),
+        }
+    };
+    step(server, "logging in", async {
+        attempt.await.map_err(|err| match err {
+            async_imap::error::Error::No(reply) | async_imap::error::Error::Bad(reply) => {
+                Error::AuthFailed {
+                    host: server.host.clone(),
+                    reply: server_text(&reply),
+                }
+            }
+            other => imap_error(server, other),
+        })
+    })
+    .await
+}
+
+/// Maps async-imap's errors for steps after login.
+pub fn imap_error(server: &Server, err: async_imap::error::Error) -> Error {
+    use async_imap::error::Error as E;
+    match err {
+        E::Io(e) => Error::Dropped {
+            host: server.host.clone(),
+            reason: e.to_string(),
+        },
+        E::ConnectionLost => Error::Dropped {
+            host: server.host.clone(),
+            reason: "connection lost".into(),
+        },
+        other => protocol(server, other.to_string()),
+    }
+}
+
+fn protocol(server: &Server, reason: String) -> Error {
+    Error::Protocol {
+        host: server.host.clone(),
+        protocol: PROTOCOL,
+        reason,
+    }
+}
+
+/// The server's own words from an async-imap NO/BAD error, which arrive
+/// wrapped in a debug rendering (`code: …, info: Some("…")`).
+pub fn server_text(reply: &str) -> String {
+    let info = reply
+        .split_once("info: Some(\"")
+        .and_then(|(_, rest)| rest.rsplit_once("\")"))
+        .map(|(text, _)| text.replace("\\\"", "\""));
+    info.unwrap_or_else(|| reply.trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_text;
+
+    #[test]
+    fn server_text_unwraps_async_imap_replies() {
+        assert_eq!(
+            server_text(
+                "code: None, info: Some(\"[AUTHENTICATIONFAILED] Authentication failed.\")"
+            ),
+            "[AUTHENTICATIONFAILED] Authentication failed."
+        );
+        assert_eq!(server_text(" plain words "), "plain words");
+    }
+}

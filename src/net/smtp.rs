@@ -1,0 +1,236 @@
+//! Opening an authenticated SMTP submission connection with lettre.
+//!
+//! TLS is done here, not by lettre, so the same verifier (system roots,
+//! trusted certificates, pins) guards every protocol. For STARTTLS this
+//! module negotiates the upgrade itself and then hands lettre the secured
+//! stream, replaying a greeting so lettre starts with its usual EHLO.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream};
+use lettre::transport::smtp::extension::ClientId;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
+
+use super::stream::Stream;
+use super::{Error, connect_tcp, step, tls};
+use crate::account::{AuthMechanism, Security, Server};
+
+const PROTOCOL: &str = "SMTP";
+
+/// A stream that first yields `prefix`, then the inner stream's bytes.
+#[derive(Debug)]
+struct Replay {
+    prefix: Vec<u8>,
+    inner: Stream,
+}
+
+impl AsyncRead for Replay {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if !this.prefix.is_empty() {
+            let n = this.prefix.len().min(buf.remaining());
+            buf.put_slice(&this.prefix[..n]);
+            this.prefix.drain(..n);
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Replay {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+impl AsyncTokioStream for Replay {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.inner.tcp().peer_addr()
+    }
+}
+
+/// Connects, secures and (when a password is given) authenticates.
+pub async fn connect(
+    server: &Server,
+    credentials: Option<(&str, &str)>,
+) -> Result<AsyncSmtpConnection, Error> {
+    let tcp = connect_tcp(&server.host, server.port).await?;
+    let hello = ClientId::default();
+    let (stream, prefix) = match server.security {
+        Security::Tls => (tls::secure(tcp, server).await?, Vec::new()),
+        Security::None => (Stream::Plain(tcp), Vec::new()),
+        Security::Starttls => {
+            let tcp = starttls(server, tcp, &hello).await?;
+            let greeting = format!("220 {} ready after STARTTLS\r\n", server.host);
+            (tls::secure(tcp, server).await?, greeting.into_bytes())
+        }
+    };
+    let boxed = Box::new(Replay {
+        prefix,
+        inner: stream,
+    });
+    let mut conn = step(server, "greeting the server", async {
+        AsyncSmtpConnection::connect_with_transport(boxed, &hello)
+            .await
+            .map_err(|e| smtp_error(server, e))
+    })
+    .await?;
+    if let Some((user, password)) = credentials {
+        let mechanisms: &[Mechanism] = match server.auth {
+            AuthMechanism::Automatic => &[Mechanism::Plain, Mechanism::Login],
+            AuthMechanism::Plain => &[Mechanism::Plain],
+            AuthMechanism::Login => &[Mechanism::Login],
+        };
+        let creds = Credentials::new(user.to_owned(), password.to_owned());
+        step(server, "logging in", async {
+            conn.auth(mechanisms, &creds).await.map_err(|err| {
+                if err.is_permanent() || err.is_transient() {
+                    Error::AuthFailed {
+                        host: server.host.clone(),
+                        reply: err.to_string(),
+                    }
+                } else if err.is_client() {
+                    Error::NoAuthMechanism {
+                        host: server.host.clone(),
+                        reason: err.to_string(),
+                    }
+                } else {
+                    smtp_error(server, err)
+                }
+            })
+        })
+        .await?;
+    }
+    Ok(conn)
+}
+
+/// Greets, checks that STARTTLS is offered and asks for it. Anything less
+/// closes the connection: STARTTLS chosen means STARTTLS required.
+async fn starttls(
+    server: &Server,
+    tcp: tokio::net::TcpStream,
+    hello: &ClientId,
+) -> Result<tokio::net::TcpStream, Error> {
+    let mut io = BufReader::new(tcp);
+    step(server, "negotiating STARTTLS", async {
+        let (code, _) = reply(server, &mut io).await?;
+        if code != 220 {
+            return Err(protocol(server, format!("greeting {code}")));
+        }
+        send(server, &mut io, &format!("EHLO {hello}")).await?;
+        let (code, lines) = reply(server, &mut io).await?;
+        let offered = code == 250
+            && lines
+                .iter()
+                .any(|l| l.trim().eq_ignore_ascii_case("STARTTLS"));
+        if !offered {
+            return Err(Error::StartTlsNotOffered {
+                host: server.host.clone(),
+                port: server.port,
+            });
+        }
+        send(server, &mut io, "STARTTLS").await?;
+        let (code, lines) = reply(server, &mut io).await?;
+        if code != 220 {
+            return Err(Error::Tls {
+                host: server.host.clone(),
+                reason: format!("STARTTLS was refused: {code} {}", lines.join(" ")),
+            });
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(io.into_inner())
+}
+
+async fn send(
+    server: &Server,
+    io: &mut BufReader<tokio::net::TcpStream>,
+    line: &str,
+) -> Result<(), Error> {
+    let dropped = |e: std::io::Error| Error::Dropped {
+        host: server.host.clone(),
+        reason: e.to_string(),
+    };
+    io.get_mut()
+        .write_all(format!("{line}\r\n").as_bytes())
+        .await
+        .map_err(dropped)
+}
+
+/// One (possibly multi-line) SMTP reply: its code and the text of each line.
+async fn reply(
+    server: &Server,
+    io: &mut BufReader<tokio::net::TcpStream>,
+) -> Result<(u16, Vec<String>), Error> {
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = io.read_line(&mut line).await.map_err(|e| Error::Dropped {
+            host: server.host.clone(),
+            reason: e.to_string(),
+        })?;
+        if n == 0 {
+            return Err(Error::Dropped {
+                host: server.host.clone(),
+                reason: "the server closed the connection".into(),
+            });
+        }
+        let line = line.trim_end();
+        let code = line
+            .get(..3)
+            .and_then(|c| c.parse::<u16>().ok())
+            .ok_or_else(|| protocol(server, format!("\"{line}\"")))?;
+        lines.push(line.get(4..).unwrap_or_default().to_owned());
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return Ok((code, lines));
+        }
+        if lines.len() > 1000 {
+            return Err(protocol(server, "an endless reply".into()));
+        }
+    }
+}
+
+/// Maps lettre's errors to sentences.
+pub fn smtp_error(server: &Server, err: lettre::transport::smtp::Error) -> Error {
+    if err.is_timeout() {
+        return Error::TimedOut {
+            host: server.host.clone(),
+            port: server.port,
+            step: "talking to the SMTP server",
+        };
+    }
+    if err.is_response() || err.is_permanent() || err.is_transient() {
+        return protocol(server, err.to_string());
+    }
+    Error::Dropped {
+        host: server.host.clone(),
+        reason: err.to_string(),
+    }
+}
+
+fn protocol(server: &Server, reason: String) -> Error {
+    Error::Protocol {
+        host: server.host.clone(),
+        protocol: PROTOCOL,
+        reason,
+    }
+}
