@@ -429,3 +429,78 @@ fn a_corrupt_settings_file_is_kept_aside_and_reported() {
         "{stderr}"
     );
 }
+
+#[test]
+fn without_a_keyring_the_error_names_the_fix_and_nothing_is_saved() {
+    let postel = Postel::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_postel"))
+        .args([
+            "account",
+            "add",
+            "nokeyring",
+            "--email",
+            "x@example.test",
+            "--incoming",
+            "imap",
+            "--in-host",
+            "localhost",
+            "--out-host",
+            "localhost",
+            "--username",
+            "x",
+            "--password-stdin",
+        ])
+        .env("POSTEL_CONFIG_DIR", postel.config.path())
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/postel-bus",
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().expect("stdin").write_all(b"secret\n")?;
+            child.wait_with_output()
+        })
+        .expect("postel runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("No system keyring is available"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("password command"),
+        "the fix is named: {stderr}"
+    );
+    assert!(
+        postel.settings().is_empty(),
+        "nothing saved without the password"
+    );
+    // The password command needs no keyring at all.
+    postel.ok(
+        &[
+            "account",
+            "add",
+            "nokeyring",
+            "--email",
+            "x@example.test",
+            "--incoming",
+            "imap",
+            "--in-host",
+            "localhost",
+            "--out-host",
+            "localhost",
+            "--username",
+            "x",
+            "--password-command",
+            "echo secret",
+        ],
+        None,
+    );
+    assert!(postel.settings().contains("nokeyring"));
+    let shown = postel.json(&["account", "show", "nokeyring"]);
+    assert_eq!(shown["password"]["source"], "command");
+    assert_eq!(shown["password"]["command"], serde_json::json!(["echo", "secret"]));
+}
