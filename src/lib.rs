@@ -7,5 +7,7 @@ pub mod config;
 pub mod engine;
 pub mod gui;
 pub mod i18n;
+pub mod message;
 pub mod net;
 pub mod secret;
+pub mod store;

@@ -1,0 +1,244 @@
+//! The local mail store: SQLite (bundled) in WAL mode, one file in the data
+//! dir. The GUI and the CLI read only from here; sync workers write here.
+//!
+//! rusqlite is blocking: async callers go through `spawn_blocking` (see
+//! `sync`). Every query that can grow with a folder pages by key.
+
+pub mod bodies;
+pub mod folders;
+pub mod messages;
+pub mod pending;
+pub mod pop3;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use folders::{Folder, FolderRole};
+pub use messages::{Flags, MessageRow, NewMessage};
+
+pub const FILE_NAME: &str = "postel.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("The mail store {path} could not be opened: {source}. Check that the disk is not full and the file is not used by another program.")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("The mail store was written by a newer Postel (schema {found}, this one knows {known}); update Postel.")]
+    TooNew { found: i64, known: i64 },
+    #[error("The mail store failed: {0}.")]
+    Sql(#[from] rusqlite::Error),
+    #[error("There is no message {0} in the store.")]
+    NoSuchMessage(i64),
+    #[error("There is no folder \"{0}\" in the store.")]
+    NoSuchFolder(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Each entry upgrades the schema by one version; never edit a released one.
+const MIGRATIONS: &[&str] = &[
+    // 1: folders, messages, bodies, full-text index, pending actions, POP3 state.
+    r#"
+    CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        delimiter TEXT,
+        role TEXT,
+        uidvalidity INTEGER,
+        uidnext INTEGER,
+        highestmodseq INTEGER,
+        synced_at INTEGER,
+        UNIQUE (account, name)
+    );
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        uid INTEGER,
+        uidl TEXT,
+        flags INTEGER NOT NULL DEFAULT 0,
+        keywords TEXT NOT NULL DEFAULT '',
+        date INTEGER NOT NULL,
+        from_name TEXT NOT NULL DEFAULT '',
+        from_addr TEXT NOT NULL DEFAULT '',
+        to_addrs TEXT NOT NULL DEFAULT '',
+        cc_addrs TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '',
+        message_id TEXT,
+        in_reply_to TEXT,
+        refs TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL DEFAULT 0,
+        has_attachments INTEGER NOT NULL DEFAULT 0,
+        snippet TEXT NOT NULL DEFAULT '',
+        modseq INTEGER,
+        UNIQUE (folder_id, uid),
+        UNIQUE (folder_id, uidl)
+    );
+    CREATE INDEX messages_by_date ON messages (folder_id, date DESC, id DESC);
+    CREATE INDEX messages_by_message_id ON messages (message_id);
+    CREATE TABLE bodies (
+        message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        raw BLOB NOT NULL
+    );
+    CREATE VIRTUAL TABLE search USING fts5 (
+        subject, sender, recipients, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER messages_unindex AFTER DELETE ON messages BEGIN
+        DELETE FROM search WHERE rowid = old.id;
+    END;
+    CREATE TABLE pending (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uid INTEGER NOT NULL,
+        arg TEXT NOT NULL DEFAULT '',
+        created INTEGER NOT NULL
+    );
+    CREATE TABLE pop3_seen (
+        account TEXT NOT NULL,
+        uidl TEXT NOT NULL,
+        downloaded_at INTEGER NOT NULL,
+        removed_from_server INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account, uidl)
+    );
+    "#,
+];
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and migrates it.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        let path = data_dir.join(FILE_NAME);
+        let open_err = |source| Error::Open {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::Open {
+            path: path.clone(),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        })?;
+        let mut conn = Connection::open(&path).map_err(open_err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(open_err)?;
+        migrate(&mut conn)?;
+        Ok(Self { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(Error::TooNew {
+            found: version,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A store in a fresh temp dir, removed with the returned guard.
+    pub struct TempStore {
+        pub store: Store,
+        dir: PathBuf,
+    }
+
+    impl Drop for TempStore {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    pub fn temp_store(tag: &str) -> TempStore {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "postel-store-{tag}-{}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open(&dir).expect("store opens");
+        TempStore { store, dir }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::temp_store;
+    use super::*;
+
+    #[test]
+    fn opening_twice_keeps_the_schema_version() {
+        let t = temp_store("reopen");
+        let dir = t.store.path().parent().expect("dir").to_owned();
+        let again = Store::open(&dir).expect("reopens");
+        let version: i64 = again
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let mode: String = again
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_damaged() {
+        let t = temp_store("newer");
+        t.store
+            .conn()
+            .pragma_update(None, "user_version", 99)
+            .expect("set");
+        let dir = t.store.path().parent().expect("dir").to_owned();
+        let err = Store::open(&dir).expect_err("refused");
+        assert!(matches!(err, Error::TooNew { found: 99, .. }), "{err}");
+    }
+}

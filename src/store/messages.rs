@@ -1,0 +1,448 @@
+//! Message headers and flags: written in batches by sync, read a page at a
+//! time (keyset on date and id) by the list views.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Result, Store};
+
+/// The system flags, as bits; other keywords are kept as text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Flags(pub u32);
+
+impl Flags {
+    pub const SEEN: u32 = 1;
+    pub const ANSWERED: u32 = 2;
+    pub const FLAGGED: u32 = 4;
+    pub const DELETED: u32 = 8;
+    pub const DRAFT: u32 = 16;
+
+    pub fn has(self, bit: u32) -> bool {
+        self.0 & bit != 0
+    }
+
+    pub fn with(self, bit: u32, on: bool) -> Self {
+        if on { Self(self.0 | bit) } else { Self(self.0 & !bit) }
+    }
+
+    /// IMAP flag names, e.g. `\Seen \Flagged`.
+    pub fn to_imap(self) -> String {
+        let mut out = Vec::new();
+        for (bit, name) in [
+            (Self::SEEN, "\\Seen"),
+            (Self::ANSWERED, "\\Answered"),
+            (Self::FLAGGED, "\\Flagged"),
+            (Self::DELETED, "\\Deleted"),
+            (Self::DRAFT, "\\Draft"),
+        ] {
+            if self.has(bit) {
+                out.push(name);
+            }
+        }
+        out.join(" ")
+    }
+
+    /// Parses one IMAP flag; `None` for keywords, which are kept as text.
+    pub fn bit_of(flag: &str) -> Option<u32> {
+        Some(match flag.to_ascii_lowercase().as_str() {
+            "\\seen" => Self::SEEN,
+            "\\answered" => Self::ANSWERED,
+            "\\flagged" => Self::FLAGGED,
+            "\\deleted" => Self::DELETED,
+            "\\draft" => Self::DRAFT,
+            _ => return None,
+        })
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (bit, name) in [
+            (Self::SEEN, "seen"),
+            (Self::ANSWERED, "answered"),
+            (Self::FLAGGED, "flagged"),
+            (Self::DELETED, "deleted"),
+            (Self::DRAFT, "draft"),
+        ] {
+            if self.has(bit) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+/// A message as sync learns it, before it has a local id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewMessage {
+    pub uid: Option<u32>,
+    pub uidl: Option<String>,
+    pub flags: Flags,
+    pub keywords: String,
+    /// Unix seconds: the Date header, else the server's arrival time.
+    pub date: i64,
+    pub from_name: String,
+    pub from_addr: String,
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: String,
+    pub size: u64,
+    pub has_attachments: bool,
+    pub snippet: String,
+    pub modseq: Option<u64>,
+}
+
+/// One row of a message list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageRow {
+    pub id: i64,
+    pub folder_id: i64,
+    pub folder: String,
+    pub account: String,
+    pub uid: Option<u32>,
+    pub date: i64,
+    pub from_name: String,
+    pub from_addr: String,
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    #[serde(serialize_with = "flag_names")]
+    pub flags: Flags,
+    pub size: u64,
+    pub has_attachments: bool,
+    pub snippet: String,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: String,
+}
+
+fn flag_names<S: serde::Serializer>(flags: &Flags, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(flags.names())
+}
+
+pub(crate) const ROW_COLUMNS: &str = "m.id, m.folder_id, f.name, f.account, m.uid, m.date, m.from_name, m.from_addr, m.to_addrs, m.cc_addrs, m.subject, m.flags, m.size, m.has_attachments, m.snippet, m.message_id, m.in_reply_to, m.refs";
+
+pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.get(0)?,
+        folder_id: r.get(1)?,
+        folder: r.get(2)?,
+        account: r.get(3)?,
+        uid: r.get(4)?,
+        date: r.get(5)?,
+        from_name: r.get(6)?,
+        from_addr: r.get(7)?,
+        to: r.get(8)?,
+        cc: r.get(9)?,
+        subject: r.get(10)?,
+        flags: Flags(r.get(11)?),
+        size: r.get::<_, i64>(12)? as u64,
+        has_attachments: r.get(13)?,
+        snippet: r.get(14)?,
+        message_id: r.get(15)?,
+        in_reply_to: r.get(16)?,
+        references: r.get(17)?,
+    })
+}
+
+/// Where a page of a list starts: strictly older than this (date, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub date: i64,
+    pub id: i64,
+}
+
+impl Store {
+    /// Inserts a batch in one transaction; a message already there (same
+    /// UID or UIDL) gets the new flags. Returns the local ids, in order.
+    pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
+        let tx = self.conn_mut().transaction()?;
+        let mut ids = Vec::with_capacity(batch.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
+                     to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
+                     snippet, modseq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                 ON CONFLICT DO UPDATE SET flags = excluded.flags, keywords = excluded.keywords,
+                     modseq = excluded.modseq
+                 RETURNING id",
+            )?;
+            let mut index = tx.prepare_cached(
+                "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut indexed = tx.prepare_cached("SELECT 1 FROM search WHERE rowid = ?1")?;
+            for m in batch {
+                let id: i64 = insert.query_row(
+                    params![
+                        folder_id,
+                        m.uid,
+                        m.uidl,
+                        m.flags.0,
+                        m.keywords,
+                        m.date,
+                        m.from_name,
+                        m.from_addr,
+                        m.to,
+                        m.cc,
+                        m.subject,
+                        m.message_id,
+                        m.in_reply_to,
+                        m.references,
+                        m.size as i64,
+                        m.has_attachments,
+                        m.snippet,
+                        m.modseq.map(|v| v as i64),
+                    ],
+                    |r| r.get(0),
+                )?;
+                if !indexed.exists([id])? {
+                    index.execute(params![
+                        id,
+                        m.subject,
+                        format!("{} {}", m.from_name, m.from_addr),
+                        format!("{} {}", m.to, m.cc),
+                        ""
+                    ])?;
+                }
+                ids.push(id);
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// A page of a folder, newest first, starting after `before`.
+    pub fn list(&self, folder_id: i64, limit: u32, before: Option<Cursor>) -> Result<Vec<MessageRow>> {
+        let (date, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.date, c.id));
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE m.folder_id = ?1 AND (m.date, m.id) < (?2, ?3)
+             ORDER BY m.date DESC, m.id DESC LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(params![folder_id, date, id, limit], row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The `n`-th newest message of a folder (0-based): lets a windowed list
+    /// jump to any scroll position without reading what lies before it.
+    pub fn list_at(&self, folder_id: i64, offset: u64, limit: u32) -> Result<Vec<MessageRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE m.folder_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![folder_id, limit, offset as i64], row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn message(&self, id: i64) -> Result<MessageRow> {
+        self.conn()
+            .query_row(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1"
+                ),
+                [id],
+                row,
+            )
+            .optional()?
+            .ok_or(super::Error::NoSuchMessage(id))
+    }
+
+    pub fn message_by_uid(&self, folder_id: i64, uid: u32) -> Result<Option<MessageRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+                     WHERE m.folder_id = ?1 AND m.uid = ?2"
+                ),
+                params![folder_id, uid],
+                row,
+            )
+            .optional()?)
+    }
+
+    pub fn count(&self, folder_id: i64) -> Result<u64> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM messages WHERE folder_id = ?1",
+            [folder_id],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// The highest UID cached for a folder.
+    pub fn max_uid(&self, folder_id: i64) -> Result<Option<u32>> {
+        Ok(self.conn().query_row(
+            "SELECT MAX(uid) FROM messages WHERE folder_id = ?1",
+            [folder_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The lowest UID cached for a folder (where a newest-first sync stopped).
+    pub fn min_uid(&self, folder_id: i64) -> Result<Option<u32>> {
+        Ok(self.conn().query_row(
+            "SELECT MIN(uid) FROM messages WHERE folder_id = ?1",
+            [folder_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Every cached UID of a folder, ascending: 4 bytes a message, for the
+    /// expunge check against the server's list.
+    pub fn uids(&self, folder_id: i64) -> Result<Vec<u32>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT uid FROM messages WHERE folder_id = ?1 AND uid IS NOT NULL ORDER BY uid",
+        )?;
+        let rows = stmt.query_map([folder_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Applies flags the server reported, by UID, in one transaction.
+    pub fn update_flags(&mut self, folder_id: i64, changes: &[(u32, Flags, String, Option<u64>)]) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE messages SET flags = ?3, keywords = ?4, modseq = COALESCE(?5, modseq)
+                 WHERE folder_id = ?1 AND uid = ?2",
+            )?;
+            for (uid, flags, keywords, modseq) in changes {
+                stmt.execute(params![folder_id, uid, flags.0, keywords, modseq.map(|m| m as i64)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes messages the server expunged.
+    pub fn delete_uids(&mut self, folder_id: i64, uids: &[u32]) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
+            for uid in uids {
+                stmt.execute(params![folder_id, uid])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets a message's flags locally (the user's action).
+    pub fn set_flags(&self, id: i64, flags: Flags) -> Result<()> {
+        let n = self
+            .conn()
+            .execute("UPDATE messages SET flags = ?2 WHERE id = ?1", params![id, flags.0])?;
+        if n == 0 {
+            return Err(super::Error::NoSuchMessage(id));
+        }
+        Ok(())
+    }
+
+    pub fn delete_message(&self, id: i64) -> Result<()> {
+        self.conn().execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Moves a message to another folder locally; its UID there is unknown
+    /// until the server tells (the next sync of that folder).
+    pub fn move_message(&self, id: i64, to_folder: i64) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE messages SET folder_id = ?2, uid = NULL WHERE id = ?1",
+            params![id, to_folder],
+        )?;
+        if n == 0 {
+            return Err(super::Error::NoSuchMessage(id));
+        }
+        Ok(())
+    }
+
+    /// Messages of a folder whose UID is unknown (moved locally, not yet
+    /// seen on the server).
+    pub fn forget_unknown_uids(&self, folder_id: i64) -> Result<usize> {
+        Ok(self.conn().execute(
+            "DELETE FROM messages WHERE folder_id = ?1 AND uid IS NULL AND uidl IS NULL",
+            [folder_id],
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+
+    fn msg(uid: u32, date: i64, subject: &str) -> NewMessage {
+        NewMessage {
+            uid: Some(uid),
+            date,
+            subject: subject.into(),
+            from_name: "Bob".into(),
+            from_addr: "bob@example.test".into(),
+            ..NewMessage::default()
+        }
+    }
+
+    #[test]
+    fn pages_newest_first_by_keyset() {
+        let mut t = temp_store("paging");
+        let f = t.store.upsert_folder("a", "INBOX", None, None).expect("folder");
+        let batch: Vec<_> = (1..=25).map(|i| msg(i, 1000 + i64::from(i % 5), &format!("m{i}"))).collect();
+        t.store.insert_messages(f.id, &batch).expect("insert");
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = t.store.list(f.id, 10, cursor).expect("page");
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 10);
+            let last = page.last().expect("row");
+            cursor = Some(Cursor { date: last.date, id: last.id });
+            seen.extend(page);
+        }
+        assert_eq!(seen.len(), 25, "every message exactly once");
+        assert!(seen.windows(2).all(|w| (w[0].date, w[0].id) > (w[1].date, w[1].id)));
+        let mut uids: Vec<_> = seen.iter().filter_map(|m| m.uid).collect();
+        uids.sort_unstable();
+        assert_eq!(uids, (1..=25).collect::<Vec<_>>());
+        assert_eq!(t.store.list_at(f.id, 24, 10).expect("tail").len(), 1);
+    }
+
+    #[test]
+    fn reinserting_a_uid_updates_flags_and_keeps_the_id() {
+        let mut t = temp_store("upsert");
+        let f = t.store.upsert_folder("a", "INBOX", None, None).expect("folder");
+        let ids = t.store.insert_messages(f.id, &[msg(7, 1, "x")]).expect("insert");
+        let mut again = msg(7, 1, "x");
+        again.flags = Flags(Flags::SEEN | Flags::FLAGGED);
+        let ids2 = t.store.insert_messages(f.id, &[again]).expect("again");
+        assert_eq!(ids, ids2);
+        assert_eq!(t.store.count(f.id).expect("count"), 1);
+        assert_eq!(t.store.message(ids[0]).expect("row").flags, Flags(Flags::SEEN | Flags::FLAGGED));
+    }
+
+    #[test]
+    fn flags_update_and_expunge_by_uid() {
+        let mut t = temp_store("flags");
+        let f = t.store.upsert_folder("a", "INBOX", None, None).expect("folder");
+        t.store.insert_messages(f.id, &[msg(1, 1, "a"), msg(2, 2, "b"), msg(3, 3, "c")]).expect("insert");
+        t.store.update_flags(f.id, &[(2, Flags(Flags::SEEN), String::new(), Some(9))]).expect("flags");
+        t.store.delete_uids(f.id, &[1, 3]).expect("expunge");
+        assert_eq!(t.store.uids(f.id).expect("uids"), [2]);
+        let row = t.store.message_by_uid(f.id, 2).expect("query").expect("row");
+        assert!(row.flags.has(Flags::SEEN));
+        assert_eq!((t.store.min_uid(f.id).expect("min"), t.store.max_uid(f.id).expect("max")), (Some(2), Some(2)));
+    }
+
+    #[test]
+    fn flag_names_for_imap() {
+        let f = Flags(Flags::SEEN | Flags::FLAGGED);
+        assert_eq!(f.to_imap(), "\\Seen \\Flagged");
+        assert_eq!(Flags::bit_of("\\SEEN"), Some(Flags::SEEN));
+        assert_eq!(Flags::bit_of("$Junk"), None);
+        assert!(!f.with(Flags::SEEN, false).has(Flags::SEEN));
+    }
+}
