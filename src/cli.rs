@@ -2,6 +2,7 @@
 //! window uses. Listings take `--json`.
 
 mod account;
+mod mail;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +31,39 @@ pub struct Args {
 pub enum Command {
     /// Add, list, show, edit, remove and test accounts.
     #[command(subcommand)]
-    Account(account::Command),
+    Account(Box<account::Command>),
+    /// Fetch new mail into the local store (IMAP sync or POP3 download).
+    Sync(mail::SyncArgs),
+    /// List an account's folders with message counts.
+    Folders { account: String },
+    /// List messages of a folder, newest first.
+    List(mail::ListArgs),
+    /// Search the local store (sender, recipients, subject, downloaded bodies).
+    Search {
+        query: String,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show a message (its body is downloaded if not cached yet).
+    Read {
+        account: String,
+        id: i64,
+        /// Print the raw RFC 5322 message.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Mark a message read, unread, flagged or unflagged.
+    Flag(mail::FlagArgs),
+    /// Move a message to another folder.
+    Move {
+        account: String,
+        id: i64,
+        folder: String,
+    },
+    /// Delete a message (to Trash; for good when already in Trash).
+    Delete { account: String, id: i64 },
 }
 
 pub fn init_logging() {
@@ -82,7 +115,23 @@ pub fn run(args: Args) -> ExitCode {
             );
         }
         match command {
-            Command::Account(cmd) => account::run(&mut engine, cmd, args.json).await,
+            Command::Account(cmd) => account::run(&mut engine, *cmd, args.json).await,
+            Command::Sync(a) => mail::sync(&mut engine, a, args.json).await,
+            Command::Folders { account } => mail::folders(&mut engine, &account, args.json).await,
+            Command::List(a) => mail::list(&mut engine, a, args.json).await,
+            Command::Search {
+                query,
+                account,
+                limit,
+            } => mail::search(&mut engine, &query, account.as_deref(), limit, args.json).await,
+            Command::Read { account, id, raw } => mail::read(&mut engine, &account, id, raw).await,
+            Command::Flag(a) => mail::flag(&mut engine, a).await,
+            Command::Move {
+                account,
+                id,
+                folder,
+            } => mail::move_to(&mut engine, &account, id, &folder).await,
+            Command::Delete { account, id } => mail::delete(&mut engine, &account, id).await,
         }
     });
     match result {

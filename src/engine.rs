@@ -1,5 +1,7 @@
-//! The one API both faces (GUI and CLI) use. For now: accounts, their
-//! settings file and their passwords.
+//! The one API both faces (GUI and CLI) use: accounts (settings file and
+//! passwords), and through `mail` sync, reading, search and actions.
+
+pub mod mail;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,10 @@ pub enum Error {
     Config(#[from] config::Error),
     #[error("{0}")]
     Secret(#[from] secret::Error),
+    #[error("{0}")]
+    Store(#[from] crate::store::Error),
+    #[error("{0}")]
+    Sync(#[from] crate::sync::Error),
 }
 
 /// Where Postel keeps its files.
@@ -66,6 +72,7 @@ pub struct Engine {
     dirs: Dirs,
     settings: Settings,
     report: Report,
+    store: Option<crate::sync::SharedStore>,
 }
 
 impl Engine {
@@ -75,6 +82,7 @@ impl Engine {
             dirs,
             settings,
             report,
+            store: None,
         })
     }
 

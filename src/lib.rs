@@ -11,3 +11,4 @@ pub mod message;
 pub mod net;
 pub mod secret;
 pub mod store;
+pub mod sync;

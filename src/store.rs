@@ -22,12 +22,16 @@ pub const FILE_NAME: &str = "postel.sqlite3";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("The mail store {path} could not be opened: {source}. Check that the disk is not full and the file is not used by another program.")]
+    #[error(
+        "The mail store {path} could not be opened: {source}. Check that the disk is not full and the file is not used by another program."
+    )]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("The mail store was written by a newer Postel (schema {found}, this one knows {known}); update Postel.")]
+    #[error(
+        "The mail store was written by a newer Postel (schema {found}, this one knows {known}); update Postel."
+    )]
     TooNew { found: i64, known: i64 },
     #[error("The mail store failed: {0}.")]
     Sql(#[from] rusqlite::Error),
@@ -172,7 +176,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn now() -> i64 {
+pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -198,10 +202,8 @@ pub(crate) mod testing {
     pub fn temp_store(tag: &str) -> TempStore {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "postel-store-{tag}-{}-{n}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("postel-store-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let store = Store::open(&dir).expect("store opens");
         TempStore { store, dir }

@@ -10,6 +10,8 @@ use crate::account::{AuthMechanism, Security, Server};
 
 /// A reply line longer than this is a broken or hostile server.
 const MAX_LINE: usize = 8 * 1024;
+/// Message lines may be long (RFC 5322 allows 998 octets; broken mail more).
+const MAX_BODY_LINE: usize = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -90,6 +92,55 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             (Some(count), Some(size)) => Ok((count, size)),
             _ => Err(Error::Protocol(format!("STAT reply \"{reply}\""))),
         }
+    }
+
+    /// Every message's number and unique id (UIDL, RFC 1939 §7).
+    pub async fn uidl_all(&mut self) -> Result<Vec<(u32, String)>, Error> {
+        self.command("UIDL").await?;
+        let lines = self.multiline().await?;
+        lines
+            .iter()
+            .map(|line| {
+                let mut words = line.split_ascii_whitespace();
+                match (words.next().and_then(|n| n.parse().ok()), words.next()) {
+                    (Some(n), Some(uidl)) => Ok((n, uidl.to_owned())),
+                    _ => Err(Error::Protocol(format!("UIDL line \"{line}\""))),
+                }
+            })
+            .collect()
+    }
+
+    /// Downloads message `n` whole, dot-unstuffed, line ends kept.
+    pub async fn retr(&mut self, n: u32) -> Result<Vec<u8>, Error> {
+        self.command(&format!("RETR {n}")).await?;
+        let mut raw = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            let read = async {
+                let mut limited = (&mut self.stream).take(MAX_BODY_LINE as u64);
+                limited.read_until(b'\n', &mut line).await
+            };
+            let got = tokio::time::timeout(STEP_TIMEOUT, read)
+                .await
+                .map_err(|_| Error::Timeout)??;
+            if got == 0 {
+                return Err(Error::Io(std::io::ErrorKind::UnexpectedEof.into()));
+            }
+            if line == b".\r\n" || line == b".\n" {
+                return Ok(raw);
+            }
+            let content = if line.starts_with(b"..") {
+                &line[1..]
+            } else {
+                &line[..]
+            };
+            raw.extend_from_slice(content);
+        }
+    }
+
+    /// Marks message `n` for deletion; it goes when QUIT succeeds.
+    pub async fn dele(&mut self, n: u32) -> Result<(), Error> {
+        self.command(&format!("DELE {n}")).await.map(drop)
     }
 
     pub async fn quit(mut self) -> Result<(), Error> {

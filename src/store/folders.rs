@@ -43,14 +43,20 @@ impl FolderRole {
 
     /// The role of a SPECIAL-USE attribute (RFC 6154), e.g. `\Sent`.
     pub fn from_special_use(attribute: &str) -> Option<Self> {
-        Some(match attribute.trim_start_matches('\\').to_ascii_lowercase().as_str() {
-            "sent" => FolderRole::Sent,
-            "drafts" => FolderRole::Drafts,
-            "trash" => FolderRole::Trash,
-            "junk" => FolderRole::Junk,
-            "archive" | "all" => FolderRole::Archive,
-            _ => return None,
-        })
+        Some(
+            match attribute
+                .trim_start_matches('\\')
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "sent" => FolderRole::Sent,
+                "drafts" => FolderRole::Drafts,
+                "trash" => FolderRole::Trash,
+                "junk" => FolderRole::Junk,
+                "archive" | "all" => FolderRole::Archive,
+                _ => return None,
+            },
+        )
     }
 
     /// A guess from the folder's last name segment, for servers without
@@ -64,11 +70,22 @@ impl FolderRole {
             _ => name,
         };
         Some(match leaf.to_lowercase().as_str() {
-            "sent" | "sent items" | "sent messages" | "sent mail" | "gesendet"
-            | "gesendete objekte" | "envoyés" | "éléments envoyés" => FolderRole::Sent,
+            "sent"
+            | "sent items"
+            | "sent messages"
+            | "sent mail"
+            | "gesendet"
+            | "gesendete objekte"
+            | "envoyés"
+            | "éléments envoyés" => FolderRole::Sent,
             "drafts" | "draft" | "entwürfe" | "brouillons" => FolderRole::Drafts,
-            "trash" | "deleted items" | "deleted messages" | "bin" | "papierkorb"
-            | "gelöschte elemente" | "corbeille" => FolderRole::Trash,
+            "trash"
+            | "deleted items"
+            | "deleted messages"
+            | "bin"
+            | "papierkorb"
+            | "gelöschte elemente"
+            | "corbeille" => FolderRole::Trash,
             "junk" | "spam" | "junk e-mail" | "junk email" | "bulk mail" => FolderRole::Junk,
             "archive" | "archives" | "archiv" | "all mail" => FolderRole::Archive,
             _ => return None,
@@ -105,7 +122,10 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Folder> {
         account: r.get(1)?,
         name: r.get(2)?,
         delimiter: r.get(3)?,
-        role: r.get::<_, Option<String>>(4)?.as_deref().and_then(FolderRole::parse),
+        role: r
+            .get::<_, Option<String>>(4)?
+            .as_deref()
+            .and_then(FolderRole::parse),
         uidvalidity: r.get(5)?,
         uidnext: r.get(6)?,
         highestmodseq: r.get::<_, Option<i64>>(7)?.map(|m| m as u64),
@@ -219,7 +239,7 @@ impl Store {
 
     /// Forgets every cached message of a folder (UIDVALIDITY changed).
     pub fn reset_folder(&mut self, id: i64) -> Result<()> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn_mut().savepoint()?;
         tx.execute("DELETE FROM messages WHERE folder_id = ?1", [id])?;
         tx.execute(
             "UPDATE folders SET uidvalidity = NULL, uidnext = NULL, highestmodseq = NULL WHERE id = ?1",
@@ -231,7 +251,8 @@ impl Store {
 
     /// Removes a folder that vanished from the server, with its messages.
     pub fn delete_folder(&self, id: i64) -> Result<()> {
-        self.conn().execute("DELETE FROM folders WHERE id = ?1", [id])?;
+        self.conn()
+            .execute("DELETE FROM folders WHERE id = ?1", [id])?;
         Ok(())
     }
 
@@ -252,31 +273,69 @@ mod tests {
 
     #[test]
     fn roles_from_special_use_and_names() {
-        assert_eq!(FolderRole::from_special_use("\\Sent"), Some(FolderRole::Sent));
-        assert_eq!(FolderRole::from_special_use("\\Junk"), Some(FolderRole::Junk));
+        assert_eq!(
+            FolderRole::from_special_use("\\Sent"),
+            Some(FolderRole::Sent)
+        );
+        assert_eq!(
+            FolderRole::from_special_use("\\Junk"),
+            Some(FolderRole::Junk)
+        );
         assert_eq!(FolderRole::from_special_use("\\Flagged"), None);
-        assert_eq!(FolderRole::from_name("INBOX", Some("/")), Some(FolderRole::Inbox));
-        assert_eq!(FolderRole::from_name("INBOX.Sent Items", Some(".")), Some(FolderRole::Sent));
-        assert_eq!(FolderRole::from_name("[Gmail]/Spam", Some("/")), Some(FolderRole::Junk));
-        assert_eq!(FolderRole::from_name("Papierkorb", None), Some(FolderRole::Trash));
+        assert_eq!(
+            FolderRole::from_name("INBOX", Some("/")),
+            Some(FolderRole::Inbox)
+        );
+        assert_eq!(
+            FolderRole::from_name("INBOX.Sent Items", Some(".")),
+            Some(FolderRole::Sent)
+        );
+        assert_eq!(
+            FolderRole::from_name("[Gmail]/Spam", Some("/")),
+            Some(FolderRole::Junk)
+        );
+        assert_eq!(
+            FolderRole::from_name("Papierkorb", None),
+            Some(FolderRole::Trash)
+        );
         assert_eq!(FolderRole::from_name("Projects", Some("/")), None);
     }
 
     #[test]
     fn upsert_keeps_one_row_and_updates_the_role() {
         let t = temp_store("folders");
-        let a = t.store.upsert_folder("acct", "Sent", Some("/"), None).expect("insert");
+        let a = t
+            .store
+            .upsert_folder("acct", "Sent", Some("/"), None)
+            .expect("insert");
         let b = t
             .store
             .upsert_folder("acct", "Sent", Some("/"), Some(FolderRole::Sent))
             .expect("update");
         assert_eq!(a.id, b.id);
         assert_eq!(b.role, Some(FolderRole::Sent));
-        t.store.upsert_folder("acct", "INBOX", Some("/"), Some(FolderRole::Inbox)).expect("inbox");
-        let names: Vec<String> = t.store.folders("acct").expect("list").into_iter().map(|f| f.name).collect();
+        t.store
+            .upsert_folder("acct", "INBOX", Some("/"), Some(FolderRole::Inbox))
+            .expect("inbox");
+        let names: Vec<String> = t
+            .store
+            .folders("acct")
+            .expect("list")
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
         assert_eq!(names, ["INBOX", "Sent"]);
-        t.store.set_folder_state(b.id, Some(7), Some(100), Some(42)).expect("state");
-        let f = t.store.folder("acct", "Sent").expect("get").expect("exists");
-        assert_eq!((f.uidvalidity, f.uidnext, f.highestmodseq), (Some(7), Some(100), Some(42)));
+        t.store
+            .set_folder_state(b.id, Some(7), Some(100), Some(42))
+            .expect("state");
+        let f = t
+            .store
+            .folder("acct", "Sent")
+            .expect("get")
+            .expect("exists");
+        assert_eq!(
+            (f.uidvalidity, f.uidnext, f.highestmodseq),
+            (Some(7), Some(100), Some(42))
+        );
     }
 }

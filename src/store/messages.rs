@@ -22,7 +22,11 @@ impl Flags {
     }
 
     pub fn with(self, bit: u32, on: bool) -> Self {
-        if on { Self(self.0 | bit) } else { Self(self.0 & !bit) }
+        if on {
+            Self(self.0 | bit)
+        } else {
+            Self(self.0 & !bit)
+        }
     }
 
     /// IMAP flag names, e.g. `\Seen \Flagged`.
@@ -158,7 +162,7 @@ impl Store {
     /// Inserts a batch in one transaction; a message already there (same
     /// UID or UIDL) gets the new flags. Returns the local ids, in order.
     pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn_mut().savepoint()?;
         let mut ids = Vec::with_capacity(batch.len());
         {
             let mut insert = tx.prepare_cached(
@@ -215,7 +219,12 @@ impl Store {
     }
 
     /// A page of a folder, newest first, starting after `before`.
-    pub fn list(&self, folder_id: i64, limit: u32, before: Option<Cursor>) -> Result<Vec<MessageRow>> {
+    pub fn list(
+        &self,
+        folder_id: i64,
+        limit: u32,
+        before: Option<Cursor>,
+    ) -> Result<Vec<MessageRow>> {
         let (date, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.date, c.id));
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
@@ -302,15 +311,25 @@ impl Store {
     }
 
     /// Applies flags the server reported, by UID, in one transaction.
-    pub fn update_flags(&mut self, folder_id: i64, changes: &[(u32, Flags, String, Option<u64>)]) -> Result<()> {
-        let tx = self.conn_mut().transaction()?;
+    pub fn update_flags(
+        &mut self,
+        folder_id: i64,
+        changes: &[(u32, Flags, String, Option<u64>)],
+    ) -> Result<()> {
+        let tx = self.conn_mut().savepoint()?;
         {
             let mut stmt = tx.prepare_cached(
                 "UPDATE messages SET flags = ?3, keywords = ?4, modseq = COALESCE(?5, modseq)
                  WHERE folder_id = ?1 AND uid = ?2",
             )?;
             for (uid, flags, keywords, modseq) in changes {
-                stmt.execute(params![folder_id, uid, flags.0, keywords, modseq.map(|m| m as i64)])?;
+                stmt.execute(params![
+                    folder_id,
+                    uid,
+                    flags.0,
+                    keywords,
+                    modseq.map(|m| m as i64)
+                ])?;
             }
         }
         tx.commit()?;
@@ -319,9 +338,10 @@ impl Store {
 
     /// Removes messages the server expunged.
     pub fn delete_uids(&mut self, folder_id: i64, uids: &[u32]) -> Result<()> {
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn_mut().savepoint()?;
         {
-            let mut stmt = tx.prepare_cached("DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
+            let mut stmt =
+                tx.prepare_cached("DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
             for uid in uids {
                 stmt.execute(params![folder_id, uid])?;
             }
@@ -332,9 +352,10 @@ impl Store {
 
     /// Sets a message's flags locally (the user's action).
     pub fn set_flags(&self, id: i64, flags: Flags) -> Result<()> {
-        let n = self
-            .conn()
-            .execute("UPDATE messages SET flags = ?2 WHERE id = ?1", params![id, flags.0])?;
+        let n = self.conn().execute(
+            "UPDATE messages SET flags = ?2 WHERE id = ?1",
+            params![id, flags.0],
+        )?;
         if n == 0 {
             return Err(super::Error::NoSuchMessage(id));
         }
@@ -342,7 +363,8 @@ impl Store {
     }
 
     pub fn delete_message(&self, id: i64) -> Result<()> {
-        self.conn().execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        self.conn()
+            .execute("DELETE FROM messages WHERE id = ?1", [id])?;
         Ok(())
     }
 
@@ -388,8 +410,13 @@ mod tests {
     #[test]
     fn pages_newest_first_by_keyset() {
         let mut t = temp_store("paging");
-        let f = t.store.upsert_folder("a", "INBOX", None, None).expect("folder");
-        let batch: Vec<_> = (1..=25).map(|i| msg(i, 1000 + i64::from(i % 5), &format!("m{i}"))).collect();
+        let f = t
+            .store
+            .upsert_folder("a", "INBOX", None, None)
+            .expect("folder");
+        let batch: Vec<_> = (1..=25)
+            .map(|i| msg(i, 1000 + i64::from(i % 5), &format!("m{i}")))
+            .collect();
         t.store.insert_messages(f.id, &batch).expect("insert");
         let mut seen = Vec::new();
         let mut cursor = None;
@@ -400,11 +427,17 @@ mod tests {
             }
             assert!(page.len() <= 10);
             let last = page.last().expect("row");
-            cursor = Some(Cursor { date: last.date, id: last.id });
+            cursor = Some(Cursor {
+                date: last.date,
+                id: last.id,
+            });
             seen.extend(page);
         }
         assert_eq!(seen.len(), 25, "every message exactly once");
-        assert!(seen.windows(2).all(|w| (w[0].date, w[0].id) > (w[1].date, w[1].id)));
+        assert!(
+            seen.windows(2)
+                .all(|w| (w[0].date, w[0].id) > (w[1].date, w[1].id))
+        );
         let mut uids: Vec<_> = seen.iter().filter_map(|m| m.uid).collect();
         uids.sort_unstable();
         assert_eq!(uids, (1..=25).collect::<Vec<_>>());
@@ -414,27 +447,53 @@ mod tests {
     #[test]
     fn reinserting_a_uid_updates_flags_and_keeps_the_id() {
         let mut t = temp_store("upsert");
-        let f = t.store.upsert_folder("a", "INBOX", None, None).expect("folder");
-        let ids = t.store.insert_messages(f.id, &[msg(7, 1, "x")]).expect("insert");
+        let f = t
+            .store
+            .upsert_folder("a", "INBOX", None, None)
+            .expect("folder");
+        let ids = t
+            .store
+            .insert_messages(f.id, &[msg(7, 1, "x")])
+            .expect("insert");
         let mut again = msg(7, 1, "x");
         again.flags = Flags(Flags::SEEN | Flags::FLAGGED);
         let ids2 = t.store.insert_messages(f.id, &[again]).expect("again");
         assert_eq!(ids, ids2);
         assert_eq!(t.store.count(f.id).expect("count"), 1);
-        assert_eq!(t.store.message(ids[0]).expect("row").flags, Flags(Flags::SEEN | Flags::FLAGGED));
+        assert_eq!(
+            t.store.message(ids[0]).expect("row").flags,
+            Flags(Flags::SEEN | Flags::FLAGGED)
+        );
     }
 
     #[test]
     fn flags_update_and_expunge_by_uid() {
         let mut t = temp_store("flags");
-        let f = t.store.upsert_folder("a", "INBOX", None, None).expect("folder");
-        t.store.insert_messages(f.id, &[msg(1, 1, "a"), msg(2, 2, "b"), msg(3, 3, "c")]).expect("insert");
-        t.store.update_flags(f.id, &[(2, Flags(Flags::SEEN), String::new(), Some(9))]).expect("flags");
+        let f = t
+            .store
+            .upsert_folder("a", "INBOX", None, None)
+            .expect("folder");
+        t.store
+            .insert_messages(f.id, &[msg(1, 1, "a"), msg(2, 2, "b"), msg(3, 3, "c")])
+            .expect("insert");
+        t.store
+            .update_flags(f.id, &[(2, Flags(Flags::SEEN), String::new(), Some(9))])
+            .expect("flags");
         t.store.delete_uids(f.id, &[1, 3]).expect("expunge");
         assert_eq!(t.store.uids(f.id).expect("uids"), [2]);
-        let row = t.store.message_by_uid(f.id, 2).expect("query").expect("row");
+        let row = t
+            .store
+            .message_by_uid(f.id, 2)
+            .expect("query")
+            .expect("row");
         assert!(row.flags.has(Flags::SEEN));
-        assert_eq!((t.store.min_uid(f.id).expect("min"), t.store.max_uid(f.id).expect("max")), (Some(2), Some(2)));
+        assert_eq!(
+            (
+                t.store.min_uid(f.id).expect("min"),
+                t.store.max_uid(f.id).expect("max")
+            ),
+            (Some(2), Some(2))
+        );
     }
 
     #[test]

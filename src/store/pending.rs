@@ -26,7 +26,13 @@ pub struct Pending {
 }
 
 impl Store {
-    pub fn add_pending(&self, account: &str, folder: &str, uid: u32, action: &Action) -> Result<()> {
+    pub fn add_pending(
+        &self,
+        account: &str,
+        folder: &str,
+        uid: u32,
+        action: &Action,
+    ) -> Result<()> {
         let (kind, arg) = match action {
             Action::SetFlags(flags) => ("flags", flags.as_str()),
             Action::Move(to) => ("move", to.as_str()),
@@ -64,7 +70,8 @@ impl Store {
     }
 
     pub fn remove_pending(&self, id: i64) -> Result<()> {
-        self.conn().execute("DELETE FROM pending WHERE id = ?1", [id])?;
+        self.conn()
+            .execute("DELETE FROM pending WHERE id = ?1", [id])?;
         Ok(())
     }
 }

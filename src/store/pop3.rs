@@ -34,14 +34,25 @@ impl Store {
         search_text: &str,
     ) -> Result<i64> {
         let uidl = message.uidl.clone().unwrap_or_default();
-        let ids = self.insert_messages(folder_id, std::slice::from_ref(message))?;
-        let id = ids[0];
-        self.set_body(id, raw, snippet, search_text)?;
-        self.conn().execute(
-            "INSERT OR IGNORE INTO pop3_seen (account, uidl, downloaded_at) VALUES (?1, ?2, ?3)",
-            params![account, uidl, super::now()],
-        )?;
-        Ok(id)
+        // One savepoint around all three writes; the inner ones nest in it.
+        self.conn().execute_batch("SAVEPOINT pop3_store")?;
+        let result = (|| {
+            let ids = self.insert_messages(folder_id, std::slice::from_ref(message))?;
+            let id = ids[0];
+            self.set_body(id, raw, snippet, search_text)?;
+            self.conn().execute(
+                "INSERT OR IGNORE INTO pop3_seen (account, uidl, downloaded_at) VALUES (?1, ?2, ?3)",
+                params![account, uidl, super::now()],
+            )?;
+            Ok(id)
+        })();
+        let end = if result.is_ok() {
+            "RELEASE pop3_store"
+        } else {
+            "ROLLBACK TO pop3_store; RELEASE pop3_store"
+        };
+        self.conn().execute_batch(end)?;
+        result
     }
 
     /// UIDLs downloaded before `before` (unix seconds) and still on the server.
@@ -58,20 +69,6 @@ impl Store {
             "UPDATE pop3_seen SET removed_from_server = 1 WHERE account = ?1 AND uidl = ?2",
             params![account, uidl],
         )?;
-        Ok(())
-    }
-
-    /// Forgets UIDLs the server no longer lists (they can never come back).
-    pub fn pop3_forget_except(&mut self, account: &str, on_server: &std::collections::HashSet<String>) -> Result<()> {
-        let known = self.pop3_seen_all(account)?;
-        let tx = self.conn_mut().transaction()?;
-        {
-            let mut stmt = tx.prepare_cached("DELETE FROM pop3_seen WHERE account = ?1 AND uidl = ?2")?;
-            for uidl in known.difference(on_server) {
-                stmt.execute(params![account, uidl])?;
-            }
-        }
-        tx.commit()?;
         Ok(())
     }
 }

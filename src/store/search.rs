@@ -38,7 +38,12 @@ pub fn fts_query(input: &str) -> Option<String> {
 
 impl Store {
     /// Messages matching `query`, newest first; one account or all.
-    pub fn search(&self, query: &str, account: Option<&str>, limit: u32) -> Result<Vec<MessageRow>> {
+    pub fn search(
+        &self,
+        query: &str,
+        account: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<MessageRow>> {
         let Some(fts) = fts_query(query) else {
             return Ok(Vec::new());
         };
@@ -62,18 +67,36 @@ mod tests {
 
     #[test]
     fn queries_are_always_valid_fts() {
-        assert_eq!(fts_query("invoice march").as_deref(), Some("\"invoice\"* AND \"march\"*"));
-        assert_eq!(fts_query("\"quarterly report\" bob").as_deref(), Some("\"quarterly report\" AND \"bob\"*"));
-        assert_eq!(fts_query("AND OR NOT ( * :").as_deref(), Some("\"AND\"* AND \"OR\"* AND \"NOT\"*"));
-        assert_eq!(fts_query("  \"unclosed phrase"), Some("\"unclosed phrase\"".into()));
+        assert_eq!(
+            fts_query("invoice march").as_deref(),
+            Some("\"invoice\"* AND \"march\"*")
+        );
+        assert_eq!(
+            fts_query("\"quarterly report\" bob").as_deref(),
+            Some("\"quarterly report\" AND \"bob\"*")
+        );
+        assert_eq!(
+            fts_query("AND OR NOT ( * :").as_deref(),
+            Some("\"AND\"* AND \"OR\"* AND \"NOT\"*")
+        );
+        assert_eq!(
+            fts_query("  \"unclosed phrase"),
+            Some("\"unclosed phrase\"".into())
+        );
         assert_eq!(fts_query("   "), None);
     }
 
     #[test]
     fn finds_by_sender_subject_and_body_per_account() {
         let mut t = temp_store("search");
-        let a = t.store.upsert_folder("work", "INBOX", None, None).expect("folder");
-        let b = t.store.upsert_folder("home", "INBOX", None, None).expect("folder");
+        let a = t
+            .store
+            .upsert_folder("work", "INBOX", None, None)
+            .expect("folder");
+        let b = t
+            .store
+            .upsert_folder("home", "INBOX", None, None)
+            .expect("folder");
         let m = |uid, subject: &str, from: &str| NewMessage {
             uid: Some(uid),
             date: i64::from(uid),
@@ -81,13 +104,34 @@ mod tests {
             from_addr: from.into(),
             ..NewMessage::default()
         };
-        let ids = t.store.insert_messages(a.id, &[m(1, "Quarterly report", "carol@example.test"), m(2, "Lunch", "dave@example.test")]).expect("insert");
-        t.store.insert_messages(b.id, &[m(3, "Quarterly taxes", "erin@example.test")]).expect("insert");
-        t.store.set_body(ids[1], b"raw", "snip", "the zucchini risotto is ready").expect("body");
+        let ids = t
+            .store
+            .insert_messages(
+                a.id,
+                &[
+                    m(1, "Quarterly report", "carol@example.test"),
+                    m(2, "Lunch", "dave@example.test"),
+                ],
+            )
+            .expect("insert");
+        t.store
+            .insert_messages(b.id, &[m(3, "Quarterly taxes", "erin@example.test")])
+            .expect("insert");
+        t.store
+            .set_body(ids[1], b"raw", "snip", "the zucchini risotto is ready")
+            .expect("body");
         let subjects = |q: &str, acct| -> Vec<String> {
-            t.store.search(q, acct, 50).expect("search").into_iter().map(|r| r.subject).collect()
+            t.store
+                .search(q, acct, 50)
+                .expect("search")
+                .into_iter()
+                .map(|r| r.subject)
+                .collect()
         };
-        assert_eq!(subjects("quarterly", None), ["Quarterly taxes", "Quarterly report"]);
+        assert_eq!(
+            subjects("quarterly", None),
+            ["Quarterly taxes", "Quarterly report"]
+        );
         assert_eq!(subjects("quarterly", Some("work")), ["Quarterly report"]);
         assert_eq!(subjects("carol@example.test", None), ["Quarterly report"]);
         assert_eq!(subjects("zucchini", None), ["Lunch"]);

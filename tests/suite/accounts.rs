@@ -3,113 +3,10 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use serde_json::Value;
-
-use crate::harness::{TempDir, servers, unique};
-
-struct Postel {
-    config: TempDir,
-}
-
-impl Postel {
-    fn new() -> Self {
-        Self {
-            config: TempDir::new("config"),
-        }
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_postel"))
-            .args(args)
-            .env("POSTEL_CONFIG_DIR", self.config.path())
-            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("postel runs");
-        let mut input = child.stdin.take().expect("stdin");
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).expect("stdin written");
-        }
-        drop(input);
-        child.wait_with_output().expect("postel finishes")
-    }
-
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "postel {args:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Runs a command that must fail; returns what it said on stderr.
-    fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            !out.status.success(),
-            "postel {args:?} should fail: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&all, None)).expect("valid JSON")
-    }
-
-    fn settings(&self) -> String {
-        std::fs::read_to_string(self.config.path().join("settings.toml")).unwrap_or_default()
-    }
-
-    /// Adds an IMAPS + submissions account for a test user; returns its name.
-    fn add_imap(&self, tag: &str, user: &str, password: &str) -> String {
-        let s = servers();
-        let name = unique(tag);
-        let ca = s.ca.display().to_string();
-        let (imaps, submissions) = (s.imaps.to_string(), s.submissions.to_string());
-        self.ok(
-            &[
-                "account",
-                "add",
-                &name,
-                "--email",
-                &s.address(user),
-                "--display-name",
-                "Test User",
-                "--incoming",
-                "imap",
-                "--in-host",
-                "localhost",
-                "--in-port",
-                &imaps,
-                "--out-host",
-                "localhost",
-                "--out-port",
-                &submissions,
-                "--username",
-                user,
-                "--password-stdin",
-                "--trust-cert",
-                &ca,
-            ],
-            Some(&format!("{password}\n")),
-        );
-        name
-    }
-}
+use crate::harness::{servers, unique};
+use crate::postel::Postel;
 
 fn secret_tool_lookup(name: &str, role: &str) -> Option<String> {
     let out = Command::new("secret-tool")
@@ -502,5 +399,8 @@ fn without_a_keyring_the_error_names_the_fix_and_nothing_is_saved() {
     assert!(postel.settings().contains("nokeyring"));
     let shown = postel.json(&["account", "show", "nokeyring"]);
     assert_eq!(shown["password"]["source"], "command");
-    assert_eq!(shown["password"]["command"], serde_json::json!(["echo", "secret"]));
+    assert_eq!(
+        shown["password"]["command"],
+        serde_json::json!(["echo", "secret"])
+    );
 }

@@ -3,5 +3,7 @@
 
 mod accounts;
 mod harness;
+mod postel;
+mod receiving;
 mod smoke;
 mod window;

@@ -355,3 +355,28 @@ async fn pop3_stls_and_sasl_plain_log_in() {
         client.quit().await.expect("QUIT");
     }
 }
+
+/// Submits a small message from alice to `to` and waits for the 250.
+pub fn submit(to: &str, subject: &str) {
+    let s = servers();
+    let msg = Message::builder()
+        .from(s.address("alice").parse::<Mailbox>().expect("from"))
+        .to(to.parse::<Mailbox>().expect("to"))
+        .subject(subject)
+        .body(format!("{subject}\n"))
+        .expect("builds");
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(
+            submission(
+                s.submissions,
+                Tls::Wrapper(tls_parameters()),
+                "alice",
+                Mechanism::Plain,
+            )
+            .send(msg),
+        )
+        .expect("submitted");
+}

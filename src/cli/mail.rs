@@ -1,0 +1,442 @@
+//! `postel sync|folders|list|search|read|flag|move|delete`: mail from the
+//! command line, over the local store.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::Failure;
+use crate::engine::Engine;
+use crate::engine::mail::{Applied, FlagChange};
+use crate::store::MessageRow;
+use crate::sync::{self, Event, Options, Progress};
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Accounts to sync (default: all).
+    accounts: Vec<String>,
+    /// Only this folder.
+    #[arg(long, value_name = "FOLDER")]
+    folder: Option<String>,
+    /// Stay connected and print new mail as it arrives (IDLE on INBOX).
+    #[arg(long)]
+    watch: bool,
+    /// Also download the bodies of messages from the last DAYS days.
+    #[arg(long, value_name = "DAYS")]
+    prefetch_days: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    account: String,
+    #[arg(long, default_value = "INBOX")]
+    folder: String,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Continue after this message id (the last one of the previous page).
+    #[arg(long, value_name = "ID")]
+    before: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct FlagArgs {
+    account: String,
+    id: i64,
+    #[arg(long, group = "change")]
+    seen: bool,
+    #[arg(long, group = "change")]
+    unseen: bool,
+    #[arg(long, group = "change")]
+    flagged: bool,
+    #[arg(long, group = "change")]
+    unflagged: bool,
+}
+
+/// What the list commands print per message.
+#[derive(Serialize)]
+struct Row<'a> {
+    id: i64,
+    account: &'a str,
+    folder: &'a str,
+    uid: Option<u32>,
+    date: i64,
+    from: String,
+    to: &'a str,
+    subject: &'a str,
+    flags: Vec<&'static str>,
+    size: u64,
+    has_attachments: bool,
+}
+
+fn row(m: &MessageRow) -> Row<'_> {
+    Row {
+        id: m.id,
+        account: &m.account,
+        folder: &m.folder,
+        uid: m.uid,
+        date: m.date,
+        from: if m.from_name.is_empty() {
+            m.from_addr.clone()
+        } else {
+            format!("{} <{}>", m.from_name, m.from_addr)
+        },
+        to: &m.to,
+        subject: &m.subject,
+        flags: m.flags.names(),
+        size: m.size,
+        has_attachments: m.has_attachments,
+    }
+}
+
+fn print_rows(rows: &[MessageRow], json: bool) -> Result<(), Failure> {
+    if json {
+        let rows: Vec<Row> = rows.iter().map(row).collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    for m in rows {
+        let mark = if m.flags.has(crate::store::Flags::SEEN) {
+            ' '
+        } else {
+            '*'
+        };
+        let date = format_date(m.date);
+        let from = if m.from_name.is_empty() {
+            &m.from_addr
+        } else {
+            &m.from_name
+        };
+        let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+        println!(
+            "{:>8} {mark} {date}  {:<24}  {}{}",
+            m.id,
+            clip(from, 24),
+            clip(&m.subject, 80),
+            if m.has_attachments { " [+]" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// UTC "YYYY-MM-DD HH:MM", without a date library.
+fn format_date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+/// Shows progress as one rewritten line on a terminal, plain lines otherwise.
+fn progress_sink(json: bool) -> sync::Sink {
+    let tty = std::io::stderr().is_terminal();
+    Arc::new(move |event| match event {
+        Event::Progress(p) if tty => {
+            eprint!("\r\x1b[K{}", progress_line(&p));
+            let _ = std::io::stderr().flush();
+        }
+        Event::Progress(p) if p.eta_seconds == Some(0) => eprintln!("{}", progress_line(&p)),
+        Event::Progress(_) => {}
+        Event::NewMail { .. } if json => {}
+        Event::NewMail {
+            account,
+            folder,
+            ids,
+        } => {
+            println!("new mail: {account} {folder}: {} message(s)", ids.len());
+        }
+    })
+}
+
+fn progress_line(p: &Progress) -> String {
+    let eta = match p.eta_seconds {
+        Some(0) => "done".to_owned(),
+        Some(s) => format!("about {s} s left"),
+        None => String::new(),
+    };
+    format!(
+        "{}: folder {}/{} {}: {}/{} messages, {} KB {eta}",
+        p.account,
+        if p.eta_seconds == Some(0) {
+            p.folders_done
+        } else {
+            (p.folders_done + 1).min(p.folders_total)
+        },
+        p.folders_total,
+        p.folder,
+        p.messages_done,
+        p.messages_total,
+        p.bytes / 1024
+    )
+}
+
+pub async fn sync(engine: &mut Engine, args: SyncArgs, json: bool) -> Result<ExitCode, Failure> {
+    let names: Vec<String> = if args.accounts.is_empty() {
+        engine.accounts().iter().map(|a| a.name.clone()).collect()
+    } else {
+        args.accounts.clone()
+    };
+    if names.is_empty() {
+        return Err(Failure(
+            "there are no accounts to sync; add one with `postel account add`.".into(),
+        ));
+    }
+    let options = Options {
+        folder: args.folder.clone(),
+        prefetch_days: args.prefetch_days,
+        ..Options::default()
+    };
+    let sink = progress_sink(json);
+    let mut failed = false;
+    let mut summaries = Vec::new();
+    for name in &names {
+        match engine.sync(name, &options, &sink).await {
+            Ok(summary) => {
+                if std::io::stderr().is_terminal() {
+                    eprintln!();
+                }
+                if !json {
+                    println!(
+                        "{name}: {} folder(s), {} new, {} flag change(s), {} removed, {} bodies",
+                        summary.folders,
+                        summary.new_messages,
+                        summary.changed_flags,
+                        summary.removed,
+                        summary.bodies
+                    );
+                }
+                summaries.push(summary);
+            }
+            Err(err) => {
+                failed = true;
+                eprintln!("postel: {name}: {err}");
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summaries)?);
+    }
+    if args.watch {
+        return watch(engine, &names, json).await;
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Stays connected to every IMAP account (IDLE) and polls POP3 ones, until
+/// interrupted.
+async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<ExitCode, Failure> {
+    let store = engine.store()?;
+    let printer = store.clone();
+    let sink: sync::Sink = Arc::new(move |event| {
+        if let Event::NewMail {
+            account,
+            folder,
+            ids,
+        } = event
+        {
+            let store = printer.clone();
+            tokio::spawn(async move {
+                for id in ids {
+                    if let Ok(m) = store.run(move |s| s.message(id)).await {
+                        if json {
+                            if let Ok(line) = serde_json::to_string(&row(&m)) {
+                                println!("{line}");
+                            }
+                        } else {
+                            println!(
+                                "new: {account} {folder} {} {} <{}>: {}",
+                                m.id, m.from_name, m.from_addr, m.subject
+                            );
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let mut tasks = tokio::task::JoinSet::new();
+    for name in names {
+        let account = engine.account(name)?.clone();
+        let (store, sink) = (store.clone(), sink.clone());
+        let label = account.name.clone();
+        match account.incoming.protocol {
+            crate::account::Protocol::Imap => {
+                let ready_label = label.clone();
+                tasks.spawn(sync::watch::inbox(
+                    account,
+                    store,
+                    sink,
+                    move |err| eprintln!("postel: {label}: {err} (retrying)"),
+                    move || eprintln!("watching {ready_label}"),
+                ));
+            }
+            crate::account::Protocol::Pop3 => {
+                tasks.spawn(async move {
+                    eprintln!("watching {label} (POP3, every 5 minutes)");
+                    loop {
+                        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+                        if let Err(err) = sync::pop3::sync(&account, &store, &sink).await {
+                            eprintln!("postel: {label}: {err}");
+                        }
+                    }
+                });
+            }
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    tasks.abort_all();
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn folders(engine: &mut Engine, account: &str, json: bool) -> Result<ExitCode, Failure> {
+    let folders = engine.folders(account).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&folders)?);
+    } else if folders.is_empty() {
+        println!("No folders yet: run `postel sync {account}`.");
+    } else {
+        for f in folders {
+            let role = f.folder.role.map(|r| r.as_str()).unwrap_or("");
+            println!(
+                "{:<30} {:<8} {:>7} messages {:>7} unread",
+                f.folder.name, role, f.total, f.unread
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn list(engine: &mut Engine, args: ListArgs, json: bool) -> Result<ExitCode, Failure> {
+    let rows = engine
+        .list(&args.account, &args.folder, args.limit, args.before)
+        .await?;
+    print_rows(&rows, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn search(
+    engine: &mut Engine,
+    query: &str,
+    account: Option<&str>,
+    limit: u32,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let rows = engine.search(query, account, limit).await?;
+    print_rows(&rows, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn read(
+    engine: &mut Engine,
+    account: &str,
+    id: i64,
+    raw: bool,
+) -> Result<ExitCode, Failure> {
+    let bytes = engine.body(account, id).await?;
+    if raw {
+        std::io::stdout().write_all(&bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let msg = crate::message::parse(&bytes)?;
+    let names = |list: &[crate::message::Address]| {
+        list.iter()
+            .map(|a| match &a.name {
+                Some(n) => format!("{n} <{}>", a.email),
+                None => a.email.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("From:    {}", names(&msg.from));
+    println!("To:      {}", names(&msg.to));
+    if !msg.cc.is_empty() {
+        println!("Cc:      {}", names(&msg.cc));
+    }
+    println!("Subject: {}", msg.subject.as_deref().unwrap_or(""));
+    if let Some(date) = msg.date {
+        println!("Date:    {} UTC", format_date(date));
+    }
+    println!();
+    println!("{}", crate::message::search_text(&msg));
+    for part in &msg.attachments {
+        println!(
+            "[attachment {}: {} ({}, {} bytes)]",
+            part.index,
+            part.name.as_deref().unwrap_or("unnamed"),
+            part.mime_type,
+            part.size
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(applied: Applied, what: &str) -> ExitCode {
+    match applied {
+        Applied::OnServer | Applied::Local => println!("{what}."),
+        Applied::Queued(reason) => println!(
+            "{what} here; the server could not be reached ({reason}), so it will be applied at the next sync."
+        ),
+    }
+    ExitCode::SUCCESS
+}
+
+pub async fn flag(engine: &mut Engine, args: FlagArgs) -> Result<ExitCode, Failure> {
+    let change = match (args.seen, args.unseen, args.flagged, args.unflagged) {
+        (true, ..) => FlagChange::Seen(true),
+        (_, true, ..) => FlagChange::Seen(false),
+        (_, _, true, _) => FlagChange::Flagged(true),
+        (.., true) => FlagChange::Flagged(false),
+        _ => {
+            return Err(Failure(
+                "say which flag: --seen, --unseen, --flagged or --unflagged.".into(),
+            ));
+        }
+    };
+    let applied = engine.set_flag(&args.account, args.id, change).await?;
+    Ok(report(applied, &format!("Message {} updated", args.id)))
+}
+
+pub async fn move_to(
+    engine: &mut Engine,
+    account: &str,
+    id: i64,
+    folder: &str,
+) -> Result<ExitCode, Failure> {
+    let applied = engine.move_message(account, id, folder).await?;
+    Ok(report(applied, &format!("Message {id} moved to {folder}")))
+}
+
+pub async fn delete(engine: &mut Engine, account: &str, id: i64) -> Result<ExitCode, Failure> {
+    let applied = engine.delete_message(account, id).await?;
+    Ok(report(applied, &format!("Message {id} deleted")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_date;
+
+    #[test]
+    fn dates_in_utc() {
+        assert_eq!(format_date(0), "1970-01-01 00:00");
+        assert_eq!(format_date(1_772_528_400), "2026-03-03 09:00");
+        assert_eq!(format_date(951_782_400), "2000-02-29 00:00");
+    }
+}

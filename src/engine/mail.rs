@@ -1,0 +1,229 @@
+//! The engine's mail operations: sync, folders, lists, search, reading, and
+//! the user's actions on messages (applied locally at once, then replayed).
+
+use super::{Engine, Error};
+use crate::account::{Account, Protocol};
+use crate::store::pending::Action;
+use crate::store::{Flags, FolderRole, MessageRow, folders::FolderSummary, messages::Cursor};
+use crate::sync::{self, Options, SharedStore, Sink, Summary};
+
+/// A change of one flag, as the user asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagChange {
+    Seen(bool),
+    Flagged(bool),
+}
+
+/// What became of a user's action on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// The server has it too.
+    OnServer,
+    /// Saved locally; it goes up at the next successful sync.
+    Queued(String),
+    /// Local only by nature (POP3 accounts).
+    Local,
+}
+
+impl Engine {
+    /// The store, opened on first use.
+    pub fn store(&mut self) -> Result<SharedStore, Error> {
+        if let Some(store) = &self.store {
+            return Ok(store.clone());
+        }
+        let store = SharedStore::new(crate::store::Store::open(&self.dirs.data)?);
+        self.store = Some(store.clone());
+        Ok(store)
+    }
+
+    pub async fn sync(
+        &mut self,
+        account: &str,
+        options: &Options,
+        sink: &Sink,
+    ) -> Result<Summary, Error> {
+        let account = self.account(account)?.clone();
+        let store = self.store()?;
+        Ok(sync::account(&account, &store, options, sink).await?)
+    }
+
+    pub async fn folders(&mut self, account: &str) -> Result<Vec<FolderSummary>, Error> {
+        let name = self.account(account)?.name.clone();
+        Ok(self
+            .store()?
+            .run(move |s| s.folder_summaries(&name))
+            .await?)
+    }
+
+    /// A page of a folder, newest first; `before` is the id of the last
+    /// message of the previous page.
+    pub async fn list(
+        &mut self,
+        account: &str,
+        folder: &str,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<Vec<MessageRow>, Error> {
+        let name = self.account(account)?.name.clone();
+        let folder = folder.to_owned();
+        Ok(self
+            .store()?
+            .run(move |s| {
+                let f = match s.folder(&name, &folder)? {
+                    Some(f) => f,
+                    None if folder.eq_ignore_ascii_case("inbox") => s
+                        .folder_by_role(&name, FolderRole::Inbox)?
+                        .ok_or_else(|| crate::store::Error::NoSuchFolder(folder.clone()))?,
+                    None => return Err(crate::store::Error::NoSuchFolder(folder.clone())),
+                };
+                let cursor = match before {
+                    Some(id) => {
+                        let m = s.message(id)?;
+                        Some(Cursor {
+                            date: m.date,
+                            id: m.id,
+                        })
+                    }
+                    None => None,
+                };
+                s.list(f.id, limit, cursor)
+            })
+            .await?)
+    }
+
+    pub async fn search(
+        &mut self,
+        query: &str,
+        account: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<MessageRow>, Error> {
+        let account = match account {
+            Some(a) => Some(self.account(a)?.name.clone()),
+            None => None,
+        };
+        let query = query.to_owned();
+        Ok(self
+            .store()?
+            .run(move |s| s.search(&query, account.as_deref(), limit))
+            .await?)
+    }
+
+    /// A message's raw bytes: from the store, else downloaded and cached.
+    pub async fn body(&mut self, account: &str, id: i64) -> Result<Vec<u8>, Error> {
+        let account = self.account(account)?.clone();
+        let store = self.store()?;
+        let row = owned_message(&store, &account, id).await?;
+        if let Some(raw) = store.run(move |s| s.body(row.id)).await? {
+            return Ok(raw);
+        }
+        let mut session = sync::imap::open(&account).await?;
+        let raw = sync::imap::fetch_body(&account, &mut session, &store, id).await?;
+        let _ = session.logout().await;
+        Ok(raw)
+    }
+
+    pub async fn set_flag(
+        &mut self,
+        account: &str,
+        id: i64,
+        change: FlagChange,
+    ) -> Result<Applied, Error> {
+        let account = self.account(account)?.clone();
+        let store = self.store()?;
+        let row = owned_message(&store, &account, id).await?;
+        let flags = match change {
+            FlagChange::Seen(on) => row.flags.with(Flags::SEEN, on),
+            FlagChange::Flagged(on) => row.flags.with(Flags::FLAGGED, on),
+        };
+        let (name, folder, uid) = (account.name.clone(), row.folder.clone(), row.uid);
+        store
+            .run(move |s| {
+                s.set_flags(id, flags)?;
+                if let Some(uid) = uid {
+                    s.add_pending(&name, &folder, uid, &Action::SetFlags(flags.to_imap()))?;
+                }
+                Ok(())
+            })
+            .await?;
+        self.push(&account).await
+    }
+
+    pub async fn move_message(
+        &mut self,
+        account: &str,
+        id: i64,
+        to: &str,
+    ) -> Result<Applied, Error> {
+        let account = self.account(account)?.clone();
+        let store = self.store()?;
+        let row = owned_message(&store, &account, id).await?;
+        let (name, to) = (account.name.clone(), to.to_owned());
+        store
+            .run(move |s| {
+                let target = s
+                    .folder(&name, &to)?
+                    .ok_or_else(|| crate::store::Error::NoSuchFolder(to.clone()))?;
+                s.move_message(id, target.id)?;
+                if let Some(uid) = row.uid {
+                    s.add_pending(&name, &row.folder, uid, &Action::Move(target.name))?;
+                }
+                Ok(())
+            })
+            .await?;
+        self.push(&account).await
+    }
+
+    /// Delete as mail clients do: to Trash, or for good when already there
+    /// (or when the account has no Trash).
+    pub async fn delete_message(&mut self, account: &str, id: i64) -> Result<Applied, Error> {
+        let account = self.account(account)?.clone();
+        let store = self.store()?;
+        let row = owned_message(&store, &account, id).await?;
+        let name = account.name.clone();
+        store
+            .run(move |s| {
+                match s.folder_by_role(&name, FolderRole::Trash)? {
+                    Some(trash) if trash.id != row.folder_id => {
+                        s.move_message(id, trash.id)?;
+                        if let Some(uid) = row.uid {
+                            s.add_pending(&name, &row.folder, uid, &Action::Move(trash.name))?;
+                        }
+                    }
+                    _ => {
+                        s.delete_message(id)?;
+                        if let Some(uid) = row.uid {
+                            s.add_pending(&name, &row.folder, uid, &Action::Expunge)?;
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        self.push(&account).await
+    }
+
+    /// Sends pending actions up now, if the server can be reached.
+    async fn push(&mut self, account: &Account) -> Result<Applied, Error> {
+        if account.incoming.protocol == Protocol::Pop3 {
+            return Ok(Applied::Local);
+        }
+        let store = self.store()?;
+        match sync::imap::push_pending(account, &store).await {
+            Ok(()) => Ok(Applied::OnServer),
+            Err(err) => Ok(Applied::Queued(err.to_string())),
+        }
+    }
+}
+
+/// The message, checked to belong to the account named on the command line.
+async fn owned_message(
+    store: &SharedStore,
+    account: &Account,
+    id: i64,
+) -> Result<MessageRow, Error> {
+    let row = store.run(move |s| s.message(id)).await?;
+    if row.account != account.name {
+        return Err(crate::store::Error::NoSuchMessage(id).into());
+    }
+    Ok(row)
+}

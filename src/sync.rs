@@ -1,0 +1,180 @@
+//! Sync workers: bring each account's mail from its server into the store,
+//! and the user's actions back to the server. They report progress and new
+//! mail as events that the GUI and the CLI show alike.
+
+pub mod actions;
+pub mod envelope;
+pub mod imap;
+pub mod pop3;
+pub mod watch;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::account::{Account, Protocol};
+use crate::net;
+use crate::store::{self, Store};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Net(#[from] net::Error),
+    #[error("{0}")]
+    Store(#[from] store::Error),
+    #[error("The server refused a request: {0}")]
+    Refused(String),
+}
+
+impl From<crate::secret::Error> for Error {
+    fn from(err: crate::secret::Error) -> Self {
+        Error::Net(net::Error::Secret(err))
+    }
+}
+
+/// The store, shared by workers; every call runs on a blocking thread.
+#[derive(Debug, Clone)]
+pub struct SharedStore(Arc<Mutex<Store>>);
+
+impl SharedStore {
+    pub fn new(store: Store) -> Self {
+        Self(Arc::new(Mutex::new(store)))
+    }
+
+    pub async fn run<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
+    ) -> Result<T, Error> {
+        let inner = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic in another call poisons the lock but leaves SQLite consistent.
+            let mut guard = inner.lock().unwrap_or_else(|p| p.into_inner());
+            call(&mut guard)
+        })
+        .await
+        .map_err(|e| Error::Refused(format!("the store task failed: {e}")))?
+        .map_err(Error::from)
+    }
+}
+
+/// Where a sync stands, for progress bars and status lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    pub account: String,
+    pub folder: String,
+    pub folders_done: usize,
+    pub folders_total: usize,
+    pub messages_done: u64,
+    pub messages_total: u64,
+    pub bytes: u64,
+    /// Estimated seconds left for this folder, once there is a rate to go by.
+    pub eta_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Progress(Progress),
+    /// Messages that arrived in a folder since the last sync.
+    NewMail {
+        account: String,
+        folder: String,
+        ids: Vec<i64>,
+    },
+}
+
+pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// A sink that drops every event.
+pub fn quiet() -> Sink {
+    Arc::new(|_| {})
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Only this folder (by name); all when unset.
+    pub folder: Option<String>,
+    /// Download bodies of messages newer than this many days (None: none).
+    pub prefetch_days: Option<u32>,
+    /// Messages per FETCH round trip.
+    pub batch: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            folder: None,
+            prefetch_days: None,
+            batch: 1000,
+        }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub account: String,
+    pub folders: usize,
+    pub new_messages: u64,
+    pub changed_flags: u64,
+    pub removed: u64,
+    pub bodies: u64,
+}
+
+/// Syncs one account once, whatever its protocol.
+pub async fn account(
+    account: &Account,
+    store: &SharedStore,
+    options: &Options,
+    sink: &Sink,
+) -> Result<Summary, Error> {
+    match account.incoming.protocol {
+        Protocol::Imap => imap::sync(account, store, options, sink).await,
+        Protocol::Pop3 => pop3::sync(account, store, sink).await,
+    }
+}
+
+/// Tracks a folder's rate to estimate the time left.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    started: Instant,
+    pub progress: Progress,
+}
+
+impl Meter {
+    pub fn new(account: &str, folders_total: usize) -> Self {
+        Self {
+            started: Instant::now(),
+            progress: Progress {
+                account: account.to_owned(),
+                folders_total,
+                ..Progress::default()
+            },
+        }
+    }
+
+    pub fn start_folder(&mut self, folder: &str, total: u64) {
+        self.started = Instant::now();
+        self.progress.folder = folder.to_owned();
+        self.progress.messages_done = 0;
+        self.progress.messages_total = total;
+        self.progress.eta_seconds = None;
+    }
+
+    pub fn advance(&mut self, messages: u64, bytes: u64, sink: &Sink) {
+        self.progress.messages_done += messages;
+        self.progress.bytes += bytes;
+        let elapsed = self.started.elapsed();
+        let done = self.progress.messages_done;
+        let left = self.progress.messages_total.saturating_sub(done);
+        if done > 0 && elapsed > Duration::from_millis(200) {
+            let per = elapsed.as_secs_f64() / done as f64;
+            self.progress.eta_seconds = Some((per * left as f64).ceil() as u64);
+        }
+        sink(Event::Progress(self.progress.clone()));
+    }
+
+    pub fn finish_folder(&mut self, sink: &Sink) {
+        self.progress.folders_done += 1;
+        self.progress.eta_seconds = Some(0);
+        sink(Event::Progress(self.progress.clone()));
+    }
+}

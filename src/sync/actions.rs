@@ -1,0 +1,146 @@
+//! Replays the user's pending actions (flags, moves, deletes) to the IMAP
+//! server, oldest first. A network failure stops the replay and keeps the
+//! rest for next time; an action the server refuses for good is dropped
+//! with a warning, since retrying could never succeed.
+
+use futures::TryStreamExt;
+
+use super::imap::{Caps, server_err};
+use super::{Error, SharedStore};
+use crate::account::Account;
+use crate::net::imap::Session;
+use crate::store::pending::{Action, Pending};
+
+pub(crate) async fn replay(
+    account: &Account,
+    session: &mut Session,
+    store: &SharedStore,
+    caps: Caps,
+) -> Result<usize, Error> {
+    let name = account.name.clone();
+    let pending = store.run(move |s| s.pending(&name)).await?;
+    let mut selected: Option<String> = None;
+    let mut done = 0;
+    for p in pending {
+        let result = async {
+            if selected.as_deref() != Some(p.folder.as_str()) {
+                session
+                    .select(&p.folder)
+                    .await
+                    .map_err(|e| server_err(account, e))?;
+                selected = Some(p.folder.clone());
+            }
+            apply(account, session, &p, caps).await
+        }
+        .await;
+        match result {
+            Ok(()) => done += 1,
+            Err(Error::Refused(reason)) => {
+                tracing::warn!(
+                    "{}: dropped an action on {} uid {} the server refused: {reason}",
+                    account.name,
+                    p.folder,
+                    p.uid
+                );
+                selected = None;
+            }
+            Err(other) => return Err(other),
+        }
+        let id = p.id;
+        store.run(move |s| s.remove_pending(id)).await?;
+    }
+    Ok(done)
+}
+
+async fn apply(
+    account: &Account,
+    session: &mut Session,
+    p: &Pending,
+    caps: Caps,
+) -> Result<(), Error> {
+    let uid = p.uid.to_string();
+    let err = |e| server_err(account, e);
+    match &p.action {
+        Action::SetFlags(flags) => {
+            // Replace only the system flags we track; keywords stay.
+            let all = "\\Seen \\Answered \\Flagged \\Deleted \\Draft";
+            drain(
+                session
+                    .uid_store(&uid, format!("-FLAGS.SILENT ({all})"))
+                    .await
+                    .map_err(err)?,
+            )
+            .await?;
+            if !flags.is_empty() {
+                drain(
+                    session
+                        .uid_store(&uid, format!("+FLAGS.SILENT ({flags})"))
+                        .await
+                        .map_err(err)?,
+                )
+                .await?;
+            }
+        }
+        Action::Move(to) => {
+            if caps.moves {
+                session.uid_mv(&uid, to).await.map_err(err)?;
+            } else {
+                session.uid_copy(&uid, to).await.map_err(err)?;
+                expunge(account, session, &uid, caps).await?;
+            }
+        }
+        Action::Expunge => expunge(account, session, &uid, caps).await?,
+    }
+    Ok(())
+}
+
+async fn expunge(
+    account: &Account,
+    session: &mut Session,
+    uid: &str,
+    caps: Caps,
+) -> Result<(), Error> {
+    let err = |e| server_err(account, e);
+    drain(
+        session
+            .uid_store(uid, "+FLAGS.SILENT (\\Deleted)")
+            .await
+            .map_err(err)?,
+    )
+    .await?;
+    if caps.uidplus {
+        let gone: Vec<_> = session
+            .uid_expunge(uid)
+            .await
+            .map_err(err)?
+            .try_collect()
+            .await
+            .map_err(err)?;
+        drop(gone);
+    } else {
+        let gone: Vec<_> = session
+            .expunge()
+            .await
+            .map_err(err)?
+            .try_collect()
+            .await
+            .map_err(err)?;
+        drop(gone);
+    }
+    Ok(())
+}
+
+async fn drain<S, T>(stream: S) -> Result<(), Error>
+where
+    S: futures::Stream<Item = async_imap::error::Result<T>>,
+{
+    futures::pin_mut!(stream);
+    while let Some(item) = stream
+        .try_next()
+        .await
+        .map_err(|e| Error::Refused(e.to_string()))?
+    {
+        drop(item);
+    }
+    Ok(())
+}

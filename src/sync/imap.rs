@@ -1,0 +1,494 @@
+//! IMAP sync: folders by LIST (roles from SPECIAL-USE, else names), then per
+//! folder UIDVALIDITY check, flag changes (CHANGEDSINCE with CONDSTORE, a
+//! FLAGS sweep otherwise), new mail newest first in batches, expunges, and
+//! bodies on demand.
+
+use std::collections::HashSet;
+
+use async_imap::imap_proto::NameAttribute;
+use async_imap::types::{Fetch, Flag};
+use futures::TryStreamExt;
+
+use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope};
+use crate::account::{Account, Role};
+use crate::net::imap::{Session, connect, imap_error};
+use crate::store::{Flags, Folder, FolderRole, NewMessage};
+use crate::{message, secret};
+
+/// Opens a logged-in session for the account's incoming server.
+pub async fn open(account: &Account) -> Result<Session, Error> {
+    let password = secret::password(account, Role::Incoming).await?;
+    Ok(connect(
+        &account.incoming.server,
+        &account.incoming.username,
+        &password,
+    )
+    .await?)
+}
+
+pub(crate) fn server_err(account: &Account, err: async_imap::error::Error) -> Error {
+    match err {
+        async_imap::error::Error::No(text) | async_imap::error::Error::Bad(text) => {
+            Error::Refused(crate::net::imap::server_text(&text))
+        }
+        other => Error::Net(imap_error(&account.incoming.server, other)),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caps {
+    pub condstore: bool,
+    pub uidplus: bool,
+    pub moves: bool,
+}
+
+pub(crate) async fn caps(account: &Account, session: &mut Session) -> Result<Caps, Error> {
+    let caps = session
+        .capabilities()
+        .await
+        .map_err(|e| server_err(account, e))?;
+    Ok(Caps {
+        condstore: caps.has_str("CONDSTORE") || caps.has_str("QRESYNC"),
+        uidplus: caps.has_str("UIDPLUS"),
+        moves: caps.has_str("MOVE"),
+    })
+}
+
+pub async fn sync(
+    account: &Account,
+    store: &SharedStore,
+    options: &Options,
+    sink: &Sink,
+) -> Result<Summary, Error> {
+    let mut session = open(account).await?;
+    let caps = caps(account, &mut session).await?;
+    // The user's changes go up first, so the flag sync that follows
+    // cannot undo them.
+    actions::replay(account, &mut session, store, caps).await?;
+    let folders = list_folders(account, &mut session, store).await?;
+    let wanted: Vec<Folder> = match &options.folder {
+        Some(name) => {
+            let folder = folders
+                .into_iter()
+                .find(|f| {
+                    f.name == *name
+                        || (name.eq_ignore_ascii_case("inbox") && f.role == Some(FolderRole::Inbox))
+                })
+                .ok_or_else(|| crate::store::Error::NoSuchFolder(name.clone()))?;
+            vec![folder]
+        }
+        None => folders,
+    };
+    let mut summary = Summary {
+        account: account.name.clone(),
+        folders: wanted.len(),
+        ..Summary::default()
+    };
+    let mut meter = Meter::new(&account.name, wanted.len());
+    for folder in &wanted {
+        sync_folder(
+            account,
+            &mut session,
+            store,
+            folder,
+            caps,
+            options,
+            sink,
+            &mut meter,
+            &mut summary,
+        )
+        .await?;
+        meter.finish_folder(sink);
+    }
+    if let Some(days) = options.prefetch_days {
+        let since = crate::store::now() - i64::from(days) * 86_400;
+        for folder in &wanted {
+            summary.bodies += prefetch(account, &mut session, store, folder, since).await?;
+        }
+    }
+    let _ = session.logout().await;
+    Ok(summary)
+}
+
+/// LISTs the account's folders into the store; drops those gone from the server.
+pub async fn list_folders(
+    account: &Account,
+    session: &mut Session,
+    store: &SharedStore,
+) -> Result<Vec<Folder>, Error> {
+    let names: Vec<_> = session
+        .list(Some(""), Some("*"))
+        .await
+        .map_err(|e| server_err(account, e))?
+        .try_collect()
+        .await
+        .map_err(|e| server_err(account, e))?;
+    let mut found = Vec::new();
+    for name in &names {
+        let attributes = name.attributes();
+        if attributes
+            .iter()
+            .any(|a| matches!(a, NameAttribute::NoSelect))
+        {
+            continue;
+        }
+        let special = attributes.iter().find_map(|a| match a {
+            NameAttribute::Sent => Some(FolderRole::Sent),
+            NameAttribute::Drafts => Some(FolderRole::Drafts),
+            NameAttribute::Trash => Some(FolderRole::Trash),
+            NameAttribute::Junk => Some(FolderRole::Junk),
+            NameAttribute::Archive | NameAttribute::All => Some(FolderRole::Archive),
+            NameAttribute::Extension(other) => FolderRole::from_special_use(other),
+            _ => None,
+        });
+        let role = if name.name().eq_ignore_ascii_case("INBOX") {
+            Some(FolderRole::Inbox)
+        } else {
+            special.or_else(|| FolderRole::from_name(name.name(), name.delimiter()))
+        };
+        found.push((
+            name.name().to_owned(),
+            name.delimiter().map(str::to_owned),
+            role,
+        ));
+    }
+    let account_name = account.name.clone();
+    store
+        .run(move |s| {
+            let mut folders = Vec::new();
+            for (name, delimiter, role) in &found {
+                folders.push(s.upsert_folder(&account_name, name, delimiter.as_deref(), *role)?);
+            }
+            let keep: HashSet<i64> = folders.iter().map(|f| f.id).collect();
+            for old in s.folders(&account_name)? {
+                if !keep.contains(&old.id) {
+                    s.delete_folder(old.id)?;
+                }
+            }
+            // Inbox first: the mail a user waits for arrives before the archive.
+            folders.sort_by_key(|f| f.role != Some(FolderRole::Inbox));
+            Ok(folders)
+        })
+        .await
+}
+
+fn fetch_query(caps: Caps) -> String {
+    format!(
+        "(UID FLAGS INTERNALDATE RFC822.SIZE{} BODY.PEEK[HEADER.FIELDS ({})])",
+        if caps.condstore { " MODSEQ" } else { "" },
+        envelope::FIELDS
+    )
+}
+
+fn flags_of(fetch: &Fetch) -> (Flags, String) {
+    let mut bits = 0;
+    let mut keywords = Vec::new();
+    for flag in fetch.flags() {
+        match flag {
+            Flag::Seen => bits |= Flags::SEEN,
+            Flag::Answered => bits |= Flags::ANSWERED,
+            Flag::Flagged => bits |= Flags::FLAGGED,
+            Flag::Deleted => bits |= Flags::DELETED,
+            Flag::Draft => bits |= Flags::DRAFT,
+            Flag::Recent | Flag::MayCreate => {}
+            Flag::Custom(k) => keywords.push(k.to_string()),
+        }
+    }
+    (Flags(bits), keywords.join(" "))
+}
+
+fn to_row(fetch: &Fetch) -> Option<NewMessage> {
+    let uid = fetch.uid?;
+    let (flags, keywords) = flags_of(fetch);
+    let mut m = NewMessage {
+        uid: Some(uid),
+        flags,
+        keywords,
+        size: u64::from(fetch.size.unwrap_or(0)),
+        modseq: fetch.modseq,
+        ..NewMessage::default()
+    };
+    let arrival = fetch.internal_date().map(|d| d.timestamp());
+    envelope::fill(&mut m, fetch.header().unwrap_or_default(), arrival);
+    Some(m)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sync_folder(
+    account: &Account,
+    session: &mut Session,
+    store: &SharedStore,
+    folder: &Folder,
+    caps: Caps,
+    options: &Options,
+    sink: &Sink,
+    meter: &mut Meter,
+    summary: &mut Summary,
+) -> Result<(), Error> {
+    let mailbox = if caps.condstore {
+        session.select_condstore(&folder.name).await
+    } else {
+        session.select(&folder.name).await
+    }
+    .map_err(|e| server_err(account, e))?;
+    let (validity, uidnext, modseq, exists) = (
+        mailbox.uid_validity,
+        mailbox.uid_next,
+        mailbox.highest_modseq,
+        mailbox.exists,
+    );
+    let id = folder.id;
+    let mut known = folder.clone();
+    if folder.uidvalidity.is_some() && folder.uidvalidity != validity {
+        tracing::info!("{}: UIDVALIDITY changed, cache reset", folder.name);
+        store.run(move |s| s.reset_folder(id)).await?;
+        known.highestmodseq = None;
+        known.uidnext = None;
+    }
+    // Messages moved here locally have no UID yet; the pending actions were
+    // replayed before this sync, so the server now has them under a new UID
+    // and they are fetched again below.
+    let (count, max_uid) = store
+        .run(move |s| {
+            s.forget_unknown_uids(id)?;
+            Ok((s.count(id)?, s.max_uid(id)?))
+        })
+        .await?;
+    meter.start_folder(&folder.name, u64::from(exists).saturating_sub(count));
+    // Nothing changed since last time: one SELECT is the whole resync.
+    if known.uidvalidity == validity
+        && modseq.is_some()
+        && known.highestmodseq == modseq
+        && known.uidnext == uidnext
+        && count == u64::from(exists)
+    {
+        return Ok(());
+    }
+
+    if let (Some(max), true) = (max_uid, count > 0) {
+        let query = match (caps.condstore, known.highestmodseq) {
+            (true, Some(since)) => format!("(UID FLAGS) (CHANGEDSINCE {since})"),
+            _ => "(UID FLAGS)".to_owned(),
+        };
+        let fetches: Vec<Fetch> = session
+            .uid_fetch(format!("1:{max}"), &query)
+            .await
+            .map_err(|e| server_err(account, e))?
+            .try_collect()
+            .await
+            .map_err(|e| server_err(account, e))?;
+        let changes: Vec<_> = fetches
+            .iter()
+            .filter_map(|f| {
+                let (flags, keywords) = flags_of(f);
+                Some((f.uid?, flags, keywords, f.modseq))
+            })
+            .collect();
+        summary.changed_flags += changes.len() as u64;
+        store.run(move |s| s.update_flags(id, &changes)).await?;
+    }
+
+    let query = fetch_query(caps);
+    let mut new_ids = Vec::new();
+    if exists > 0 {
+        if count == 0 {
+            // First sync: newest first by sequence number, so the latest mail
+            // is listable after the first round trip.
+            let mut end = exists;
+            while end > 0 {
+                let start = end.saturating_sub(options.batch.max(1) - 1).max(1);
+                let fetches: Vec<Fetch> = session
+                    .fetch(format!("{start}:{end}"), &query)
+                    .await
+                    .map_err(|e| server_err(account, e))?
+                    .try_collect()
+                    .await
+                    .map_err(|e| server_err(account, e))?;
+                new_ids.extend(store_batch(store, id, &fetches, meter, sink).await?);
+                end = start - 1;
+            }
+        } else if let Some(max) = max_uid {
+            let fetches: Vec<Fetch> = session
+                .uid_fetch(format!("{}:*", max + 1), &query)
+                .await
+                .map_err(|e| server_err(account, e))?
+                .try_collect()
+                .await
+                .map_err(|e| server_err(account, e))?;
+            // `N:*` always returns the last message, even when it is old.
+            let fresh: Vec<Fetch> = fetches
+                .into_iter()
+                .filter(|f| f.uid.is_some_and(|u| u > max))
+                .collect();
+            new_ids.extend(store_batch(store, id, &fresh, meter, sink).await?);
+        }
+    }
+
+    // Counts that disagree mean expunges, or an interrupted earlier sync:
+    // compare UID sets, drop what is gone, fetch what is missing.
+    let count = store.run(move |s| s.count(id)).await?;
+    if count != u64::from(exists) {
+        let on_server: HashSet<u32> = session
+            .uid_search("ALL")
+            .await
+            .map_err(|e| server_err(account, e))?;
+        let local = store.run(move |s| s.uids(id)).await?;
+        let local_set: HashSet<u32> = local.iter().copied().collect();
+        let gone: Vec<u32> = local
+            .into_iter()
+            .filter(|u| !on_server.contains(u))
+            .collect();
+        summary.removed += gone.len() as u64;
+        store.run(move |s| s.delete_uids(id, &gone)).await?;
+        let mut missing: Vec<u32> = on_server.difference(&local_set).copied().collect();
+        missing.sort_unstable_by(|a, b| b.cmp(a));
+        for chunk in missing.chunks(options.batch.max(1) as usize) {
+            let set = chunk
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let fetches: Vec<Fetch> = session
+                .uid_fetch(set, &query)
+                .await
+                .map_err(|e| server_err(account, e))?
+                .try_collect()
+                .await
+                .map_err(|e| server_err(account, e))?;
+            new_ids.extend(store_batch(store, id, &fetches, meter, sink).await?);
+        }
+    }
+    store
+        .run(move |s| s.set_folder_state(id, validity, uidnext, modseq))
+        .await?;
+    summary.new_messages += new_ids.len() as u64;
+    // The first sync of a folder is not "new mail" for notifications.
+    if !new_ids.is_empty() && folder.uidvalidity.is_some() {
+        sink(super::Event::NewMail {
+            account: account.name.clone(),
+            folder: folder.name.clone(),
+            ids: new_ids,
+        });
+    }
+    Ok(())
+}
+
+async fn store_batch(
+    store: &SharedStore,
+    folder_id: i64,
+    fetches: &[Fetch],
+    meter: &mut Meter,
+    sink: &Sink,
+) -> Result<Vec<i64>, Error> {
+    let rows: Vec<NewMessage> = fetches.iter().filter_map(to_row).collect();
+    let bytes: u64 = rows.iter().map(|r| r.size).sum();
+    let n = rows.len() as u64;
+    let ids = store
+        .run(move |s| s.insert_messages(folder_id, &rows))
+        .await?;
+    meter.advance(n, bytes, sink);
+    Ok(ids)
+}
+
+/// Downloads and caches one message's body (BODY.PEEK: stays unread).
+pub async fn fetch_body(
+    account: &Account,
+    session: &mut Session,
+    store: &SharedStore,
+    message_id: i64,
+) -> Result<Vec<u8>, Error> {
+    let row = store.run(move |s| s.message(message_id)).await?;
+    let uid = row
+        .uid
+        .ok_or_else(|| Error::Refused("the message is not on the server yet".into()))?;
+    session
+        .examine(&row.folder)
+        .await
+        .map_err(|e| server_err(account, e))?;
+    let fetches: Vec<Fetch> = session
+        .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+        .await
+        .map_err(|e| server_err(account, e))?
+        .try_collect()
+        .await
+        .map_err(|e| server_err(account, e))?;
+    let raw = fetches
+        .iter()
+        .find(|f| f.uid == Some(uid))
+        .and_then(Fetch::body)
+        .ok_or_else(|| Error::Refused("the message is no longer on the server".into()))?
+        .to_vec();
+    save_body(store, message_id, raw.clone()).await?;
+    Ok(raw)
+}
+
+pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Result<(), Error> {
+    let (snippet, text) = match message::parse(&raw) {
+        Ok(parsed) => (
+            message::snippet(&parsed, 200),
+            message::search_text(&parsed),
+        ),
+        Err(_) => (String::new(), String::new()),
+    };
+    store
+        .run(move |s| s.set_body(id, &raw, &snippet, &text))
+        .await
+}
+
+async fn prefetch(
+    account: &Account,
+    session: &mut Session,
+    store: &SharedStore,
+    folder: &Folder,
+    since: i64,
+) -> Result<u64, Error> {
+    let id = folder.id;
+    let mut done = 0;
+    session
+        .examine(&folder.name)
+        .await
+        .map_err(|e| server_err(account, e))?;
+    loop {
+        let missing = store.run(move |s| s.missing_bodies(id, since, 200)).await?;
+        if missing.is_empty() {
+            return Ok(done);
+        }
+        let set = missing
+            .iter()
+            .map(|(_, u)| u.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let fetches: Vec<Fetch> = session
+            .uid_fetch(set, "(UID BODY.PEEK[])")
+            .await
+            .map_err(|e| server_err(account, e))?
+            .try_collect()
+            .await
+            .map_err(|e| server_err(account, e))?;
+        let mut got = 0;
+        for (local, uid) in &missing {
+            if let Some(raw) = fetches
+                .iter()
+                .find(|f| f.uid == Some(*uid))
+                .and_then(Fetch::body)
+            {
+                save_body(store, *local, raw.to_vec()).await?;
+                got += 1;
+            }
+        }
+        done += got;
+        if got == 0 {
+            // The server no longer has them; the next folder sync drops them.
+            return Ok(done);
+        }
+    }
+}
+
+/// Connects just to replay the account's pending actions.
+pub async fn push_pending(account: &Account, store: &SharedStore) -> Result<(), Error> {
+    let mut session = open(account).await?;
+    let caps = caps(account, &mut session).await?;
+    actions::replay(account, &mut session, store, caps).await?;
+    let _ = session.logout().await;
+    Ok(())
+}

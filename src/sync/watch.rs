@@ -1,0 +1,73 @@
+//! Staying connected: IDLE on INBOX so new mail lands in the store as it
+//! arrives, with reconnection and back-off when the connection drops.
+
+use std::time::Duration;
+
+use super::{Error, Options, SharedStore, Sink, imap};
+use crate::account::Account;
+
+/// IDLE is re-issued well before the 30 minutes after which servers may
+/// drop an idle client (RFC 2177).
+const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Watches the account's INBOX until the task is dropped. Each change the
+/// server reports triggers a sync of INBOX; errors are reported through
+/// `on_error` and retried with exponential back-off.
+pub async fn inbox(
+    account: Account,
+    store: SharedStore,
+    sink: Sink,
+    on_error: impl Fn(&Error) + Send + Sync,
+    ready: impl Fn() + Send + Sync,
+) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let started = std::time::Instant::now();
+        let Err(err) = idle_once(&account, &store, &sink, &ready).await;
+        on_error(&err);
+        // A connection that lived a while was healthy: start over gently.
+        if started.elapsed() > Duration::from_secs(60) {
+            backoff = Duration::from_secs(1);
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// One connection's life: catch up, then IDLE until the server reports a
+/// change or the renewal time comes.
+async fn idle_once(
+    account: &Account,
+    store: &SharedStore,
+    sink: &Sink,
+    ready: &(impl Fn() + Send + Sync),
+) -> Result<std::convert::Infallible, Error> {
+    let inbox_only = Options {
+        folder: Some("INBOX".into()),
+        ..Options::default()
+    };
+    // Catch up first: mail that came while we were away is found here.
+    imap::sync(account, store, &inbox_only, sink).await?;
+    let mut session = imap::open(account).await?;
+    session
+        .select("INBOX")
+        .await
+        .map_err(|e| imap::server_err(account, e))?;
+    loop {
+        let mut idle = session.idle();
+        idle.init()
+            .await
+            .map_err(|e| imap::server_err(account, e))?;
+        ready();
+        let (wait, _interrupt) = idle.wait_with_timeout(IDLE_RENEW);
+        let response = wait.await.map_err(|e| imap::server_err(account, e))?;
+        session = idle
+            .done()
+            .await
+            .map_err(|e| imap::server_err(account, e))?;
+        if let async_imap::extensions::idle::IdleResponse::NewData(_) = response {
+            imap::sync(account, store, &inbox_only, sink).await?;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Runs the real `postel` binary with its own config and data dirs, under
+//! the private D-Bus session (keyring) that tests/run provides.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use crate::harness::{TempDir, servers, unique};
+
+pub struct Postel {
+    pub config: TempDir,
+}
+
+impl Postel {
+    pub fn new() -> Self {
+        Self {
+            config: TempDir::new("config"),
+        }
+    }
+
+    pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_postel"))
+            .args(args)
+            .env("POSTEL_CONFIG_DIR", self.config.path())
+            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("postel runs");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("stdin written");
+        }
+        drop(input);
+        child.wait_with_output().expect("postel finishes")
+    }
+
+    pub fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "postel {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs a command that must fail; returns what it said on stderr.
+    pub fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            !out.status.success(),
+            "postel {args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all, None)).expect("valid JSON")
+    }
+
+    pub fn settings(&self) -> String {
+        std::fs::read_to_string(self.config.path().join("settings.toml")).unwrap_or_default()
+    }
+
+    /// Adds an IMAPS + submissions account for a test user; returns its name.
+    pub fn add_imap(&self, tag: &str, user: &str, password: &str) -> String {
+        let s = servers();
+        let name = unique(tag);
+        let ca = s.ca.display().to_string();
+        let (imaps, submissions) = (s.imaps.to_string(), s.submissions.to_string());
+        self.ok(
+            &[
+                "account",
+                "add",
+                &name,
+                "--email",
+                &s.address(user),
+                "--display-name",
+                "Test User",
+                "--incoming",
+                "imap",
+                "--in-host",
+                "localhost",
+                "--in-port",
+                &imaps,
+                "--out-host",
+                "localhost",
+                "--out-port",
+                &submissions,
+                "--username",
+                user,
+                "--password-stdin",
+                "--trust-cert",
+                &ca,
+            ],
+            Some(&format!("{password}\n")),
+        );
+        name
+    }
+}
+
+impl Postel {
+    /// Starts a long-running command (e.g. `sync --watch`) with piped output.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_postel"))
+            .args(args)
+            .env("POSTEL_CONFIG_DIR", self.config.path())
+            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("postel starts")
+    }
+
+    /// Adds a POP3S + submissions account for a test user; returns its name.
+    pub fn add_pop3(&self, tag: &str, user: &str, extra: &[&str]) -> String {
+        let s = servers();
+        let name = unique(tag);
+        let ca = s.ca.display().to_string();
+        let (pop3s, submissions) = (s.pop3s.to_string(), s.submissions.to_string());
+        let password = format!("{}\n", s.password(user));
+        let mut args = vec![
+            "account",
+            "add",
+            &name,
+            "--email",
+            "x@example.test",
+            "--incoming",
+            "pop3",
+            "--in-host",
+            "localhost",
+            "--in-port",
+            &pop3s,
+            "--out-host",
+            "localhost",
+            "--out-port",
+            &submissions,
+            "--username",
+            user,
+            "--password-stdin",
+            "--trust-cert",
+            &ca,
+        ];
+        args.extend_from_slice(extra);
+        self.ok(&args, Some(&password));
+        name
+    }
+}

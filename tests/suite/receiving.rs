@@ -1,0 +1,533 @@
+//! Receiving against the real Dovecot: IMAP sync (new mail, flags both ways,
+//! expunge, UIDVALIDITY, moves, IDLE, a dropped connection) and POP3
+//! download exactly once.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use postel::account::{Security, Server};
+use postel::net::{imap, tls};
+
+use crate::harness::{servers, unique};
+use crate::postel::Postel;
+
+fn test_server(port: u16, security: Security) -> Server {
+    Server {
+        host: "localhost".into(),
+        port,
+        security,
+        trusted_certificates: tls::read_pem_file(&servers().ca).expect("CA"),
+        ..Server::default()
+    }
+}
+
+/// A session of a test user, straight to Dovecot, to set the scene and check.
+async fn session(user: &str) -> imap::Session {
+    let s = servers();
+    imap::connect(&test_server(s.imaps, Security::Tls), user, s.password(user))
+        .await
+        .expect("test user logs in")
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn raw_message(i: usize, subject: &str) -> String {
+    format!(
+        "From: =?UTF-8?Q?Z=C3=B6e_Sender?= <zoe{i}@example.test>\r\n\
+         To: alice@example.test\r\n\
+         Subject: {subject}\r\n\
+         Date: Mon, {:02} Nov 2026 10:{:02}:00 +0000\r\n\
+         Message-ID: <m{i}.{subject}@example.test>\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n\
+         Body of message {i}, with the word kumquat{i}.\r\n",
+        1 + i % 28,
+        i % 60
+    )
+}
+
+/// Creates a folder for one test and appends `n` messages; returns the name.
+async fn folder_with(user: &str, tag: &str, n: usize) -> String {
+    let folder = unique(tag);
+    let mut s = session(user).await;
+    s.create(&folder).await.expect("CREATE");
+    for i in 0..n {
+        let flags = if i % 3 == 0 { Some("(\\Seen)") } else { None };
+        s.append(&folder, flags, None, raw_message(i, &format!("{tag}-{i}")))
+            .await
+            .expect("APPEND");
+    }
+    let _ = s.logout().await;
+    folder
+}
+
+/// The server's view: uid -> (subject, flags) via UID FETCH.
+async fn server_view(user: &str, folder: &str) -> BTreeMap<u32, (String, Vec<String>)> {
+    let mut s = session(user).await;
+    s.examine(folder).await.expect("EXAMINE");
+    let fetches: Vec<_> = s
+        .uid_fetch("1:*", "(UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        .await
+        .expect("FETCH")
+        .try_collect()
+        .await
+        .expect("FETCH replies");
+    let mut view = BTreeMap::new();
+    for f in &fetches {
+        let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
+        let subject = header
+            .trim()
+            .strip_prefix("Subject: ")
+            .unwrap_or_default()
+            .to_owned();
+        let mut flags: Vec<String> = f
+            .flags()
+            .filter_map(|fl| match fl {
+                async_imap::types::Flag::Seen => Some("seen".to_owned()),
+                async_imap::types::Flag::Flagged => Some("flagged".to_owned()),
+                _ => None,
+            })
+            .collect();
+        flags.sort();
+        view.insert(f.uid.expect("uid"), (subject, flags));
+    }
+    let _ = s.logout().await;
+    view
+}
+
+/// Postel's view of the same folder, through the CLI.
+fn local_view(
+    postel: &Postel,
+    account: &str,
+    folder: &str,
+) -> BTreeMap<u32, (String, Vec<String>)> {
+    let rows = postel.json(&["list", account, "--folder", folder, "--limit", "100000"]);
+    rows.as_array()
+        .expect("array")
+        .iter()
+        .map(|r| {
+            let mut flags: Vec<String> = r["flags"]
+                .as_array()
+                .expect("flags")
+                .iter()
+                .filter_map(|f| f.as_str())
+                .filter(|f| matches!(*f, "seen" | "flagged"))
+                .map(str::to_owned)
+                .collect();
+            flags.sort();
+            (
+                r["uid"].as_u64().expect("uid") as u32,
+                (r["subject"].as_str().expect("subject").to_owned(), flags),
+            )
+        })
+        .collect()
+}
+
+fn id_of(postel: &Postel, account: &str, folder: &str, uid: u32) -> i64 {
+    let rows = postel.json(&["list", account, "--folder", folder, "--limit", "100000"]);
+    rows.as_array()
+        .expect("array")
+        .iter()
+        .find(|r| r["uid"].as_u64() == Some(u64::from(uid)))
+        .and_then(|r| r["id"].as_i64())
+        .unwrap_or_else(|| panic!("uid {uid} not in the local list"))
+}
+
+#[test]
+fn sync_mirrors_the_server_then_follows_its_changes() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "mirror", 30));
+    let postel = Postel::new();
+    let account = postel.add_imap("mirror", "alice", "alicepass");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let server = rt.block_on(server_view("alice", &folder));
+    assert_eq!(server.len(), 30);
+    assert_eq!(local_view(&postel, &account, &folder), server);
+
+    // Headers are decoded, and the list pages by key without gaps.
+    let first = postel.json(&["list", &account, "--folder", &folder, "--limit", "10"]);
+    assert_eq!(first.as_array().expect("page").len(), 10);
+    assert!(
+        first[0]["from"]
+            .as_str()
+            .expect("from")
+            .starts_with("Zöe Sender <zoe")
+    );
+    let last_id = first[9]["id"].as_i64().expect("id").to_string();
+    let next = postel.json(&[
+        "list", &account, "--folder", &folder, "--limit", "100", "--before", &last_id,
+    ]);
+    assert_eq!(next.as_array().expect("page").len(), 20);
+
+    // Changes on the server: a flag, an expunge and a new message.
+    rt.block_on(async {
+        let mut s = session("alice").await;
+        s.select(&folder).await.expect("SELECT");
+        let _: Vec<_> = s
+            .uid_store("2", "+FLAGS (\\Flagged)")
+            .await
+            .expect("STORE")
+            .try_collect()
+            .await
+            .expect("ok");
+        let _: Vec<_> = s
+            .uid_store("5", "+FLAGS (\\Deleted)")
+            .await
+            .expect("STORE")
+            .try_collect()
+            .await
+            .expect("ok");
+        let _: Vec<_> = s
+            .expunge()
+            .await
+            .expect("EXPUNGE")
+            .try_collect()
+            .await
+            .expect("ok");
+        s.append(&folder, None, None, raw_message(99, "mirror-new"))
+            .await
+            .expect("APPEND");
+        let _ = s.logout().await;
+    });
+    let out = postel.ok(&["sync", &account, "--folder", &folder], None);
+    assert!(out.contains("1 new"), "{out}");
+    let server = rt.block_on(server_view("alice", &folder));
+    assert!(!server.contains_key(&5) && server[&2].1.contains(&"flagged".to_owned()));
+    assert_eq!(local_view(&postel, &account, &folder), server);
+
+    // Changes here go to the server.
+    let id = id_of(&postel, &account, &folder, 3);
+    postel.ok(&["flag", &account, &id.to_string(), "--flagged"], None);
+    let id = id_of(&postel, &account, &folder, 1);
+    postel.ok(&["flag", &account, &id.to_string(), "--unseen"], None);
+    let server = rt.block_on(server_view("alice", &folder));
+    assert_eq!(server[&3].1, ["flagged"]);
+    assert_eq!(server[&1].1, Vec::<String>::new());
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    assert_eq!(local_view(&postel, &account, &folder), server);
+
+    // A resync with no change changes nothing.
+    let out = postel.ok(&["sync", &account, "--folder", &folder], None);
+    assert!(out.contains("0 new, 0 flag change(s), 0 removed"), "{out}");
+}
+
+#[test]
+fn a_new_uidvalidity_resets_the_folder() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "validity", 4));
+    let postel = Postel::new();
+    let account = postel.add_imap("validity", "alice", "alicepass");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    assert_eq!(local_view(&postel, &account, &folder).len(), 4);
+    rt.block_on(async {
+        let mut s = session("alice").await;
+        s.delete(&folder).await.expect("DELETE");
+        s.create(&folder).await.expect("CREATE");
+        for i in 0..2 {
+            s.append(&folder, None, None, raw_message(i, "validity-again"))
+                .await
+                .expect("APPEND");
+        }
+        let _ = s.logout().await;
+    });
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let local = local_view(&postel, &account, &folder);
+    assert_eq!(local, rt.block_on(server_view("alice", &folder)));
+    assert!(
+        local
+            .values()
+            .all(|(subject, _)| subject == "validity-again"),
+        "{local:?}"
+    );
+}
+
+#[test]
+fn move_and_delete_reach_the_server() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "moving", 3));
+    let target = rt.block_on(folder_with("alice", "target", 0));
+    let postel = Postel::new();
+    let account = postel.add_imap("moving", "alice", "alicepass");
+    postel.ok(&["sync", &account], None);
+    let id = id_of(&postel, &account, &folder, 1);
+    postel.ok(&["move", &account, &id.to_string(), &target], None);
+    let moved = rt.block_on(server_view("alice", &target));
+    assert_eq!(
+        moved.values().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        ["moving-0"]
+    );
+    let id = id_of(&postel, &account, &folder, 2);
+    postel.ok(&["delete", &account, &id.to_string()], None);
+    let left = rt.block_on(server_view("alice", &folder));
+    assert_eq!(
+        left.values().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        ["moving-2"]
+    );
+    let trash = rt.block_on(server_view("alice", "Trash"));
+    assert!(
+        trash.values().any(|(s, _)| s == "moving-1"),
+        "deleted mail is in Trash"
+    );
+    postel.ok(&["sync", &account, "--folder", &target], None);
+    assert_eq!(local_view(&postel, &account, &target), moved);
+    assert_eq!(local_view(&postel, &account, &folder), left);
+}
+
+#[test]
+fn bodies_are_fetched_on_demand_and_searchable() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "bodies", 3));
+    let postel = Postel::new();
+    let account = postel.add_imap("bodies", "alice", "alicepass");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let search = postel.json(&["search", "kumquat1", "--account", &account]);
+    assert!(
+        search.as_array().expect("rows").is_empty(),
+        "body not downloaded yet"
+    );
+    let id = id_of(&postel, &account, &folder, 2);
+    let text = postel.ok(&["read", &account, &id.to_string()], None);
+    assert!(
+        text.contains("Body of message 1, with the word kumquat1."),
+        "{text}"
+    );
+    assert!(text.contains("Zöe Sender"), "{text}");
+    let search = postel.json(&["search", "kumquat1", "--account", &account]);
+    assert_eq!(search[0]["id"].as_i64(), Some(id));
+    // Reading with BODY.PEEK left it unread on the server.
+    let server = rt.block_on(server_view("alice", &folder));
+    assert!(!server[&2].1.contains(&"seen".to_owned()));
+    // Prefetch downloads the rest.
+    postel.ok(
+        &[
+            "sync",
+            &account,
+            "--folder",
+            &folder,
+            "--prefetch-days",
+            "100000",
+        ],
+        None,
+    );
+    let search = postel.json(&["search", "kumquat2", "--account", &account]);
+    assert_eq!(search.as_array().expect("rows").len(), 1);
+}
+
+#[test]
+fn idle_brings_new_mail_into_the_store_within_seconds() {
+    let s = servers();
+    let postel = Postel::new();
+    let account = postel.add_imap("idle", "dave", s.password("dave"));
+    postel.ok(&["sync", &account], None);
+    let mut child = postel.spawn(&["sync", &account, "--watch"]);
+    let stderr = child.stderr.take().expect("stderr");
+    let mut errors = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let line = errors.next().expect("watch keeps running").expect("line");
+        if line.contains("watching") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never started watching");
+    }
+    let subject = unique("idle");
+    let sent = Instant::now();
+    crate::smoke::submit(&s.address("dave"), &subject);
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = None;
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {
+        if line.starts_with("new:") && line.contains(&subject) {
+            seen = Some(sent.elapsed());
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let elapsed = seen.expect("the new message was reported by IDLE");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    let list = postel.json(&["list", &account, "--limit", "5"]);
+    assert!(
+        list.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["subject"] == subject.as_str())
+    );
+}
+
+/// A loopback proxy to Dovecot that cuts every connection after `limit`
+/// bytes from the server, as a dropped network would.
+fn cutting_proxy(upstream: u16, limit: usize) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let cuts = Arc::new(AtomicUsize::new(0));
+    let counter = cuts.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().map_while(Result::ok) {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                continue;
+            };
+            let (mut c_read, mut s_write) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_read, &mut s_write);
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                let mut total = 0;
+                loop {
+                    let n = match s_read.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n.min(limit - total),
+                    };
+                    if c_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    total += n;
+                    if total >= limit {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
+                }
+                let _ = c_write.shutdown(Shutdown::Both);
+                let _ = s_read.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    (port, cuts)
+}
+
+#[test]
+fn a_connection_dropped_mid_sync_loses_nothing() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "dropped", 400));
+    let s = servers();
+    let (port, cuts) = cutting_proxy(s.imaps, 60_000);
+    let postel = Postel::new();
+    let account = postel.add_imap("dropped", "alice", "alicepass");
+    postel.ok(
+        &["account", "edit", &account, "--in-port", &port.to_string()],
+        None,
+    );
+    let err = postel.fails(&["sync", &account, "--folder", &folder], None);
+    assert!(
+        cuts.load(Ordering::Relaxed) >= 1,
+        "the proxy cut the connection"
+    );
+    assert!(
+        err.contains("closed unexpectedly"),
+        "a clear sentence: {err}"
+    );
+    let partial = local_view(&postel, &account, &folder).len();
+    postel.ok(
+        &[
+            "account",
+            "edit",
+            &account,
+            "--in-port",
+            &s.imaps.to_string(),
+        ],
+        None,
+    );
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let server = rt.block_on(server_view("alice", &folder));
+    assert_eq!(server.len(), 400);
+    assert_eq!(
+        local_view(&postel, &account, &folder),
+        server,
+        "after {partial} before the cut"
+    );
+}
+
+fn pop3_count(user: &str) -> u64 {
+    rt().block_on(async {
+        let s = servers();
+        let mut c = postel::net::pop3::connect(
+            &test_server(s.pop3s, Security::Tls),
+            user,
+            s.password(user),
+        )
+        .await
+        .expect("POP3 login");
+        let (n, _) = c.stat().await.expect("STAT");
+        c.quit().await.expect("QUIT");
+        n
+    })
+}
+
+#[test]
+fn pop3_downloads_each_message_exactly_once() {
+    let s = servers();
+    let user = "erin";
+    let before = pop3_count(user);
+    let postel = Postel::new();
+    let keep = postel.add_pop3("pop-keep", user, &[]);
+    let subjects: Vec<String> = (0..3).map(|i| unique(&format!("pop{i}"))).collect();
+    for subject in &subjects {
+        crate::smoke::submit(&s.address(user), subject);
+    }
+    wait_for_pop3(user, before + 3);
+    let first = postel.ok(&["sync", &keep], None);
+    assert!(first.contains(&format!("{} new", before + 3)), "{first}");
+    let again = postel.ok(&["sync", &keep], None);
+    assert!(again.contains("0 new"), "nothing twice: {again}");
+    assert_eq!(
+        pop3_count(user),
+        before + 3,
+        "left on the server by default"
+    );
+    let inbox = postel.json(&["list", &keep, "--limit", "1000"]);
+    for subject in &subjects {
+        let n = inbox
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["subject"] == subject.as_str())
+            .count();
+        assert_eq!(n, 1, "{subject} exactly once");
+    }
+    // Bodies came with the download: searchable at once.
+    let found = postel.json(&["search", &subjects[0], "--account", &keep]);
+    assert_eq!(found.as_array().expect("rows").len(), 1);
+
+    // Another account on the same maildrop that does not leave mail there.
+    let take = postel.add_pop3("pop-take", user, &["--leave-on-server", "false"]);
+    postel.ok(&["sync", &take], None);
+    assert_eq!(pop3_count(user), 0, "removed after download");
+    let again = postel.ok(&["sync", &keep], None);
+    assert!(again.contains("0 new"), "{again}");
+    let inbox = postel.json(&["list", &keep, "--limit", "1000"]);
+    assert_eq!(
+        inbox.as_array().expect("rows").len() as u64,
+        before + 3,
+        "the local copies stay"
+    );
+}
+
+fn wait_for_pop3(user: &str, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while pop3_count(user) < n {
+        assert!(Instant::now() < deadline, "mail for {user} never arrived");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
