@@ -61,6 +61,8 @@ pub enum AuthMechanism {
     Automatic,
     Plain,
     Login,
+    /// No login at all: only for an outgoing relay that needs none.
+    None,
 }
 
 /// Which server of an account; part of the keyring key.
@@ -143,12 +145,16 @@ pub struct Outgoing {
     pub username: Option<String>,
     #[serde(flatten)]
     pub server: Server,
+    /// A message the server keeps deferring (4xx) is given up after this
+    /// many days, as MTAs do.
+    pub give_up_after_days: u32,
 }
 
 impl Default for Outgoing {
     fn default() -> Self {
         Self {
             username: None,
+            give_up_after_days: 5,
             server: Server {
                 port: default_port(Service::Smtp, Security::Tls),
                 ..Server::default()
@@ -237,6 +243,15 @@ impl Account {
         }
         check_server("incoming", &self.incoming.server, &mut problems);
         check_server("outgoing", &self.outgoing.server, &mut problems);
+        if self.incoming.server.auth == AuthMechanism::None {
+            problems.push(
+                "The incoming server needs a login; choose automatic, plain or login authentication."
+                    .to_owned(),
+            );
+        }
+        if self.outgoing.give_up_after_days == 0 {
+            problems.push("\"Give up sending after\" must be at least one day.".to_owned());
+        }
         if self.incoming.username.trim().is_empty() {
             problems.push("The user name for the incoming server is empty.".to_owned());
         }
@@ -370,7 +385,7 @@ macro_rules! text_enum {
 
 text_enum!(Protocol { Imap => "imap", Pop3 => "pop3" });
 text_enum!(Security { Tls => "tls", Starttls => "starttls", None => "none" });
-text_enum!(AuthMechanism { Automatic => "automatic", Plain => "plain", Login => "login" });
+text_enum!(AuthMechanism { Automatic => "automatic", Plain => "plain", Login => "login", None => "none" });
 
 #[cfg(test)]
 mod tests {

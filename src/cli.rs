@@ -3,6 +3,7 @@
 
 mod account;
 mod mail;
+mod send;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,10 @@ pub enum Command {
     },
     /// Delete a message (to Trash; for good when already in Trash).
     Delete { account: String, id: i64 },
+    /// Write and send a message (queued in the outbox first, then sent).
+    Send(Box<send::SendArgs>),
+    /// The outbox: what is queued, sent or failed, with every attempt.
+    Outbox(send::OutboxArgs),
 }
 
 pub fn init_logging() {
@@ -132,6 +137,8 @@ pub fn run(args: Args) -> ExitCode {
                 folder,
             } => mail::move_to(&mut engine, &account, id, &folder).await,
             Command::Delete { account, id } => mail::delete(&mut engine, &account, id).await,
+            Command::Send(a) => send::send(&mut engine, *a).await,
+            Command::Outbox(a) => send::outbox(&mut engine, a, args.json).await,
         }
     });
     match result {

@@ -2,6 +2,7 @@
 //! passwords), and through `mail` sync, reading, search and actions.
 
 pub mod mail;
+pub mod send;
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,12 @@ pub enum Error {
     Secret(#[from] secret::Error),
     #[error("{0}")]
     Store(#[from] crate::store::Error),
+    #[error("{0}")]
+    Compose(#[from] crate::message::compose::Error),
+    #[error("{0}")]
+    Message(#[from] crate::message::Error),
+    #[error("There is no message {0} in the outbox that can be changed (see `postel outbox`).")]
+    NoSuchOutboxItem(i64),
     #[error("{0}")]
     Sync(#[from] crate::sync::Error),
 }

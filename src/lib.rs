@@ -4,6 +4,7 @@
 pub mod account;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod engine;
 pub mod gui;
 pub mod i18n;

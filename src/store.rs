@@ -7,6 +7,7 @@
 pub mod bodies;
 pub mod folders;
 pub mod messages;
+pub mod outbox;
 pub mod pending;
 pub mod pop3;
 pub mod search;
@@ -111,6 +112,37 @@ const MIGRATIONS: &[&str] = &[
         downloaded_at INTEGER NOT NULL,
         removed_from_server INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (account, uidl)
+    );
+    "#,
+    // 2: the outbox and its record of every submission attempt.
+    r#"
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        message_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        next_attempt INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        sent_at INTEGER,
+        sent_copy INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_due ON outbox (account, state, next_attempt);
+    CREATE TABLE outbox_attempts (
+        id INTEGER PRIMARY KEY,
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+        started INTEGER NOT NULL,
+        server TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        code INTEGER,
+        reply TEXT NOT NULL DEFAULT '',
+        queue_id TEXT,
+        note TEXT NOT NULL DEFAULT ''
     );
     "#,
 ];

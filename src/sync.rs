@@ -6,6 +6,7 @@ pub mod actions;
 pub mod envelope;
 pub mod imap;
 pub mod pop3;
+pub mod sender;
 pub mod watch;
 
 use std::sync::{Arc, Mutex};

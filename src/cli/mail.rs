@@ -103,7 +103,7 @@ fn print_rows(rows: &[MessageRow], json: bool) -> Result<(), Failure> {
         } else {
             '*'
         };
-        let date = format_date(m.date);
+        let date = crate::date::short(m.date);
         let from = if m.from_name.is_empty() {
             &m.from_addr
         } else {
@@ -119,27 +119,6 @@ fn print_rows(rows: &[MessageRow], json: bool) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-/// UTC "YYYY-MM-DD HH:MM", without a date library.
-fn format_date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60
-    )
 }
 
 /// Shows progress as one rewritten line on a terminal, plain lines otherwise.
@@ -372,7 +351,7 @@ pub async fn read(
     }
     println!("Subject: {}", msg.subject.as_deref().unwrap_or(""));
     if let Some(date) = msg.date {
-        println!("Date:    {} UTC", format_date(date));
+        println!("Date:    {} UTC", crate::date::short(date));
     }
     println!();
     println!("{}", crate::message::search_text(&msg));
@@ -427,16 +406,4 @@ pub async fn move_to(
 pub async fn delete(engine: &mut Engine, account: &str, id: i64) -> Result<ExitCode, Failure> {
     let applied = engine.delete_message(account, id).await?;
     Ok(report(applied, &format!("Message {id} deleted")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_date;
-
-    #[test]
-    fn dates_in_utc() {
-        assert_eq!(format_date(0), "1970-01-01 00:00");
-        assert_eq!(format_date(1_772_528_400), "2026-03-03 09:00");
-        assert_eq!(format_date(951_782_400), "2000-02-29 00:00");
-    }
 }

@@ -44,6 +44,10 @@ impl Engine {
     ) -> Result<Summary, Error> {
         let account = self.account(account)?.clone();
         let store = self.store()?;
+        // Mail waiting in the outbox goes out whenever the account is reachable.
+        if let Err(err) = sync::sender::send_due(&account, &store).await {
+            tracing::warn!("{}: the outbox could not be sent: {err}", account.name);
+        }
         Ok(sync::account(&account, &store, options, sink).await?)
     }
 

@@ -31,7 +31,13 @@ pub async fn account(account: &Account) -> Vec<Outcome> {
 
 /// Logs in to one server of the account with its stored password.
 pub async fn server_login(account: &Account, role: Role) -> Result<(), Error> {
-    let password = secret::password(account, role).await?;
+    let needs_password = !(role == Role::Outgoing
+        && account.outgoing.server.auth == crate::account::AuthMechanism::None);
+    let password = if needs_password {
+        secret::password(account, role).await?
+    } else {
+        String::new()
+    };
     let server = account.server(role);
     let user = account.username(role);
     match (role, account.incoming.protocol) {

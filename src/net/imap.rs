@@ -110,7 +110,7 @@ async fn login(
                 .authenticate("PLAIN", Plain { username, password })
                 .await
                 .map_err(|(err, _)| err),
-            AuthMechanism::Automatic | AuthMechanism::Login => client
+            AuthMechanism::Automatic | AuthMechanism::Login | AuthMechanism::None => client
                 .login(username, password)
                 .await
                 .map_err(|(err, _)| err),

@@ -241,7 +241,7 @@ pub async fn connect(
     };
     let use_plain = match server.auth {
         AuthMechanism::Plain => true,
-        AuthMechanism::Login => false,
+        AuthMechanism::Login | AuthMechanism::None => false,
         AuthMechanism::Automatic => {
             let caps = client.capabilities().await.unwrap_or_default();
             caps.iter()

@@ -93,11 +93,11 @@ pub async fn connect(
             .map_err(|e| smtp_error(server, e))
     })
     .await?;
-    if let Some((user, password)) = credentials {
+    if let (Some((user, password)), false) = (credentials, server.auth == AuthMechanism::None) {
         let mechanisms: &[Mechanism] = match server.auth {
-            AuthMechanism::Automatic => &[Mechanism::Plain, Mechanism::Login],
             AuthMechanism::Plain => &[Mechanism::Plain],
             AuthMechanism::Login => &[Mechanism::Login],
+            _ => &[Mechanism::Plain, Mechanism::Login],
         };
         let creds = Credentials::new(user.to_owned(), password.to_owned());
         step(server, "logging in", async {

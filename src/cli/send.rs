@@ -1,0 +1,242 @@
+//! `postel send` and `postel outbox`: writing mail from the command line,
+//! through the same durable outbox the window uses.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::Failure;
+use crate::engine::Engine;
+use crate::message::compose::{AttachmentSource, Draft};
+use crate::store::outbox::{Item, State};
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[arg(long)]
+    account: String,
+    #[arg(long, value_name = "ADDR")]
+    to: Vec<String>,
+    #[arg(long, value_name = "ADDR")]
+    cc: Vec<String>,
+    #[arg(long, value_name = "ADDR")]
+    bcc: Vec<String>,
+    #[arg(long, default_value = "")]
+    subject: String,
+    /// The text body; read from standard input when not given.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+    /// An HTML alternative to the text body.
+    #[arg(long, value_name = "FILE")]
+    html_file: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    attach: Vec<PathBuf>,
+    /// Answer this stored message (its id in `postel list`): sets the
+    /// threading headers.
+    #[arg(long, value_name = "ID")]
+    in_reply_to: Option<i64>,
+    /// Leave it in the outbox for the next sync instead of sending now.
+    #[arg(long)]
+    queue_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    command: Option<OutboxCommand>,
+    /// Only this account's messages.
+    #[arg(long)]
+    account: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// Try a queued or failed message again now.
+    Retry { id: i64 },
+    /// Remove a message that has not gone out.
+    Cancel { id: i64 },
+    /// Send everything that is due now.
+    Flush,
+}
+
+fn read_file(path: &PathBuf) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure(format!("{} could not be read: {e}.", path.display())))
+}
+
+pub async fn send(engine: &mut Engine, args: SendArgs) -> Result<ExitCode, Failure> {
+    let text = match &args.body_file {
+        Some(path) => read_file(path)?,
+        None => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                Failure(format!(
+                    "the body could not be read from standard input: {e}."
+                ))
+            })?;
+            text
+        }
+    };
+    let html = args.html_file.as_ref().map(read_file).transpose()?;
+    let (in_reply_to, references) = match args.in_reply_to {
+        Some(id) => engine.reply_headers(&args.account, id).await?,
+        None => (None, Vec::new()),
+    };
+    let draft = Draft {
+        to: args.to,
+        cc: args.cc,
+        bcc: args.bcc,
+        subject: args.subject,
+        text,
+        html,
+        attachments: args
+            .attach
+            .into_iter()
+            .map(AttachmentSource::File)
+            .collect(),
+        in_reply_to,
+        references,
+    };
+    let id = engine.queue(&args.account, &draft).await?;
+    if args.queue_only {
+        println!("Queued as outbox message {id}; it goes out at the next sync.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    engine.send_queued(&args.account).await?;
+    let item = engine.outbox_item(id).await?;
+    Ok(verdict(&item))
+}
+
+/// Prints what became of a message; success only once the server took it.
+fn verdict(item: &Item) -> ExitCode {
+    let last = item.history.last();
+    match item.state {
+        State::Sent => {
+            let queue = last
+                .and_then(|a| a.queue_id.as_deref())
+                .map(|q| format!(" (server queue id {q})"))
+                .unwrap_or_default();
+            println!(
+                "Sent: the server accepted outbox message {}{queue}.",
+                item.id
+            );
+            ExitCode::SUCCESS
+        }
+        State::Failed => {
+            eprintln!(
+                "postel: not sent: {}. The message stays in the outbox as failed; fix it and `postel outbox retry {}`, or `postel outbox cancel {}`.",
+                item.last_error.trim_end_matches('.'),
+                item.id,
+                item.id
+            );
+            ExitCode::FAILURE
+        }
+        State::Queued | State::Sending => {
+            eprintln!(
+                "postel: not sent yet: {}. It stays in the outbox (message {}) and is retried automatically.",
+                item.last_error.trim_end_matches('.'),
+                item.id
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub async fn outbox(
+    engine: &mut Engine,
+    args: OutboxArgs,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    match args.command {
+        Some(OutboxCommand::Retry { id }) => {
+            engine.outbox_retry(id).await?;
+            let item = engine.outbox_item(id).await?;
+            engine.send_queued(&item.account).await?;
+            Ok(verdict(&engine.outbox_item(id).await?))
+        }
+        Some(OutboxCommand::Cancel { id }) => {
+            engine.outbox_cancel(id).await?;
+            println!("Removed outbox message {id}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(OutboxCommand::Flush) => {
+            let names: Vec<String> = match &args.account {
+                Some(a) => vec![a.clone()],
+                None => engine.accounts().iter().map(|a| a.name.clone()).collect(),
+            };
+            let mut failed = false;
+            for name in names {
+                for outcome in engine.send_queued(&name).await? {
+                    let word = match outcome.state {
+                        State::Sent => "sent",
+                        State::Failed => {
+                            failed = true;
+                            "failed"
+                        }
+                        _ => {
+                            failed = true;
+                            "still queued"
+                        }
+                    };
+                    println!("{name}: message {}: {word}: {}", outcome.id, outcome.detail);
+                }
+            }
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        None => list(engine, args.account.as_deref(), json).await,
+    }
+}
+
+async fn list(engine: &mut Engine, account: Option<&str>, json: bool) -> Result<ExitCode, Failure> {
+    let items = engine.outbox(account).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if items.is_empty() {
+        println!("The outbox is empty.");
+    }
+    for item in items {
+        let state = match item.state {
+            State::Queued => "queued",
+            State::Sending => "sending",
+            State::Sent => "sent",
+            State::Failed => "FAILED",
+        };
+        println!(
+            "{:>6} {state:<8} {}  to {}  \"{}\"",
+            item.id,
+            item.account,
+            item.recipients.join(", "),
+            item.subject
+        );
+        if !item.last_error.is_empty() {
+            println!("       last error: {}", item.last_error);
+        }
+        for a in &item.history {
+            let code = a.code.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+            let queue = a
+                .queue_id
+                .as_deref()
+                .map(|q| format!(" queue id {q}"))
+                .unwrap_or_default();
+            let note = if a.note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", a.note)
+            };
+            println!(
+                "       attempt at {} via {}: {code} {}{queue}{note}",
+                crate::date::short(a.started),
+                a.server,
+                a.reply
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

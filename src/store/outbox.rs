@@ -1,0 +1,427 @@
+//! The durable outbox: a message is committed here before the first SMTP
+//! byte and leaves the queue only once the server accepted its data. Every
+//! attempt is recorded, so "did it go out?" always has an answer.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Result, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Waiting for its next attempt.
+    Queued,
+    /// An attempt is under way (or was cut short by a crash).
+    Sending,
+    /// The server accepted it.
+    Sent,
+    /// Refused for good, or given up on; can be edited and re-sent.
+    Failed,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Sending => "sending",
+            State::Sent => "sent",
+            State::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "sending" => State::Sending,
+            "sent" => State::Sent,
+            "failed" => State::Failed,
+            _ => State::Queued,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    pub started: i64,
+    pub server: String,
+    /// How far it got: "connecting", then "data" once the message body
+    /// went out, "done" when the server's answer is known.
+    pub phase: String,
+    pub code: Option<u16>,
+    pub reply: String,
+    pub queue_id: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub account: String,
+    pub message_id: String,
+    pub sender: String,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub state: State,
+    pub created: i64,
+    pub next_attempt: i64,
+    pub attempts: u32,
+    pub last_error: String,
+    pub sent_at: Option<i64>,
+    pub sent_copy: bool,
+    pub size: u64,
+    pub history: Vec<Attempt>,
+}
+
+const COLUMNS: &str = "id, account, message_id, sender, recipients, subject, state, created, next_attempt, attempts, last_error, sent_at, sent_copy, length(raw)";
+
+fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    let recipients: String = r.get(4)?;
+    let state: String = r.get(6)?;
+    Ok(Item {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        message_id: r.get(2)?,
+        sender: r.get(3)?,
+        recipients: recipients.lines().map(str::to_owned).collect(),
+        subject: r.get(5)?,
+        state: State::parse(&state),
+        created: r.get(7)?,
+        next_attempt: r.get(8)?,
+        attempts: r.get(9)?,
+        last_error: r.get(10)?,
+        sent_at: r.get(11)?,
+        sent_copy: r.get(12)?,
+        size: r.get::<_, i64>(13)? as u64,
+        history: Vec::new(),
+    })
+}
+
+impl Store {
+    /// Commits a message to the outbox; returns its outbox id.
+    pub fn enqueue(
+        &self,
+        account: &str,
+        raw: &[u8],
+        message_id: &str,
+        sender: &str,
+        recipients: &[String],
+        subject: &str,
+    ) -> Result<i64> {
+        let now = super::now();
+        self.conn().execute(
+            "INSERT INTO outbox (account, raw, message_id, sender, recipients, subject, state, created, next_attempt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+            params![account, raw, message_id, sender, recipients.join("\n"), subject, now],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    pub fn outbox_item(&self, id: i64) -> Result<Option<Item>> {
+        let found = self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                [id],
+                item,
+            )
+            .optional()?;
+        match found {
+            Some(mut it) => {
+                it.history = self.attempts(id)?;
+                Ok(Some(it))
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
+        self.conn()
+            .query_row("SELECT raw FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or(super::Error::NoSuchMessage(id))
+    }
+
+    /// The account's messages due for an attempt at `now`.
+    pub fn outbox_due(&self, account: &str, now: i64) -> Result<Vec<Item>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE account = ?1 AND state = 'queued' AND next_attempt <= ?2 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![account, now], item)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every outbox entry (one account or all), newest first, with history.
+    pub fn outbox(&self, account: Option<&str>) -> Result<Vec<Item>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE ?1 IS NULL OR account = ?1 ORDER BY id DESC"
+        ))?;
+        let rows: Vec<Item> = stmt
+            .query_map([account], item)?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|mut it| {
+                it.history = self.attempts(it.id)?;
+                Ok(it)
+            })
+            .collect()
+    }
+
+    fn attempts(&self, id: i64) -> Result<Vec<Attempt>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT started, server, phase, code, reply, queue_id, note FROM outbox_attempts
+             WHERE outbox_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(Attempt {
+                started: r.get(0)?,
+                server: r.get(1)?,
+                phase: r.get(2)?,
+                code: r.get(3)?,
+                reply: r.get(4)?,
+                queue_id: r.get(5)?,
+                note: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Starts an attempt: the message is "sending" until its outcome is
+    /// recorded. Returns the attempt's id.
+    pub fn begin_attempt(&mut self, id: i64, server: &str, note: &str) -> Result<i64> {
+        let tx = self.conn_mut().savepoint()?;
+        tx.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1",
+            [id],
+        )?;
+        tx.execute(
+            "INSERT INTO outbox_attempts (outbox_id, started, server, phase, note) VALUES (?1, ?2, ?3, 'connecting', ?4)",
+            params![id, super::now(), server, note],
+        )?;
+        let attempt = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(attempt)
+    }
+
+    /// Records that the message data is about to go out: from here on, a
+    /// crash may leave the server with a copy we do not know about.
+    pub fn attempt_phase(&self, attempt: i64, phase: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox_attempts SET phase = ?2 WHERE id = ?1",
+            params![attempt, phase],
+        )?;
+        Ok(())
+    }
+
+    /// Records an attempt's outcome and the message's new state.
+    #[allow(clippy::too_many_arguments)]
+    pub fn finish_attempt(
+        &mut self,
+        id: i64,
+        attempt: i64,
+        state: State,
+        code: Option<u16>,
+        reply: &str,
+        queue_id: Option<&str>,
+        next_attempt: Option<i64>,
+    ) -> Result<()> {
+        let now = super::now();
+        let tx = self.conn_mut().savepoint()?;
+        tx.execute(
+            "UPDATE outbox_attempts SET phase = 'done', code = ?2, reply = ?3, queue_id = ?4 WHERE id = ?1",
+            params![attempt, code, reply, queue_id],
+        )?;
+        let error = if state == State::Sent { "" } else { reply };
+        tx.execute(
+            "UPDATE outbox SET state = ?2, last_error = ?3, next_attempt = COALESCE(?4, next_attempt),
+                 sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END
+             WHERE id = ?1",
+            params![id, state.as_str(), error, next_attempt, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// After a crash: messages left "sending" go back to the queue. Returns
+    /// those whose data had gone out, where the server may already hold a
+    /// copy, so the next attempt can say a duplicate is possible.
+    pub fn recover_interrupted(&mut self, account: &str) -> Result<Vec<i64>> {
+        let tx = self.conn_mut().savepoint()?;
+        let mut risky = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT o.id, (SELECT phase FROM outbox_attempts a WHERE a.outbox_id = o.id ORDER BY a.id DESC LIMIT 1)
+                 FROM outbox o WHERE o.account = ?1 AND o.state = 'sending'",
+            )?;
+            let rows: Vec<(i64, Option<String>)> = stmt
+                .query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, phase) in rows {
+                let note = if phase.as_deref() == Some("data") {
+                    risky.push(id);
+                    "interrupted after the message data was sent: the server may have accepted it"
+                } else {
+                    "interrupted before the message data was sent"
+                };
+                tx.execute(
+                    "UPDATE outbox_attempts SET phase = 'done', note = ?2
+                     WHERE outbox_id = ?1 AND phase != 'done'",
+                    params![id, note],
+                )?;
+                tx.execute("UPDATE outbox SET state = 'queued' WHERE id = ?1", [id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(risky)
+    }
+
+    /// Puts a queued or failed message back in line for an attempt now.
+    pub fn outbox_retry(&self, id: i64) -> Result<bool> {
+        Ok(self.conn().execute(
+            "UPDATE outbox SET state = 'queued', next_attempt = ?2 WHERE id = ?1 AND state IN ('queued', 'failed')",
+            params![id, super::now()],
+        )? == 1)
+    }
+
+    /// Removes a message that has not gone out (queued or failed).
+    pub fn outbox_cancel(&self, id: i64) -> Result<bool> {
+        Ok(self.conn().execute(
+            "DELETE FROM outbox WHERE id = ?1 AND state IN ('queued', 'failed')",
+            [id],
+        )? == 1)
+    }
+
+    /// The Sent copy is stored: the body is no longer needed here.
+    pub fn outbox_sent_copy_done(&self, id: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET sent_copy = 1, raw = x'' WHERE id = ?1 AND state = 'sent'",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// Sent messages whose Sent copy is still to be stored.
+    pub fn outbox_needing_copy(&self, account: &str) -> Result<Vec<Item>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE account = ?1 AND state = 'sent' AND sent_copy = 0 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([account], item)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+
+    #[test]
+    fn a_message_walks_queued_sending_sent_with_a_record() {
+        let mut t = temp_store("outbox");
+        let id = t
+            .store
+            .enqueue(
+                "a",
+                b"raw",
+                "m@x",
+                "a@x",
+                &["b@x".into(), "c@x".into()],
+                "hi",
+            )
+            .expect("enqueue");
+        assert_eq!(
+            t.store
+                .outbox_due("a", crate::store::now())
+                .expect("due")
+                .len(),
+            1
+        );
+        let attempt = t.store.begin_attempt(id, "smtp.x:465", "").expect("begin");
+        assert!(
+            t.store.outbox_due("a", i64::MAX).expect("due").is_empty(),
+            "not twice at once"
+        );
+        t.store.attempt_phase(attempt, "data").expect("phase");
+        t.store
+            .finish_attempt(
+                id,
+                attempt,
+                State::Sent,
+                Some(250),
+                "2.0.0 Ok: queued as ABC",
+                Some("ABC"),
+                None,
+            )
+            .expect("finish");
+        let it = t.store.outbox_item(id).expect("get").expect("exists");
+        assert_eq!(it.state, State::Sent);
+        assert_eq!(it.recipients, ["b@x", "c@x"]);
+        assert_eq!(it.history.len(), 1);
+        assert_eq!(it.history[0].queue_id.as_deref(), Some("ABC"));
+        assert_eq!(it.history[0].phase, "done");
+        assert!(
+            !t.store.outbox_cancel(id).expect("cancel"),
+            "a sent message stays on record"
+        );
+        assert_eq!(t.store.outbox_needing_copy("a").expect("copies").len(), 1);
+        t.store.outbox_sent_copy_done(id).expect("copied");
+        assert_eq!(t.store.outbox_raw(id).expect("raw"), b"");
+    }
+
+    #[test]
+    fn interrupted_attempts_return_to_the_queue_noting_the_risk() {
+        let mut t = temp_store("recover");
+        let early = t
+            .store
+            .enqueue("a", b"1", "1@x", "a@x", &["b@x".into()], "")
+            .expect("enqueue");
+        let late = t
+            .store
+            .enqueue("a", b"2", "2@x", "a@x", &["b@x".into()], "")
+            .expect("enqueue");
+        t.store.begin_attempt(early, "s", "").expect("begin");
+        let a = t.store.begin_attempt(late, "s", "").expect("begin");
+        t.store.attempt_phase(a, "data").expect("phase");
+        let risky = t.store.recover_interrupted("a").expect("recover");
+        assert_eq!(risky, [late]);
+        let due: Vec<i64> = t
+            .store
+            .outbox_due("a", i64::MAX)
+            .expect("due")
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(due, [early, late]);
+        let late_item = t.store.outbox_item(late).expect("get").expect("exists");
+        assert!(late_item.history[0].note.contains("may have accepted"));
+    }
+
+    #[test]
+    fn failed_messages_can_be_retried_or_cancelled() {
+        let mut t = temp_store("failed");
+        let id = t
+            .store
+            .enqueue("a", b"1", "1@x", "a@x", &["b@x".into()], "")
+            .expect("enqueue");
+        let a = t.store.begin_attempt(id, "s", "").expect("begin");
+        t.store
+            .finish_attempt(
+                id,
+                a,
+                State::Failed,
+                Some(550),
+                "5.1.1 unknown user",
+                None,
+                None,
+            )
+            .expect("finish");
+        let it = t.store.outbox_item(id).expect("get").expect("exists");
+        assert_eq!(
+            (it.state, it.last_error.as_str()),
+            (State::Failed, "5.1.1 unknown user")
+        );
+        assert!(t.store.outbox_retry(id).expect("retry"));
+        assert_eq!(t.store.outbox_due("a", i64::MAX).expect("due").len(), 1);
+        assert!(t.store.outbox_cancel(id).expect("cancel"));
+        assert!(t.store.outbox_item(id).expect("get").is_none());
+    }
+}
