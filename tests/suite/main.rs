@@ -5,5 +5,6 @@ mod accounts;
 mod harness;
 mod postel;
 mod receiving;
+mod sending;
 mod smoke;
 mod window;

@@ -158,3 +158,25 @@ impl Postel {
         name
     }
 }
+
+impl Postel {
+    /// Starts a command with `input` on its standard input.
+    pub fn spawn_with_stdin(&self, args: &[&str], input: &str) -> std::process::Child {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_postel"))
+            .args(args)
+            .env("POSTEL_CONFIG_DIR", self.config.path())
+            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("postel starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("stdin written");
+        child
+    }
+}
