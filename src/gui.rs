@@ -1,40 +1,614 @@
 //! The iced application. Only this module (and its children) may use iced.
+//! It is a face over the engine: screens own their state and say what they
+//! need as `Action`s; this module turns those into engine calls.
 
+mod icon;
+pub mod screen;
+pub mod widget;
+mod worker;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use iced::widget::{center, column, text};
-use iced::{Element, Task};
+use iced::widget::{button, center, column, container, row, text};
+use iced::{Element, Length, Subscription, Task, keyboard, window};
+use tokio::sync::Mutex;
 
+use crate::account::Account;
+use crate::engine::mail::Applied;
+use crate::engine::{Dirs, Engine, Password};
 use crate::fl;
+use crate::message::compose::{self, Draft};
+use crate::sync::{Event as SyncEvent, SharedStore};
+use screen::account_setup::{self, Tested};
+use screen::{composer, mailbox};
 
 /// The app id: the window's class on X11/Wayland, and the .desktop file's name.
 pub const APP_ID: &str = "org.postel.Postel";
 
-#[derive(Debug, Default)]
-pub struct State;
+pub struct App {
+    engine: Option<Arc<Mutex<Engine>>>,
+    dirs: Dirs,
+    accounts: Vec<Account>,
+    store: Option<SharedStore>,
+    mailbox: Option<mailbox::State>,
+    composer: Option<composer::State>,
+    setup: Option<account_setup::State>,
+    progress: Option<String>,
+    notices: Vec<String>,
+}
 
 #[derive(Debug, Clone)]
-pub enum Message {}
+pub enum Message {
+    Mailbox(mailbox::Message),
+    Composer(composer::Message),
+    Setup(account_setup::Message),
+    AddAccount,
+    Tested(Vec<Tested>),
+    Saved(Result<Vec<Account>, String>),
+    Sent(Result<String, String>),
+    Acted(Result<Applied, String>),
+    Synced(Result<(), String>),
+    Worker(worker::Event),
+    AttachmentSaved(Result<PathBuf, String>),
+    Dismiss(usize),
+    FileDropped(PathBuf),
+    SendShortcut,
+}
 
-impl State {
+impl App {
+    pub fn new(dirs: Dirs) -> (Self, Task<Message>) {
+        let mut app = Self {
+            engine: None,
+            dirs: dirs.clone(),
+            accounts: Vec::new(),
+            store: None,
+            mailbox: None,
+            composer: None,
+            setup: None,
+            progress: None,
+            notices: Vec::new(),
+        };
+        let mut engine = match Engine::open(dirs) {
+            Ok(e) => e,
+            Err(e) => {
+                app.notices.push(e.to_string());
+                return (app, Task::none());
+            }
+        };
+        if let Some(moved) = &engine.report().moved_aside {
+            app.notices.push(moved.to_string());
+        }
+        app.accounts = engine.accounts().to_vec();
+        let task = match engine.store() {
+            Ok(store) => {
+                app.store = Some(store.clone());
+                let (mailbox, task) = mailbox::State::new(store);
+                app.mailbox = Some(mailbox);
+                task.map(Message::Mailbox)
+            }
+            Err(e) => {
+                app.notices.push(e.to_string());
+                Task::none()
+            }
+        };
+        app.engine = Some(Arc::new(Mutex::new(engine)));
+        (app, task)
+    }
+
+    fn title(&self) -> String {
+        fl!("app-name")
+    }
+
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        match message {}
+        match message {
+            Message::Mailbox(m) => self.mailbox_message(m),
+            Message::Composer(m) => self.composer_message(m),
+            Message::Setup(m) => self.setup_message(m),
+            Message::AddAccount => {
+                self.setup = Some(account_setup::State::new());
+                Task::none()
+            }
+            Message::Tested(results) => {
+                if let Some(setup) = &mut self.setup {
+                    setup.busy = false;
+                    setup.results = results;
+                }
+                Task::none()
+            }
+            Message::Saved(result) => self.saved(result),
+            Message::Sent(result) => self.sent(result),
+            Message::Acted(result) => self.acted(result),
+            Message::Synced(result) => {
+                self.progress = None;
+                if let Err(e) = result {
+                    self.notices.push(e);
+                }
+                self.refresh()
+            }
+            Message::Worker(event) => self.worker_event(event),
+            Message::AttachmentSaved(result) => {
+                self.notices.push(match result {
+                    Ok(path) => fl!("attachment-saved", path = path.display().to_string()),
+                    Err(e) => e,
+                });
+                Task::none()
+            }
+            Message::Dismiss(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+                Task::none()
+            }
+            Message::FileDropped(path) => {
+                self.composer_message(composer::Message::FileDropped(path))
+            }
+            Message::SendShortcut => self.composer_message(composer::Message::Send),
+        }
+    }
+
+    fn refresh(&mut self) -> Task<Message> {
+        match &mut self.mailbox {
+            Some(m) => m.refresh().map(Message::Mailbox),
+            None => Task::none(),
+        }
+    }
+
+    fn engine(&self) -> Option<Arc<Mutex<Engine>>> {
+        self.engine.clone()
+    }
+
+    fn mailbox_message(&mut self, message: mailbox::Message) -> Task<Message> {
+        let Some(engine) = self.engine() else {
+            return Task::none();
+        };
+        let Some(mailbox) = &mut self.mailbox else {
+            return Task::none();
+        };
+        match mailbox.update(message) {
+            mailbox::Action::None => Task::none(),
+            mailbox::Action::Run(task) => task.map(Message::Mailbox),
+            mailbox::Action::Compose(kind) => {
+                let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
+                let (account, draft) = match kind {
+                    mailbox::Compose::New => (None, Draft::default()),
+                    mailbox::Compose::Reply {
+                        account,
+                        original,
+                        all,
+                    } => {
+                        let draft = match self.accounts.iter().find(|a| a.name == account) {
+                            Some(a) => compose::reply(a, &original, all),
+                            None => Draft::default(),
+                        };
+                        (Some(account), draft)
+                    }
+                    mailbox::Compose::Forward {
+                        account,
+                        original,
+                        raw,
+                    } => (Some(account), compose::forward(&original, &raw, false)),
+                };
+                self.composer = Some(composer::State::new(names, account, draft));
+                Task::none()
+            }
+            mailbox::Action::FetchBody { account, id } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .body(&account, id)
+                        .await
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string())
+                },
+                move |result| Message::Mailbox(mailbox::Message::BodyLoaded(id, result)),
+            ),
+            mailbox::Action::Flag {
+                account,
+                id,
+                change,
+            } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .set_flag(&account, id, change)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                Message::Acted,
+            ),
+            mailbox::Action::Delete { account, id } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .delete_message(&account, id)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                Message::Acted,
+            ),
+            mailbox::Action::Refresh => {
+                self.progress = Some(fl!("status-syncing"));
+                let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
+                Task::perform(
+                    async move {
+                        let mut engine = engine.lock().await;
+                        let mut errors = Vec::new();
+                        for name in names {
+                            let options = crate::sync::Options::default();
+                            if let Err(e) =
+                                engine.sync(&name, &options, &crate::sync::quiet()).await
+                            {
+                                errors.push(format!("{name}: {e}"));
+                            }
+                        }
+                        if errors.is_empty() {
+                            Ok(())
+                        } else {
+                            Err(errors.join(" "))
+                        }
+                    },
+                    Message::Synced,
+                )
+            }
+            mailbox::Action::SaveAttachment { name, data, open } => Task::perform(
+                async move { save_attachment(&name, &data, open) },
+                Message::AttachmentSaved,
+            ),
+        }
+    }
+
+    fn composer_message(&mut self, message: composer::Message) -> Task<Message> {
+        let Some(composer) = &mut self.composer else {
+            return Task::none();
+        };
+        match composer.update(message) {
+            composer::Action::None => Task::none(),
+            composer::Action::Close => {
+                self.composer = None;
+                Task::none()
+            }
+            composer::Action::Send { account, draft } => {
+                let Some(engine) = self.engine() else {
+                    return Task::none();
+                };
+                Task::perform(
+                    async move {
+                        let mut engine = engine.lock().await;
+                        // Committed to the outbox first: nothing is lost below.
+                        let id = engine
+                            .queue(&account, &draft)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let _ = engine.send_queued(&account).await;
+                        let item = engine.outbox_item(id).await.map_err(|e| e.to_string())?;
+                        Ok(match item.state {
+                            crate::store::outbox::State::Sent => fl!("status-sent"),
+                            crate::store::outbox::State::Failed => {
+                                fl!("status-send-failed", reason = item.last_error)
+                            }
+                            _ => fl!("status-queued", reason = item.last_error),
+                        })
+                    },
+                    Message::Sent,
+                )
+            }
+        }
+    }
+
+    fn sent(&mut self, result: Result<String, String>) -> Task<Message> {
+        match result {
+            Ok(note) => {
+                self.composer = None;
+                self.notices.push(note);
+                self.refresh()
+            }
+            Err(e) => {
+                // Not in the outbox (e.g. a bad address): keep the composer open.
+                if let Some(c) = &mut self.composer {
+                    c.sending = false;
+                    c.error = Some(e);
+                }
+                Task::none()
+            }
+        }
+    }
+
+    fn acted(&mut self, result: Result<Applied, String>) -> Task<Message> {
+        match result {
+            Ok(Applied::Queued(reason)) => self
+                .notices
+                .push(fl!("status-action-queued", reason = reason)),
+            Ok(_) => {}
+            Err(e) => self.notices.push(e),
+        }
+        self.refresh()
+    }
+
+    fn setup_message(&mut self, message: account_setup::Message) -> Task<Message> {
+        let Some(engine) = self.engine() else {
+            return Task::none();
+        };
+        let Some(setup) = &mut self.setup else {
+            return Task::none();
+        };
+        match setup.update(message) {
+            account_setup::Action::None => Task::none(),
+            account_setup::Action::Cancel => {
+                self.setup = None;
+                Task::none()
+            }
+            account_setup::Action::Test { account, password } => Task::perform(
+                async move { test_account(&account, password).await },
+                Message::Tested,
+            ),
+            account_setup::Action::Save { account, password } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    let password = (!password.is_empty()).then_some(Password(password));
+                    engine
+                        .add_account(*account, password)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    Ok(engine.accounts().to_vec())
+                },
+                Message::Saved,
+            ),
+        }
+    }
+
+    fn saved(&mut self, result: Result<Vec<Account>, String>) -> Task<Message> {
+        match result {
+            Ok(accounts) => {
+                self.accounts = accounts;
+                self.setup = None;
+                self.refresh()
+            }
+            Err(e) => {
+                if let Some(s) = &mut self.setup {
+                    s.busy = false;
+                    s.error = Some(e);
+                }
+                Task::none()
+            }
+        }
+    }
+
+    fn worker_event(&mut self, event: worker::Event) -> Task<Message> {
+        match event {
+            worker::Event::Sync(SyncEvent::Progress(p)) => {
+                self.progress = (p.eta_seconds != Some(0)).then(|| {
+                    fl!(
+                        "status-progress",
+                        account = p.account,
+                        folder = p.folder,
+                        done = p.messages_done,
+                        total = p.messages_total
+                    )
+                });
+                Task::none()
+            }
+            worker::Event::Sync(SyncEvent::NewMail { .. }) | worker::Event::Synced { .. } => {
+                self.progress = None;
+                self.refresh()
+            }
+            worker::Event::Failed { account, message } => {
+                let notice = format!("{account}: {message}");
+                if !self.notices.contains(&notice) {
+                    self.notices.push(notice);
+                }
+                Task::none()
+            }
+        }
     }
 
     pub fn view(&self) -> Element<'_, Message> {
+        let main: Element<'_, Message> = if let Some(setup) = &self.setup {
+            setup.view().map(Message::Setup)
+        } else if let Some(composer) = &self.composer {
+            composer.view().map(Message::Composer)
+        } else if self.accounts.is_empty() {
+            self.welcome()
+        } else if let Some(mailbox) = &self.mailbox {
+            mailbox.view().map(Message::Mailbox)
+        } else {
+            center(text(fl!("app-name"))).into()
+        };
+        let mut layout = column![].height(Length::Fill);
+        for (i, notice) in self.notices.iter().enumerate() {
+            layout = layout.push(
+                container(
+                    row![
+                        text(notice.clone()).size(13).width(Length::Fill),
+                        button(text("×"))
+                            .on_press(Message::Dismiss(i))
+                            .padding([0, 8]),
+                    ]
+                    .spacing(8),
+                )
+                .padding(6)
+                .width(Length::Fill)
+                .style(container::rounded_box),
+            );
+        }
+        layout = layout.push(container(main).height(Length::Fill));
+        let status = self.progress.clone().unwrap_or_else(|| fl!("status-idle"));
+        layout
+            .push(container(text(status).size(12)).padding([2, 8]))
+            .into()
+    }
+
+    fn welcome(&self) -> Element<'_, Message> {
         center(
             column![
                 text(fl!("app-name")).size(32),
                 text(fl!("welcome-tagline")).size(16),
+                button(text(fl!("welcome-add-account")))
+                    .on_press(Message::AddAccount)
+                    .style(button::primary),
             ]
             .spacing(12)
             .align_x(iced::Alignment::Center),
         )
         .into()
     }
+
+    fn subscription(&self) -> Subscription<Message> {
+        let keys = self
+            .accounts
+            .iter()
+            .map(|a| worker::Key {
+                account: a.name.clone(),
+                config: self.dirs.config.clone(),
+                data: self.dirs.data.clone(),
+            })
+            .collect();
+        let mut subs = vec![worker::subscription(keys).map(Message::Worker)];
+        if self.composer.is_some() {
+            subs.push(window::events().filter_map(|(_, event)| match event {
+                window::Event::FileDropped(path) => Some(Message::FileDropped(path)),
+                _ => None,
+            }));
+            subs.push(keyboard::listen().filter_map(|event| match event {
+                keyboard::Event::KeyPressed {
+                    key: keyboard::Key::Named(keyboard::key::Named::Enter),
+                    modifiers,
+                    ..
+                } if modifiers.command() => Some(Message::SendShortcut),
+                _ => None,
+            }));
+        }
+        Subscription::batch(subs)
+    }
 }
 
-pub fn run() -> ExitCode {
+/// Tests each server of an account being set up, with the typed password.
+async fn test_account(account: &Account, password: String) -> Vec<Tested> {
+    use crate::account::Role;
+    use crate::net::{Error, imap, pop3, smtp};
+    let mut results = Vec::new();
+    for role in [Role::Incoming, Role::Outgoing] {
+        let server = account.server(role);
+        let user = account.username(role);
+        let result: Result<(), Error> = match (role, account.incoming.protocol) {
+            (Role::Incoming, crate::account::Protocol::Imap) => {
+                match imap::connect(server, user, &password).await {
+                    Ok(mut s) => {
+                        let _ = s.logout().await;
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            (Role::Incoming, crate::account::Protocol::Pop3) => {
+                match pop3::connect(server, user, &password).await {
+                    Ok(c) => {
+                        let _ = c.quit().await;
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            (Role::Outgoing, _) => match smtp::connect(server, Some((user, &password))).await {
+                Ok(mut c) => {
+                    let _ = c.quit().await;
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+        };
+        results.push(match result {
+            Ok(()) => Tested {
+                incoming: role == Role::Incoming,
+                ok: true,
+                message: fl!("setup-test-ok"),
+                fingerprint: None,
+            },
+            Err(e) => Tested {
+                incoming: role == Role::Incoming,
+                ok: false,
+                fingerprint: match &e {
+                    Error::CertificateUntrusted { fingerprint, .. } => Some(fingerprint.clone()),
+                    _ => None,
+                },
+                message: e.to_string(),
+            },
+        });
+    }
+    results
+}
+
+/// Saves an attachment under Downloads (never over an existing file), or
+/// to a private temporary folder and opens it with the desktop's viewer.
+fn save_attachment(name: &str, data: &[u8], open: bool) -> Result<PathBuf, String> {
+    let safe = safe_file_name(name);
+    let dir = if open {
+        let dir = std::env::temp_dir().join(format!("postel-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        dir
+    } else {
+        directories::UserDirs::new()
+            .and_then(|u| u.download_dir().map(PathBuf::from))
+            .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
+            .ok_or_else(|| fl!("attachment-no-folder"))?
+    };
+    let path = unique_path(&dir, &safe);
+    std::fs::write(&path, data).map_err(|e| {
+        fl!(
+            "attachment-save-failed",
+            path = path.display().to_string(),
+            reason = e.to_string()
+        )
+    })?;
+    if open {
+        std::process::Command::new("xdg-open")
+            .arg(&path)
+            .spawn()
+            .map_err(|e| fl!("attachment-open-failed", reason = e.to_string()))?;
+    }
+    Ok(path)
+}
+
+/// A file name that stays in its folder: no separators, no leading dots,
+/// no control characters, never empty.
+pub fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            if matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    if trimmed.is_empty() {
+        "attachment".to_owned()
+    } else {
+        trimmed.chars().take(200).collect()
+    }
+}
+
+fn unique_path(dir: &std::path::Path, name: &str) -> PathBuf {
+    let candidate = dir.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
+        _ => (name.to_owned(), String::new()),
+    };
+    (1..)
+        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(candidate)
+}
+
+pub fn run(dirs: Dirs) -> ExitCode {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         eprintln!(
             "postel: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); \
@@ -42,10 +616,12 @@ pub fn run() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let result = iced::application(State::default, State::update, State::view)
-        .title(|_: &State| fl!("app-name"))
-        .window(iced::window::Settings {
-            platform_specific: iced::window::settings::PlatformSpecific {
+    let result = iced::application(move || App::new(dirs.clone()), App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .window(window::Settings {
+            size: iced::Size::new(1200.0, 760.0),
+            platform_specific: window::settings::PlatformSpecific {
                 application_id: APP_ID.to_owned(),
                 ..Default::default()
             },
@@ -62,14 +638,4 @@ pub fn run() -> ExitCode {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn welcome_shows_the_app_name_and_tagline() {
-        let state = State;
-        let mut ui = iced_test::simulator(state.view());
-        assert!(ui.find(fl!("app-name").as_str()).is_ok());
-        assert!(ui.find(fl!("welcome-tagline").as_str()).is_ok());
-    }
-}
+mod tests;

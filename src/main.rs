@@ -7,7 +7,8 @@ fn main() -> ExitCode {
     postel::i18n::init();
     let args = postel::cli::Args::parse();
     if args.command.is_none() {
-        return postel::gui::run();
+        let dirs = postel::engine::Dirs::resolve(args.config_dir, args.data_dir);
+        return postel::gui::run(dirs);
     }
     postel::cli::run(args)
 }

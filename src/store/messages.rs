@@ -246,6 +246,31 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Messages of every account's folder with this role (the unified
+    /// Inbox), newest first, from the `offset`-th on.
+    pub fn list_role_at(
+        &self,
+        role: super::FolderRole,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<MessageRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE f.role = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![role.as_str(), limit, offset as i64], row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_role(&self, role: super::FolderRole) -> Result<u64> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.role = ?1",
+            [role.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
     pub fn message(&self, id: i64) -> Result<MessageRow> {
         self.conn()
             .query_row(

@@ -1,0 +1,5 @@
+//! The app's screens; each owns its state, messages, update and view.
+
+pub mod account_setup;
+pub mod composer;
+pub mod mailbox;

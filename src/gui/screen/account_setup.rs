@@ -1,0 +1,353 @@
+//! Adding an account: who you are, where mail comes in and goes out, and
+//! "Test connection" with one sentence per server. A certificate the
+//! system does not trust shows its fingerprint and can be trusted here.
+
+use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
+use iced::{Element, Length};
+
+use crate::account::{
+    Account, Incoming, Outgoing, PasswordSource, Protocol, Security, Server, Service, default_port,
+};
+use crate::fl;
+
+/// The outcome of testing one server, as the app reports it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tested {
+    pub incoming: bool,
+    pub ok: bool,
+    pub message: String,
+    /// Set when the only problem is an untrusted certificate.
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub name: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+    pub protocol: Option<Protocol>,
+    pub in_host: String,
+    pub in_port: String,
+    pub in_security: Option<Security>,
+    pub username: String,
+    pub out_host: String,
+    pub out_port: String,
+    pub out_security: Option<Security>,
+    pins: Vec<String>,
+    pub results: Vec<Tested>,
+    pub error: Option<String>,
+    pub busy: bool,
+    /// Hosts and user name typed by the user are not overwritten by guesses.
+    touched: [bool; 3],
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Name(String),
+    DisplayName(String),
+    Email(String),
+    Password(String),
+    Protocol(Protocol),
+    InHost(String),
+    InPort(String),
+    InSecurity(Security),
+    Username(String),
+    OutHost(String),
+    OutPort(String),
+    OutSecurity(Security),
+    Test,
+    Trust(String),
+    Save,
+    Cancel,
+}
+
+pub enum Action {
+    None,
+    Test {
+        account: Box<Account>,
+        password: String,
+    },
+    Save {
+        account: Box<Account>,
+        password: String,
+    },
+    Cancel,
+}
+
+impl State {
+    pub fn new() -> Self {
+        Self {
+            protocol: Some(Protocol::Imap),
+            in_security: Some(Security::Tls),
+            out_security: Some(Security::Tls),
+            in_port: "993".into(),
+            out_port: "465".into(),
+            ..Self::default()
+        }
+    }
+
+    /// The account these fields describe, or every problem with them.
+    pub fn account(&self) -> Result<Account, String> {
+        let port = |s: &str, which: &str| {
+            s.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| fl!("setup-bad-port", server = which.to_owned()))
+        };
+        let in_port = port(&self.in_port, &fl!("setup-incoming"))?;
+        let out_port = port(&self.out_port, &fl!("setup-outgoing"))?;
+        let name = if self.name.trim().is_empty() {
+            self.email.trim().to_owned()
+        } else {
+            self.name.trim().to_owned()
+        };
+        let account = Account {
+            name,
+            display_name: self.display_name.trim().to_owned(),
+            email: self.email.trim().to_owned(),
+            signature: None,
+            incoming: Incoming {
+                protocol: self.protocol.unwrap_or_default(),
+                username: self.username.trim().to_owned(),
+                server: Server {
+                    host: self.in_host.trim().to_owned(),
+                    port: in_port,
+                    security: self.in_security.unwrap_or_default(),
+                    pinned_sha256: self.pins.clone(),
+                    ..Server::default()
+                },
+                ..Incoming::default()
+            },
+            outgoing: Outgoing {
+                server: Server {
+                    host: self.out_host.trim().to_owned(),
+                    port: out_port,
+                    security: self.out_security.unwrap_or_default(),
+                    pinned_sha256: self.pins.clone(),
+                    ..Server::default()
+                },
+                ..Outgoing::default()
+            },
+            password: PasswordSource::Keyring,
+        };
+        account.validate().map_err(|e| e.to_string())?;
+        Ok(account)
+    }
+
+    fn guess(&mut self) {
+        let domain = self
+            .email
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim().to_owned());
+        let Some(domain) = domain.filter(|d| !d.is_empty()) else {
+            return;
+        };
+        let prefix = match self.protocol {
+            Some(Protocol::Pop3) => "pop",
+            _ => "imap",
+        };
+        if !self.touched[0] {
+            self.in_host = format!("{prefix}.{domain}");
+        }
+        if !self.touched[1] {
+            self.out_host = format!("smtp.{domain}");
+        }
+        if !self.touched[2] {
+            self.username = self.email.trim().to_owned();
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        self.error = None;
+        match message {
+            Message::Name(v) => self.name = v,
+            Message::DisplayName(v) => self.display_name = v,
+            Message::Email(v) => {
+                self.email = v;
+                self.guess();
+            }
+            Message::Password(v) => self.password = v,
+            Message::Protocol(p) => {
+                self.protocol = Some(p);
+                self.in_port =
+                    default_port(p.into(), self.in_security.unwrap_or_default()).to_string();
+                self.guess();
+            }
+            Message::InHost(v) => {
+                self.in_host = v;
+                self.touched[0] = true;
+            }
+            Message::InPort(v) => self.in_port = v,
+            Message::InSecurity(s) => {
+                self.in_security = Some(s);
+                let service: Service = self.protocol.unwrap_or_default().into();
+                self.in_port = default_port(service, s).to_string();
+            }
+            Message::Username(v) => {
+                self.username = v;
+                self.touched[2] = true;
+            }
+            Message::OutHost(v) => {
+                self.out_host = v;
+                self.touched[1] = true;
+            }
+            Message::OutPort(v) => self.out_port = v,
+            Message::OutSecurity(s) => {
+                self.out_security = Some(s);
+                self.out_port = default_port(Service::Smtp, s).to_string();
+            }
+            Message::Trust(fingerprint) => {
+                if !self.pins.contains(&fingerprint) {
+                    self.pins.push(fingerprint);
+                }
+                return self.update(Message::Test);
+            }
+            Message::Test | Message::Save => {
+                let save = matches!(message, Message::Save);
+                return match self.account() {
+                    Ok(account) => {
+                        self.busy = true;
+                        let (account, password) = (Box::new(account), self.password.clone());
+                        if save {
+                            Action::Save { account, password }
+                        } else {
+                            self.results.clear();
+                            Action::Test { account, password }
+                        }
+                    }
+                    Err(e) => {
+                        self.error = Some(e);
+                        Action::None
+                    }
+                };
+            }
+            Message::Cancel => return Action::Cancel,
+        }
+        Action::None
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let field = |label: String, id: &'static str, value: &str, on: fn(String) -> Message| {
+            row![
+                text(label.clone()).size(14).width(170),
+                text_input(&label, value)
+                    .id(id)
+                    .on_input(on)
+                    .width(Length::Fill)
+            ]
+            .spacing(8)
+        };
+        let securities = [Security::Tls, Security::Starttls, Security::None];
+        let mut form = column![
+            text(fl!("setup-title")).size(24),
+            text(fl!("setup-intro")).size(14),
+            field(
+                fl!("setup-email"),
+                "setup-email",
+                &self.email,
+                Message::Email
+            ),
+            field(
+                fl!("setup-display-name"),
+                "setup-display-name",
+                &self.display_name,
+                Message::DisplayName
+            ),
+            row![
+                text(fl!("setup-password")).size(14).width(170),
+                text_input(&fl!("setup-password"), &self.password)
+                    .id("setup-password")
+                    .secure(true)
+                    .on_input(Message::Password)
+            ]
+            .spacing(8),
+            field(fl!("setup-name"), "setup-name", &self.name, Message::Name),
+            text(fl!("setup-incoming")).size(16),
+            row![
+                text(fl!("setup-protocol")).size(14).width(170),
+                pick_list(
+                    [Protocol::Imap, Protocol::Pop3],
+                    self.protocol,
+                    Message::Protocol
+                ),
+                pick_list(securities, self.in_security, Message::InSecurity),
+            ]
+            .spacing(8),
+            field(
+                fl!("setup-host"),
+                "setup-in-host",
+                &self.in_host,
+                Message::InHost
+            ),
+            field(
+                fl!("setup-port"),
+                "setup-in-port",
+                &self.in_port,
+                Message::InPort
+            ),
+            field(
+                fl!("setup-username"),
+                "setup-username",
+                &self.username,
+                Message::Username
+            ),
+            text(fl!("setup-outgoing")).size(16),
+            row![
+                text(fl!("setup-security")).size(14).width(170),
+                pick_list(securities, self.out_security, Message::OutSecurity),
+            ]
+            .spacing(8),
+            field(
+                fl!("setup-host"),
+                "setup-out-host",
+                &self.out_host,
+                Message::OutHost
+            ),
+            field(
+                fl!("setup-port"),
+                "setup-out-port",
+                &self.out_port,
+                Message::OutPort
+            ),
+        ]
+        .spacing(10);
+        for r in &self.results {
+            let which = if r.incoming {
+                fl!("setup-incoming")
+            } else {
+                fl!("setup-outgoing")
+            };
+            let verdict = if r.ok { "✓" } else { "✗" };
+            let line = text(format!("{verdict} {which}: {}", r.message)).size(13);
+            form = form.push(if r.ok { line } else { line.style(text::danger) });
+            if let Some(fp) = &r.fingerprint {
+                form = form.push(
+                    button(text(fl!("setup-trust", fingerprint = fp.clone())).size(13))
+                        .on_press(Message::Trust(fp.clone())),
+                );
+            }
+        }
+        if let Some(e) = &self.error {
+            form = form.push(text(e.clone()).size(13).style(text::danger));
+        }
+        let busy = self.busy;
+        form = form.push(
+            row![
+                button(text(fl!("setup-test"))).on_press_maybe((!busy).then_some(Message::Test)),
+                button(text(fl!("setup-save")))
+                    .on_press_maybe((!busy).then_some(Message::Save))
+                    .style(button::primary),
+                button(text(fl!("setup-cancel"))).on_press(Message::Cancel),
+            ]
+            .spacing(8),
+        );
+        scrollable(
+            container(form.max_width(720))
+                .padding(20)
+                .center_x(Length::Fill),
+        )
+        .into()
+    }
+}

@@ -1,0 +1,292 @@
+//! The composer: From, To/Cc/Bcc with address checking, subject, body,
+//! attachments (by path or dropped on the window). Send hands a draft to
+//! the app, which commits it to the outbox; closing with changes asks.
+
+use std::path::PathBuf;
+
+use iced::widget::{button, column, container, pick_list, row, text, text_editor, text_input};
+use iced::{Element, Length};
+
+use crate::fl;
+use crate::message::compose::{AttachmentSource, Draft};
+
+#[derive(Debug)]
+pub struct State {
+    pub accounts: Vec<String>,
+    pub from: Option<String>,
+    pub to: String,
+    pub cc: String,
+    pub bcc: String,
+    pub subject: String,
+    pub body: text_editor::Content,
+    pub attachments: Vec<AttachmentSource>,
+    pub attach_path: String,
+    in_reply_to: Option<String>,
+    references: Vec<String>,
+    dirty: bool,
+    confirm_close: bool,
+    pub error: Option<String>,
+    pub sending: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    From(String),
+    To(String),
+    Cc(String),
+    Bcc(String),
+    Subject(String),
+    Body(text_editor::Action),
+    AttachPath(String),
+    Attach,
+    FileDropped(PathBuf),
+    Remove(usize),
+    Send,
+    Close,
+    Discard,
+    KeepEditing,
+}
+
+pub enum Action {
+    None,
+    Send { account: String, draft: Box<Draft> },
+    Close,
+}
+
+impl State {
+    /// A composer for `account` (or the first), prefilled from `draft`.
+    pub fn new(accounts: Vec<String>, account: Option<String>, draft: Draft) -> Self {
+        let from = account.or_else(|| accounts.first().cloned());
+        Self {
+            accounts,
+            from,
+            to: draft.to.join(", "),
+            cc: draft.cc.join(", "),
+            bcc: draft.bcc.join(", "),
+            subject: draft.subject,
+            body: text_editor::Content::with_text(&draft.text),
+            attachments: draft.attachments,
+            attach_path: String::new(),
+            in_reply_to: draft.in_reply_to,
+            references: draft.references,
+            dirty: false,
+            confirm_close: false,
+            error: None,
+            sending: false,
+        }
+    }
+
+    pub fn draft(&self) -> Draft {
+        let split = |s: &str| {
+            s.split([',', ';'])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        Draft {
+            to: split(&self.to),
+            cc: split(&self.cc),
+            bcc: split(&self.bcc),
+            subject: self.subject.clone(),
+            text: self.body.text(),
+            html: None,
+            attachments: self.attachments.clone(),
+            in_reply_to: self.in_reply_to.clone(),
+            references: self.references.clone(),
+        }
+    }
+
+    /// Addresses in a field that are not addresses, for the hint below it.
+    fn invalid(field: &str) -> Vec<String> {
+        field
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .filter(|a| a.parse::<lettre::message::Mailbox>().is_err())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        let edit = !matches!(
+            message,
+            Message::Send | Message::Close | Message::Discard | Message::KeepEditing
+        );
+        if edit {
+            self.dirty = true;
+            self.error = None;
+        }
+        match message {
+            Message::From(a) => self.from = Some(a),
+            Message::To(v) => self.to = v,
+            Message::Cc(v) => self.cc = v,
+            Message::Bcc(v) => self.bcc = v,
+            Message::Subject(v) => self.subject = v,
+            Message::Body(action) => self.body.perform(action),
+            Message::AttachPath(p) => self.attach_path = p,
+            Message::Attach => {
+                let path = PathBuf::from(self.attach_path.trim());
+                self.attach(path);
+                self.attach_path.clear();
+            }
+            Message::FileDropped(path) => self.attach(path),
+            Message::Remove(i) => {
+                if i < self.attachments.len() {
+                    self.attachments.remove(i);
+                }
+            }
+            Message::Send => {
+                let bad: Vec<String> = [&self.to, &self.cc, &self.bcc]
+                    .iter()
+                    .flat_map(|f| Self::invalid(f))
+                    .collect();
+                if !bad.is_empty() {
+                    self.error = Some(fl!("compose-bad-address", address = bad.join(", ")));
+                    return Action::None;
+                }
+                let Some(account) = self.from.clone() else {
+                    self.error = Some(fl!("compose-no-account"));
+                    return Action::None;
+                };
+                let draft = self.draft();
+                if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
+                    self.error = Some(fl!("compose-no-recipient"));
+                    return Action::None;
+                }
+                self.sending = true;
+                return Action::Send {
+                    account,
+                    draft: Box::new(draft),
+                };
+            }
+            Message::Close if self.dirty => self.confirm_close = true,
+            Message::Close | Message::Discard => return Action::Close,
+            Message::KeepEditing => self.confirm_close = false,
+        }
+        Action::None
+    }
+
+    fn attach(&mut self, path: PathBuf) {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => self.attachments.push(AttachmentSource::File(path)),
+            Ok(_) => {
+                self.error = Some(fl!("compose-not-a-file", path = path.display().to_string()))
+            }
+            Err(e) => {
+                self.error = Some(fl!(
+                    "compose-cannot-attach",
+                    path = path.display().to_string(),
+                    reason = e.to_string()
+                ))
+            }
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let label = |s: String| text(s).size(14).width(80);
+        let field = |name: String, id: &'static str, value: &str, on: fn(String) -> Message| {
+            let hint = Self::invalid(value);
+            let mut col = column![
+                row![
+                    label(name.clone()),
+                    text_input(&name, value)
+                        .id(id)
+                        .on_input(on)
+                        .width(Length::Fill)
+                ]
+                .spacing(8)
+            ];
+            if !hint.is_empty() {
+                col =
+                    col.push(text(fl!("compose-bad-address", address = hint.join(", "))).size(12));
+            }
+            col
+        };
+        let mut form = column![
+            row![
+                label(fl!("compose-from")),
+                pick_list(self.accounts.clone(), self.from.clone(), Message::From)
+                    .width(Length::Fill)
+            ]
+            .spacing(8),
+            field(fl!("compose-to"), "compose-to", &self.to, Message::To),
+            field(fl!("compose-cc"), "compose-cc", &self.cc, Message::Cc),
+            field(fl!("compose-bcc"), "compose-bcc", &self.bcc, Message::Bcc),
+            field(
+                fl!("compose-subject"),
+                "compose-subject",
+                &self.subject,
+                Message::Subject
+            ),
+            text_editor(&self.body)
+                .id("compose-body")
+                .placeholder(fl!("compose-body-placeholder"))
+                .on_action(Message::Body)
+                .height(Length::Fill),
+        ]
+        .spacing(8);
+        let mut chips = row![].spacing(6);
+        for (i, a) in self.attachments.iter().enumerate() {
+            let (name, size) = match a {
+                AttachmentSource::File(p) => (
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                ),
+                AttachmentSource::Bytes { name, data, .. } => (name.clone(), data.len() as u64),
+            };
+            chips = chips.push(
+                container(
+                    row![
+                        crate::gui::icon::attachment(),
+                        text(format!("{name} ({})", super::mailbox::human_size(size))).size(12),
+                        button(text("×").size(12))
+                            .on_press(Message::Remove(i))
+                            .padding([0, 6]),
+                    ]
+                    .spacing(4),
+                )
+                .padding(4)
+                .style(container::rounded_box),
+            );
+        }
+        form = form.push(chips);
+        form = form.push(
+            row![
+                text_input(&fl!("compose-attach-placeholder"), &self.attach_path)
+                    .id("compose-attach")
+                    .on_input(Message::AttachPath)
+                    .on_submit(Message::Attach),
+                button(text(fl!("compose-attach"))).on_press(Message::Attach),
+            ]
+            .spacing(8),
+        );
+        if let Some(error) = &self.error {
+            form = form.push(text(error.clone()).size(13).style(text::danger));
+        }
+        let actions = if self.confirm_close {
+            row![
+                text(fl!("compose-unsaved")).size(14).width(Length::Fill),
+                button(text(fl!("compose-discard")))
+                    .on_press(Message::Discard)
+                    .style(button::danger),
+                button(text(fl!("compose-keep-editing"))).on_press(Message::KeepEditing),
+            ]
+        } else {
+            row![
+                button(text(fl!("compose-send")))
+                    .on_press_maybe((!self.sending).then_some(Message::Send))
+                    .style(button::primary),
+                button(text(fl!("compose-close"))).on_press(Message::Close),
+            ]
+        }
+        .spacing(8);
+        container(column![actions, form].spacing(10))
+            .padding(12)
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .into()
+    }
+}

@@ -1,0 +1,688 @@
+//! The mailbox window: folders | message list | reader, in resizable
+//! panes, with the toolbar and the search box. It reads from the local
+//! store only; anything that needs the network goes up as an `Action`.
+
+use std::sync::Arc;
+
+use iced::widget::{
+    button, column, container, pane_grid, row, rule, scrollable, text, text_editor, text_input,
+};
+use iced::{Element, Font, Length, Task, font};
+
+use crate::engine::mail::FlagChange;
+use crate::fl;
+use crate::gui::widget::message_list;
+use crate::message::{Address, Message as Parsed};
+use crate::store::folders::FolderSummary;
+use crate::store::{Flags, FolderRole, MessageRow};
+use crate::sync::SharedStore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Folders,
+    List,
+    Reader,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFolders {
+    pub account: String,
+    pub folders: Vec<FolderSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Unified,
+    Folder {
+        account: String,
+        id: i64,
+        name: String,
+    },
+    Search(String),
+}
+
+/// An opened message in the reader.
+#[derive(Debug)]
+pub struct Opened {
+    pub row: MessageRow,
+    pub message: Parsed,
+    pub raw: Arc<Vec<u8>>,
+    /// The text shown; selectable and copyable, never editable.
+    pub body: text_editor::Content,
+    pub html_only: bool,
+    pub has_remote: bool,
+}
+
+#[derive(Debug, Default)]
+pub enum Reader {
+    #[default]
+    Empty,
+    Loading(i64),
+    Ready(Box<Opened>),
+    Failed(String),
+}
+
+pub struct State {
+    store: SharedStore,
+    panes: pane_grid::State<Pane>,
+    pub folders: Vec<AccountFolders>,
+    pub selection: Selection,
+    pub list: message_list::State,
+    pub search: String,
+    pub reader: Reader,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    FoldersLoaded(Result<Vec<AccountFolders>, String>),
+    Select(Selection),
+    List(message_list::Message),
+    RowsLoaded {
+        generation: u64,
+        result: Result<(u64, u64, Vec<MessageRow>), String>,
+    },
+    BodyLoaded(i64, Result<Arc<Vec<u8>>, String>),
+    /// The body is not in the store yet: it must be downloaded.
+    BodyNotCached(i64),
+    ReaderAction(text_editor::Action),
+    Resized(pane_grid::ResizeEvent),
+    SearchChanged(String),
+    SearchSubmitted,
+    Tool(Tool),
+    SaveAttachment(usize),
+    OpenAttachment(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Compose,
+    Reply,
+    ReplyAll,
+    Forward,
+    Delete,
+    ToggleRead,
+    ToggleFlag,
+    Refresh,
+}
+
+/// What the mailbox asks of the application.
+pub enum Action {
+    None,
+    Run(Task<Message>),
+    /// Open the composer: a reply/forward of the opened message, or new.
+    Compose(Compose),
+    /// Download a body (not cached yet).
+    FetchBody {
+        account: String,
+        id: i64,
+    },
+    Flag {
+        account: String,
+        id: i64,
+        change: FlagChange,
+    },
+    Delete {
+        account: String,
+        id: i64,
+    },
+    Refresh,
+    SaveAttachment {
+        name: String,
+        data: Vec<u8>,
+        open: bool,
+    },
+}
+
+pub enum Compose {
+    New,
+    Reply {
+        account: String,
+        original: Box<Parsed>,
+        all: bool,
+    },
+    Forward {
+        account: String,
+        original: Box<Parsed>,
+        raw: Arc<Vec<u8>>,
+    },
+}
+
+impl State {
+    pub fn new(store: SharedStore) -> (Self, Task<Message>) {
+        let panes = pane_grid::State::with_configuration(pane_grid::Configuration::Split {
+            axis: pane_grid::Axis::Vertical,
+            ratio: 0.2,
+            a: Box::new(pane_grid::Configuration::Pane(Pane::Folders)),
+            b: Box::new(pane_grid::Configuration::Split {
+                axis: pane_grid::Axis::Vertical,
+                ratio: 0.42,
+                a: Box::new(pane_grid::Configuration::Pane(Pane::List)),
+                b: Box::new(pane_grid::Configuration::Pane(Pane::Reader)),
+            }),
+        });
+        let state = Self {
+            store,
+            panes,
+            folders: Vec::new(),
+            selection: Selection::Unified,
+            list: message_list::State::default(),
+            search: String::new(),
+            reader: Reader::Empty,
+        };
+        let task = Task::batch([state.load_folders(), state.reload_list()]);
+        (state, task)
+    }
+
+    /// Reloads folders and the current list (after a sync or an action).
+    pub fn refresh(&mut self) -> Task<Message> {
+        Task::batch([self.load_folders(), self.reload_list()])
+    }
+
+    fn load_folders(&self) -> Task<Message> {
+        let store = self.store.clone();
+        Task::perform(
+            async move {
+                store
+                    .run(|s| {
+                        let mut all = Vec::new();
+                        for account in s.accounts_in_store()? {
+                            let folders = s.folder_summaries(&account)?;
+                            all.push(AccountFolders { account, folders });
+                        }
+                        Ok(all)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+            },
+            Message::FoldersLoaded,
+        )
+    }
+
+    fn reload_list(&self) -> Task<Message> {
+        let generation = self.list.generation;
+        self.load_rows(generation, 0, 120)
+    }
+
+    fn load_rows(&self, generation: u64, start: u64, limit: u32) -> Task<Message> {
+        let store = self.store.clone();
+        let selection = self.selection.clone();
+        Task::perform(
+            async move {
+                store
+                    .run(move |s| match selection {
+                        Selection::Unified => Ok((
+                            s.count_role(FolderRole::Inbox)?,
+                            start,
+                            s.list_role_at(FolderRole::Inbox, start, limit)?,
+                        )),
+                        Selection::Folder { id, .. } => {
+                            Ok((s.count(id)?, start, s.list_at(id, start, limit)?))
+                        }
+                        Selection::Search(query) => {
+                            let rows = s.search(&query, None, 500)?;
+                            Ok((rows.len() as u64, 0, rows))
+                        }
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+            },
+            move |result| Message::RowsLoaded { generation, result },
+        )
+    }
+
+    /// The opened message, if any.
+    pub fn opened(&self) -> Option<&Opened> {
+        match &self.reader {
+            Reader::Ready(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::FoldersLoaded(Ok(folders)) => {
+                self.folders = folders;
+                Action::None
+            }
+            Message::FoldersLoaded(Err(e)) | Message::RowsLoaded { result: Err(e), .. } => {
+                self.reader = Reader::Failed(e);
+                Action::None
+            }
+            Message::Select(selection) => {
+                self.selection = selection;
+                self.list.reset(0);
+                Action::Run(self.reload_list())
+            }
+            Message::List(msg) => {
+                let clicked = match &msg {
+                    message_list::Message::Clicked(id) => Some(*id),
+                    message_list::Message::Scrolled(_) => None,
+                };
+                if let Some((start, limit)) = self.list.update(msg) {
+                    return Action::Run(self.load_rows(self.list.generation, start, limit));
+                }
+                match clicked {
+                    Some(id) => self.open(id),
+                    None => Action::None,
+                }
+            }
+            Message::RowsLoaded {
+                generation,
+                result: Ok((total, start, rows)),
+            } => {
+                self.list.loaded(generation, total, start, rows);
+                match self.list.wanted() {
+                    Some((start, limit)) if self.list.total > 0 && !self.list.rows.is_empty() => {
+                        Action::Run(self.load_rows(self.list.generation, start, limit))
+                    }
+                    _ => Action::None,
+                }
+            }
+            Message::BodyLoaded(id, result) => {
+                if !matches!(self.reader, Reader::Loading(wanted) if wanted == id) {
+                    return Action::None;
+                }
+                match result {
+                    Ok(raw) => self.show(id, raw),
+                    Err(e) => {
+                        self.reader = Reader::Failed(e);
+                        Action::None
+                    }
+                }
+            }
+            Message::BodyNotCached(id) => match self.list.row(id) {
+                Some(row) if matches!(self.reader, Reader::Loading(wanted) if wanted == id) => {
+                    Action::FetchBody {
+                        account: row.account.clone(),
+                        id,
+                    }
+                }
+                _ => Action::None,
+            },
+            Message::ReaderAction(action) => {
+                // Select and copy, never edit: the message is what it is.
+                if let (Reader::Ready(opened), false) = (&mut self.reader, action.is_edit()) {
+                    opened.body.perform(action);
+                }
+                Action::None
+            }
+            Message::Resized(event) => {
+                self.panes.resize(event.split, event.ratio);
+                Action::None
+            }
+            Message::SearchChanged(text) => {
+                self.search = text;
+                Action::None
+            }
+            Message::SearchSubmitted => {
+                let query = self.search.trim().to_owned();
+                let selection = if query.is_empty() {
+                    Selection::Unified
+                } else {
+                    Selection::Search(query)
+                };
+                self.update(Message::Select(selection))
+            }
+            Message::Tool(tool) => self.tool(tool),
+            Message::SaveAttachment(i) | Message::OpenAttachment(i) => {
+                let open = matches!(message, Message::OpenAttachment(_));
+                let Some(o) = self.opened() else {
+                    return Action::None;
+                };
+                let Some(part) = o.message.attachments.get(i) else {
+                    return Action::None;
+                };
+                match crate::message::part_bytes(&o.raw, part.index) {
+                    Some(data) => Action::SaveAttachment {
+                        name: part.name.clone().unwrap_or_else(|| "attachment".into()),
+                        data,
+                        open,
+                    },
+                    None => Action::None,
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, id: i64) -> Action {
+        let Some(row) = self.list.row(id).cloned() else {
+            return Action::None;
+        };
+        self.reader = Reader::Loading(id);
+        let _ = row;
+        let store = self.store.clone();
+        let cached = Task::perform(
+            async move {
+                store
+                    .run(move |s| s.body(id))
+                    .await
+                    .map_err(|e| e.to_string())
+            },
+            move |result| match result {
+                Ok(Some(raw)) => Message::BodyLoaded(id, Ok(Arc::new(raw))),
+                Ok(None) => Message::BodyNotCached(id),
+                Err(e) => Message::BodyLoaded(id, Err(e)),
+            },
+        );
+        Action::Run(cached)
+    }
+
+    /// A body arrived, from the store or the server.
+    fn show(&mut self, id: i64, raw: Arc<Vec<u8>>) -> Action {
+        let Some(row) = self.list.row(id).cloned() else {
+            return Action::None;
+        };
+        match crate::message::parse(&raw) {
+            Ok(message) => {
+                let html_only = message.text.is_none() && message.html.is_some();
+                let has_remote = message
+                    .html
+                    .as_deref()
+                    .is_some_and(crate::message::html::has_remote_content);
+                let body = match &message.text {
+                    Some(t) => t.clone(),
+                    None => crate::message::search_text(&message),
+                };
+                let unread = !row.flags.has(Flags::SEEN);
+                let account = row.account.clone();
+                self.reader = Reader::Ready(Box::new(Opened {
+                    row,
+                    message,
+                    raw,
+                    body: text_editor::Content::with_text(&body),
+                    html_only,
+                    has_remote,
+                }));
+                if unread {
+                    if let Some(r) = self.list.row_mut(id) {
+                        r.flags = r.flags.with(Flags::SEEN, true);
+                    }
+                    return Action::Flag {
+                        account,
+                        id,
+                        change: FlagChange::Seen(true),
+                    };
+                }
+                Action::None
+            }
+            Err(e) => {
+                self.reader = Reader::Failed(e.to_string());
+                Action::None
+            }
+        }
+    }
+
+    fn tool(&mut self, tool: Tool) -> Action {
+        let opened = self.opened();
+        match (tool, opened) {
+            (Tool::Compose, _) => Action::Compose(Compose::New),
+            (Tool::Refresh, _) => Action::Refresh,
+            (Tool::Reply | Tool::ReplyAll, Some(o)) => Action::Compose(Compose::Reply {
+                account: o.row.account.clone(),
+                original: Box::new(o.message.clone()),
+                all: tool == Tool::ReplyAll,
+            }),
+            (Tool::Forward, Some(o)) => Action::Compose(Compose::Forward {
+                account: o.row.account.clone(),
+                original: Box::new(o.message.clone()),
+                raw: o.raw.clone(),
+            }),
+            (Tool::Delete, Some(o)) => {
+                let (account, id) = (o.row.account.clone(), o.row.id);
+                self.reader = Reader::Empty;
+                self.list.rows.retain(|r| r.id != id);
+                self.list.total = self.list.total.saturating_sub(1);
+                Action::Delete { account, id }
+            }
+            (Tool::ToggleRead | Tool::ToggleFlag, Some(o)) => {
+                let (account, id) = (o.row.account.clone(), o.row.id);
+                let flags = self.list.row(id).map_or(o.row.flags, |r| r.flags);
+                let change = if tool == Tool::ToggleRead {
+                    FlagChange::Seen(!flags.has(Flags::SEEN))
+                } else {
+                    FlagChange::Flagged(!flags.has(Flags::FLAGGED))
+                };
+                if let Some(r) = self.list.row_mut(id) {
+                    r.flags = match change {
+                        FlagChange::Seen(on) => r.flags.with(Flags::SEEN, on),
+                        FlagChange::Flagged(on) => r.flags.with(Flags::FLAGGED, on),
+                    };
+                }
+                Action::Flag {
+                    account,
+                    id,
+                    change,
+                }
+            }
+            _ => Action::None,
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let grid = pane_grid(&self.panes, |_, pane, _| {
+            pane_grid::Content::new(match pane {
+                Pane::Folders => self.folders_view(),
+                Pane::List => self.list_view(),
+                Pane::Reader => self.reader_view(),
+            })
+        })
+        .spacing(2)
+        .on_resize(8, Message::Resized);
+        column![self.toolbar(), rule::horizontal(1), grid].into()
+    }
+
+    fn toolbar(&self) -> Element<'_, Message> {
+        let has = self.opened().is_some();
+        let tool = |label: String, t: Tool, enabled: bool| {
+            button(text(label).size(14))
+                .on_press_maybe(enabled.then_some(Message::Tool(t)))
+                .padding([6, 10])
+        };
+        row![
+            tool(fl!("tool-compose"), Tool::Compose, true),
+            tool(fl!("tool-reply"), Tool::Reply, has),
+            tool(fl!("tool-reply-all"), Tool::ReplyAll, has),
+            tool(fl!("tool-forward"), Tool::Forward, has),
+            tool(fl!("tool-delete"), Tool::Delete, has),
+            tool(fl!("tool-read"), Tool::ToggleRead, has),
+            tool(fl!("tool-flag"), Tool::ToggleFlag, has),
+            tool(fl!("tool-refresh"), Tool::Refresh, true),
+            text_input(&fl!("search-placeholder"), &self.search)
+                .id("search")
+                .on_input(Message::SearchChanged)
+                .on_submit(Message::SearchSubmitted)
+                .width(Length::Fill),
+        ]
+        .spacing(6)
+        .padding(6)
+        .into()
+    }
+
+    fn folders_view(&self) -> Element<'_, Message> {
+        let entry = |label: String, unread: u64, selection: Selection, bold: bool| {
+            let label = if unread > 0 {
+                format!("{label} ({unread})")
+            } else {
+                label
+            };
+            let weight = if bold || unread > 0 {
+                font::Weight::Bold
+            } else {
+                font::Weight::Normal
+            };
+            let selected = self.selection == selection;
+            button(text(label).size(14).font(Font {
+                weight,
+                ..Font::DEFAULT
+            }))
+            .on_press(Message::Select(selection))
+            .width(Length::Fill)
+            .style(move |theme: &iced::Theme, status| {
+                if selected {
+                    button::primary(theme, status)
+                } else {
+                    button::text(theme, status)
+                }
+            })
+        };
+        let unified_unread: u64 = self
+            .folders
+            .iter()
+            .flat_map(|a| &a.folders)
+            .filter(|f| f.folder.role == Some(FolderRole::Inbox))
+            .map(|f| f.unread)
+            .sum();
+        let mut list = column![entry(
+            fl!("unified-inbox"),
+            unified_unread,
+            Selection::Unified,
+            true
+        )]
+        .spacing(2);
+        for account in &self.folders {
+            list = list.push(container(text(account.account.clone()).size(12)).padding([8, 4]));
+            for f in &account.folders {
+                let label = match f.folder.role {
+                    Some(role) => role_label(role),
+                    None => f.folder.name.clone(),
+                };
+                list = list.push(entry(
+                    label,
+                    f.unread,
+                    Selection::Folder {
+                        account: account.account.clone(),
+                        id: f.folder.id,
+                        name: f.folder.name.clone(),
+                    },
+                    false,
+                ));
+            }
+        }
+        scrollable(list.padding(4)).height(Length::Fill).into()
+    }
+
+    fn list_view(&self) -> Element<'_, Message> {
+        self.list.view().map(Message::List)
+    }
+
+    fn reader_view(&self) -> Element<'_, Message> {
+        let body: Element<'_, Message> = match &self.reader {
+            Reader::Empty => text(fl!("reader-empty")).size(14).into(),
+            Reader::Loading(_) => text(fl!("reader-loading")).size(14).into(),
+            Reader::Failed(e) => text(fl!("reader-failed", reason = e.clone()))
+                .size(14)
+                .into(),
+            Reader::Ready(o) => self.opened_view(o),
+        };
+        container(body)
+            .padding(10)
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn opened_view<'a>(&'a self, o: &'a Opened) -> Element<'a, Message> {
+        let names = |list: &[Address]| {
+            list.iter()
+                .map(|a| match &a.name {
+                    Some(n) if !n.is_empty() => format!("{n} <{}>", a.email),
+                    _ => a.email.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let bold = Font {
+            weight: font::Weight::Bold,
+            ..Font::DEFAULT
+        };
+        let subject = o
+            .message
+            .subject
+            .clone()
+            .unwrap_or_else(|| fl!("no-subject"));
+        let mut head = column![text(subject).size(18).font(bold)].spacing(2);
+        head = head.push(
+            text(format!(
+                "{}: {}",
+                fl!("header-from"),
+                names(&o.message.from)
+            ))
+            .size(13),
+        );
+        head = head.push(text(format!("{}: {}", fl!("header-to"), names(&o.message.to))).size(13));
+        if !o.message.cc.is_empty() {
+            head =
+                head.push(text(format!("{}: {}", fl!("header-cc"), names(&o.message.cc))).size(13));
+        }
+        if let Some(date) = o.message.date {
+            head = head.push(
+                text(format!(
+                    "{}: {}",
+                    fl!("header-date"),
+                    crate::date::long(date)
+                ))
+                .size(13),
+            );
+        }
+        let mut content = column![head].spacing(8);
+        if o.html_only {
+            content = content.push(text(fl!("reader-html-as-text")).size(12));
+        }
+        if o.has_remote {
+            content = content.push(text(fl!("reader-remote-blocked")).size(12));
+        }
+        if !o.message.attachments.is_empty() {
+            let mut parts = column![].spacing(4);
+            for (i, part) in o.message.attachments.iter().enumerate() {
+                let name = part
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| fl!("attachment-unnamed"));
+                parts = parts.push(
+                    row![
+                        text(format!(
+                            "📎 {name} ({}, {})",
+                            part.mime_type,
+                            human_size(part.size as u64)
+                        ))
+                        .size(13)
+                        .width(Length::Fill),
+                        button(text(fl!("attachment-save")).size(12))
+                            .on_press(Message::SaveAttachment(i)),
+                        button(text(fl!("attachment-open")).size(12))
+                            .on_press(Message::OpenAttachment(i)),
+                    ]
+                    .spacing(6),
+                );
+            }
+            content = content.push(parts);
+        }
+        content = content.push(rule::horizontal(1));
+        content = content.push(
+            text_editor(&o.body)
+                .on_action(Message::ReaderAction)
+                .height(Length::Fill)
+                .size(14),
+        );
+        content.into()
+    }
+}
+
+pub fn role_label(role: FolderRole) -> String {
+    match role {
+        FolderRole::Inbox => fl!("folder-inbox"),
+        FolderRole::Sent => fl!("folder-sent"),
+        FolderRole::Drafts => fl!("folder-drafts"),
+        FolderRole::Trash => fl!("folder-trash"),
+        FolderRole::Junk => fl!("folder-junk"),
+        FolderRole::Archive => fl!("folder-archive"),
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

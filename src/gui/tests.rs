@@ -1,0 +1,237 @@
+//! The GUI driven headless with iced_test: the simulator clicks and types,
+//! the produced messages go back into `update`, and the new view is checked.
+
+use iced_test::simulator;
+
+use super::*;
+use crate::store::{NewMessage, Store};
+
+fn temp_dirs(tag: &str) -> Dirs {
+    let base = std::env::temp_dir().join(format!("postel-gui-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    Dirs {
+        config: base.join("config"),
+        data: base.join("data"),
+    }
+}
+
+fn feed(app: &mut App, messages: impl IntoIterator<Item = Message>) {
+    for m in messages {
+        let _ = app.update(m);
+    }
+}
+
+#[test]
+fn first_run_leads_to_account_setup() {
+    let (mut app, _) = App::new(temp_dirs("welcome"));
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("welcome-tagline").as_str()).is_ok());
+    let _ = ui
+        .click(fl!("welcome-add-account").as_str())
+        .expect("the button is there");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("setup-title").as_str()).is_ok());
+    // Typing the address guesses the servers and the user name.
+    let _ = ui
+        .click(iced_test::selector::id("setup-email"))
+        .expect("email field");
+    let _ = ui.typewrite("ann@example.org");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let setup = app.setup.as_ref().expect("setup open");
+    assert_eq!(setup.in_host, "imap.example.org");
+    assert_eq!(setup.out_host, "smtp.example.org");
+    assert_eq!(setup.username, "ann@example.org");
+    // A bad port is refused with a sentence, before any connection.
+    feed(
+        &mut app,
+        [
+            Message::Setup(account_setup::Message::InPort("99999".into())),
+            Message::Setup(account_setup::Message::Test),
+        ],
+    );
+    let mut ui = simulator(app.view());
+    let expected = fl!("setup-bad-port", server = fl!("setup-incoming"));
+    assert!(ui.find(expected.as_str()).is_ok(), "the error is shown");
+}
+
+fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
+    let dirs = temp_dirs(tag);
+    let mut store = Store::open(&dirs.data).expect("store");
+    let folder = store
+        .upsert_folder(
+            "work",
+            "INBOX",
+            Some("/"),
+            Some(crate::store::FolderRole::Inbox),
+        )
+        .expect("folder");
+    let batch: Vec<NewMessage> = (1..=n)
+        .map(|i| NewMessage {
+            uid: Some(i),
+            date: 1_700_000_000 + i64::from(i),
+            from_name: format!("Sender {i}"),
+            from_addr: format!("s{i}@example.test"),
+            subject: format!("Subject number {i}"),
+            ..NewMessage::default()
+        })
+        .collect();
+    let ids = store.insert_messages(folder.id, &batch).expect("insert");
+    let raw = b"From: Sender 1 <s1@example.test>\r\nTo: work@example.test\r\nSubject: Subject number 1\r\nDate: Tue, 14 Nov 2023 22:13:21 +0000\r\n\r\nThe body of the first message.\r\n";
+    store.set_body(ids[0], raw, "", "").expect("body");
+    let config = crate::config::Settings {
+        accounts: vec![Account {
+            name: "work".into(),
+            email: "work@example.test".into(),
+            ..Account::default()
+        }],
+    };
+    crate::config::save(&dirs.config, &config).expect("settings");
+    (dirs, ids)
+}
+
+/// Runs the mailbox's loading tasks by hand: the store answers directly.
+fn load(app: &mut App) {
+    let mailbox = app.mailbox.as_ref().expect("mailbox");
+    let generation = mailbox.list.generation;
+    let (folders, rows) = {
+        let s = Store::open(&app.dirs.data).expect("store");
+        let account = "work".to_owned();
+        let folders = vec![screen::mailbox::AccountFolders {
+            account: account.clone(),
+            folders: s.folder_summaries(&account).expect("folders"),
+        }];
+        let total = s
+            .count_role(crate::store::FolderRole::Inbox)
+            .expect("count");
+        let rows = s
+            .list_role_at(crate::store::FolderRole::Inbox, 0, 120)
+            .expect("rows");
+        (folders, (total, rows))
+    };
+    feed(
+        app,
+        [
+            Message::Mailbox(mailbox::Message::FoldersLoaded(Ok(folders))),
+            Message::Mailbox(mailbox::Message::RowsLoaded {
+                generation,
+                result: Ok((rows.0, 0, rows.1)),
+            }),
+        ],
+    );
+}
+
+#[test]
+fn the_mailbox_lists_a_big_folder_as_a_window_and_opens_a_message() {
+    let (dirs, ids) = populated("mailbox", 5_000);
+    let (mut app, _) = App::new(dirs);
+    load(&mut app);
+    let mut ui = simulator(app.view());
+    let unified = format!("{} (5000)", fl!("unified-inbox"));
+    assert!(ui.find(unified.as_str()).is_ok(), "with its unread count");
+    assert!(ui.find("Subject number 5000").is_ok(), "newest first");
+    assert!(
+        ui.find("Subject number 1").is_err(),
+        "the oldest row is not built"
+    );
+    drop(ui);
+    let list = &app.mailbox.as_ref().expect("mailbox").list;
+    assert_eq!(list.total, 5_000);
+    assert!(
+        list.rows.len() <= 200,
+        "only a window is loaded: {}",
+        list.rows.len()
+    );
+    // Opening a cached message shows it and marks it read.
+    let raw = b"From: Sender 5000 <s5000@example.test>\r\nSubject: Subject number 5000\r\n\r\nNewest body.\r\n".to_vec();
+    let newest = *ids.last().expect("ids");
+    feed(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(newest),
+        ))],
+    );
+    let _ = app.update(Message::Mailbox(mailbox::Message::BodyLoaded(
+        newest,
+        Ok(std::sync::Arc::new(raw)),
+    )));
+    let mailbox = app.mailbox.as_ref().expect("mailbox");
+    let opened = mailbox.opened().expect("opened");
+    assert_eq!(opened.body.text().trim(), "Newest body.");
+    assert!(
+        mailbox
+            .list
+            .row(newest)
+            .expect("row")
+            .flags
+            .has(crate::store::Flags::SEEN)
+    );
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(format!("{}: Sender 5000 <s5000@example.test>", fl!("header-from")).as_str())
+            .is_ok()
+    );
+}
+
+#[test]
+fn reply_opens_a_threaded_composer_and_checks_addresses() {
+    let (dirs, ids) = populated("reply", 3);
+    let (mut app, _) = App::new(dirs);
+    load(&mut app);
+    let raw = b"From: Sender 1 <s1@example.test>\r\nSubject: Subject number 1\r\nMessage-ID: <one@example.test>\r\n\r\nHello there.\r\n".to_vec();
+    feed(
+        &mut app,
+        [
+            Message::Mailbox(mailbox::Message::List(
+                crate::gui::widget::message_list::Message::Clicked(ids[0]),
+            )),
+            Message::Mailbox(mailbox::Message::BodyLoaded(
+                ids[0],
+                Ok(std::sync::Arc::new(raw)),
+            )),
+        ],
+    );
+    let mut ui = simulator(app.view());
+    let _ = ui.click(fl!("tool-reply").as_str()).expect("reply button");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let composer = app.composer.as_ref().expect("composer open");
+    assert_eq!(composer.subject, "Re: Subject number 1");
+    assert_eq!(composer.to, "\"Sender 1\" <s1@example.test>");
+    assert!(composer.body.text().contains("> Hello there."));
+    // A wrong address is pointed out and nothing is sent.
+    feed(
+        &mut app,
+        [
+            Message::Composer(composer::Message::Cc("not an address".into())),
+            Message::Composer(composer::Message::Send),
+        ],
+    );
+    let composer = app.composer.as_ref().expect("still open");
+    assert!(!composer.sending);
+    assert!(
+        composer
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("not an address"))
+    );
+    // Closing with changes asks first.
+    let _ = app.update(Message::Composer(composer::Message::Close));
+    assert!(app.composer.is_some());
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("compose-unsaved").as_str()).is_ok());
+    drop(ui);
+    let _ = app.update(Message::Composer(composer::Message::Discard));
+    assert!(app.composer.is_none());
+}
+
+#[test]
+fn attachment_names_cannot_escape_their_folder() {
+    assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+    assert_eq!(safe_file_name("..\\..\\boot.ini"), "boot.ini");
+    assert_eq!(safe_file_name(".bashrc"), "bashrc");
+    assert_eq!(safe_file_name("a\u{0}b:c?.txt"), "ab_c_.txt");
+    assert_eq!(safe_file_name("   "), "attachment");
+}

@@ -1,0 +1,3 @@
+//! Widgets of our own.
+
+pub mod message_list;

@@ -1,0 +1,259 @@
+//! The windowed message list: rows have one fixed height, so the list
+//! knows its full height from the message count and builds only the rows
+//! in view (plus a margin). A 100,000-message folder costs what a 100-row
+//! one does; rows come from the store a window at a time.
+
+use iced::widget::scrollable::Viewport;
+use iced::widget::text::Wrapping;
+use iced::widget::{button, column, container, row, scrollable, space, text};
+use iced::{Element, Font, Length, font};
+
+use crate::fl;
+use crate::store::{Flags, MessageRow};
+
+pub const ROW_HEIGHT: f32 = 46.0;
+/// Rows kept beyond each edge of the view, so small scrolls need no query.
+const MARGIN: u64 = 40;
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Messages in the list (all of them, not just the loaded window).
+    pub total: u64,
+    /// Index of `rows[0]` in the whole list.
+    pub start: u64,
+    pub rows: Vec<MessageRow>,
+    pub selected: Option<i64>,
+    offset: f32,
+    height: f32,
+    /// Bumped when the list is replaced, so late answers for an old list
+    /// are ignored.
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Scrolled(Viewport),
+    Clicked(i64),
+}
+
+impl State {
+    /// Starts a new list of `total` messages; the caller loads `wanted()`.
+    pub fn reset(&mut self, total: u64) {
+        self.total = total;
+        self.start = 0;
+        self.rows.clear();
+        self.offset = 0.0;
+        self.generation += 1;
+    }
+
+    /// Takes a loaded window if it belongs to the current list.
+    pub fn loaded(&mut self, generation: u64, total: u64, start: u64, rows: Vec<MessageRow>) {
+        if generation != self.generation {
+            return;
+        }
+        self.total = total;
+        self.start = start;
+        self.rows = rows;
+    }
+
+    /// The first row in view and how many fit.
+    fn in_view(&self) -> (u64, u64) {
+        let first = (self.offset / ROW_HEIGHT).floor().max(0.0) as u64;
+        let count = (self.height.max(ROW_HEIGHT * 10.0) / ROW_HEIGHT).ceil() as u64 + 1;
+        (first.min(self.total), count)
+    }
+
+    /// The window to load when the view is not covered by what is loaded.
+    pub fn wanted(&self) -> Option<(u64, u32)> {
+        let (first, count) = self.in_view();
+        let end = (first + count).min(self.total);
+        let loaded_end = self.start + self.rows.len() as u64;
+        let covered =
+            first >= self.start && end <= loaded_end && !(self.rows.is_empty() && self.total > 0);
+        if covered {
+            return None;
+        }
+        let start = first.saturating_sub(MARGIN);
+        Some((start, (count + 2 * MARGIN) as u32))
+    }
+
+    /// Follows scrolling; returns the window to load, if any.
+    pub fn update(&mut self, message: Message) -> Option<(u64, u32)> {
+        match message {
+            Message::Scrolled(viewport) => {
+                self.offset = viewport.absolute_offset().y;
+                self.height = viewport.bounds().height;
+                self.wanted()
+            }
+            Message::Clicked(id) => {
+                self.selected = Some(id);
+                None
+            }
+        }
+    }
+
+    pub fn row(&self, id: i64) -> Option<&MessageRow> {
+        self.rows.iter().find(|r| r.id == id)
+    }
+
+    pub fn row_mut(&mut self, id: i64) -> Option<&mut MessageRow> {
+        self.rows.iter_mut().find(|r| r.id == id)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        if self.total == 0 {
+            return container(text(fl!("list-empty")).size(14))
+                .padding(20)
+                .width(Length::Fill)
+                .into();
+        }
+        let before = self.start as f32 * ROW_HEIGHT;
+        let after = self
+            .total
+            .saturating_sub(self.start + self.rows.len() as u64) as f32
+            * ROW_HEIGHT;
+        let mut items = column![space().height(before)];
+        for m in &self.rows {
+            items = items.push(self.row_view(m));
+        }
+        items = items.push(space().height(after));
+        scrollable(items)
+            .id("message-list")
+            .on_scroll(Message::Scrolled)
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn row_view<'a>(&self, m: &'a MessageRow) -> Element<'a, Message> {
+        let unread = !m.flags.has(Flags::SEEN);
+        let weight = if unread {
+            font::Weight::Bold
+        } else {
+            font::Weight::Normal
+        };
+        let bold = Font {
+            weight,
+            ..Font::DEFAULT
+        };
+        let sender = if m.from_name.is_empty() {
+            m.from_addr.as_str()
+        } else {
+            m.from_name.as_str()
+        };
+        let mut marks = row![].spacing(4);
+        if m.flags.has(Flags::FLAGGED) {
+            marks = marks.push(text("★").size(12));
+        }
+        if m.has_attachments {
+            marks = marks.push(crate::gui::icon::attachment());
+        }
+        let subject = if m.subject.is_empty() {
+            fl!("no-subject")
+        } else {
+            m.subject.clone()
+        };
+        // One line each, cut at the pane's edge: rows keep their fixed height.
+        let line1 = row![
+            text(sender)
+                .font(bold)
+                .size(14)
+                .wrapping(Wrapping::None)
+                .width(Length::Fill),
+            text(crate::date::short(m.date)).size(12),
+        ]
+        .spacing(8);
+        let line2 = row![
+            text(subject)
+                .font(bold)
+                .size(13)
+                .wrapping(Wrapping::None)
+                .width(Length::Fill),
+            marks,
+        ]
+        .spacing(8);
+        let selected = self.selected == Some(m.id);
+        button(container(column![line1, line2].spacing(2)).clip(true))
+            .on_press(Message::Clicked(m.id))
+            .width(Length::Fill)
+            .height(ROW_HEIGHT)
+            .padding([4, 8])
+            .style(move |theme: &iced::Theme, status| {
+                let base = if selected {
+                    button::primary(theme, status)
+                } else {
+                    button::text(theme, status)
+                };
+                button::Style {
+                    border: iced::Border::default(),
+                    ..base
+                }
+            })
+            .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(start: u64, n: u64) -> Vec<MessageRow> {
+        (start..start + n)
+            .map(|i| MessageRow {
+                id: i as i64 + 1,
+                folder_id: 1,
+                folder: "INBOX".into(),
+                account: "a".into(),
+                uid: Some(i as u32 + 1),
+                date: 1_000_000 - i as i64,
+                from_name: format!("Sender {i}"),
+                from_addr: format!("s{i}@example.test"),
+                to: String::new(),
+                cc: String::new(),
+                subject: format!("Subject {i}"),
+                flags: Flags(if i % 2 == 0 { Flags::SEEN } else { 0 }),
+                size: 100,
+                has_attachments: false,
+                snippet: String::new(),
+                message_id: None,
+                in_reply_to: None,
+                references: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_the_window_around_the_view_is_wanted() {
+        let mut list = State::default();
+        list.reset(100_000);
+        let (start, limit) = list.wanted().expect("nothing loaded yet");
+        assert_eq!(start, 0);
+        assert!(limit < 200, "a window, not the folder: {limit}");
+        list.loaded(list.generation, 100_000, 0, rows(0, u64::from(limit)));
+        assert_eq!(list.wanted(), None, "the view is covered");
+        // Jump to the middle: a new window there.
+        list.offset = 50_000.0 * ROW_HEIGHT;
+        list.height = 600.0;
+        let (start, limit) = list.wanted().expect("new window");
+        assert_eq!(start, 50_000 - MARGIN);
+        assert!(u64::from(limit) < 200);
+        // An answer for an older list is ignored.
+        let stale = list.generation;
+        list.reset(10);
+        list.loaded(stale, 100_000, 49_960, rows(49_960, 100));
+        assert!(list.rows.is_empty());
+    }
+
+    #[test]
+    fn the_view_builds_only_loaded_rows() {
+        let mut list = State::default();
+        list.reset(100_000);
+        list.loaded(list.generation, 100_000, 0, rows(0, 60));
+        let mut ui = iced_test::simulator(list.view());
+        assert!(ui.find("Subject 0").is_ok());
+        assert!(ui.find("Sender 59").is_ok());
+        assert!(
+            ui.find("Subject 60").is_err(),
+            "rows beyond the window are not built"
+        );
+    }
+}
