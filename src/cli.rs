@@ -69,6 +69,10 @@ pub enum Command {
     Send(Box<send::SendArgs>),
     /// The outbox: what is queued, sent or failed, with every attempt.
     Outbox(send::OutboxArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff).
+    Man,
 }
 
 pub fn init_logging() {
@@ -96,6 +100,28 @@ pub fn run(args: Args) -> ExitCode {
     let Some(command) = args.command else {
         return ExitCode::SUCCESS;
     };
+    // These two need neither settings nor a runtime.
+    match &command {
+        Command::Completions { shell } => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "postel", &mut script);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            return ExitCode::SUCCESS;
+        }
+        Command::Man => {
+            let cmd = <Args as clap::CommandFactory>::command();
+            return match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("postel: the manual page could not be written: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
     let dirs = Dirs::resolve(args.config_dir, args.data_dir);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -139,6 +165,7 @@ pub fn run(args: Args) -> ExitCode {
             Command::Delete { account, id } => mail::delete(&mut engine, &account, id).await,
             Command::Send(a) => send::send(&mut engine, *a).await,
             Command::Outbox(a) => send::outbox(&mut engine, a, args.json).await,
+            Command::Completions { .. } | Command::Man => Ok(ExitCode::SUCCESS),
         }
     });
     match result {
