@@ -29,6 +29,8 @@ pub enum Error {
     Compose(#[from] crate::message::compose::Error),
     #[error("{0}")]
     Message(#[from] crate::message::Error),
+    #[error("The draft could not be saved: {0}.")]
+    Draft(String),
     #[error("There is no message {0} in the outbox that can be changed (see `postel outbox`).")]
     NoSuchOutboxItem(i64),
     #[error("{0}")]

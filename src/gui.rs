@@ -27,6 +27,9 @@ use screen::{composer, mailbox};
 /// The app id: the window's class on X11/Wayland, and the .desktop file's name.
 pub const APP_ID: &str = "org.postel.Postel";
 
+/// How often an open composer saves its draft when it changed.
+const AUTOSAVE: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub struct App {
     engine: Option<Arc<Mutex<Engine>>>,
     dirs: Dirs,
@@ -55,6 +58,8 @@ pub enum Message {
     Dismiss(usize),
     FileDropped(PathBuf),
     SendShortcut,
+    Autosave,
+    DraftSaved(Result<(i64, String), String>),
 }
 
 impl App {
@@ -145,6 +150,19 @@ impl App {
                 self.composer_message(composer::Message::FileDropped(path))
             }
             Message::SendShortcut => self.composer_message(composer::Message::Send),
+            Message::Autosave => self.save_draft(false),
+            Message::DraftSaved(result) => {
+                match result {
+                    Ok((id, message_id)) => {
+                        if let Some(c) = &mut self.composer {
+                            c.draft_id = Some(id);
+                            c.message_id = Some(message_id);
+                        }
+                    }
+                    Err(e) => self.notices.push(fl!("status-draft-failed", reason = e)),
+                }
+                Task::none()
+            }
         }
     }
 
@@ -269,6 +287,24 @@ impl App {
                 self.composer = None;
                 Task::none()
             }
+            composer::Action::SaveAndClose => {
+                let task = self.save_draft(true);
+                self.composer = None;
+                task
+            }
+            composer::Action::Discard => {
+                let draft = self.composer.take().and_then(|c| c.draft_id);
+                match (draft, self.engine()) {
+                    (Some(id), Some(engine)) => Task::perform(
+                        async move {
+                            let mut engine = engine.lock().await;
+                            engine.delete_draft(id).await.map_err(|e| e.to_string())
+                        },
+                        |result| Message::Synced(result.map(drop)),
+                    ),
+                    _ => Task::none(),
+                }
+            }
             composer::Action::Send { account, draft } => {
                 let Some(engine) = self.engine() else {
                     return Task::none();
@@ -295,6 +331,34 @@ impl App {
                 )
             }
         }
+    }
+
+    /// Saves the composer's draft (autosave, or on close when asked).
+    fn save_draft(&mut self, force: bool) -> Task<Message> {
+        let Some(engine) = self.engine() else {
+            return Task::none();
+        };
+        let Some(composer) = &mut self.composer else {
+            return Task::none();
+        };
+        let Some(account) = composer.from.clone() else {
+            return Task::none();
+        };
+        if !(composer.unsaved || force) || composer.sending {
+            return Task::none();
+        }
+        composer.unsaved = false;
+        let (draft, id) = (composer.draft(), composer.draft_id);
+        Task::perform(
+            async move {
+                let mut engine = engine.lock().await;
+                engine
+                    .save_draft(&account, &draft, id)
+                    .await
+                    .map_err(|e| e.to_string())
+            },
+            Message::DraftSaved,
+        )
     }
 
     fn sent(&mut self, result: Result<String, String>) -> Task<Message> {
@@ -466,6 +530,7 @@ impl App {
             .collect();
         let mut subs = vec![worker::subscription(keys).map(Message::Worker)];
         if self.composer.is_some() {
+            subs.push(iced::time::every(AUTOSAVE).map(|_| Message::Autosave));
             subs.push(window::events().filter_map(|(_, event)| match event {
                 window::Event::FileDropped(path) => Some(Message::FileDropped(path)),
                 _ => None,

@@ -8,6 +8,7 @@ pub mod date;
 pub mod engine;
 pub mod gui;
 pub mod i18n;
+pub mod instance;
 pub mod message;
 pub mod net;
 pub mod secret;

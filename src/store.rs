@@ -5,6 +5,7 @@
 //! `sync`). Every query that can grow with a folder pages by key.
 
 pub mod bodies;
+pub mod drafts;
 pub mod folders;
 pub mod messages;
 pub mod outbox;
@@ -143,6 +144,18 @@ const MIGRATIONS: &[&str] = &[
         reply TEXT NOT NULL DEFAULT '',
         queue_id TEXT,
         note TEXT NOT NULL DEFAULT ''
+    );
+    "#,
+    // 3: drafts, kept locally as they are written.
+    r#"
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        draft TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        updated INTEGER NOT NULL,
+        uploaded INTEGER NOT NULL DEFAULT 0
     );
     "#,
 ];

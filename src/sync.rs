@@ -3,6 +3,7 @@
 //! mail as events that the GUI and the CLI show alike.
 
 pub mod actions;
+pub mod drafts;
 pub mod envelope;
 pub mod imap;
 pub mod pop3;
@@ -128,7 +129,14 @@ pub async fn account(
     sink: &Sink,
 ) -> Result<Summary, Error> {
     match account.incoming.protocol {
-        Protocol::Imap => imap::sync(account, store, options, sink).await,
+        Protocol::Imap => {
+            let summary = imap::sync(account, store, options, sink).await?;
+            // Drafts written while offline go up once the server is back.
+            if let Err(e) = drafts::upload_pending(account, store).await {
+                tracing::warn!("{}: drafts not uploaded: {e}", account.name);
+            }
+            Ok(summary)
+        }
         Protocol::Pop3 => pop3::sync(account, store, sink).await,
     }
 }

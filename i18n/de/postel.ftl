@@ -85,3 +85,5 @@ status-sent = Gesendet.
 status-send-failed = Nicht gesendet: { $reason }. Die Nachricht bleibt als fehlgeschlagen im Postausgang.
 status-queued = Noch nicht gesendet: { $reason }. Die Nachricht bleibt im Postausgang und wird erneut versucht.
 status-action-queued = Hier gespeichert; der Server war nicht erreichbar ({ $reason }), daher wird es beim nächsten Abruf übertragen.
+compose-save-draft = Entwurf speichern
+status-draft-failed = Der Entwurf konnte nicht gespeichert werden: { $reason }

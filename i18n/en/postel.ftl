@@ -85,3 +85,5 @@ status-sent = Sent.
 status-send-failed = Not sent: { $reason }. It stays in the outbox as failed.
 status-queued = Not sent yet: { $reason }. It stays in the outbox and is retried.
 status-action-queued = Saved here; the server could not be reached ({ $reason }), so it will be applied at the next sync.
+compose-save-draft = Save draft
+status-draft-failed = The draft could not be saved: { $reason }

@@ -97,6 +97,7 @@ pub async fn send(engine: &mut Engine, args: SendArgs) -> Result<ExitCode, Failu
             .collect(),
         in_reply_to,
         references,
+        message_id: None,
     };
     let id = engine.queue(&args.account, &draft).await?;
     if args.queue_only {

@@ -82,3 +82,52 @@ impl Engine {
         Ok((original.message_id, references))
     }
 }
+
+impl Engine {
+    /// Saves a draft locally (and to the IMAP Drafts folder when reachable);
+    /// returns its id and Message-ID for the next save.
+    pub async fn save_draft(
+        &mut self,
+        account: &str,
+        draft: &Draft,
+        id: Option<i64>,
+    ) -> Result<(i64, String), Error> {
+        let account = self.account(account)?.clone();
+        let mut draft = draft.clone();
+        let message_id = draft
+            .message_id
+            .clone()
+            .unwrap_or_else(|| compose::new_message_id(&account.email));
+        draft.message_id = Some(message_id.clone());
+        // A draft may lack recipients; it is built with none so it can be stored.
+        let built = match compose::build(&account, &draft) {
+            Ok(b) => b,
+            Err(compose::Error::NoRecipient) => {
+                let mut placeholder = draft.clone();
+                placeholder.to = vec![account.email.clone()];
+                compose::build(&account, &placeholder)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let json = serde_json::to_string(&draft).map_err(|e| Error::Draft(e.to_string()))?;
+        let store = self.store()?;
+        let (name, mid) = (account.name.clone(), message_id.clone());
+        let id = store
+            .run(move |s| s.save_draft(id, &name, &mid, &json, &built.raw))
+            .await?;
+        if let Err(e) = crate::sync::drafts::upload_pending(&account, &store).await {
+            tracing::info!("{}: the draft stays local for now: {e}", account.name);
+        }
+        Ok((id, message_id))
+    }
+
+    /// Removes a draft here and on the server (after sending, or discarded).
+    pub async fn delete_draft(&mut self, id: i64) -> Result<(), Error> {
+        let store = self.store()?;
+        if let Some((account, message_id)) = store.run(move |s| s.delete_draft(id)).await? {
+            let account = self.account(&account)?.clone();
+            crate::sync::drafts::remove(&account, &store, &message_id).await?;
+        }
+        Ok(())
+    }
+}

@@ -28,7 +28,7 @@ pub enum Error {
 
 /// An attachment to send: a file, or bytes already in hand (a forwarded
 /// message).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AttachmentSource {
     File(PathBuf),
     Bytes {
@@ -39,7 +39,8 @@ pub enum AttachmentSource {
 }
 
 /// What the user writes: the composer's state and the CLI's input.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Draft {
     pub to: Vec<String>,
     pub cc: Vec<String>,
@@ -51,6 +52,9 @@ pub struct Draft {
     /// Message-IDs (without brackets) this one answers, for threading.
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
+    /// Kept across saves of a draft, so its versions can be told apart
+    /// from other mail; a new one is made when unset.
+    pub message_id: Option<String>,
 }
 
 /// A message ready for the outbox: its bytes and its envelope.
@@ -191,7 +195,10 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
         (!account.display_name.is_empty()).then(|| account.display_name.clone()),
         from_address.clone(),
     );
-    let message_id = new_message_id(&account.email);
+    let message_id = draft
+        .message_id
+        .clone()
+        .unwrap_or_else(|| new_message_id(&account.email));
     let mut builder = LettreMessage::builder()
         .from(from)
         .subject(draft.subject.clone())

@@ -460,3 +460,95 @@ fn killing_the_sender_anywhere_delivers_once_or_notes_the_duplicate() {
     }
     println!("crash points: {}", report.join("; "));
 }
+
+#[test]
+fn a_draft_keeps_one_copy_on_the_server_until_it_is_discarded() {
+    let s = servers();
+    let dirs = TempDir::new("drafts");
+    let engine_dirs = postel::engine::Dirs {
+        config: dirs.path().join("config"),
+        data: dirs.path().join("data"),
+    };
+    let account = postel::account::Account {
+        name: unique("drafts"),
+        email: s.address("alice"),
+        incoming: postel::account::Incoming {
+            username: "alice".into(),
+            server: Server {
+                host: "localhost".into(),
+                port: s.imaps,
+                trusted_certificates: tls::read_pem_file(&s.ca).expect("CA"),
+                ..Server::default()
+            },
+            ..Default::default()
+        },
+        outgoing: postel::account::Outgoing {
+            server: Server {
+                host: "localhost".into(),
+                port: s.submissions,
+                ..Server::default()
+            },
+            ..Default::default()
+        },
+        password: postel::account::PasswordSource::Command(vec!["echo".into(), "alicepass".into()]),
+        ..Default::default()
+    };
+    let (first, second) = (unique("draft-v1"), unique("draft-v2"));
+    let engine_at = || {
+        postel::engine::Engine::open(postel::engine::Dirs {
+            config: dirs.path().join("config"),
+            data: dirs.path().join("data"),
+        })
+        .expect("engine")
+    };
+    let id = rt().block_on(async {
+        let mut engine = engine_at();
+        engine
+            .add_account(account.clone(), None)
+            .await
+            .expect("account");
+        let mut draft = postel::message::compose::Draft {
+            subject: first.clone(),
+            text: "half written".into(),
+            ..Default::default()
+        };
+        let (id, message_id) = engine
+            .save_draft(&account.name, &draft, None)
+            .await
+            .expect("saved");
+        draft.subject = second.clone();
+        draft.to = vec![s.address("bob")];
+        draft.message_id = Some(message_id);
+        let (again, _) = engine
+            .save_draft(&account.name, &draft, Some(id))
+            .await
+            .expect("saved");
+        assert_eq!(id, again, "the same draft, replaced");
+        id
+    });
+    assert_eq!(
+        count("alice", "Drafts", &first),
+        0,
+        "the old version is gone"
+    );
+    assert_eq!(
+        count("alice", "Drafts", &second),
+        1,
+        "the new one is there once"
+    );
+    let flagged = rt().block_on(async {
+        let mut s = session("alice").await;
+        s.examine("Drafts").await.expect("EXAMINE");
+        let uids = s
+            .uid_search(format!("SUBJECT \"{second}\" DRAFT"))
+            .await
+            .expect("SEARCH");
+        let _ = s.logout().await;
+        uids.len()
+    });
+    assert_eq!(flagged, 1, "stored with the \\Draft flag");
+    rt().block_on(async {
+        engine_at().delete_draft(id).await.expect("discarded");
+    });
+    assert_eq!(count("alice", "Drafts", &second), 0, "discarded means gone");
+}

@@ -23,6 +23,11 @@ pub struct State {
     pub attach_path: String,
     in_reply_to: Option<String>,
     references: Vec<String>,
+    /// The draft's stable Message-ID and its id in the store, once saved.
+    pub message_id: Option<String>,
+    pub draft_id: Option<i64>,
+    /// Changed since the last save of the draft.
+    pub unsaved: bool,
     dirty: bool,
     confirm_close: bool,
     pub error: Option<String>,
@@ -45,11 +50,19 @@ pub enum Message {
     Close,
     Discard,
     KeepEditing,
+    SaveAndClose,
 }
 
 pub enum Action {
     None,
-    Send { account: String, draft: Box<Draft> },
+    /// Keep the draft and close the composer.
+    SaveAndClose,
+    /// Throw the draft away (and its saved copies) and close.
+    Discard,
+    Send {
+        account: String,
+        draft: Box<Draft>,
+    },
     Close,
 }
 
@@ -69,6 +82,9 @@ impl State {
             attach_path: String::new(),
             in_reply_to: draft.in_reply_to,
             references: draft.references,
+            message_id: draft.message_id,
+            draft_id: None,
+            unsaved: false,
             dirty: false,
             confirm_close: false,
             error: None,
@@ -94,6 +110,7 @@ impl State {
             attachments: self.attachments.clone(),
             in_reply_to: self.in_reply_to.clone(),
             references: self.references.clone(),
+            message_id: self.message_id.clone(),
         }
     }
 
@@ -109,12 +126,19 @@ impl State {
     }
 
     pub fn update(&mut self, message: Message) -> Action {
-        let edit = !matches!(
-            message,
-            Message::Send | Message::Close | Message::Discard | Message::KeepEditing
-        );
+        let edit = match &message {
+            // Moving the cursor or selecting is not a change.
+            Message::Body(action) => action.is_edit(),
+            Message::Send
+            | Message::Close
+            | Message::Discard
+            | Message::KeepEditing
+            | Message::SaveAndClose => false,
+            _ => true,
+        };
         if edit {
             self.dirty = true;
+            self.unsaved = true;
             self.error = None;
         }
         match message {
@@ -161,7 +185,9 @@ impl State {
                 };
             }
             Message::Close if self.dirty => self.confirm_close = true,
-            Message::Close | Message::Discard => return Action::Close,
+            Message::Close => return Action::Close,
+            Message::Discard => return Action::Discard,
+            Message::SaveAndClose => return Action::SaveAndClose,
             Message::KeepEditing => self.confirm_close = false,
         }
         Action::None
