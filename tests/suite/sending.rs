@@ -465,10 +465,6 @@ fn killing_the_sender_anywhere_delivers_once_or_notes_the_duplicate() {
 fn a_draft_keeps_one_copy_on_the_server_until_it_is_discarded() {
     let s = servers();
     let dirs = TempDir::new("drafts");
-    let engine_dirs = postel::engine::Dirs {
-        config: dirs.path().join("config"),
-        data: dirs.path().join("data"),
-    };
     let account = postel::account::Account {
         name: unique("drafts"),
         email: s.address("alice"),
