@@ -13,7 +13,13 @@ use clap::{Parser, Subcommand};
 use crate::engine::{Dirs, Engine};
 
 #[derive(Debug, Parser)]
-#[command(name = "postel", version, about = "A desktop email client", long_about = None)]
+#[command(
+    name = "postel",
+    version,
+    about = "A desktop email client",
+    long_about = None,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
     /// Where the settings file lives (default: the XDG config dir).
     #[arg(long, global = true, env = "POSTEL_CONFIG_DIR", value_name = "DIR")]
@@ -24,8 +30,18 @@ pub struct Args {
     /// Print listings as JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// A mailto: link to open in the composer (what the desktop passes when
+    /// Postel is the mail handler).
+    #[arg(value_name = "MAILTO", value_parser = mailto_arg)]
+    pub mailto: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn mailto_arg(value: &str) -> Result<String, String> {
+    crate::mailto::parse(value)
+        .map(|_| value.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]

@@ -60,6 +60,8 @@ pub enum Message {
     SendShortcut,
     Autosave,
     DraftSaved(Result<(i64, String), String>),
+    /// A request from a later launch (or the command line): a mailto: link.
+    Request(String),
 }
 
 impl App {
@@ -151,6 +153,28 @@ impl App {
             }
             Message::SendShortcut => self.composer_message(composer::Message::Send),
             Message::Autosave => self.save_draft(false),
+            Message::Request(url) => {
+                match crate::mailto::parse(&url) {
+                    Ok(link) if self.composer.is_none() => {
+                        let names: Vec<String> =
+                            self.accounts.iter().map(|a| a.name.clone()).collect();
+                        let draft = Draft {
+                            to: link.to,
+                            cc: link.cc,
+                            bcc: link.bcc,
+                            subject: link.subject.unwrap_or_default(),
+                            text: link.body.unwrap_or_default(),
+                            in_reply_to: link.in_reply_to,
+                            ..Draft::default()
+                        };
+                        self.composer = Some(composer::State::new(names, None, draft));
+                    }
+                    // One composer at a time: an open one is not replaced.
+                    Ok(_) => self.notices.push(fl!("mailto-busy")),
+                    Err(e) => self.notices.push(e.to_string()),
+                }
+                window::latest().and_then(window::gain_focus)
+            }
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -207,6 +231,16 @@ impl App {
                         original,
                         raw,
                     } => (Some(account), compose::forward(&original, &raw, false)),
+                    mailbox::Compose::Edit {
+                        account,
+                        draft,
+                        replaces,
+                    } => {
+                        let mut composer = composer::State::new(names, Some(account), *draft);
+                        composer.replaces = Some(replaces);
+                        self.composer = Some(composer);
+                        return Task::none();
+                    }
                 };
                 self.composer = Some(composer::State::new(names, account, draft));
                 Task::none()
@@ -270,6 +304,30 @@ impl App {
                     Message::Synced,
                 )
             }
+            mailbox::Action::OutboxRetry(id) => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine.outbox_retry(id).await.map_err(|e| e.to_string())?;
+                    let account = engine
+                        .outbox_item(id)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .account;
+                    engine
+                        .send_queued(&account)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    Ok(())
+                },
+                Message::Synced,
+            ),
+            mailbox::Action::OutboxDelete(id) => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine.outbox_cancel(id).await.map_err(|e| e.to_string())
+                },
+                Message::Synced,
+            ),
             mailbox::Action::SaveAttachment { name, data, open } => Task::perform(
                 async move { save_attachment(&name, &data, open) },
                 Message::AttachmentSaved,
@@ -278,6 +336,7 @@ impl App {
     }
 
     fn composer_message(&mut self, message: composer::Message) -> Task<Message> {
+        let engine = self.engine();
         let Some(composer) = &mut self.composer else {
             return Task::none();
         };
@@ -306,9 +365,10 @@ impl App {
                 }
             }
             composer::Action::Send { account, draft } => {
-                let Some(engine) = self.engine() else {
+                let Some(engine) = engine else {
                     return Task::none();
                 };
+                let (draft_id, replaces) = (composer.draft_id, composer.replaces);
                 Task::perform(
                     async move {
                         let mut engine = engine.lock().await;
@@ -317,6 +377,14 @@ impl App {
                             .queue(&account, &draft)
                             .await
                             .map_err(|e| e.to_string())?;
+                        if let Some(old) = replaces {
+                            // The edited message replaces the one that did not go.
+                            let _ = engine.outbox_cancel(old).await;
+                        }
+                        if let Some(draft_id) = draft_id {
+                            // Queued: the draft has done its job, here and on the server.
+                            let _ = engine.delete_draft(draft_id).await;
+                        }
                         let _ = engine.send_queued(&account).await;
                         let item = engine.outbox_item(id).await.map_err(|e| e.to_string())?;
                         Ok(match item.state {
@@ -497,7 +565,14 @@ impl App {
             );
         }
         layout = layout.push(container(main).height(Length::Fill));
-        let status = self.progress.clone().unwrap_or_else(|| fl!("status-idle"));
+        let mut status = self.progress.clone().unwrap_or_else(|| fl!("status-idle"));
+        if let Some(mailbox) = &self.mailbox {
+            let (waiting, failed) = mailbox.outbox.counts();
+            if waiting + failed > 0 {
+                status.push_str("  ·  ");
+                status.push_str(&fl!("status-outbox", waiting = waiting, failed = failed));
+            }
+        }
         layout
             .push(container(text(status).size(12)).padding([2, 8]))
             .into()
@@ -528,7 +603,10 @@ impl App {
                 data: self.dirs.data.clone(),
             })
             .collect();
-        let mut subs = vec![worker::subscription(keys).map(Message::Worker)];
+        let mut subs = vec![
+            worker::subscription(keys).map(Message::Worker),
+            Subscription::run(requests),
+        ];
         if self.composer.is_some() {
             subs.push(iced::time::every(AUTOSAVE).map(|_| Message::Autosave));
             subs.push(window::events().filter_map(|(_, event)| match event {
@@ -546,6 +624,28 @@ impl App {
         }
         Subscription::batch(subs)
     }
+}
+
+/// Requests handed over by later launches (`postel mailto:…`).
+fn requests() -> impl futures::Stream<Item = Message> {
+    iced::stream::channel(
+        10,
+        async |mut output: futures::channel::mpsc::Sender<Message>| {
+            use futures::SinkExt;
+            let listener = match crate::instance::listen(&crate::instance::socket_path()) {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::info!("not accepting hand-overs: {e}");
+                    return;
+                }
+            };
+            while let Some(request) = crate::instance::next_request(&listener).await {
+                if output.send(Message::Request(request)).await.is_err() {
+                    break;
+                }
+            }
+        },
+    )
 }
 
 /// Tests each server of an account being set up, with the typed password.
@@ -673,7 +773,7 @@ fn unique_path(dir: &std::path::Path, name: &str) -> PathBuf {
         .unwrap_or(candidate)
 }
 
-pub fn run(dirs: Dirs) -> ExitCode {
+pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         eprintln!(
             "postel: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); \
@@ -681,18 +781,29 @@ pub fn run(dirs: Dirs) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let result = iced::application(move || App::new(dirs.clone()), App::update, App::view)
-        .title(App::title)
-        .subscription(App::subscription)
-        .window(window::Settings {
-            size: iced::Size::new(1200.0, 760.0),
-            platform_specific: window::settings::PlatformSpecific {
-                application_id: APP_ID.to_owned(),
-                ..Default::default()
-            },
+    let result = iced::application(
+        move || {
+            let (mut app, task) = App::new(dirs.clone());
+            let open = match &mailto {
+                Some(url) => app.update(Message::Request(url.clone())),
+                None => Task::none(),
+            };
+            (app, Task::batch([task, open]))
+        },
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .subscription(App::subscription)
+    .window(window::Settings {
+        size: iced::Size::new(1200.0, 760.0),
+        platform_specific: window::settings::PlatformSpecific {
+            application_id: APP_ID.to_owned(),
             ..Default::default()
-        })
-        .run();
+        },
+        ..Default::default()
+    })
+    .run();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

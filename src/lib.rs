@@ -9,6 +9,7 @@ pub mod engine;
 pub mod gui;
 pub mod i18n;
 pub mod instance;
+pub mod mailto;
 pub mod message;
 pub mod net;
 pub mod secret;

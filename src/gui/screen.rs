@@ -3,3 +3,4 @@
 pub mod account_setup;
 pub mod composer;
 pub mod mailbox;
+pub mod outbox;

@@ -235,3 +235,28 @@ fn attachment_names_cannot_escape_their_folder() {
     assert_eq!(safe_file_name("a\u{0}b:c?.txt"), "ab_c_.txt");
     assert_eq!(safe_file_name("   "), "attachment");
 }
+
+#[test]
+fn a_mailto_link_opens_a_prefilled_composer() {
+    let (dirs, _) = populated("mailto", 1);
+    let (mut app, _) = App::new(dirs);
+    let _ = app.update(Message::Request(
+        "mailto:bob@example.com?cc=c@example.com&subject=Hi%20there&body=Hello%0D%0Aworld".into(),
+    ));
+    let composer = app.composer.as_ref().expect("composer open");
+    assert_eq!(composer.to, "bob@example.com");
+    assert_eq!(composer.cc, "c@example.com");
+    assert_eq!(composer.subject, "Hi there");
+    assert_eq!(composer.body.text(), "Hello\nworld");
+    assert_eq!(composer.from.as_deref(), Some("work"));
+    // A second link does not replace what is being written.
+    let _ = app.update(Message::Request("mailto:other@example.com".into()));
+    assert_eq!(
+        app.composer.as_ref().expect("still open").to,
+        "bob@example.com"
+    );
+    assert_eq!(
+        app.notices.last().map(String::as_str),
+        Some(fl!("mailto-busy").as_str())
+    );
+}

@@ -123,3 +123,30 @@ fn tempfile_dir() -> PathBuf {
     }
     dir
 }
+
+#[test]
+fn a_second_launch_hands_its_mailto_link_to_the_running_one() {
+    let runtime = tempfile_dir();
+    let socket = runtime.join("postel.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("the 'running' instance");
+    let status = Command::new(env!("CARGO_BIN_EXE_postel"))
+        .arg("mailto:bob@example.com?subject=From%20a%20link")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .expect("postel runs");
+    assert!(status.success(), "handed over, no window of its own needed");
+    let (mut stream, _) = listener.accept().expect("a connection");
+    let mut got = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut got).expect("read");
+    assert_eq!(got.trim(), "mailto:bob@example.com?subject=From%20a%20link");
+    // A link that is not one is refused before anything starts.
+    let out = Command::new(env!("CARGO_BIN_EXE_postel"))
+        .arg("mailto")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .expect("postel runs");
+    assert!(!out.status.success());
+    let _ = std::fs::remove_dir_all(runtime);
+}

@@ -26,6 +26,8 @@ pub struct State {
     /// The draft's stable Message-ID and its id in the store, once saved.
     pub message_id: Option<String>,
     pub draft_id: Option<i64>,
+    /// The outbox message this edit replaces once it is queued.
+    pub replaces: Option<i64>,
     /// Changed since the last save of the draft.
     pub unsaved: bool,
     dirty: bool,
@@ -84,6 +86,7 @@ impl State {
             references: draft.references,
             message_id: draft.message_id,
             draft_id: None,
+            replaces: None,
             unsaved: false,
             dirty: false,
             confirm_close: false,

@@ -39,6 +39,7 @@ pub enum Selection {
         name: String,
     },
     Search(String),
+    Outbox,
 }
 
 /// An opened message in the reader.
@@ -70,6 +71,7 @@ pub struct State {
     pub list: message_list::State,
     pub search: String,
     pub reader: Reader,
+    pub outbox: super::outbox::State,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +93,9 @@ pub enum Message {
     Tool(Tool),
     SaveAttachment(usize),
     OpenAttachment(usize),
+    OutboxLoaded(Result<Vec<crate::store::outbox::Item>, String>),
+    Outbox(super::outbox::Message),
+    OutboxEditLoaded(i64, String, Result<(Vec<u8>, Vec<String>), String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +131,8 @@ pub enum Action {
         id: i64,
     },
     Refresh,
+    OutboxRetry(i64),
+    OutboxDelete(i64),
     SaveAttachment {
         name: String,
         data: Vec<u8>,
@@ -144,6 +151,13 @@ pub enum Compose {
         account: String,
         original: Box<Parsed>,
         raw: Arc<Vec<u8>>,
+    },
+    /// A queued or failed message, reopened; `replaces` goes once the new
+    /// one is queued.
+    Edit {
+        account: String,
+        draft: Box<crate::message::compose::Draft>,
+        replaces: i64,
     },
 }
 
@@ -168,14 +182,33 @@ impl State {
             list: message_list::State::default(),
             search: String::new(),
             reader: Reader::Empty,
+            outbox: super::outbox::State::default(),
         };
-        let task = Task::batch([state.load_folders(), state.reload_list()]);
+        let task = Task::batch([
+            state.load_folders(),
+            state.load_outbox(),
+            state.reload_list(),
+        ]);
         (state, task)
     }
 
-    /// Reloads folders and the current list (after a sync or an action).
+    /// Reloads folders, the outbox and the current list (after a sync or
+    /// an action).
     pub fn refresh(&mut self) -> Task<Message> {
-        Task::batch([self.load_folders(), self.reload_list()])
+        Task::batch([self.load_folders(), self.load_outbox(), self.reload_list()])
+    }
+
+    fn load_outbox(&self) -> Task<Message> {
+        let store = self.store.clone();
+        Task::perform(
+            async move {
+                store
+                    .run(|s| s.outbox(None))
+                    .await
+                    .map_err(|e| e.to_string())
+            },
+            Message::OutboxLoaded,
+        )
     }
 
     fn load_folders(&self) -> Task<Message> {
@@ -222,6 +255,7 @@ impl State {
                             let rows = s.search(&query, None, 500)?;
                             Ok((rows.len() as u64, 0, rows))
                         }
+                        Selection::Outbox => Ok((0, 0, Vec::new())),
                     })
                     .await
                     .map_err(|e| e.to_string())
@@ -324,6 +358,51 @@ impl State {
                 self.update(Message::Select(selection))
             }
             Message::Tool(tool) => self.tool(tool),
+            Message::OutboxLoaded(Ok(items)) => {
+                self.outbox.items = items;
+                Action::None
+            }
+            Message::OutboxLoaded(Err(e)) => {
+                self.reader = Reader::Failed(e);
+                Action::None
+            }
+            Message::Outbox(m) => match self.outbox.update(m) {
+                super::outbox::Action::None => Action::None,
+                super::outbox::Action::Retry(id) => Action::OutboxRetry(id),
+                super::outbox::Action::Delete(id) => Action::OutboxDelete(id),
+                super::outbox::Action::Edit { id, account } => {
+                    let store = self.store.clone();
+                    // The body is read here; the composer opens when it arrives.
+                    let loaded = Task::perform(
+                        async move {
+                            store
+                                .run(move |s| {
+                                    let raw = s.outbox_raw(id)?;
+                                    let item = s.outbox_item(id)?;
+                                    Ok((raw, item.map(|i| i.recipients).unwrap_or_default()))
+                                })
+                                .await
+                                .map_err(|e| e.to_string())
+                        },
+                        move |result| Message::OutboxEditLoaded(id, account.clone(), result),
+                    );
+                    Action::Run(loaded)
+                }
+            },
+            Message::OutboxEditLoaded(id, account, Ok((raw, recipients))) => {
+                match super::outbox::draft_from(&raw, &recipients) {
+                    Some(draft) => Action::Compose(Compose::Edit {
+                        account,
+                        draft: Box::new(draft),
+                        replaces: id,
+                    }),
+                    None => Action::None,
+                }
+            }
+            Message::OutboxEditLoaded(_, _, Err(e)) => {
+                self.reader = Reader::Failed(e);
+                Action::None
+            }
             Message::SaveAttachment(i) | Message::OpenAttachment(i) => {
                 let open = matches!(message, Message::OpenAttachment(_));
                 let Some(o) = self.opened() else {
@@ -460,8 +539,13 @@ impl State {
 
     pub fn view(&self) -> Element<'_, Message> {
         let grid = pane_grid(&self.panes, |_, pane, _| {
+            let outbox = self.selection == Selection::Outbox;
             pane_grid::Content::new(match pane {
                 Pane::Folders => self.folders_view(),
+                Pane::List if outbox => self.outbox.list_view().map(Message::Outbox),
+                Pane::Reader if outbox => container(self.outbox.detail_view().map(Message::Outbox))
+                    .padding(10)
+                    .into(),
                 Pane::List => self.list_view(),
                 Pane::Reader => self.reader_view(),
             })
@@ -539,6 +623,15 @@ impl State {
             true
         )]
         .spacing(2);
+        let (waiting, failed) = self.outbox.counts();
+        if !self.outbox.items.is_empty() {
+            list = list.push(entry(
+                fl!("outbox"),
+                (waiting + failed) as u64,
+                Selection::Outbox,
+                failed > 0,
+            ));
+        }
         for account in &self.folders {
             list = list.push(container(text(account.account.clone()).size(12)).padding([8, 4]));
             for f in &account.folders {
