@@ -119,6 +119,8 @@ impl State {
         items = items.push(space().height(after));
         scrollable(items)
             .id("message-list")
+            // The scrollbar gets its own lane instead of covering the dates.
+            .spacing(2)
             .on_scroll(Message::Scrolled)
             .height(Length::Fill)
             .into()
