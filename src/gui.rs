@@ -62,6 +62,7 @@ pub enum Message {
     DraftSaved(Result<(i64, String), String>),
     /// A request from a later launch (or the command line): a mailto: link.
     Request(String),
+    Suggestions(composer::Field, String, Vec<String>),
 }
 
 impl App {
@@ -153,6 +154,12 @@ impl App {
             }
             Message::SendShortcut => self.composer_message(composer::Message::Send),
             Message::Autosave => self.save_draft(false),
+            Message::Suggestions(field, prefix, found) => {
+                if let Some(c) = &mut self.composer {
+                    c.suggested(field, &prefix, found);
+                }
+                Task::none()
+            }
             Message::Request(url) => {
                 match crate::mailto::parse(&url) {
                     Ok(link) if self.composer.is_none() => {
@@ -304,6 +311,20 @@ impl App {
                     Message::Synced,
                 )
             }
+            mailbox::Action::Move {
+                account,
+                id,
+                folder,
+            } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .move_message(&account, id, &folder)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                Message::Acted,
+            ),
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
                     let mut engine = engine.lock().await;
@@ -342,6 +363,23 @@ impl App {
         };
         match composer.update(message) {
             composer::Action::None => Task::none(),
+            composer::Action::Suggest { field, prefix } => match &self.store {
+                Some(store) => {
+                    let store = store.clone();
+                    Task::perform(
+                        async move {
+                            let query = prefix.clone();
+                            let found = store
+                                .run(move |s| s.known_addresses(&query, 5))
+                                .await
+                                .unwrap_or_default();
+                            (field, prefix, found)
+                        },
+                        |(field, prefix, found)| Message::Suggestions(field, prefix, found),
+                    )
+                }
+                None => Task::none(),
+            },
             composer::Action::Close => {
                 self.composer = None;
                 Task::none()
@@ -511,17 +549,33 @@ impl App {
         match event {
             worker::Event::Sync(SyncEvent::Progress(p)) => {
                 self.progress = (p.eta_seconds != Some(0)).then(|| {
-                    fl!(
+                    let mut line = fl!(
                         "status-progress",
                         account = p.account,
                         folder = p.folder,
                         done = p.messages_done,
                         total = p.messages_total
-                    )
+                    );
+                    if let Some(eta) = p.eta_seconds {
+                        line.push_str(&format!(" · {}", fl!("status-eta", seconds = eta)));
+                    }
+                    line
                 });
                 Task::none()
             }
-            worker::Event::Sync(SyncEvent::NewMail { .. }) | worker::Event::Synced { .. } => {
+            worker::Event::Sync(SyncEvent::NewMail {
+                account,
+                folder,
+                ids,
+            }) => {
+                self.progress = None;
+                let notify = match &self.store {
+                    Some(store) => notify_new_mail(store.clone(), account, folder, ids),
+                    None => Task::none(),
+                };
+                Task::batch([self.refresh(), notify])
+            }
+            worker::Event::Synced { .. } => {
                 self.progress = None;
                 self.refresh()
             }
@@ -624,6 +678,50 @@ impl App {
         }
         Subscription::batch(subs)
     }
+}
+
+/// A desktop notification for new mail (freedesktop, over D-Bus). Without
+/// a notification service it is skipped: the list shows the mail anyway.
+fn notify_new_mail(
+    store: SharedStore,
+    account: String,
+    folder: String,
+    ids: Vec<i64>,
+) -> Task<Message> {
+    Task::future(async move {
+        let first = match ids.first() {
+            Some(&id) => store.run(move |s| s.message(id)).await.ok(),
+            None => None,
+        };
+        let (summary, body) = match (ids.len(), first) {
+            (1, Some(m)) => {
+                let from = if m.from_name.is_empty() {
+                    m.from_addr
+                } else {
+                    m.from_name
+                };
+                (fl!("notify-one", from = from), m.subject)
+            }
+            (n, _) => (
+                fl!("notify-many", count = n),
+                format!("{account} · {folder}"),
+            ),
+        };
+        let shown = tokio::task::spawn_blocking(move || {
+            notify_rust::Notification::new()
+                .appname(&fl!("app-name"))
+                .summary(&summary)
+                .body(&body)
+                .icon(APP_ID)
+                .show()
+                .map(drop)
+        })
+        .await;
+        if let Ok(Err(e)) = shown {
+            tracing::debug!("no desktop notification: {e}");
+        }
+    })
+    .discard()
 }
 
 /// Requests handed over by later launches (`postel mailto:…`).

@@ -102,3 +102,10 @@ outbox-edit = Bearbeiten
 outbox-delete = Löschen
 status-outbox = Postausgang: { $waiting } wartend, { $failed } fehlgeschlagen
 mailto-busy = Es wird bereits eine Nachricht verfasst; schließen Sie sie zuerst ab.
+notify-one = Neue E-Mail von { $from }
+notify-many = { $count ->
+    [one] Eine neue Nachricht
+   *[other] { $count } neue Nachrichten
+}
+tool-move = Verschieben nach…
+status-eta = noch etwa { $seconds } s

@@ -102,3 +102,10 @@ outbox-edit = Edit
 outbox-delete = Delete
 status-outbox = Outbox: { $waiting } waiting, { $failed } failed
 mailto-busy = A message is already being written; finish or close it first.
+notify-one = New mail from { $from }
+notify-many = { $count ->
+    [one] One new message
+   *[other] { $count } new messages
+}
+tool-move = Move to…
+status-eta = about { $seconds } s left

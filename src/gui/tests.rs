@@ -260,3 +260,31 @@ fn a_mailto_link_opens_a_prefilled_composer() {
         Some(fl!("mailto-busy").as_str())
     );
 }
+
+#[test]
+fn addresses_complete_from_mail_already_seen() {
+    let (dirs, _) = populated("complete", 3);
+    let (mut app, _) = App::new(dirs.clone());
+    let _ = app.update(Message::Mailbox(mailbox::Message::Tool(
+        mailbox::Tool::Compose,
+    )));
+    let _ = app.update(Message::Composer(composer::Message::To("Sender 2".into())));
+    // The lookup the composer asked for, answered by the store directly.
+    let found = Store::open(&dirs.data)
+        .expect("store")
+        .known_addresses("Sender 2", 5)
+        .expect("query");
+    assert_eq!(found, ["Sender 2 <s2@example.test>"]);
+    let _ = app.update(Message::Suggestions(
+        composer::Field::To,
+        "Sender 2".into(),
+        found,
+    ));
+    let mut ui = simulator(app.view());
+    let _ = ui.click("Sender 2 <s2@example.test>").expect("offered");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let composer = app.composer.as_ref().expect("composer");
+    assert_eq!(composer.to, "Sender 2 <s2@example.test>, ");
+    assert!(composer.suggestions.is_empty());
+}

@@ -271,6 +271,30 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Addresses seen as senders that start with `prefix` (address or any
+    /// word of the name), most frequent first: "Name <addr>" for completion.
+    pub fn known_addresses(&self, prefix: &str, limit: u32) -> Result<Vec<String>> {
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT from_name, from_addr FROM messages
+             WHERE from_addr != '' AND (from_addr LIKE ?1 || '%' ESCAPE '\\'
+                OR from_name LIKE ?1 || '%' ESCAPE '\\' OR from_name LIKE '% ' || ?1 || '%' ESCAPE '\\')
+             GROUP BY lower(from_addr) ORDER BY COUNT(*) DESC, from_addr LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![escaped, limit], |r| {
+            let (name, addr): (String, String) = (r.get(0)?, r.get(1)?);
+            Ok(if name.is_empty() {
+                addr
+            } else {
+                format!("{name} <{addr}>")
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn message(&self, id: i64) -> Result<MessageRow> {
         self.conn()
             .query_row(
@@ -518,6 +542,35 @@ mod tests {
                 t.store.max_uid(f.id).expect("max")
             ),
             (Some(2), Some(2))
+        );
+    }
+
+    #[test]
+    fn addresses_complete_by_address_or_name_word() {
+        let mut t = temp_store("complete");
+        let f = t
+            .store
+            .upsert_folder("a", "INBOX", None, None)
+            .expect("folder");
+        let mut batch = vec![msg(1, 1, "x"), msg(2, 2, "y")];
+        batch.push(NewMessage {
+            uid: Some(3),
+            from_name: "Carla Rossi".into(),
+            from_addr: "carla@example.test".into(),
+            ..NewMessage::default()
+        });
+        t.store.insert_messages(f.id, &batch).expect("insert");
+        assert_eq!(
+            t.store.known_addresses("bo", 5).expect("q"),
+            ["Bob <bob@example.test>"]
+        );
+        assert_eq!(
+            t.store.known_addresses("ross", 5).expect("q"),
+            ["Carla Rossi <carla@example.test>"]
+        );
+        assert!(
+            t.store.known_addresses("%", 5).expect("q").is_empty(),
+            "wildcards are literal"
         );
     }
 

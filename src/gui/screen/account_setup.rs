@@ -238,6 +238,7 @@ impl State {
                     .width(Length::Fill)
             ]
             .spacing(8)
+            .align_y(iced::Alignment::Center)
         };
         let securities = [Security::Tls, Security::Starttls, Security::None];
         let mut form = column![

@@ -34,6 +34,16 @@ pub struct State {
     confirm_close: bool,
     pub error: Option<String>,
     pub sending: bool,
+    /// Completions for the address being typed, and the field it is in.
+    pub suggestions: Vec<String>,
+    suggest_field: Option<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    To,
+    Cc,
+    Bcc,
 }
 
 #[derive(Debug, Clone)]
@@ -53,10 +63,16 @@ pub enum Message {
     Discard,
     KeepEditing,
     SaveAndClose,
+    Complete(String),
 }
 
 pub enum Action {
     None,
+    /// Look up known addresses starting with this text.
+    Suggest {
+        field: Field,
+        prefix: String,
+    },
     /// Keep the draft and close the composer.
     SaveAndClose,
     /// Throw the draft away (and its saved copies) and close.
@@ -92,6 +108,35 @@ impl State {
             confirm_close: false,
             error: None,
             sending: false,
+            suggestions: Vec::new(),
+            suggest_field: None,
+        }
+    }
+
+    fn field_mut(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::To => &mut self.to,
+            Field::Cc => &mut self.cc,
+            Field::Bcc => &mut self.bcc,
+        }
+    }
+
+    /// The address being typed: what follows the last separator.
+    fn typing(value: &str) -> &str {
+        value.rsplit([',', ';']).next().unwrap_or("").trim_start()
+    }
+
+    /// Takes completions for what is typed now in `field`.
+    pub fn suggested(&mut self, field: Field, prefix: &str, found: Vec<String>) {
+        let current = match field {
+            Field::To => &self.to,
+            Field::Cc => &self.cc,
+            Field::Bcc => &self.bcc,
+        };
+        // A late answer for text that changed since is dropped.
+        if Self::typing(current) == prefix {
+            self.suggest_field = Some(field);
+            self.suggestions = found;
         }
     }
 
@@ -137,6 +182,7 @@ impl State {
             | Message::Discard
             | Message::KeepEditing
             | Message::SaveAndClose => false,
+            Message::Complete(_) => true,
             _ => true,
         };
         if edit {
@@ -146,9 +192,19 @@ impl State {
         }
         match message {
             Message::From(a) => self.from = Some(a),
-            Message::To(v) => self.to = v,
-            Message::Cc(v) => self.cc = v,
-            Message::Bcc(v) => self.bcc = v,
+            Message::To(v) => return self.typed(Field::To, v),
+            Message::Cc(v) => return self.typed(Field::Cc, v),
+            Message::Bcc(v) => return self.typed(Field::Bcc, v),
+            Message::Complete(address) => {
+                if let Some(field) = self.suggest_field.take() {
+                    let value = self.field_mut(field);
+                    let keep = value.len() - Self::typing(value).len();
+                    value.truncate(keep);
+                    value.push_str(&address);
+                    value.push_str(", ");
+                }
+                self.suggestions.clear();
+            }
             Message::Subject(v) => self.subject = v,
             Message::Body(action) => self.body.perform(action),
             Message::AttachPath(p) => self.attach_path = p,
@@ -196,6 +252,16 @@ impl State {
         Action::None
     }
 
+    fn typed(&mut self, field: Field, value: String) -> Action {
+        *self.field_mut(field) = value;
+        let prefix = Self::typing(self.field_mut(field)).to_owned();
+        if prefix.chars().count() < 2 {
+            self.suggestions.clear();
+            return Action::None;
+        }
+        Action::Suggest { field, prefix }
+    }
+
     fn attach(&mut self, path: PathBuf) {
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() => self.attachments.push(AttachmentSource::File(path)),
@@ -215,7 +281,18 @@ impl State {
     pub fn view(&self) -> Element<'_, Message> {
         let label = |s: String| text(s).size(14).width(80);
         let field = |name: String, id: &'static str, value: &str, on: fn(String) -> Message| {
-            let hint = Self::invalid(value);
+            let this = match id {
+                "compose-to" => Some(Field::To),
+                "compose-cc" => Some(Field::Cc),
+                "compose-bcc" => Some(Field::Bcc),
+                _ => None,
+            };
+            // Only address fields are checked; the subject is free text.
+            let hint = if this.is_some() {
+                Self::invalid(value)
+            } else {
+                Vec::new()
+            };
             let mut col = column![
                 row![
                     label(name.clone()),
@@ -225,10 +302,22 @@ impl State {
                         .width(Length::Fill)
                 ]
                 .spacing(8)
+                .align_y(iced::Alignment::Center)
             ];
             if !hint.is_empty() {
                 col =
                     col.push(text(fl!("compose-bad-address", address = hint.join(", "))).size(12));
+            }
+            if this.is_some() && this == self.suggest_field && !self.suggestions.is_empty() {
+                let mut offers = row![].spacing(6);
+                for s in self.suggestions.iter().take(5) {
+                    offers = offers.push(
+                        button(text(s.clone()).size(12))
+                            .on_press(Message::Complete(s.clone()))
+                            .style(button::secondary),
+                    );
+                }
+                col = col.push(row![iced::widget::space().width(88), offers]);
             }
             col
         };
@@ -238,7 +327,8 @@ impl State {
                 pick_list(self.accounts.clone(), self.from.clone(), Message::From)
                     .width(Length::Fill)
             ]
-            .spacing(8),
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
             field(fl!("compose-to"), "compose-to", &self.to, Message::To),
             field(fl!("compose-cc"), "compose-cc", &self.cc, Message::Cc),
             field(fl!("compose-bcc"), "compose-bcc", &self.bcc, Message::Bcc),

@@ -91,6 +91,7 @@ pub enum Message {
     SearchChanged(String),
     SearchSubmitted,
     Tool(Tool),
+    MoveTo(String),
     SaveAttachment(usize),
     OpenAttachment(usize),
     OutboxLoaded(Result<Vec<crate::store::outbox::Item>, String>),
@@ -131,6 +132,11 @@ pub enum Action {
         id: i64,
     },
     Refresh,
+    Move {
+        account: String,
+        id: i64,
+        folder: String,
+    },
     OutboxRetry(i64),
     OutboxDelete(i64),
     SaveAttachment {
@@ -358,6 +364,20 @@ impl State {
                 self.update(Message::Select(selection))
             }
             Message::Tool(tool) => self.tool(tool),
+            Message::MoveTo(folder) => match self.opened() {
+                Some(o) if o.row.folder != folder => {
+                    let (account, id) = (o.row.account.clone(), o.row.id);
+                    self.reader = Reader::Empty;
+                    self.list.rows.retain(|r| r.id != id);
+                    self.list.total = self.list.total.saturating_sub(1);
+                    Action::Move {
+                        account,
+                        id,
+                        folder,
+                    }
+                }
+                _ => Action::None,
+            },
             Message::OutboxLoaded(Ok(items)) => {
                 self.outbox.items = items;
                 Action::None
@@ -570,6 +590,7 @@ impl State {
             tool(fl!("tool-delete"), Tool::Delete, has),
             tool(fl!("tool-read"), Tool::ToggleRead, has),
             tool(fl!("tool-flag"), Tool::ToggleFlag, has),
+            self.move_picker(),
             tool(fl!("tool-refresh"), Tool::Refresh, true),
             text_input(&fl!("search-placeholder"), &self.search)
                 .id("search")
@@ -580,6 +601,24 @@ impl State {
         .spacing(6)
         .padding(6)
         .into()
+    }
+
+    /// "Move to…": the folders of the opened message's account.
+    fn move_picker(&self) -> Element<'_, Message> {
+        let folders: Vec<String> = match self.opened() {
+            Some(o) => self
+                .folders
+                .iter()
+                .filter(|a| a.account == o.row.account)
+                .flat_map(|a| a.folders.iter().map(|f| f.folder.name.clone()))
+                .filter(|name| *name != o.row.folder)
+                .collect(),
+            None => Vec::new(),
+        };
+        iced::widget::pick_list(folders, None::<String>, Message::MoveTo)
+            .placeholder(fl!("tool-move"))
+            .text_size(14)
+            .into()
     }
 
     fn folders_view(&self) -> Element<'_, Message> {

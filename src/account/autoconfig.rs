@@ -1,0 +1,489 @@
+//! Automatic account setup: from an address to server settings that work.
+//!
+//! The sources, in order of trust, as Thunderbird uses them: the provider's
+//! own configuration file (autoconfig.<domain>, /.well-known), the central
+//! database in the same ISPDB format, DNS SRV records (RFC 6186, RFC 8314),
+//! the database entry for the domain's mail exchanger (MX), and finally
+//! guessing host names. Only an answer that arrived over HTTPS is taken as
+//! it is; everything else (plain HTTP, DNS, guesses) names a candidate that
+//! counts only once a connection to it was secured with a certificate valid
+//! for its name. A server without encryption is used only when nothing else
+//! was found, and then flagged: the caller must ask the user.
+//!
+//! No password is sent while discovering; [`confirm`] logs in afterwards.
+
+mod confirm;
+mod dns;
+mod guess;
+mod ispdb;
+mod probe;
+mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use confirm::{ConfirmError, Outcome, Policy, confirm};
+
+use crate::account::{
+    Account, Incoming, Outgoing, Protocol, Security, Server, Service, default_port,
+};
+
+/// Thunderbird's central database of providers, in the ISPDB format.
+pub const ISPDB_BASE: &str = "https://autoconfig.thunderbird.net/v1.1/";
+
+/// How discovery looks; the defaults are right for real use, tests point
+/// the database and DNS at servers of their own.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Base URL of the central database; the domain is appended.
+    pub ispdb_base: String,
+    /// How long each step (one HTTP request, one DNS query, one connection
+    /// test) may take. Steps run side by side, so this bounds the wait.
+    pub timeout: Duration,
+    /// DNS servers to ask instead of the system's (IP and port).
+    pub nameservers: Vec<SocketAddr>,
+    /// PEM certificates trusted beside the system's roots, for web and mail
+    /// servers alike; the account found trusts them too.
+    pub trusted_certificates: Vec<String>,
+    /// The ports the provider's web server and guessed servers are tried on.
+    pub ports: Ports,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            ispdb_base: ISPDB_BASE.to_owned(),
+            timeout: Duration::from_secs(8),
+            nameservers: Vec::new(),
+            trusted_certificates: Vec::new(),
+            ports: Ports::default(),
+        }
+    }
+}
+
+/// Standard ports, which only tests change (their servers cannot bind
+/// the privileged ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ports {
+    pub http: u16,
+    pub https: u16,
+    pub imap: u16,
+    pub imaps: u16,
+    pub pop3: u16,
+    pub pop3s: u16,
+    pub submission: u16,
+    pub submissions: u16,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        let port = default_port;
+        Self {
+            http: 80,
+            https: 443,
+            imap: port(Service::Imap, Security::Starttls),
+            imaps: port(Service::Imap, Security::Tls),
+            pop3: port(Service::Pop3, Security::Starttls),
+            pop3s: port(Service::Pop3, Security::Tls),
+            submission: port(Service::Smtp, Security::Starttls),
+            submissions: port(Service::Smtp, Security::Tls),
+        }
+    }
+}
+
+impl Ports {
+    fn mail(&self, service: Service, security: Security) -> u16 {
+        let tls = security == Security::Tls;
+        match (service, tls) {
+            (Service::Imap, true) => self.imaps,
+            (Service::Imap, false) => self.imap,
+            (Service::Pop3, true) => self.pop3s,
+            (Service::Pop3, false) => self.pop3,
+            (Service::Smtp, true) => self.submissions,
+            (Service::Smtp, false) => self.submission,
+        }
+    }
+}
+
+/// Where the settings came from, shown to the user beside them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Provider,
+    Ispdb,
+    Srv,
+    Mx,
+    Guess,
+}
+
+impl Source {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::Provider => "found by the provider's configuration",
+            Source::Ispdb => "found in the database of mail providers",
+            Source::Srv => "found by the domain's DNS service records (SRV)",
+            Source::Mx => {
+                "found through the domain's mail exchanger (MX) in the database of mail providers"
+            }
+            Source::Guess => "guessed from the domain and confirmed by connecting",
+        }
+    }
+}
+
+/// Settings found for an address, ready to be shown, edited and confirmed.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Every field filled; the name is the address until the user picks one.
+    pub account: Account,
+    pub source: Source,
+    /// Exactly where: the URL read, or the DNS names asked.
+    pub origin: String,
+    /// A server chosen sends the password without encryption: nothing
+    /// better was found, and the user has to agree before it is used.
+    pub insecure: bool,
+    /// The user name is a guess (the whole address), not the provider's word.
+    pub username_guessed: bool,
+    /// Sentences about what was skipped, rejected or upgraded on the way.
+    pub notes: Vec<String>,
+}
+
+impl Found {
+    /// How [`confirm`] should treat these settings unless the user changes them.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            allow_unencrypted: false,
+            try_local_part: self.username_guessed,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Address(String),
+    #[error("Postel could not find settings for {domain}; enter them by hand.")]
+    NotFound {
+        domain: String,
+        /// What was tried and why it did not help, one sentence each.
+        tried: Vec<String>,
+    },
+    #[error("Automatic setup could not start: {0}.")]
+    Setup(String),
+}
+
+/// One server a source offers, in its rank among the others.
+#[derive(Debug, Clone)]
+struct Entry {
+    service: Service,
+    server: Server,
+    /// None: the source does not say; the whole address is the guess.
+    username: Option<String>,
+}
+
+/// How far a candidate's word can be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// It came over HTTPS from the provider or the database.
+    Authenticated,
+    /// Plain HTTP or DNS: each server must first prove itself over TLS.
+    Unverified,
+    /// Guessing already connected to each server; its security is what the
+    /// server showed.
+    Probed,
+}
+
+/// The answer of one source, before it is checked.
+#[derive(Debug, Clone)]
+struct Candidate {
+    source: Source,
+    origin: String,
+    trust: Trust,
+    incoming: Vec<Entry>,
+    outgoing: Vec<Entry>,
+    /// What the source itself left out (e.g. servers that need OAuth2).
+    notes: Vec<String>,
+}
+
+/// What the sources share.
+struct Context {
+    email: String,
+    domain: String,
+    options: Options,
+    dns: Arc<dns::Dns>,
+    web: web::Web,
+}
+
+/// What a source found: candidates in its own order, and what it tried.
+#[derive(Debug, Default)]
+struct Answers {
+    candidates: Vec<Candidate>,
+    tried: Vec<String>,
+}
+
+/// Background lookups, cancelled when discovery returns.
+struct Tasks(Vec<tokio::task::JoinHandle<Answers>>);
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// Finds settings for `email`, trying each source in order of trust and
+/// stopping at the first answer whose servers are secure.
+pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
+    let email = email.trim();
+    crate::account::validate_email(email).map_err(Error::Address)?;
+    let domain = email
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('.').to_ascii_lowercase())
+        .ok_or_else(|| Error::Address(format!("\"{email}\" has no domain.")))?;
+    let dns = Arc::new(dns::Dns::new(&options.nameservers, options.timeout).map_err(Error::Setup)?);
+    let web = web::Web::new(options, dns.clone()).map_err(Error::Setup)?;
+    let ctx = Arc::new(Context {
+        email: email.to_owned(),
+        domain: domain.clone(),
+        options: options.clone(),
+        dns,
+        web,
+    });
+    // HTTP and DNS only read, so they all start at once; their answers are
+    // still weighed in order of trust, so a slow database never lets a
+    // weaker source overtake the provider's own word.
+    let mut tasks = Tasks(vec![
+        tokio::spawn(web::provider(ctx.clone())),
+        tokio::spawn(web::central(ctx.clone())),
+        tokio::spawn(dns::srv(ctx.clone())),
+        tokio::spawn(mx(ctx.clone())),
+    ]);
+    let mut tried = Vec::new();
+    let mut fallback: Option<Found> = None;
+    for task in &mut tasks.0 {
+        let answers = task.await.unwrap_or_default();
+        tried.extend(answers.tried);
+        for candidate in answers.candidates {
+            match evaluate(&ctx, candidate).await {
+                Verdict::Secure(found) => return Ok(found),
+                Verdict::Insecure(found) => {
+                    tried.push(insecure_note(&found));
+                    fallback.get_or_insert(found);
+                }
+                Verdict::Rejected(why) => tried.push(why),
+            }
+        }
+    }
+    drop(tasks);
+    // Guessing connects to many hosts, so it waits until nothing else helped.
+    let guessed = guess::guess(&ctx).await;
+    tried.extend(guessed.tried);
+    for candidate in guessed.candidates {
+        match evaluate(&ctx, candidate).await {
+            Verdict::Secure(found) => return Ok(found),
+            Verdict::Insecure(found) => {
+                fallback.get_or_insert(found);
+            }
+            Verdict::Rejected(why) => tried.push(why),
+        }
+    }
+    match fallback {
+        Some(mut found) => {
+            found.notes.extend(tried);
+            Ok(found)
+        }
+        None => Err(Error::NotFound { domain, tried }),
+    }
+}
+
+fn insecure_note(found: &Found) -> String {
+    format!(
+        "The settings {} ({}) offer no encryption, so Postel looked further.",
+        found.source.describe(),
+        found.origin
+    )
+}
+
+/// The domain's mail exchanger names the company that runs its mail; its
+/// database entry usually fits (a domain hosted by a big provider).
+async fn mx(ctx: Arc<Context>) -> Answers {
+    let mut answers = Answers::default();
+    let Some(host) = ctx.dns.mx(&ctx.domain).await.into_iter().next() else {
+        answers
+            .tried
+            .push(format!("{} has no mail exchanger (MX).", ctx.domain));
+        return answers;
+    };
+    for domain in dns::base_domains(&host) {
+        if domain == ctx.domain {
+            continue;
+        }
+        let found = web::ispdb(&ctx, &domain).await;
+        answers.tried.extend(found.tried);
+        if let Some(mut candidate) = found.candidates.into_iter().next() {
+            candidate.source = Source::Mx;
+            candidate.origin = format!(
+                "{} is the mail exchanger of {}; {}",
+                host, ctx.domain, candidate.origin
+            );
+            // The MX answer itself is unauthenticated DNS.
+            candidate.trust = Trust::Unverified;
+            answers.candidates.push(candidate);
+            break;
+        }
+    }
+    answers
+}
+
+enum Verdict {
+    Secure(Found),
+    Insecure(Found),
+    Rejected(String),
+}
+
+async fn evaluate(ctx: &Context, candidate: Candidate) -> Verdict {
+    let mut notes = candidate.notes.clone();
+    let (incoming, outgoing) = futures::join!(
+        choose(ctx, candidate.trust, &candidate.incoming),
+        choose(ctx, candidate.trust, &candidate.outgoing),
+    );
+    let describe = || format!("{} ({})", candidate.source.describe(), candidate.origin);
+    let (incoming, outgoing) = match (incoming, outgoing) {
+        (Ok((i, mut n1)), Ok((o, mut n2))) => {
+            notes.append(&mut n1);
+            notes.append(&mut n2);
+            (i, o)
+        }
+        (Err(why), _) => {
+            return Verdict::Rejected(format!(
+                "The settings {} were not used: no incoming server could be reached securely{why}",
+                describe()
+            ));
+        }
+        (_, Err(why)) => {
+            return Verdict::Rejected(format!(
+                "The settings {} were not used: no outgoing server could be reached securely{why}",
+                describe()
+            ));
+        }
+    };
+    let found = build(ctx, &candidate, incoming, outgoing, notes);
+    if found.insecure {
+        Verdict::Insecure(found)
+    } else {
+        Verdict::Secure(found)
+    }
+}
+
+/// Picks one server from a source's ranked list: the first secure one,
+/// else the first that works without encryption. Servers the source could
+/// not vouch for are connected to first. The error says why none was
+/// usable, as the end of a sentence.
+async fn choose(
+    ctx: &Context,
+    trust: Trust,
+    entries: &[Entry],
+) -> Result<(Entry, Vec<String>), String> {
+    if entries.is_empty() {
+        return Err(" (it names none Postel can use).".to_owned());
+    }
+    let secure = |e: &&Entry| e.server.security != Security::None;
+    if trust != Trust::Unverified
+        && let Some(entry) = entries.iter().find(secure)
+    {
+        return Ok((entry.clone(), Vec::new()));
+    }
+    // Only plain servers (or unverified ones) are left: connect to each, to
+    // confirm it and to upgrade a plain one that does offer STARTTLS.
+    let probes = entries.iter().map(|entry| async move {
+        match trust {
+            Trust::Probed => Ok(entry.server.security),
+            _ => probe::probe(&ctx.dns, entry.service, &entry.server, ctx.options.timeout).await,
+        }
+    });
+    let results = futures::future::join_all(probes).await;
+    let mut notes = Vec::new();
+    let mut plain = None;
+    let mut failures = Vec::new();
+    for (entry, result) in entries.iter().zip(results) {
+        let server = &entry.server;
+        match result {
+            Ok(Security::None) => {
+                plain.get_or_insert_with(|| entry.clone());
+            }
+            Ok(security) => {
+                let mut chosen = entry.clone();
+                if server.security == Security::None {
+                    notes.push(format!(
+                        "{}:{} was listed without encryption but offers STARTTLS, so STARTTLS is used.",
+                        server.host, server.port
+                    ));
+                }
+                chosen.server.security = security;
+                return Ok((chosen, notes));
+            }
+            Err(err) => failures.push(format!("{}:{}: {err}", server.host, server.port)),
+        }
+    }
+    match plain {
+        Some(entry) => {
+            let s = &entry.server;
+            notes.push(format!(
+                "{}:{} offers no encryption: your password would cross the network readable.",
+                s.host, s.port
+            ));
+            Ok((entry, notes))
+        }
+        None if failures.is_empty() => Err(".".to_owned()),
+        None => Err(format!(" ({}).", failures.join(" "))),
+    }
+}
+
+fn build(
+    ctx: &Context,
+    candidate: &Candidate,
+    incoming: Entry,
+    outgoing: Entry,
+    notes: Vec<String>,
+) -> Found {
+    let trusted = &ctx.options.trusted_certificates;
+    let with_trust = |mut server: Server| {
+        server.trusted_certificates = trusted.clone();
+        server
+    };
+    let insecure =
+        incoming.server.security == Security::None || outgoing.server.security == Security::None;
+    let username_guessed = incoming.username.is_none();
+    let in_user = incoming.username.unwrap_or_else(|| ctx.email.clone());
+    let out_user = outgoing.username.filter(|u| *u != in_user);
+    let account = Account {
+        name: ctx.email.clone(),
+        email: ctx.email.clone(),
+        incoming: Incoming {
+            protocol: match incoming.service {
+                Service::Pop3 => Protocol::Pop3,
+                _ => Protocol::Imap,
+            },
+            username: in_user,
+            server: with_trust(incoming.server),
+            ..Incoming::default()
+        },
+        outgoing: Outgoing {
+            username: out_user,
+            server: with_trust(outgoing.server),
+            ..Outgoing::default()
+        },
+        ..Account::default()
+    };
+    Found {
+        account,
+        source: candidate.source,
+        origin: candidate.origin.clone(),
+        insecure,
+        username_guessed,
+        notes,
+    }
+}

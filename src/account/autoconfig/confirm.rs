@@ -1,0 +1,153 @@
+//! Confirmation: logging in to the servers found, with the password the
+//! user typed, before the account is offered. Uses the same connection code
+//! as the account will (`net::imap`, `net::pop3`, `net::smtp`), so what is
+//! confirmed here is what later runs.
+
+use std::fmt;
+
+use crate::account::{Account, AuthMechanism, Protocol, Role, Security};
+use crate::net::{self, imap, pop3, smtp};
+
+/// How to confirm.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Send the password to a server without encryption: only when the
+    /// user said so for these settings.
+    pub allow_unencrypted: bool,
+    /// The user name is a guess (the whole address): when it is refused,
+    /// try the part before the "@" as well, as many providers use that.
+    pub try_local_part: bool,
+}
+
+/// The result for one server.
+#[derive(Debug)]
+pub struct Outcome {
+    pub role: Role,
+    pub host: String,
+    pub port: u16,
+    /// The user name the server accepted (or the last one it refused).
+    pub username: String,
+    pub result: Result<(), ConfirmError>,
+}
+
+impl fmt::Display for Outcome {
+    /// One sentence for the user.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let which = match self.role {
+            Role::Incoming => "incoming",
+            Role::Outgoing => "outgoing",
+        };
+        match &self.result {
+            Ok(()) if self.username.is_empty() => write!(
+                f,
+                "The {which} server {}:{} accepted the connection (it needs no login).",
+                self.host, self.port
+            ),
+            Ok(()) => write!(
+                f,
+                "The {which} server {}:{} accepted the password for {}.",
+                self.host, self.port, self.username
+            ),
+            Err(err) => write!(f, "The {which} server: {err}"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmError {
+    #[error("{0}")]
+    Net(#[from] net::Error),
+    #[error(
+        "{host}:{port} offers no encryption, so Postel did not send your password to it. Choose a secure server, or allow an unencrypted connection for this account."
+    )]
+    Unencrypted { host: String, port: u16 },
+}
+
+/// Logs in to both servers of `account` at once. A user name that only
+/// worked as the local part is written back into `account`.
+pub async fn confirm(account: &mut Account, password: &str, policy: Policy) -> Vec<Outcome> {
+    let (incoming, outgoing) = futures::join!(
+        login(account, Role::Incoming, password, policy),
+        login(account, Role::Outgoing, password, policy),
+    );
+    if incoming.result.is_ok() && incoming.username != account.incoming.username {
+        account.incoming.username = incoming.username.clone();
+    }
+    let needs_login = account.outgoing.server.auth != AuthMechanism::None;
+    if needs_login && outgoing.result.is_ok() && outgoing.username != account.outgoing_username()
+    {
+        account.outgoing.username = Some(outgoing.username.clone());
+    }
+    vec![incoming, outgoing]
+}
+
+async fn login(account: &Account, role: Role, password: &str, policy: Policy) -> Outcome {
+    let server = account.server(role);
+    let outcome = |username: &str, result| Outcome {
+        role,
+        host: server.host.clone(),
+        port: server.port,
+        username: username.to_owned(),
+        result,
+    };
+    if role == Role::Outgoing && server.auth == AuthMechanism::None {
+        let result = async {
+            let mut conn = smtp::connect(server, None).await?;
+            let _ = conn.quit().await;
+            Ok::<(), ConfirmError>(())
+        };
+        return outcome("", result.await);
+    }
+    let user = account.username(role);
+    if server.security == Security::None && !policy.allow_unencrypted {
+        let refused = ConfirmError::Unencrypted {
+            host: server.host.clone(),
+            port: server.port,
+        };
+        return outcome(user, Err(refused));
+    }
+    let mut names = vec![user.to_owned()];
+    if policy.try_local_part
+        && let Some((local, _)) = user.rsplit_once('@')
+        && !local.is_empty()
+    {
+        names.push(local.to_owned());
+    }
+    let mut last = None;
+    for name in names {
+        let result = attempt(account, role, &name, password).await;
+        let refused = matches!(result, Err(net::Error::AuthFailed { .. }));
+        last = Some(outcome(&name, result.map_err(ConfirmError::from)));
+        // Only a refused login is worth another name; anything else (no
+        // connection, bad certificate) would fail the same way again.
+        if !refused {
+            break;
+        }
+    }
+    last.unwrap_or_else(|| outcome(user, Ok(())))
+}
+
+async fn attempt(
+    account: &Account,
+    role: Role,
+    user: &str,
+    password: &str,
+) -> Result<(), net::Error> {
+    let server = account.server(role);
+    match (role, account.incoming.protocol) {
+        (Role::Incoming, Protocol::Imap) => {
+            let mut session = imap::connect(server, user, password).await?;
+            // A failed LOGOUT after a good login still proves the settings.
+            let _ = session.logout().await;
+        }
+        (Role::Incoming, Protocol::Pop3) => {
+            let client = pop3::connect(server, user, password).await?;
+            let _ = client.quit().await;
+        }
+        (Role::Outgoing, _) => {
+            let mut conn = smtp::connect(server, Some((user, password))).await?;
+            let _ = conn.quit().await;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! Configuration files over HTTP: the provider's own (autoconfig.<domain>
+//! and /.well-known) and the central database's. TLS is Postel's one
+//! verifier (system roots plus what the options trust) and names are
+//! resolved by the same resolver as the DNS sources, so a test's loopback
+//! DNS server answers for both.
+
+use std::sync::Arc;
+
+use reqwest::Url;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+use super::dns::Dns;
+use super::{Answers, Candidate, Context, Options, Source, Trust, ispdb};
+use crate::account::Server;
+use crate::net::tls;
+
+pub struct Web {
+    client: reqwest::Client,
+    timeout: std::time::Duration,
+}
+
+impl Web {
+    pub fn new(options: &Options, dns: Arc<Dns>) -> Result<Self, String> {
+        let server = Server {
+            trusted_certificates: options.trusted_certificates.clone(),
+            ..Server::default()
+        };
+        let (config, _) = tls::client_config(&server).map_err(|e| e.to_string())?;
+        // An HTTPS answer counts as the provider's word only if no hop of it
+        // travelled in the clear.
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            let from_https = attempt.previous().first().map(Url::scheme) == Some("https");
+            if from_https && attempt.url().scheme() != "https" {
+                attempt.error("a redirect from HTTPS to plain HTTP was refused")
+            } else if attempt.previous().len() > 5 {
+                attempt.error("too many redirects")
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(Arc::unwrap_or_clone(config))
+            .dns_resolver(Resolver(dns))
+            .timeout(options.timeout)
+            .redirect(redirects)
+            .user_agent(concat!("Postel/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| describe(e, options.timeout))?;
+        Ok(Self {
+            client,
+            timeout: options.timeout,
+        })
+    }
+
+    /// The text of a configuration file, and whether it came over HTTPS.
+    async fn get(&self, url: Url) -> Result<(String, bool), String> {
+        let secure = url.scheme() == "https";
+        let mut response = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| describe(e, self.timeout))?;
+        if !response.status().is_success() {
+            return Err(format!("the server answered {}", response.status()));
+        }
+        let secure = secure && response.url().scheme() == "https";
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| describe(e, self.timeout))?
+        {
+            if body.len() + chunk.len() > ispdb::MAX_SIZE {
+                return Err("the answer is too large for a configuration file".into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(body).map_err(|_| "the answer is not UTF-8 text")?;
+        Ok((text, secure))
+    }
+}
+
+/// reqwest's error with its causes, which hold the useful part (refused,
+/// certificate not trusted, no such host).
+fn describe(err: reqwest::Error, timeout: std::time::Duration) -> String {
+    if err.is_timeout() {
+        return format!("no answer within {} seconds", timeout.as_secs());
+    }
+    let err = err.without_url();
+    let mut parts = vec![err.to_string()];
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+/// Lets reqwest resolve through the discovery resolver.
+struct Resolver(Arc<Dns>);
+
+impl Resolve for Resolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let dns = self.0.clone();
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let ips = dns.addresses(&host).await?;
+            // Port 0: reqwest puts in the URL's port.
+            let addrs: Addrs = Box::new(ips.into_iter().map(|ip| (ip, 0).into()));
+            Ok(addrs)
+        })
+    }
+}
+
+/// The provider's own configuration: both HTTPS places at once, and plain
+/// HTTP as the last resort (its answer is then only a candidate).
+pub async fn provider(ctx: Arc<Context>) -> Answers {
+    let d = &ctx.domain;
+    let ports = ctx.options.ports;
+    let urls = [
+        format!(
+            "https://autoconfig.{d}:{}/mail/config-v1.1.xml",
+            ports.https
+        ),
+        format!(
+            "https://{d}:{}/.well-known/autoconfig/mail/config-v1.1.xml",
+            ports.https
+        ),
+        format!("http://autoconfig.{d}:{}/mail/config-v1.1.xml", ports.http),
+    ];
+    let fetches = urls.into_iter().enumerate().map(|(i, url)| {
+        let ctx = &ctx;
+        async move {
+            let mut url = Url::parse(&url).map_err(|e| format!("{url}: {e}."))?;
+            // Only the provider's own host over HTTPS learns the address.
+            if i == 0 {
+                url.query_pairs_mut().append_pair("emailaddress", &ctx.email);
+            }
+            Ok::<_, String>(fetch(ctx, url, Source::Provider).await)
+        }
+    });
+    let mut answers = Answers::default();
+    for result in futures::future::join_all(fetches).await {
+        match result {
+            Ok(mut a) => {
+                answers.candidates.append(&mut a.candidates);
+                answers.tried.append(&mut a.tried);
+            }
+            Err(why) => answers.tried.push(why),
+        }
+    }
+    answers
+}
+
+/// The central database's entry for the address's own domain.
+pub async fn central(ctx: Arc<Context>) -> Answers {
+    ispdb(&ctx, &ctx.domain).await
+}
+
+/// The central database's entry for `domain`.
+pub async fn ispdb(ctx: &Context, domain: &str) -> Answers {
+    let base = &ctx.options.ispdb_base;
+    let slash = if base.ends_with('/') { "" } else { "/" };
+    match Url::parse(&format!("{base}{slash}{domain}")) {
+        Ok(url) => fetch(ctx, url, Source::Ispdb).await,
+        Err(e) => Answers {
+            tried: vec![format!(
+                "The database address \"{base}\" is not a URL ({e})."
+            )],
+            ..Answers::default()
+        },
+    }
+}
+
+async fn fetch(ctx: &Context, url: Url, source: Source) -> Answers {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    let shown = shown.to_string();
+    let mut answers = Answers::default();
+    match ctx.web.get(url).await {
+        Err(why) => answers.tried.push(format!("{shown}: {why}.")),
+        Ok((text, secure)) => match ispdb::parse(&text, &ctx.email) {
+            Err(why) => answers
+                .tried
+                .push(format!("{shown} was not used: {why}.")),
+            Ok(config) => answers.candidates.push(Candidate {
+                source,
+                trust: if secure {
+                    Trust::Authenticated
+                } else {
+                    Trust::Unverified
+                },
+                incoming: config.incoming,
+                outgoing: config.outgoing,
+                notes: config
+                    .skipped
+                    .into_iter()
+                    .map(|s| format!("{shown}: {s}"))
+                    .collect(),
+                origin: shown,
+            }),
+        },
+    }
+    answers
+}
