@@ -2,6 +2,7 @@
 //! window uses. Listings take `--json`.
 
 mod account;
+mod discover;
 mod mail;
 mod send;
 
@@ -13,13 +14,7 @@ use clap::{Parser, Subcommand};
 use crate::engine::{Dirs, Engine};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "postel",
-    version,
-    about = "A desktop email client",
-    long_about = None,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "postel", version, about = "A desktop email client", long_about = None)]
 pub struct Args {
     /// Where the settings file lives (default: the XDG config dir).
     #[arg(long, global = true, env = "POSTEL_CONFIG_DIR", value_name = "DIR")]
@@ -46,9 +41,9 @@ fn mailto_arg(value: &str) -> Result<String, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Add, list, show, edit, remove and test accounts.
+    /// Add, discover, list, show, edit, remove and test accounts.
     #[command(subcommand)]
-    Account(Box<account::Command>),
+    Account(Box<discover::AccountCommand>),
     /// Fetch new mail into the local store (IMAP sync or POP3 download).
     Sync(mail::SyncArgs),
     /// List an account's folders with message counts.
@@ -162,7 +157,7 @@ pub fn run(args: Args) -> ExitCode {
             );
         }
         match command {
-            Command::Account(cmd) => account::run(&mut engine, *cmd, args.json).await,
+            Command::Account(cmd) => discover::account(&mut engine, *cmd, args.json).await,
             Command::Sync(a) => mail::sync(&mut engine, a, args.json).await,
             Command::Folders { account } => mail::folders(&mut engine, &account, args.json).await,
             Command::List(a) => mail::list(&mut engine, a, args.json).await,
