@@ -262,33 +262,39 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
         tokio::spawn(mx(ctx.clone())),
     ]);
     let mut tried = Vec::new();
+    // Answers without encryption are passed over, and the user is told.
+    let mut skipped = Vec::new();
     let mut fallback: Option<Found> = None;
+    let mut weigh =
+        async |candidates: Vec<Candidate>, tried: &mut Vec<String>, skipped: &mut Vec<String>| {
+            for candidate in candidates {
+                match evaluate(&ctx, candidate).await {
+                    Verdict::Secure(mut found) => {
+                        found.notes.splice(0..0, skipped.drain(..));
+                        return Some(found);
+                    }
+                    Verdict::Insecure(found) => {
+                        skipped.push(insecure_note(&found));
+                        fallback.get_or_insert(found);
+                    }
+                    Verdict::Rejected(why) => tried.push(why),
+                }
+            }
+            None
+        };
     for task in &mut tasks.0 {
         let answers = task.await.unwrap_or_default();
         tried.extend(answers.tried);
-        for candidate in answers.candidates {
-            match evaluate(&ctx, candidate).await {
-                Verdict::Secure(found) => return Ok(found),
-                Verdict::Insecure(found) => {
-                    tried.push(insecure_note(&found));
-                    fallback.get_or_insert(found);
-                }
-                Verdict::Rejected(why) => tried.push(why),
-            }
+        if let Some(found) = weigh(answers.candidates, &mut tried, &mut skipped).await {
+            return Ok(found);
         }
     }
     drop(tasks);
     // Guessing connects to many hosts, so it waits until nothing else helped.
     let guessed = guess::guess(&ctx).await;
     tried.extend(guessed.tried);
-    for candidate in guessed.candidates {
-        match evaluate(&ctx, candidate).await {
-            Verdict::Secure(found) => return Ok(found),
-            Verdict::Insecure(found) => {
-                fallback.get_or_insert(found);
-            }
-            Verdict::Rejected(why) => tried.push(why),
-        }
+    if let Some(found) = weigh(guessed.candidates, &mut tried, &mut skipped).await {
+        return Ok(found);
     }
     match fallback {
         Some(mut found) => {
@@ -344,7 +350,11 @@ enum Verdict {
     Rejected(String),
 }
 
-async fn evaluate(ctx: &Context, candidate: Candidate) -> Verdict {
+async fn evaluate(ctx: &Context, mut candidate: Candidate) -> Verdict {
+    // What the user (or a test) trusts holds for the checks too.
+    for entry in candidate.incoming.iter_mut().chain(&mut candidate.outgoing) {
+        entry.server.trusted_certificates = ctx.options.trusted_certificates.clone();
+    }
     let mut notes = candidate.notes.clone();
     let (incoming, outgoing) = futures::join!(
         choose(ctx, candidate.trust, &candidate.incoming),
@@ -449,11 +459,6 @@ fn build(
     outgoing: Entry,
     notes: Vec<String>,
 ) -> Found {
-    let trusted = &ctx.options.trusted_certificates;
-    let with_trust = |mut server: Server| {
-        server.trusted_certificates = trusted.clone();
-        server
-    };
     let insecure =
         incoming.server.security == Security::None || outgoing.server.security == Security::None;
     let username_guessed = incoming.username.is_none();
@@ -468,12 +473,12 @@ fn build(
                 _ => Protocol::Imap,
             },
             username: in_user,
-            server: with_trust(incoming.server),
+            server: incoming.server,
             ..Incoming::default()
         },
         outgoing: Outgoing {
             username: out_user,
-            server: with_trust(outgoing.server),
+            server: outgoing.server,
             ..Outgoing::default()
         },
         ..Account::default()

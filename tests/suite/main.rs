@@ -2,6 +2,7 @@
 //! One test binary (one link step) for the whole suite.
 
 mod accounts;
+mod autoconfig;
 mod cli;
 mod harness;
 mod postel;

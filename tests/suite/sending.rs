@@ -548,3 +548,84 @@ fn a_draft_keeps_one_copy_on_the_server_until_it_is_discarded() {
     });
     assert_eq!(count("alice", "Drafts", &second), 0, "discarded means gone");
 }
+
+#[test]
+fn a_25_mb_attachment_arrives_whole_and_pop3_keeps_a_local_sent_copy() {
+    let s = servers();
+    let files = TempDir::new("big");
+    let size = 25 * 1024 * 1024;
+    let data: Vec<u8> = (0..size as u32)
+        .map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8)
+        .collect();
+    let path = files.path().join("big.bin");
+    std::fs::write(&path, &data).expect("write");
+    let postel = Postel::new();
+    let sender = postel.add_pop3("pop-sender", "carol", &[]);
+    let port = s.submissions.to_string();
+    postel.ok(
+        &[
+            "account",
+            "edit",
+            &sender,
+            "--out-port",
+            &port,
+            "--email",
+            &s.address("carol"),
+        ],
+        None,
+    );
+    let subject = unique("big");
+    let attach = path.display().to_string();
+    let out = postel.ok(
+        &[
+            "send",
+            "--account",
+            &sender,
+            "--to",
+            &s.address("dave"),
+            "--subject",
+            &subject,
+            "--attach",
+            &attach,
+        ],
+        Some("25 MB follow.\n"),
+    );
+    assert!(out.starts_with("Sent:"), "{out}");
+    // The POP3 account's copy is in its local Sent folder.
+    let sent = postel.json(&["list", &sender, "--folder", "Sent"]);
+    assert!(
+        sent.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["subject"] == subject.as_str()),
+        "{sent}"
+    );
+    // Byte for byte at the recipient.
+    assert_eq!(settle("dave", &subject, 1), 1);
+    let raw = rt().block_on(async {
+        let mut session = session("dave").await;
+        session.examine("INBOX").await.expect("EXAMINE");
+        let uid = *session
+            .uid_search(format!("SUBJECT \"{subject}\""))
+            .await
+            .expect("SEARCH")
+            .iter()
+            .next()
+            .expect("found");
+        let fetches: Vec<_> = futures::TryStreamExt::try_collect(
+            session
+                .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+                .await
+                .expect("FETCH"),
+        )
+        .await
+        .expect("replies");
+        let _ = session.logout().await;
+        fetches[0].body().expect("body").to_vec()
+    });
+    let msg = postel::message::parse(&raw).expect("parses");
+    let part = msg.attachments.first().expect("attachment");
+    assert_eq!(part.name.as_deref(), Some("big.bin"));
+    let got = postel::message::part_bytes(&raw, part.index).expect("bytes");
+    assert!(got.len() == data.len() && got == data, "25 MB intact");
+}

@@ -74,8 +74,7 @@ pub async fn confirm(account: &mut Account, password: &str, policy: Policy) -> V
         account.incoming.username = incoming.username.clone();
     }
     let needs_login = account.outgoing.server.auth != AuthMechanism::None;
-    if needs_login && outgoing.result.is_ok() && outgoing.username != account.outgoing_username()
-    {
+    if needs_login && outgoing.result.is_ok() && outgoing.username != account.outgoing_username() {
         account.outgoing.username = Some(outgoing.username.clone());
     }
     vec![incoming, outgoing]

@@ -56,11 +56,10 @@ impl Dns {
         if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
             return Ok(vec![ip]);
         }
-        let found = self
-            .resolver
-            .lookup_ip(absolute(host))
-            .await
-            .map_err(|e| format!("{host} could not be found ({e})"))?;
+        let found = self.resolver.lookup_ip(absolute(host)).await.map_err(|e| {
+            tracing::debug!("looking up {host}: {e}");
+            format!("{host} could not be found")
+        })?;
         let ips: Vec<IpAddr> = found.iter().collect();
         if ips.is_empty() {
             return Err(format!("{host} has no address"));

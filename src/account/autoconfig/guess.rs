@@ -44,31 +44,40 @@ pub async fn guess(ctx: &Context) -> Answers {
                     port: ctx.options.ports.mail(service, security),
                     security,
                     auth: AuthMechanism::Automatic,
+                    trusted_certificates: ctx.options.trusted_certificates.clone(),
                     ..Server::default()
                 };
                 tries.push((rank, service, server));
             }
         }
     }
-    let probes = tries.iter().map(|(_, service, server)| {
-        probe::probe(&ctx.dns, *service, server, ctx.options.timeout)
-    });
+    let probes = tries
+        .iter()
+        .map(|(_, service, server)| probe::probe(&ctx.dns, *service, server, ctx.options.timeout));
     let results = futures::future::join_all(probes).await;
     let mut answers = Answers::default();
     let mut found = Vec::new();
+    // A server that answered but failed TLS is worth telling about; names
+    // and ports that are simply not there are not.
+    let mut untrusted = Vec::new();
     for ((rank, service, mut server), result) in tries.into_iter().zip(results) {
         match result {
             Ok(security) => {
                 server.security = security;
                 found.push((rank, service, server));
             }
-            // A server that answered but failed TLS is worth telling about;
-            // names and ports that are simply not there are not.
-            Err(err @ (Error::CertificateUntrusted { .. } | Error::Tls { .. })) => answers
-                .tried
-                .push(format!("{}:{} was not used: {err}", server.host, server.port)),
+            Err(Error::CertificateUntrusted { .. } | Error::Tls { .. }) => {
+                untrusted.push(format!("{}:{}", server.host, server.port))
+            }
             Err(_) => {}
         }
+    }
+    let mut notes = Vec::new();
+    if !untrusted.is_empty() {
+        notes.push(format!(
+            "Not used because their secure connection failed (a certificate for another name, or not trusted): {}.",
+            untrusted.join(", ")
+        ));
     }
     // Secure before plain, IMAP before POP3, implicit TLS before STARTTLS,
     // then the host names' order.
@@ -94,6 +103,7 @@ pub async fn guess(ctx: &Context) -> Answers {
     let incoming = entries(|s| s != Service::Smtp);
     let outgoing = entries(|s| s == Service::Smtp);
     if incoming.is_empty() || outgoing.is_empty() {
+        answers.tried.append(&mut notes);
         answers.tried.push(format!(
             "No mail server of {domain} answered on the usual host names and ports."
         ));
@@ -105,7 +115,7 @@ pub async fn guess(ctx: &Context) -> Answers {
         trust: Trust::Probed,
         incoming,
         outgoing,
-        notes: Vec::new(),
+        notes,
     });
     answers
 }

@@ -63,7 +63,8 @@ fn entry(node: Node, outgoing: bool, email: &str) -> Result<Entry, String> {
             .map(|t| fill(t.trim(), email))
     };
     let host = text("hostname").filter(|h| !h.is_empty());
-    let host = host.ok_or_else(|| format!("a \"{kind}\" server without a host name was skipped."))?;
+    let host =
+        host.ok_or_else(|| format!("a \"{kind}\" server without a host name was skipped."))?;
     let port = text("port")
         .and_then(|p| p.parse::<u16>().ok())
         .filter(|p| *p != 0)

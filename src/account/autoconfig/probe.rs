@@ -292,6 +292,12 @@ async fn read_line(server: &Server, io: &mut BufReader<Stream>) -> Result<String
             reason: "the server closed the connection".into(),
         });
     }
+    if !buf.ends_with(b"\n") {
+        return Err(Error::Dropped {
+            host: server.host.clone(),
+            reason: "a reply line is too long for a mail server".into(),
+        });
+    }
     while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
         buf.pop();
     }

@@ -81,23 +81,18 @@ impl Web {
     }
 }
 
-/// reqwest's error with its causes, which hold the useful part (refused,
-/// certificate not trusted, no such host).
+/// What went wrong with a request, in a few words.
 fn describe(err: reqwest::Error, timeout: std::time::Duration) -> String {
     if err.is_timeout() {
         return format!("no answer within {} seconds", timeout.as_secs());
     }
-    let err = err.without_url();
-    let mut parts = vec![err.to_string()];
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
+    // The innermost cause is the one that says what happened (refused,
+    // no such host, certificate not trusted); the outer ones wrap it.
+    let mut cause: &dyn std::error::Error = &err;
+    while let Some(inner) = cause.source() {
+        cause = inner;
     }
-    parts.join(": ")
+    cause.to_string()
 }
 
 /// Lets reqwest resolve through the discovery resolver.
@@ -138,7 +133,8 @@ pub async fn provider(ctx: Arc<Context>) -> Answers {
             let mut url = Url::parse(&url).map_err(|e| format!("{url}: {e}."))?;
             // Only the provider's own host over HTTPS learns the address.
             if i == 0 {
-                url.query_pairs_mut().append_pair("emailaddress", &ctx.email);
+                url.query_pairs_mut()
+                    .append_pair("emailaddress", &ctx.email);
             }
             Ok::<_, String>(fetch(ctx, url, Source::Provider).await)
         }
@@ -184,9 +180,7 @@ async fn fetch(ctx: &Context, url: Url, source: Source) -> Answers {
     match ctx.web.get(url).await {
         Err(why) => answers.tried.push(format!("{shown}: {why}.")),
         Ok((text, secure)) => match ispdb::parse(&text, &ctx.email) {
-            Err(why) => answers
-                .tried
-                .push(format!("{shown} was not used: {why}.")),
+            Err(why) => answers.tried.push(format!("{shown} was not used: {why}.")),
             Ok(config) => answers.candidates.push(Candidate {
                 source,
                 trust: if secure {
