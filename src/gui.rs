@@ -49,6 +49,7 @@ pub enum Message {
     Setup(account_setup::Message),
     AddAccount,
     Tested(Vec<Tested>),
+    Discovered(Result<(Box<Account>, String, Vec<Tested>), String>),
     Saved(Result<Vec<Account>, String>),
     Sent(Result<String, String>),
     Acted(Result<Applied, String>),
@@ -126,6 +127,20 @@ impl App {
                 Task::none()
             }
             Message::Saved(result) => self.saved(result),
+            Message::Discovered(result) => {
+                if let Some(setup) = &mut self.setup {
+                    match result {
+                        Ok((account, source, results)) => {
+                            setup.discovered(&account, source, results)
+                        }
+                        Err(e) => {
+                            setup.busy = false;
+                            setup.error = Some(e);
+                        }
+                    }
+                }
+                Task::none()
+            }
             Message::Sent(result) => self.sent(result),
             Message::Acted(result) => self.acted(result),
             Message::Synced(result) => {
@@ -509,6 +524,10 @@ impl App {
                 self.setup = None;
                 Task::none()
             }
+            account_setup::Action::Discover { email, password } => Task::perform(
+                async move { discover(&email, &password).await },
+                Message::Discovered,
+            ),
             account_setup::Action::Test { account, password } => Task::perform(
                 async move { test_account(&account, password).await },
                 Message::Tested,
@@ -744,6 +763,37 @@ fn requests() -> impl futures::Stream<Item = Message> {
             }
         },
     )
+}
+
+/// Finds an address's settings and, with a password, logs in to confirm.
+async fn discover(
+    email: &str,
+    password: &str,
+) -> Result<(Box<Account>, String, Vec<Tested>), String> {
+    use crate::account::autoconfig;
+    let found = autoconfig::discover(email, &autoconfig::Options::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut account = found.account.clone();
+    let mut source = found.source.describe().to_string();
+    if found.insecure {
+        source.push_str(&format!(" {}", fl!("setup-insecure")));
+    }
+    let results = if password.is_empty() {
+        Vec::new()
+    } else {
+        autoconfig::confirm(&mut account, password, found.policy())
+            .await
+            .into_iter()
+            .map(|o| Tested {
+                incoming: o.role == crate::account::Role::Incoming,
+                ok: o.result.is_ok(),
+                message: o.to_string(),
+                fingerprint: None,
+            })
+            .collect()
+    };
+    Ok((Box::new(account), source, results))
 }
 
 /// Tests each server of an account being set up, with the typed password.

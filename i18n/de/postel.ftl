@@ -109,3 +109,6 @@ notify-many = { $count ->
 }
 tool-move = Verschieben nach…
 status-eta = noch etwa { $seconds } s
+setup-discover = Einstellungen suchen
+setup-need-email = Geben Sie zuerst Ihre E-Mail-Adresse ein.
+setup-insecure = Diese Einstellungen senden Ihr Passwort unverschlüsselt; ändern Sie sie, wenn Ihr Anbieter TLS anbietet.

@@ -109,3 +109,6 @@ notify-many = { $count ->
 }
 tool-move = Move to…
 status-eta = about { $seconds } s left
+setup-discover = Find my settings
+setup-need-email = Type your email address first.
+setup-insecure = These settings send your password without encryption; change them if your provider offers TLS.

@@ -288,3 +288,43 @@ fn addresses_complete_from_mail_already_seen() {
     assert_eq!(composer.to, "Sender 2 <s2@example.test>, ");
     assert!(composer.suggestions.is_empty());
 }
+
+#[test]
+fn found_settings_fill_the_setup_form_and_say_where_they_came_from() {
+    let (mut app, _) = App::new(temp_dirs("discover"));
+    let _ = app.update(Message::AddAccount);
+    // Without an address there is nothing to look up.
+    let _ = app.update(Message::Setup(account_setup::Message::Discover));
+    assert_eq!(
+        app.setup.as_ref().and_then(|s| s.error.clone()),
+        Some(fl!("setup-need-email"))
+    );
+    let found = Account {
+        email: "ann@example.org".into(),
+        incoming: crate::account::Incoming {
+            protocol: crate::account::Protocol::Imap,
+            username: "ann".into(),
+            server: crate::account::Server {
+                host: "mail.example.org".into(),
+                port: 143,
+                security: crate::account::Security::Starttls,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let _ = app.update(Message::Discovered(Ok((
+        Box::new(found),
+        "found by the provider's configuration".into(),
+        Vec::new(),
+    ))));
+    let setup = app.setup.as_ref().expect("setup");
+    assert_eq!(
+        (setup.in_host.as_str(), setup.in_port.as_str()),
+        ("mail.example.org", "143")
+    );
+    assert_eq!(setup.username, "ann");
+    let mut ui = simulator(app.view());
+    assert!(ui.find("found by the provider's configuration").is_ok());
+}

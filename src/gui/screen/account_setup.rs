@@ -36,6 +36,8 @@ pub struct State {
     pub out_security: Option<Security>,
     pins: Vec<String>,
     pub results: Vec<Tested>,
+    /// Where found settings came from ("found by the provider's …").
+    pub found: Option<String>,
     pub error: Option<String>,
     pub busy: bool,
     /// Hosts and user name typed by the user are not overwritten by guesses.
@@ -57,6 +59,7 @@ pub enum Message {
     OutPort(String),
     OutSecurity(Security),
     Test,
+    Discover,
     Trust(String),
     Save,
     Cancel,
@@ -66,6 +69,10 @@ pub enum Action {
     None,
     Test {
         account: Box<Account>,
+        password: String,
+    },
+    Discover {
+        email: String,
         password: String,
     },
     Save {
@@ -224,8 +231,38 @@ impl State {
                 };
             }
             Message::Cancel => return Action::Cancel,
+            Message::Discover => {
+                if crate::account::validate_email(self.email.trim()).is_err() {
+                    self.error = Some(fl!("setup-need-email"));
+                    return Action::None;
+                }
+                self.busy = true;
+                self.results.clear();
+                self.found = None;
+                return Action::Discover {
+                    email: self.email.trim().to_owned(),
+                    password: self.password.clone(),
+                };
+            }
         }
         Action::None
+    }
+
+    /// Fills the fields with settings discovery found; the user can still
+    /// change any of them.
+    pub fn discovered(&mut self, account: &Account, source: String, results: Vec<Tested>) {
+        self.busy = false;
+        self.protocol = Some(account.incoming.protocol);
+        self.in_host = account.incoming.server.host.clone();
+        self.in_port = account.incoming.server.port.to_string();
+        self.in_security = Some(account.incoming.server.security);
+        self.username = account.incoming.username.clone();
+        self.out_host = account.outgoing.server.host.clone();
+        self.out_port = account.outgoing.server.port.to_string();
+        self.out_security = Some(account.outgoing.server.security);
+        self.touched = [true; 3];
+        self.found = Some(source);
+        self.results = results;
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -314,6 +351,9 @@ impl State {
             ),
         ]
         .spacing(10);
+        if let Some(found) = &self.found {
+            form = form.push(text(found.clone()).size(13));
+        }
         for r in &self.results {
             let which = if r.incoming {
                 fl!("setup-incoming")
@@ -336,6 +376,8 @@ impl State {
         let busy = self.busy;
         form = form.push(
             row![
+                button(text(fl!("setup-discover")))
+                    .on_press_maybe((!busy).then_some(Message::Discover)),
                 button(text(fl!("setup-test"))).on_press_maybe((!busy).then_some(Message::Test)),
                 button(text(fl!("setup-save")))
                     .on_press_maybe((!busy).then_some(Message::Save))
