@@ -158,6 +158,9 @@ impl Engine {
         let mut next = self.settings.clone();
         next.accounts.retain(|a| a.name != name);
         self.save(next)?;
+        // Its mail kept here goes too; the server's copy is untouched.
+        let owned = name.to_owned();
+        self.store()?.run(move |s| s.forget_account(&owned)).await?;
         for role in [Role::Incoming, Role::Outgoing] {
             // The settings are already gone; a keyring that cannot be reached
             // now leaves an orphan entry, which is reported.

@@ -22,7 +22,7 @@ use crate::fl;
 use crate::message::compose::{self, Draft};
 use crate::sync::{Event as SyncEvent, SharedStore};
 use screen::account_setup::{self, Tested};
-use screen::{composer, mailbox};
+use screen::{composer, mailbox, settings};
 
 /// The app id: the window's class on X11/Wayland, and the .desktop file's name.
 pub const APP_ID: &str = "org.postel.Postel";
@@ -38,6 +38,7 @@ pub struct App {
     mailbox: Option<mailbox::State>,
     composer: Option<composer::State>,
     setup: Option<account_setup::State>,
+    settings: Option<settings::State>,
     progress: Option<String>,
     notices: Vec<String>,
 }
@@ -47,6 +48,7 @@ pub enum Message {
     Mailbox(mailbox::Message),
     Composer(composer::Message),
     Setup(account_setup::Message),
+    Settings(settings::Message),
     AddAccount,
     Tested(Vec<Tested>),
     Discovered(Result<(Box<Account>, String, Vec<Tested>), String>),
@@ -76,6 +78,7 @@ impl App {
             mailbox: None,
             composer: None,
             setup: None,
+            settings: None,
             progress: None,
             notices: Vec::new(),
         };
@@ -115,6 +118,7 @@ impl App {
             Message::Mailbox(m) => self.mailbox_message(m),
             Message::Composer(m) => self.composer_message(m),
             Message::Setup(m) => self.setup_message(m),
+            Message::Settings(m) => self.settings_message(m),
             Message::AddAccount => {
                 self.setup = Some(account_setup::State::new());
                 Task::none()
@@ -302,6 +306,10 @@ impl App {
                 },
                 Message::Acted,
             ),
+            mailbox::Action::Settings => {
+                self.settings = Some(settings::State::default());
+                Task::none()
+            }
             mailbox::Action::Refresh => {
                 self.progress = Some(fl!("status-syncing"));
                 let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
@@ -532,18 +540,61 @@ impl App {
                 async move { test_account(&account, password).await },
                 Message::Tested,
             ),
-            account_setup::Action::Save { account, password } => Task::perform(
-                async move {
-                    let mut engine = engine.lock().await;
-                    let password = (!password.is_empty()).then_some(Password(password));
-                    engine
-                        .add_account(*account, password)
-                        .await
+            account_setup::Action::Save { account, password } => {
+                let editing = setup.original.is_some();
+                Task::perform(
+                    async move {
+                        let mut engine = engine.lock().await;
+                        let password = (!password.is_empty()).then_some(Password(password));
+                        if editing {
+                            engine.edit_account(*account, password).await
+                        } else {
+                            engine.add_account(*account, password).await
+                        }
                         .map_err(|e| e.to_string())?;
-                    Ok(engine.accounts().to_vec())
-                },
-                Message::Saved,
-            ),
+                        Ok(engine.accounts().to_vec())
+                    },
+                    Message::Saved,
+                )
+            }
+        }
+    }
+
+    fn settings_message(&mut self, message: settings::Message) -> Task<Message> {
+        let engine = self.engine();
+        let Some(state) = &mut self.settings else {
+            return Task::none();
+        };
+        match state.update(message) {
+            settings::Action::None => Task::none(),
+            settings::Action::Close => {
+                self.settings = None;
+                Task::none()
+            }
+            settings::Action::Add => {
+                self.setup = Some(account_setup::State::new());
+                Task::none()
+            }
+            settings::Action::Edit(name) => {
+                if let Some(account) = self.accounts.iter().find(|a| a.name == name) {
+                    self.setup = Some(account_setup::State::editing(account));
+                }
+                Task::none()
+            }
+            settings::Action::Remove(name) => match engine {
+                Some(engine) => Task::perform(
+                    async move {
+                        let mut engine = engine.lock().await;
+                        engine
+                            .remove_account(&name)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        Ok(engine.accounts().to_vec())
+                    },
+                    Message::Saved,
+                ),
+                None => Task::none(),
+            },
         }
     }
 
@@ -613,6 +664,8 @@ impl App {
             setup.view().map(Message::Setup)
         } else if let Some(composer) = &self.composer {
             composer.view().map(Message::Composer)
+        } else if let Some(settings) = &self.settings {
+            settings.view(&self.accounts).map(Message::Settings)
         } else if self.accounts.is_empty() {
             self.welcome()
         } else if let Some(mailbox) = &self.mailbox {

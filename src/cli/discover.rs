@@ -35,10 +35,15 @@ pub struct DiscoverArgs {
     #[arg(long)]
     password_stdin: bool,
     /// The database of mail providers (ISPDB format); the domain is appended.
-    #[arg(long, value_name = "URL", default_value = autoconfig::ISPDB_BASE)]
+    #[arg(long, value_name = "URL", env = "POSTEL_ISPDB_URL", default_value = autoconfig::ISPDB_BASE)]
     ispdb_url: String,
     /// Ask this DNS server instead of the system's (IP:PORT); may be repeated.
-    #[arg(long, value_name = "IP:PORT")]
+    #[arg(
+        long,
+        value_name = "IP:PORT",
+        env = "POSTEL_DNS_SERVER",
+        value_delimiter = ','
+    )]
     dns_server: Vec<SocketAddr>,
     /// Trust a certificate (a server's own or its CA) from a PEM file, for web and mail servers.
     #[arg(long, value_name = "PEMFILE")]

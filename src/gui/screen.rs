@@ -4,3 +4,4 @@ pub mod account_setup;
 pub mod composer;
 pub mod mailbox;
 pub mod outbox;
+pub mod settings;

@@ -328,3 +328,30 @@ fn found_settings_fill_the_setup_form_and_say_where_they_came_from() {
     let mut ui = simulator(app.view());
     assert!(ui.find("found by the provider's configuration").is_ok());
 }
+
+#[test]
+fn accounts_are_edited_and_removed_from_settings() {
+    let (dirs, _) = populated("settings", 2);
+    let (mut app, _) = App::new(dirs);
+    load(&mut app);
+    let mut ui = simulator(app.view());
+    let _ = ui
+        .click(fl!("tool-settings").as_str())
+        .expect("settings button");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let mut ui = simulator(app.view());
+    assert!(ui.find("work").is_ok(), "the account is listed");
+    let _ = ui.click(fl!("settings-edit").as_str()).expect("edit");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let setup = app.setup.as_ref().expect("the form opens");
+    assert!(setup.original.is_some(), "editing, not adding");
+    assert_eq!(setup.email, "work@example.test");
+    let _ = app.update(Message::Setup(account_setup::Message::Cancel));
+    // Removing asks first.
+    let _ = app.update(Message::Settings(settings::Message::Remove("work".into())));
+    let mut ui = simulator(app.view());
+    let question = fl!("settings-remove-confirm", name = "work");
+    assert!(ui.find(question.as_str()).is_ok());
+}

@@ -256,6 +256,19 @@ impl Store {
         Ok(())
     }
 
+    /// Removes everything the store holds for an account.
+    pub fn forget_account(&mut self, account: &str) -> Result<()> {
+        let tx = self.conn_mut().savepoint()?;
+        for table in ["folders", "outbox", "drafts", "pending", "pop3_seen"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE account = ?1"),
+                [account],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Names of every account that has folders in the store.
     pub fn accounts_in_store(&self) -> Result<Vec<String>> {
         let mut stmt = self

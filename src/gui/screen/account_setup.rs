@@ -38,6 +38,8 @@ pub struct State {
     pub results: Vec<Tested>,
     /// Where found settings came from ("found by the provider's …").
     pub found: Option<String>,
+    /// The account being edited; `None` when adding one.
+    pub original: Option<Account>,
     pub error: Option<String>,
     pub busy: bool,
     /// Hosts and user name typed by the user are not overwritten by guesses.
@@ -94,8 +96,56 @@ impl State {
         }
     }
 
+    /// The form for changing an existing account.
+    pub fn editing(account: &Account) -> Self {
+        Self {
+            name: account.name.clone(),
+            display_name: account.display_name.clone(),
+            email: account.email.clone(),
+            protocol: Some(account.incoming.protocol),
+            in_host: account.incoming.server.host.clone(),
+            in_port: account.incoming.server.port.to_string(),
+            in_security: Some(account.incoming.server.security),
+            username: account.incoming.username.clone(),
+            out_host: account.outgoing.server.host.clone(),
+            out_port: account.outgoing.server.port.to_string(),
+            out_security: Some(account.outgoing.server.security),
+            pins: account.incoming.server.pinned_sha256.clone(),
+            touched: [true; 3],
+            original: Some(account.clone()),
+            ..Self::default()
+        }
+    }
+
     /// The account these fields describe, or every problem with them.
     pub fn account(&self) -> Result<Account, String> {
+        let mut account = self.fields()?;
+        // What the form does not show stays as it was.
+        if let Some(orig) = &self.original {
+            account.name = orig.name.clone();
+            account.signature = orig.signature.clone();
+            account.password = orig.password.clone();
+            account.incoming.pop3 = orig.incoming.pop3.clone();
+            account.outgoing.username = orig.outgoing.username.clone();
+            account.outgoing.give_up_after_days = orig.outgoing.give_up_after_days;
+            for (new, old) in [
+                (&mut account.incoming.server, &orig.incoming.server),
+                (&mut account.outgoing.server, &orig.outgoing.server),
+            ] {
+                new.auth = old.auth;
+                new.trusted_certificates = old.trusted_certificates.clone();
+                for pin in &old.pinned_sha256 {
+                    if !new.pinned_sha256.contains(pin) {
+                        new.pinned_sha256.push(pin.clone());
+                    }
+                }
+            }
+        }
+        account.validate().map_err(|e| e.to_string())?;
+        Ok(account)
+    }
+
+    fn fields(&self) -> Result<Account, String> {
         let port = |s: &str, which: &str| {
             s.trim()
                 .parse::<u16>()
@@ -139,7 +189,6 @@ impl State {
             },
             password: PasswordSource::Keyring,
         };
-        account.validate().map_err(|e| e.to_string())?;
         Ok(account)
     }
 
@@ -279,7 +328,12 @@ impl State {
         };
         let securities = [Security::Tls, Security::Starttls, Security::None];
         let mut form = column![
-            text(fl!("setup-title")).size(24),
+            text(if self.original.is_some() {
+                fl!("setup-edit-title")
+            } else {
+                fl!("setup-title")
+            })
+            .size(24),
             text(fl!("setup-intro")).size(14),
             field(
                 fl!("setup-email"),

@@ -109,6 +109,7 @@ pub enum Tool {
     ToggleRead,
     ToggleFlag,
     Refresh,
+    Settings,
 }
 
 /// What the mailbox asks of the application.
@@ -132,6 +133,7 @@ pub enum Action {
         id: i64,
     },
     Refresh,
+    Settings,
     Move {
         account: String,
         id: i64,
@@ -516,6 +518,7 @@ impl State {
         match (tool, opened) {
             (Tool::Compose, _) => Action::Compose(Compose::New),
             (Tool::Refresh, _) => Action::Refresh,
+            (Tool::Settings, _) => Action::Settings,
             (Tool::Reply | Tool::ReplyAll, Some(o)) => Action::Compose(Compose::Reply {
                 account: o.row.account.clone(),
                 original: Box::new(o.message.clone()),
@@ -592,6 +595,7 @@ impl State {
             tool(fl!("tool-flag"), Tool::ToggleFlag, has),
             self.move_picker(),
             tool(fl!("tool-refresh"), Tool::Refresh, true),
+            tool(fl!("tool-settings"), Tool::Settings, true),
             text_input(&fl!("search-placeholder"), &self.search)
                 .id("search")
                 .on_input(Message::SearchChanged)
