@@ -46,17 +46,33 @@ impl SharedStore {
         &self,
         call: impl FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
     ) -> Result<T, Error> {
+        join(self.spawn(call)).await
+    }
+
+    /// Starts a call at once and lets the caller await it later, so store
+    /// work can overlap the network.
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<store::Result<T>> {
         let inner = self.0.clone();
         tokio::task::spawn_blocking(move || {
             // A panic in another call poisons the lock but leaves SQLite consistent.
             let mut guard = inner.lock().unwrap_or_else(|p| p.into_inner());
             call(&mut guard)
         })
+    }
+}
+
+/// Awaits a call started with [`SharedStore::spawn`].
+pub async fn join<T>(handle: tokio::task::JoinHandle<store::Result<T>>) -> Result<T, Error> {
+    handle
         .await
         .map_err(|e| Error::Refused(format!("the store task failed: {e}")))?
         .map_err(Error::from)
-    }
 }
+
+impl SharedStore {}
 
 /// Where a sync stands, for progress bars and status lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

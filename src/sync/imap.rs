@@ -290,6 +290,7 @@ async fn sync_folder(
 
     let query = fetch_query(caps);
     let mut new_ids = Vec::new();
+    let mut writer = Writer::new(store, id);
     if exists > 0 {
         if count == 0 {
             // First sync: newest first by sequence number, so the latest mail
@@ -304,7 +305,7 @@ async fn sync_folder(
                     .try_collect()
                     .await
                     .map_err(|e| server_err(account, e))?;
-                new_ids.extend(store_batch(store, id, &fetches, meter, sink).await?);
+                writer.push(fetches, meter, sink).await?;
                 end = start - 1;
             }
         } else if let Some(max) = max_uid {
@@ -320,10 +321,11 @@ async fn sync_folder(
                 .into_iter()
                 .filter(|f| f.uid.is_some_and(|u| u > max))
                 .collect();
-            new_ids.extend(store_batch(store, id, &fresh, meter, sink).await?);
+            writer.push(fresh, meter, sink).await?;
         }
     }
 
+    new_ids.extend(writer.finish(meter, sink).await?);
     // Counts that disagree mean expunges, or an interrupted earlier sync:
     // compare UID sets, drop what is gone, fetch what is missing.
     let count = store.run(move |s| s.count(id)).await?;
@@ -342,6 +344,7 @@ async fn sync_folder(
         store.run(move |s| s.delete_uids(id, &gone)).await?;
         let mut missing: Vec<u32> = on_server.difference(&local_set).copied().collect();
         missing.sort_unstable_by(|a, b| b.cmp(a));
+        let mut writer = Writer::new(store, id);
         for chunk in missing.chunks(options.batch.max(1) as usize) {
             let set = chunk
                 .iter()
@@ -355,8 +358,9 @@ async fn sync_folder(
                 .try_collect()
                 .await
                 .map_err(|e| server_err(account, e))?;
-            new_ids.extend(store_batch(store, id, &fetches, meter, sink).await?);
+            writer.push(fetches, meter, sink).await?;
         }
+        new_ids.extend(writer.finish(meter, sink).await?);
     }
     store
         .run(move |s| s.set_folder_state(id, validity, uidnext, modseq))
@@ -373,21 +377,59 @@ async fn sync_folder(
     Ok(())
 }
 
-async fn store_batch(
-    store: &SharedStore,
+type Stored = (Vec<i64>, u64, u64);
+
+/// Parses and stores fetched batches on a blocking thread while the next
+/// batch is fetched, so header parsing and SQLite overlap the network.
+struct Writer<'a> {
+    store: &'a SharedStore,
     folder_id: i64,
-    fetches: &[Fetch],
-    meter: &mut Meter,
-    sink: &Sink,
-) -> Result<Vec<i64>, Error> {
-    let rows: Vec<NewMessage> = fetches.iter().filter_map(to_row).collect();
-    let bytes: u64 = rows.iter().map(|r| r.size).sum();
-    let n = rows.len() as u64;
-    let ids = store
-        .run(move |s| s.insert_messages(folder_id, &rows))
-        .await?;
-    meter.advance(n, bytes, sink);
-    Ok(ids)
+    pending: Option<tokio::task::JoinHandle<crate::store::Result<Stored>>>,
+    ids: Vec<i64>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(store: &'a SharedStore, folder_id: i64) -> Self {
+        Self {
+            store,
+            folder_id,
+            pending: None,
+            ids: Vec::new(),
+        }
+    }
+
+    async fn push(
+        &mut self,
+        fetches: Vec<Fetch>,
+        meter: &mut Meter,
+        sink: &Sink,
+    ) -> Result<(), Error> {
+        // One batch in flight at a time: memory stays at two batches.
+        self.settle(meter, sink).await?;
+        let folder_id = self.folder_id;
+        self.pending = Some(self.store.spawn(move |s| {
+            let rows: Vec<NewMessage> = fetches.iter().filter_map(to_row).collect();
+            let bytes: u64 = rows.iter().map(|r| r.size).sum();
+            let n = rows.len() as u64;
+            s.insert_messages(folder_id, &rows)
+                .map(|ids| (ids, n, bytes))
+        }));
+        Ok(())
+    }
+
+    async fn settle(&mut self, meter: &mut Meter, sink: &Sink) -> Result<(), Error> {
+        if let Some(handle) = self.pending.take() {
+            let (ids, n, bytes) = super::join(handle).await?;
+            meter.advance(n, bytes, sink);
+            self.ids.extend(ids);
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self, meter: &mut Meter, sink: &Sink) -> Result<Vec<i64>, Error> {
+        self.settle(meter, sink).await?;
+        Ok(self.ids)
+    }
 }
 
 /// Downloads and caches one message's body (BODY.PEEK: stays unread).
