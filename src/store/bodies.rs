@@ -38,6 +38,21 @@ impl Store {
         Ok(())
     }
 
+    /// Stores many bodies in one transaction (prefetch).
+    pub fn set_bodies(&mut self, bodies: &[(i64, Vec<u8>, String, String)]) -> Result<()> {
+        self.conn().execute_batch("SAVEPOINT bodies")?;
+        let result = bodies
+            .iter()
+            .try_for_each(|(id, raw, snippet, text)| self.set_body(*id, raw, snippet, text));
+        let end = if result.is_ok() {
+            "RELEASE bodies"
+        } else {
+            "ROLLBACK TO bodies; RELEASE bodies"
+        };
+        self.conn().execute_batch(end)?;
+        result
+    }
+
     pub fn body(&self, id: i64) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn()

@@ -464,19 +464,29 @@ pub async fn fetch_body(
     Ok(raw)
 }
 
-pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Result<(), Error> {
-    let (snippet, text) = match message::parse(&raw) {
+/// The snippet and the searchable text of a raw message.
+fn body_text(raw: &[u8]) -> (String, String) {
+    match message::parse(raw) {
         Ok(parsed) => (
             message::snippet(&parsed, 200),
             message::search_text(&parsed),
         ),
         Err(_) => (String::new(), String::new()),
-    };
+    }
+}
+
+pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Result<(), Error> {
     store
-        .run(move |s| s.set_body(id, &raw, &snippet, &text))
+        .run(move |s| {
+            let (snippet, text) = body_text(&raw);
+            s.set_body(id, &raw, &snippet, &text)
+        })
         .await
 }
 
+/// Downloads the bodies the store lacks (newer than `since`), in batches:
+/// each batch is parsed and stored in one transaction on a blocking thread
+/// while the next one is fetched.
 async fn prefetch(
     account: &Account,
     session: &mut Session,
@@ -484,18 +494,22 @@ async fn prefetch(
     folder: &Folder,
     since: i64,
 ) -> Result<u64, Error> {
+    const BATCH: usize = 250;
     let id = folder.id;
-    let mut done = 0;
+    let missing = store
+        .run(move |s| s.missing_bodies(id, since, u32::MAX))
+        .await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
     session
         .examine(&folder.name)
         .await
         .map_err(|e| server_err(account, e))?;
-    loop {
-        let missing = store.run(move |s| s.missing_bodies(id, since, 200)).await?;
-        if missing.is_empty() {
-            return Ok(done);
-        }
-        let set = missing
+    let mut done = 0;
+    let mut pending: Option<tokio::task::JoinHandle<crate::store::Result<u64>>> = None;
+    for chunk in missing.chunks(BATCH) {
+        let set = chunk
             .iter()
             .map(|(_, u)| u.to_string())
             .collect::<Vec<_>>()
@@ -507,23 +521,27 @@ async fn prefetch(
             .try_collect()
             .await
             .map_err(|e| server_err(account, e))?;
-        let mut got = 0;
-        for (local, uid) in &missing {
-            if let Some(raw) = fetches
+        if let Some(handle) = pending.take() {
+            done += super::join(handle).await?;
+        }
+        let wanted: Vec<(i64, u32)> = chunk.to_vec();
+        pending = Some(store.spawn(move |s| {
+            let bodies: Vec<(i64, Vec<u8>, String, String)> = wanted
                 .iter()
-                .find(|f| f.uid == Some(*uid))
-                .and_then(Fetch::body)
-            {
-                save_body(store, *local, raw.to_vec()).await?;
-                got += 1;
-            }
-        }
-        done += got;
-        if got == 0 {
-            // The server no longer has them; the next folder sync drops them.
-            return Ok(done);
-        }
+                .filter_map(|(local, uid)| {
+                    let raw = fetches.iter().find(|f| f.uid == Some(*uid))?.body()?;
+                    let (snippet, text) = body_text(raw);
+                    Some((*local, raw.to_vec(), snippet, text))
+                })
+                .collect();
+            let n = bodies.len() as u64;
+            s.set_bodies(&bodies).map(|()| n)
+        }));
     }
+    if let Some(handle) = pending.take() {
+        done += super::join(handle).await?;
+    }
+    Ok(done)
 }
 
 /// Connects just to replay the account's pending actions.
