@@ -279,7 +279,8 @@ impl Store {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let mut stmt = self.conn().prepare_cached(
-            "SELECT from_name, from_addr FROM messages
+            // MAX picks a non-empty display name when any message had one.
+            "SELECT MAX(from_name), from_addr FROM messages
              WHERE from_addr != '' AND (from_addr LIKE ?1 || '%' ESCAPE '\\'
                 OR from_name LIKE ?1 || '%' ESCAPE '\\' OR from_name LIKE '% ' || ?1 || '%' ESCAPE '\\')
              GROUP BY lower(from_addr) ORDER BY COUNT(*) DESC, from_addr LIMIT ?2",

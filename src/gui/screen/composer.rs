@@ -288,8 +288,11 @@ impl State {
                 _ => None,
             };
             // Only address fields are checked; the subject is free text.
+            // The address still being typed is not judged yet; the ones
+            // before it, ended by a comma, are.
+            let finished = value.rsplit_once([',', ';']).map_or("", |(done, _)| done);
             let hint = if this.is_some() {
-                Self::invalid(value)
+                Self::invalid(finished)
             } else {
                 Vec::new()
             };

@@ -776,8 +776,9 @@ impl State {
                     .unwrap_or_else(|| fl!("attachment-unnamed"));
                 parts = parts.push(
                     row![
+                        crate::gui::icon::attachment(),
                         text(format!(
-                            "📎 {name} ({}, {})",
+                            "{name} ({}, {})",
                             part.mime_type,
                             human_size(part.size as u64)
                         ))
@@ -788,7 +789,8 @@ impl State {
                         button(text(fl!("attachment-open")).size(12))
                             .on_press(Message::OpenAttachment(i)),
                     ]
-                    .spacing(6),
+                    .spacing(6)
+                    .align_y(iced::Alignment::Center),
                 );
             }
             content = content.push(parts);
