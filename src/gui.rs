@@ -66,6 +66,41 @@ pub enum Message {
     /// A request from a later launch (or the command line): a mailto: link.
     Request(String),
     Suggestions(composer::Field, String, Vec<String>),
+    Shortcut(Shortcut),
+}
+
+/// Keys of the mailbox (only when no text field has them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    Tool(mailbox::Tool),
+    Step(i64),
+    Search,
+}
+
+fn shortcut(event: keyboard::Event) -> Option<Message> {
+    use keyboard::key::Named;
+    let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+        return None;
+    };
+    let tool = |t| Some(Message::Shortcut(Shortcut::Tool(t)));
+    match key.as_ref() {
+        keyboard::Key::Character("n") if modifiers.command() => tool(mailbox::Tool::Compose),
+        keyboard::Key::Character("l") if modifiers.command() => tool(mailbox::Tool::Forward),
+        keyboard::Key::Character("f") if modifiers.command() => {
+            Some(Message::Shortcut(Shortcut::Search))
+        }
+        keyboard::Key::Character("r" | "R") if modifiers.shift() => tool(mailbox::Tool::ReplyAll),
+        keyboard::Key::Character("r") if !modifiers.command() => tool(mailbox::Tool::Reply),
+        keyboard::Key::Character("j") | keyboard::Key::Named(Named::ArrowDown) => {
+            Some(Message::Shortcut(Shortcut::Step(1)))
+        }
+        keyboard::Key::Character("k") | keyboard::Key::Named(Named::ArrowUp) => {
+            Some(Message::Shortcut(Shortcut::Step(-1)))
+        }
+        keyboard::Key::Named(Named::Delete) => tool(mailbox::Tool::Delete),
+        keyboard::Key::Named(Named::F5) => tool(mailbox::Tool::Refresh),
+        _ => None,
+    }
 }
 
 impl App {
@@ -173,6 +208,17 @@ impl App {
             }
             Message::SendShortcut => self.composer_message(composer::Message::Send),
             Message::Autosave => self.save_draft(false),
+            Message::Shortcut(key) => {
+                // Shortcuts belong to the mailbox; other screens keep their keys.
+                if self.setup.is_some() || self.composer.is_some() || self.settings.is_some() {
+                    return Task::none();
+                }
+                match key {
+                    Shortcut::Tool(tool) => self.mailbox_message(mailbox::Message::Tool(tool)),
+                    Shortcut::Step(delta) => self.mailbox_message(mailbox::Message::Step(delta)),
+                    Shortcut::Search => iced::widget::operation::focus("search"),
+                }
+            }
             Message::Suggestions(field, prefix, found) => {
                 if let Some(c) = &mut self.composer {
                     c.suggested(field, &prefix, found);
@@ -732,6 +778,7 @@ impl App {
         let mut subs = vec![
             worker::subscription(keys).map(Message::Worker),
             Subscription::run(requests),
+            keyboard::listen().filter_map(shortcut),
         ];
         if self.composer.is_some() {
             subs.push(iced::time::every(AUTOSAVE).map(|_| Message::Autosave));

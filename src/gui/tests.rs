@@ -355,3 +355,70 @@ fn accounts_are_edited_and_removed_from_settings() {
     let question = fl!("settings-remove-confirm", name = "work");
     assert!(ui.find(question.as_str()).is_ok());
 }
+
+#[test]
+fn keys_move_through_the_list_and_reach_the_tools() {
+    let press = |key: keyboard::Key, modifiers: keyboard::Modifiers| keyboard::Event::KeyPressed {
+        key: key.clone(),
+        modified_key: key,
+        physical_key: keyboard::key::Physical::Unidentified(
+            keyboard::key::NativeCode::Unidentified,
+        ),
+        location: keyboard::Location::Standard,
+        modifiers,
+        text: None,
+        repeat: false,
+    };
+    let ch = |c: &str| keyboard::Key::Character(c.into());
+    let none = keyboard::Modifiers::empty();
+    assert!(matches!(
+        shortcut(press(ch("r"), none)),
+        Some(Message::Shortcut(Shortcut::Tool(mailbox::Tool::Reply)))
+    ));
+    assert!(matches!(
+        shortcut(press(ch("R"), keyboard::Modifiers::SHIFT)),
+        Some(Message::Shortcut(Shortcut::Tool(mailbox::Tool::ReplyAll)))
+    ));
+    assert!(matches!(
+        shortcut(press(ch("n"), keyboard::Modifiers::CTRL)),
+        Some(Message::Shortcut(Shortcut::Tool(mailbox::Tool::Compose)))
+    ));
+    assert!(shortcut(press(ch("x"), none)).is_none());
+
+    let (dirs, _) = populated("keys", 3);
+    let (mut app, _) = App::new(dirs);
+    load(&mut app);
+    let rows: Vec<i64> = app
+        .mailbox
+        .as_ref()
+        .expect("mailbox")
+        .list
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let _ = app.update(Message::Shortcut(Shortcut::Step(1)));
+    assert_eq!(
+        app.mailbox.as_ref().expect("m").list.selected,
+        Some(rows[0]),
+        "first press selects the top"
+    );
+    let _ = app.update(Message::Shortcut(Shortcut::Step(1)));
+    assert_eq!(
+        app.mailbox.as_ref().expect("m").list.selected,
+        Some(rows[1])
+    );
+    let _ = app.update(Message::Shortcut(Shortcut::Step(-1)));
+    assert_eq!(
+        app.mailbox.as_ref().expect("m").list.selected,
+        Some(rows[0])
+    );
+    // In the composer the keys are the composer's.
+    let _ = app.update(Message::Shortcut(Shortcut::Tool(mailbox::Tool::Compose)));
+    assert!(app.composer.is_some());
+    let _ = app.update(Message::Shortcut(Shortcut::Step(1)));
+    assert_eq!(
+        app.mailbox.as_ref().expect("m").list.selected,
+        Some(rows[0])
+    );
+}

@@ -345,6 +345,16 @@ impl State {
                 .id("compose-body")
                 .placeholder(fl!("compose-body-placeholder"))
                 .on_action(Message::Body)
+                // Ctrl+Enter sends even while the body has the focus.
+                .key_binding(|press| {
+                    if press.key == iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter)
+                        && press.modifiers.command()
+                    {
+                        Some(text_editor::Binding::Custom(Message::Send))
+                    } else {
+                        text_editor::Binding::from_key_press(press)
+                    }
+                })
                 .height(Length::Fill),
         ]
         .spacing(8);

@@ -92,6 +92,8 @@ pub enum Message {
     SearchSubmitted,
     Tool(Tool),
     MoveTo(String),
+    /// Up/Down or J/K: the previous or next message in the list.
+    Step(i64),
     SaveAttachment(usize),
     OpenAttachment(usize),
     OutboxLoaded(Result<Vec<crate::store::outbox::Item>, String>),
@@ -366,6 +368,27 @@ impl State {
                 self.update(Message::Select(selection))
             }
             Message::Tool(tool) => self.tool(tool),
+            Message::Step(delta) => {
+                let at = self
+                    .list
+                    .selected
+                    .and_then(|id| self.list.rows.iter().position(|r| r.id == id));
+                let next = match at {
+                    Some(i) => i as i64 + delta,
+                    None => 0,
+                };
+                match usize::try_from(next)
+                    .ok()
+                    .and_then(|i| self.list.rows.get(i))
+                {
+                    Some(row) => {
+                        let id = row.id;
+                        self.list.selected = Some(id);
+                        self.open(id)
+                    }
+                    None => Action::None,
+                }
+            }
             Message::MoveTo(folder) => match self.opened() {
                 Some(o) if o.row.folder != folder => {
                     let (account, id) = (o.row.account.clone(), o.row.id);
