@@ -47,7 +47,7 @@ PLANT = {
     "subject": "quarterly",  # ~1.5% of subjects
     "body": "zucchini",  # ~2% of bodies, never in a subject or name
     "phrase": '"harbour crane inspection"',  # ~1% of bodies
-    "rare": "quixotically",  # every 9973rd message: 10 in 100k, 2 in 20k
+    "rare": "quixotically",  # every 9973rd message: 11 in 100k, 3 in 20k
 }
 
 # ---------------------------------------------------------------- vocabulary
@@ -379,14 +379,15 @@ def target_size(rng):
     return min(max(size, 2600), 47 * 1024)
 
 
-def generate(count, seed, user, domain):
-    """Yields (timestamp, flags, bytes) in date order, plus counts of plants."""
+def generate(count, seed, user, domain, counts):
+    """Yields (timestamp, index, flags, bytes) in date order; counts the
+    messages carrying each planted search word into `counts`."""
     rng = random.Random(seed)
     people = make_people(rng)
     me = Person("", "%s@%s" % (user, domain))
     dates = sorted(END - rng.randrange(SPAN) for _ in range(count))
     recent = []  # (message-id, subject, references) of recent messages, for replies
-    counts = {k: 0 for k in PLANT}
+    counts.update({k: 0 for k in PLANT})
     charset_names = [c[0] for c in CHARSETS]
     charset_weights = [c[1] for c in CHARSETS]
     by_name = {c[0]: c for c in CHARSETS}
@@ -531,7 +532,6 @@ def generate(count, seed, user, domain):
         if rng.random() < 0.8:
             flags += "S"
         yield ts, i, flags, raw
-    generate.counts = counts
 
 
 def read_env(path):
@@ -601,7 +601,8 @@ def main():
     total = 0
     sizes = []
     chown = os.geteuid() == 0
-    for ts, i, flags, raw in generate(args.count, args.seed, args.user, domain):
+    planted = {}
+    for ts, i, flags, raw in generate(args.count, args.seed, args.user, domain, planted):
         vsize = len(raw) + raw.count(b"\n")
         name = "%d.M%06dP%d.postel-bench,S=%d,W=%d:2,%s" % (ts, i, args.seed, len(raw), vsize, flags)
         path = os.path.join(cur, name)
@@ -641,7 +642,7 @@ def main():
         "size_min": sizes[0] if sizes else 0,
         "size_max": sizes[-1] if sizes else 0,
         "queries": PLANT,
-        "planted": generate.counts,
+        "planted": planted,
     })
     with open(marker, "w") as f:
         json.dump(info, f, indent=1)
