@@ -123,13 +123,14 @@ pub fn run(args: Args) -> ExitCode {
         }
         Command::Man => {
             let cmd = <Args as clap::CommandFactory>::command();
-            return match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("postel: the manual page could not be written: {e}");
-                    ExitCode::FAILURE
-                }
-            };
+            let mut page = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut page) {
+                eprintln!("postel: the manual page could not be written: {e}");
+                return ExitCode::FAILURE;
+            }
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &page);
+            return ExitCode::SUCCESS;
         }
         _ => {}
     }

@@ -3,6 +3,18 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // `postel list | head` closes the pipe early; Rust then panics inside
+    // println!. A reader that has seen enough is not an error: stop quietly.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info
+            .payload_as_str()
+            .is_some_and(|m| m.contains("Broken pipe"))
+        {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
     postel::cli::init_logging();
     postel::i18n::init();
     let args = postel::cli::Args::parse();
