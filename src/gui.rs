@@ -2,8 +2,12 @@
 //! It is a face over the engine: screens own their state and say what they
 //! need as `Action`s; this module turns those into engine calls.
 
+mod connection;
+mod desktop;
+mod files;
 mod icon;
 pub mod screen;
+mod shortcut;
 pub mod widget;
 mod worker;
 
@@ -21,8 +25,14 @@ use crate::engine::{Dirs, Engine, Password};
 use crate::fl;
 use crate::message::compose::{self, Draft};
 use crate::sync::{Event as SyncEvent, SharedStore};
+use connection::{discover, test_account};
+use desktop::{notify_new_mail, requests};
+pub use files::safe_file_name;
+use files::save_attachment;
 use screen::account_setup::{self, Tested};
 use screen::{composer, mailbox, settings};
+pub use shortcut::Shortcut;
+use shortcut::shortcut;
 
 /// The app id: the window's class on X11/Wayland, and the .desktop file's name.
 pub const APP_ID: &str = "org.postel.Postel";
@@ -67,40 +77,6 @@ pub enum Message {
     Request(String),
     Suggestions(composer::Field, String, Vec<String>),
     Shortcut(Shortcut),
-}
-
-/// Keys of the mailbox (only when no text field has them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shortcut {
-    Tool(mailbox::Tool),
-    Step(i64),
-    Search,
-}
-
-fn shortcut(event: keyboard::Event) -> Option<Message> {
-    use keyboard::key::Named;
-    let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
-        return None;
-    };
-    let tool = |t| Some(Message::Shortcut(Shortcut::Tool(t)));
-    match key.as_ref() {
-        keyboard::Key::Character("n") if modifiers.command() => tool(mailbox::Tool::Compose),
-        keyboard::Key::Character("l") if modifiers.command() => tool(mailbox::Tool::Forward),
-        keyboard::Key::Character("f") if modifiers.command() => {
-            Some(Message::Shortcut(Shortcut::Search))
-        }
-        keyboard::Key::Character("r" | "R") if modifiers.shift() => tool(mailbox::Tool::ReplyAll),
-        keyboard::Key::Character("r") if !modifiers.command() => tool(mailbox::Tool::Reply),
-        keyboard::Key::Character("j") | keyboard::Key::Named(Named::ArrowDown) => {
-            Some(Message::Shortcut(Shortcut::Step(1)))
-        }
-        keyboard::Key::Character("k") | keyboard::Key::Named(Named::ArrowUp) => {
-            Some(Message::Shortcut(Shortcut::Step(-1)))
-        }
-        keyboard::Key::Named(Named::Delete) => tool(mailbox::Tool::Delete),
-        keyboard::Key::Named(Named::F5) => tool(mailbox::Tool::Refresh),
-        _ => None,
-    }
 }
 
 impl App {
@@ -797,228 +773,6 @@ impl App {
         }
         Subscription::batch(subs)
     }
-}
-
-/// A desktop notification for new mail (freedesktop, over D-Bus). Without
-/// a notification service it is skipped: the list shows the mail anyway.
-fn notify_new_mail(
-    store: SharedStore,
-    account: String,
-    folder: String,
-    ids: Vec<i64>,
-) -> Task<Message> {
-    Task::future(async move {
-        let first = match ids.first() {
-            Some(&id) => store.run(move |s| s.message(id)).await.ok(),
-            None => None,
-        };
-        let (summary, body) = match (ids.len(), first) {
-            (1, Some(m)) => {
-                let from = if m.from_name.is_empty() {
-                    m.from_addr
-                } else {
-                    m.from_name
-                };
-                (fl!("notify-one", from = from), m.subject)
-            }
-            (n, _) => (
-                fl!("notify-many", count = n),
-                format!("{account} · {folder}"),
-            ),
-        };
-        let shown = tokio::task::spawn_blocking(move || {
-            notify_rust::Notification::new()
-                .appname(&fl!("app-name"))
-                .summary(&summary)
-                .body(&body)
-                .icon(APP_ID)
-                .show()
-                .map(drop)
-        })
-        .await;
-        if let Ok(Err(e)) = shown {
-            tracing::debug!("no desktop notification: {e}");
-        }
-    })
-    .discard()
-}
-
-/// Requests handed over by later launches (`postel mailto:…`).
-fn requests() -> impl futures::Stream<Item = Message> {
-    iced::stream::channel(
-        10,
-        async |mut output: futures::channel::mpsc::Sender<Message>| {
-            use futures::SinkExt;
-            let listener = match crate::instance::listen(&crate::instance::socket_path()) {
-                Ok(l) => l,
-                Err(e) => {
-                    tracing::info!("not accepting hand-overs: {e}");
-                    return;
-                }
-            };
-            while let Some(request) = crate::instance::next_request(&listener).await {
-                if output.send(Message::Request(request)).await.is_err() {
-                    break;
-                }
-            }
-        },
-    )
-}
-
-/// Finds an address's settings and, with a password, logs in to confirm.
-async fn discover(
-    email: &str,
-    password: &str,
-) -> Result<(Box<Account>, String, Vec<Tested>), String> {
-    use crate::account::autoconfig;
-    let found = autoconfig::discover(email, &autoconfig::Options::default())
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut account = found.account.clone();
-    let mut source = found.source.describe().to_string();
-    if found.insecure {
-        source.push_str(&format!(" {}", fl!("setup-insecure")));
-    }
-    let results = if password.is_empty() {
-        Vec::new()
-    } else {
-        autoconfig::confirm(&mut account, password, found.policy())
-            .await
-            .into_iter()
-            .map(|o| Tested {
-                incoming: o.role == crate::account::Role::Incoming,
-                ok: o.result.is_ok(),
-                message: o.to_string(),
-                fingerprint: None,
-            })
-            .collect()
-    };
-    Ok((Box::new(account), source, results))
-}
-
-/// Tests each server of an account being set up, with the typed password.
-async fn test_account(account: &Account, password: String) -> Vec<Tested> {
-    use crate::account::Role;
-    use crate::net::{Error, imap, pop3, smtp};
-    let mut results = Vec::new();
-    for role in [Role::Incoming, Role::Outgoing] {
-        let server = account.server(role);
-        let user = account.username(role);
-        let result: Result<(), Error> = match (role, account.incoming.protocol) {
-            (Role::Incoming, crate::account::Protocol::Imap) => {
-                match imap::connect(server, user, &password).await {
-                    Ok(mut s) => {
-                        let _ = s.logout().await;
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            (Role::Incoming, crate::account::Protocol::Pop3) => {
-                match pop3::connect(server, user, &password).await {
-                    Ok(c) => {
-                        let _ = c.quit().await;
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            (Role::Outgoing, _) => match smtp::connect(server, Some((user, &password))).await {
-                Ok(mut c) => {
-                    let _ = c.quit().await;
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
-        };
-        results.push(match result {
-            Ok(()) => Tested {
-                incoming: role == Role::Incoming,
-                ok: true,
-                message: fl!("setup-test-ok"),
-                fingerprint: None,
-            },
-            Err(e) => Tested {
-                incoming: role == Role::Incoming,
-                ok: false,
-                fingerprint: match &e {
-                    Error::CertificateUntrusted { fingerprint, .. } => Some(fingerprint.clone()),
-                    _ => None,
-                },
-                message: e.to_string(),
-            },
-        });
-    }
-    results
-}
-
-/// Saves an attachment under Downloads (never over an existing file), or
-/// to a private temporary folder and opens it with the desktop's viewer.
-fn save_attachment(name: &str, data: &[u8], open: bool) -> Result<PathBuf, String> {
-    let safe = safe_file_name(name);
-    let dir = if open {
-        let dir = std::env::temp_dir().join(format!("postel-open-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        dir
-    } else {
-        directories::UserDirs::new()
-            .and_then(|u| u.download_dir().map(PathBuf::from))
-            .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_owned()))
-            .ok_or_else(|| fl!("attachment-no-folder"))?
-    };
-    let path = unique_path(&dir, &safe);
-    std::fs::write(&path, data).map_err(|e| {
-        fl!(
-            "attachment-save-failed",
-            path = path.display().to_string(),
-            reason = e.to_string()
-        )
-    })?;
-    if open {
-        std::process::Command::new("xdg-open")
-            .arg(&path)
-            .spawn()
-            .map_err(|e| fl!("attachment-open-failed", reason = e.to_string()))?;
-    }
-    Ok(path)
-}
-
-/// A file name that stays in its folder: no separators, no leading dots,
-/// no control characters, never empty.
-pub fn safe_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| {
-            if matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim().trim_start_matches('.').trim();
-    if trimmed.is_empty() {
-        "attachment".to_owned()
-    } else {
-        trimmed.chars().take(200).collect()
-    }
-}
-
-fn unique_path(dir: &std::path::Path, name: &str) -> PathBuf {
-    let candidate = dir.join(name);
-    if !candidate.exists() {
-        return candidate;
-    }
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
-        _ => (name.to_owned(), String::new()),
-    };
-    (1..)
-        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
-        .find(|p| !p.exists())
-        .unwrap_or(candidate)
 }
 
 pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {

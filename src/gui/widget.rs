@@ -1,3 +1,4 @@
 //! Widgets of our own.
 
 pub mod message_list;
+pub mod reader;

@@ -29,49 +29,39 @@ impl Flags {
         }
     }
 
+    /// Each system flag: its bit, its IMAP name, its word in listings.
+    const ALL: [(u32, &'static str, &'static str); 5] = [
+        (Self::SEEN, "\\Seen", "seen"),
+        (Self::ANSWERED, "\\Answered", "answered"),
+        (Self::FLAGGED, "\\Flagged", "flagged"),
+        (Self::DELETED, "\\Deleted", "deleted"),
+        (Self::DRAFT, "\\Draft", "draft"),
+    ];
+
     /// IMAP flag names, e.g. `\Seen \Flagged`.
     pub fn to_imap(self) -> String {
-        let mut out = Vec::new();
-        for (bit, name) in [
-            (Self::SEEN, "\\Seen"),
-            (Self::ANSWERED, "\\Answered"),
-            (Self::FLAGGED, "\\Flagged"),
-            (Self::DELETED, "\\Deleted"),
-            (Self::DRAFT, "\\Draft"),
-        ] {
-            if self.has(bit) {
-                out.push(name);
-            }
-        }
-        out.join(" ")
+        Self::ALL
+            .iter()
+            .filter(|(bit, _, _)| self.has(*bit))
+            .map(|(_, imap, _)| *imap)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Parses one IMAP flag; `None` for keywords, which are kept as text.
     pub fn bit_of(flag: &str) -> Option<u32> {
-        Some(match flag.to_ascii_lowercase().as_str() {
-            "\\seen" => Self::SEEN,
-            "\\answered" => Self::ANSWERED,
-            "\\flagged" => Self::FLAGGED,
-            "\\deleted" => Self::DELETED,
-            "\\draft" => Self::DRAFT,
-            _ => return None,
-        })
+        Self::ALL
+            .iter()
+            .find(|(_, imap, _)| imap.eq_ignore_ascii_case(flag))
+            .map(|(bit, _, _)| *bit)
     }
 
     pub fn names(self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        for (bit, name) in [
-            (Self::SEEN, "seen"),
-            (Self::ANSWERED, "answered"),
-            (Self::FLAGGED, "flagged"),
-            (Self::DELETED, "deleted"),
-            (Self::DRAFT, "draft"),
-        ] {
-            if self.has(bit) {
-                out.push(name);
-            }
-        }
-        out
+        Self::ALL
+            .iter()
+            .filter(|(bit, _, _)| self.has(*bit))
+            .map(|(_, _, word)| *word)
+            .collect()
     }
 }
 

@@ -12,7 +12,7 @@ use iced::{Element, Font, Length, Task, font};
 use crate::engine::mail::FlagChange;
 use crate::fl;
 use crate::gui::widget::message_list;
-use crate::message::{Address, Message as Parsed};
+use crate::message::Message as Parsed;
 use crate::store::folders::FolderSummary;
 use crate::store::{Flags, FolderRole, MessageRow};
 use crate::sync::SharedStore;
@@ -731,101 +731,13 @@ impl State {
             Reader::Failed(e) => text(fl!("reader-failed", reason = e.clone()))
                 .size(14)
                 .into(),
-            Reader::Ready(o) => self.opened_view(o),
+            Reader::Ready(o) => crate::gui::widget::reader::view(o),
         };
         container(body)
             .padding(10)
             .width(Length::Fill)
             .height(Length::Fill)
             .into()
-    }
-
-    fn opened_view<'a>(&'a self, o: &'a Opened) -> Element<'a, Message> {
-        let names = |list: &[Address]| {
-            list.iter()
-                .map(|a| match &a.name {
-                    Some(n) if !n.is_empty() => format!("{n} <{}>", a.email),
-                    _ => a.email.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
-        let subject = o
-            .message
-            .subject
-            .clone()
-            .unwrap_or_else(|| fl!("no-subject"));
-        let mut head = column![text(subject).size(18).font(bold)].spacing(2);
-        head = head.push(
-            text(format!(
-                "{}: {}",
-                fl!("header-from"),
-                names(&o.message.from)
-            ))
-            .size(13),
-        );
-        head = head.push(text(format!("{}: {}", fl!("header-to"), names(&o.message.to))).size(13));
-        if !o.message.cc.is_empty() {
-            head =
-                head.push(text(format!("{}: {}", fl!("header-cc"), names(&o.message.cc))).size(13));
-        }
-        if let Some(date) = o.message.date {
-            head = head.push(
-                text(format!(
-                    "{}: {}",
-                    fl!("header-date"),
-                    crate::date::long(date)
-                ))
-                .size(13),
-            );
-        }
-        let mut content = column![head].spacing(8);
-        if o.html_only {
-            content = content.push(text(fl!("reader-html-as-text")).size(12));
-        }
-        if o.has_remote {
-            content = content.push(text(fl!("reader-remote-blocked")).size(12));
-        }
-        if !o.message.attachments.is_empty() {
-            let mut parts = column![].spacing(4);
-            for (i, part) in o.message.attachments.iter().enumerate() {
-                let name = part
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| fl!("attachment-unnamed"));
-                parts = parts.push(
-                    row![
-                        crate::gui::icon::attachment(),
-                        text(format!(
-                            "{name} ({}, {})",
-                            part.mime_type,
-                            human_size(part.size as u64)
-                        ))
-                        .size(13)
-                        .width(Length::Fill),
-                        button(text(fl!("attachment-save")).size(12))
-                            .on_press(Message::SaveAttachment(i)),
-                        button(text(fl!("attachment-open")).size(12))
-                            .on_press(Message::OpenAttachment(i)),
-                    ]
-                    .spacing(6)
-                    .align_y(iced::Alignment::Center),
-                );
-            }
-            content = content.push(parts);
-        }
-        content = content.push(rule::horizontal(1));
-        content = content.push(
-            text_editor(&o.body)
-                .on_action(Message::ReaderAction)
-                .height(Length::Fill)
-                .size(14),
-        );
-        content.into()
     }
 }
 

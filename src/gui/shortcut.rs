@@ -1,0 +1,40 @@
+//! The mailbox's keyboard shortcuts (only keys no text field took).
+
+use iced::keyboard;
+
+use super::Message;
+use super::screen::mailbox;
+
+/// Keys of the mailbox (only when no text field has them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    Tool(mailbox::Tool),
+    Step(i64),
+    Search,
+}
+
+pub fn shortcut(event: keyboard::Event) -> Option<Message> {
+    use keyboard::key::Named;
+    let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+        return None;
+    };
+    let tool = |t| Some(Message::Shortcut(Shortcut::Tool(t)));
+    match key.as_ref() {
+        keyboard::Key::Character("n") if modifiers.command() => tool(mailbox::Tool::Compose),
+        keyboard::Key::Character("l") if modifiers.command() => tool(mailbox::Tool::Forward),
+        keyboard::Key::Character("f") if modifiers.command() => {
+            Some(Message::Shortcut(Shortcut::Search))
+        }
+        keyboard::Key::Character("r" | "R") if modifiers.shift() => tool(mailbox::Tool::ReplyAll),
+        keyboard::Key::Character("r") if !modifiers.command() => tool(mailbox::Tool::Reply),
+        keyboard::Key::Character("j") | keyboard::Key::Named(Named::ArrowDown) => {
+            Some(Message::Shortcut(Shortcut::Step(1)))
+        }
+        keyboard::Key::Character("k") | keyboard::Key::Named(Named::ArrowUp) => {
+            Some(Message::Shortcut(Shortcut::Step(-1)))
+        }
+        keyboard::Key::Named(Named::Delete) => tool(mailbox::Tool::Delete),
+        keyboard::Key::Named(Named::F5) => tool(mailbox::Tool::Refresh),
+        _ => None,
+    }
+}
