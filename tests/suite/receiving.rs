@@ -328,8 +328,16 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
     let postel = Postel::new();
     let account = postel.add_imap("idle", "dave", s.password("dave"));
     postel.ok(&["sync", &account], None);
-    let mut child = postel.spawn(&["sync", &account, "--watch"]);
-    let stderr = child.stderr.take().expect("stderr");
+    // Killed when dropped, so a failing assertion leaves no process behind.
+    struct Watching(std::process::Child);
+    impl Drop for Watching {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Watching(postel.spawn(&["sync", &account, "--watch"]));
+    let stderr = child.0.stderr.take().expect("stderr");
     let mut errors = BufReader::new(stderr).lines();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -342,7 +350,7 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
     let subject = unique("idle");
     let sent = Instant::now();
     crate::smoke::submit(&s.address("dave"), &subject);
-    let stdout = child.stdout.take().expect("stdout");
+    let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -358,8 +366,7 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
             break;
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     let elapsed = seen.expect("the new message was reported by IDLE");
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
     let list = postel.json(&["list", &account, "--limit", "5"]);
