@@ -155,20 +155,46 @@ impl Store {
         let tx = self.conn_mut().savepoint()?;
         let mut ids = Vec::with_capacity(batch.len());
         {
+            // Known messages are found through the messages table's own
+            // unique indexes: asking the contentless FTS table whether a
+            // rowid is there walks its segments, once per message.
+            let mut by_uid =
+                tx.prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
+            let mut by_uidl =
+                tx.prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uidl = ?2")?;
+            let mut update = tx.prepare_cached(
+                "UPDATE messages SET flags = ?2, keywords = ?3, modseq = ?4 WHERE id = ?1",
+            )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
                      to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
                      snippet, modseq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-                 ON CONFLICT DO UPDATE SET flags = excluded.flags, keywords = excluded.keywords,
-                     modseq = excluded.modseq
                  RETURNING id",
             )?;
             let mut index = tx.prepare_cached(
                 "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            let mut indexed = tx.prepare_cached("SELECT 1 FROM search WHERE rowid = ?1")?;
             for m in batch {
+                let known: Option<i64> = match (m.uid, &m.uidl) {
+                    (Some(uid), _) => by_uid
+                        .query_row(params![folder_id, uid], |r| r.get(0))
+                        .optional()?,
+                    (None, Some(uidl)) => by_uidl
+                        .query_row(params![folder_id, uidl], |r| r.get(0))
+                        .optional()?,
+                    (None, None) => None,
+                };
+                if let Some(id) = known {
+                    update.execute(params![
+                        id,
+                        m.flags.0,
+                        m.keywords,
+                        m.modseq.map(|v| v as i64)
+                    ])?;
+                    ids.push(id);
+                    continue;
+                }
                 let id: i64 = insert.query_row(
                     params![
                         folder_id,
@@ -192,15 +218,13 @@ impl Store {
                     ],
                     |r| r.get(0),
                 )?;
-                if !indexed.exists([id])? {
-                    index.execute(params![
-                        id,
-                        m.subject,
-                        format!("{} {}", m.from_name, m.from_addr),
-                        format!("{} {}", m.to, m.cc),
-                        ""
-                    ])?;
-                }
+                index.execute(params![
+                    id,
+                    m.subject,
+                    format!("{} {}", m.from_name, m.from_addr),
+                    format!("{} {}", m.to, m.cc),
+                    ""
+                ])?;
                 ids.push(id);
             }
         }
