@@ -13,6 +13,15 @@ pub struct Postel {
 }
 
 impl Postel {
+    /// The binary with this instance's own config and data dirs.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_postel"));
+        cmd.args(args)
+            .env("POSTEL_CONFIG_DIR", self.config.path())
+            .env("POSTEL_DATA_DIR", self.config.path().join("data"));
+        cmd
+    }
+
     pub fn new() -> Self {
         Self {
             config: TempDir::new("config"),
@@ -20,10 +29,8 @@ impl Postel {
     }
 
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_postel"))
-            .args(args)
-            .env("POSTEL_CONFIG_DIR", self.config.path())
-            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
+        let mut child = self
+            .command(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -113,10 +120,7 @@ impl Postel {
 impl Postel {
     /// Starts a long-running command (e.g. `sync --watch`) with piped output.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_postel"))
-            .args(args)
-            .env("POSTEL_CONFIG_DIR", self.config.path())
-            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
+        self.command(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -162,10 +166,8 @@ impl Postel {
 impl Postel {
     /// Starts a command with `input` on its standard input.
     pub fn spawn_with_stdin(&self, args: &[&str], input: &str) -> std::process::Child {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_postel"))
-            .args(args)
-            .env("POSTEL_CONFIG_DIR", self.config.path())
-            .env("POSTEL_DATA_DIR", self.config.path().join("data"))
+        let mut child = self
+            .command(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
