@@ -4,6 +4,7 @@
 mod account;
 mod discover;
 mod mail;
+mod read;
 mod send;
 
 use std::path::PathBuf;
@@ -59,13 +60,9 @@ pub enum Command {
         limit: u32,
     },
     /// Show a message (its body is downloaded if not cached yet).
-    Read {
-        account: String,
-        id: i64,
-        /// Print the raw RFC 5322 message.
-        #[arg(long)]
-        raw: bool,
-    },
+    Read(read::ReadArgs),
+    /// Paint a message as the reader shows it into a PNG of its full height.
+    Render(read::RenderArgs),
     /// Mark a message read, unread, flagged or unflagged.
     Flag(mail::FlagArgs),
     /// Move a message to another folder.
@@ -167,7 +164,8 @@ pub fn run(args: Args) -> ExitCode {
                 account,
                 limit,
             } => mail::search(&mut engine, &query, account.as_deref(), limit, args.json).await,
-            Command::Read { account, id, raw } => mail::read(&mut engine, &account, id, raw).await,
+            Command::Read(a) => read::read(&mut engine, a).await,
+            Command::Render(a) => read::render(&mut engine, a).await,
             Command::Flag(a) => mail::flag(&mut engine, a).await,
             Command::Move {
                 account,

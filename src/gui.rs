@@ -27,7 +27,6 @@ use crate::message::compose::{self, Draft};
 use crate::sync::{Event as SyncEvent, SharedStore};
 use connection::{discover, test_account};
 use desktop::{notify_new_mail, requests};
-pub use files::safe_file_name;
 use files::save_attachment;
 use screen::account_setup::{self, Tested};
 use screen::{composer, mailbox, settings};

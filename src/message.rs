@@ -7,6 +7,7 @@
 pub mod compose;
 pub mod html;
 pub mod parse;
+pub mod save;
 
 use std::borrow::Cow;
 

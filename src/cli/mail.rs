@@ -1,4 +1,4 @@
-//! `postel sync|folders|list|search|read|flag|move|delete`: mail from the
+//! `postel sync|folders|list|search|flag|move|delete`: mail from the
 //! command line, over the local store.
 
 use std::io::{IsTerminal, Write};
@@ -320,50 +320,6 @@ pub async fn search(
 ) -> Result<ExitCode, Failure> {
     let rows = engine.search(query, account, limit).await?;
     print_rows(&rows, json)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub async fn read(
-    engine: &mut Engine,
-    account: &str,
-    id: i64,
-    raw: bool,
-) -> Result<ExitCode, Failure> {
-    let bytes = engine.body(account, id).await?;
-    if raw {
-        std::io::stdout().write_all(&bytes)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let msg = crate::message::parse(&bytes)?;
-    let names = |list: &[crate::message::Address]| {
-        list.iter()
-            .map(|a| match &a.name {
-                Some(n) => format!("{n} <{}>", a.email),
-                None => a.email.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    println!("From:    {}", names(&msg.from));
-    println!("To:      {}", names(&msg.to));
-    if !msg.cc.is_empty() {
-        println!("Cc:      {}", names(&msg.cc));
-    }
-    println!("Subject: {}", msg.subject.as_deref().unwrap_or(""));
-    if let Some(date) = msg.date {
-        println!("Date:    {} UTC", crate::date::short(date));
-    }
-    println!();
-    println!("{}", crate::message::search_text(&msg));
-    for part in &msg.attachments {
-        println!(
-            "[attachment {}: {} ({}, {} bytes)]",
-            part.index,
-            part.name.as_deref().unwrap_or("unnamed"),
-            part.mime_type,
-            part.size
-        );
-    }
     Ok(ExitCode::SUCCESS)
 }
 

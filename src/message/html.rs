@@ -15,7 +15,9 @@ use html2text::render::TextDecorator;
 
 /// Tags kept beyond ammonia's defaults: the table-era markup that
 /// newsletters still lay out with.
-const EXTRA_TAGS: &[&str] = &["font", "big", "tfoot", "section", "main", "address"];
+const EXTRA_TAGS: &[&str] = &[
+    "font", "big", "tfoot", "section", "main", "address", "center",
+];
 
 /// Presentational attributes allowed on every kept tag. `style` is kept too;
 /// its properties are filtered by [`STYLE_PROPERTIES`].
@@ -147,6 +149,48 @@ fn sanitizer() -> Builder<'static> {
 /// kept as they are so the reader can block them until the user allows.
 pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
+}
+
+/// [`sanitize`], but keeping `<style>` sheets, for Postel's own layout
+/// engine: there a style sheet can do no harm, because every URL it names
+/// goes through the reader's resource filter, which blocks remote content.
+/// Not for any other viewer.
+pub fn sanitize_for_layout(html: &str) -> String {
+    let mut out = String::new();
+    for sheet in style_sheets(html) {
+        // No `<` in CSS outside strings and comments; dropping it means the
+        // sheet cannot close its element and start markup.
+        out.push_str("<style>");
+        out.extend(sheet.chars().filter(|c| *c != '<'));
+        out.push_str("</style>\n");
+    }
+    out.push_str(&SANITIZER.clean(html).to_string());
+    out
+}
+
+/// The contents of the `<style>` elements, found as an HTML tokenizer finds
+/// them (the text up to the next `</style`). A false find, such as one in
+/// a comment, only adds rules, which cannot load or run anything here.
+fn style_sheets(html: &str) -> Vec<&str> {
+    let lower = html.to_ascii_lowercase();
+    let mut sheets = Vec::new();
+    let mut at = 0;
+    while let Some(start) = lower[at..].find("<style").map(|i| at + i) {
+        let after_name = start + "<style".len();
+        if !lower[after_name..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) {
+            at = after_name;
+            continue;
+        }
+        let Some(open_end) = lower[after_name..].find('>').map(|i| after_name + i + 1) else {
+            break;
+        };
+        let close = lower[open_end..]
+            .find("</style")
+            .map_or(html.len(), |i| open_end + i);
+        sheets.push(&html[open_end..close]);
+        at = close;
+    }
+    sheets
 }
 
 /// Relative URLs mean nothing in a message, except protocol-relative ones,
@@ -389,6 +433,24 @@ mod tests {
             Ok(msg) => msg.html.unwrap_or_default(),
             Err(e) => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn layout_keeps_style_sheets_but_not_their_escape_routes() {
+        let html = "<STYLE type=text/css>p{color:red}</STYLE><styles>x</styles>\
+                    <style>a{b:c}</style><script>bad()</script>\
+                    <style>x{}</style><img src=x onerror=bad()><p>hi</p>";
+        assert_eq!(style_sheets(html), vec!["p{color:red}", "a{b:c}", "x{}"]);
+        let out = sanitize_for_layout(html);
+        assert!(out.starts_with("<style>p{color:red}</style>"), "{out}");
+        assert!(!out.contains("script") && !out.contains("onerror"), "{out}");
+        assert!(out.contains("<p>hi</p>"), "{out}");
+        // A sheet cannot end its element early.
+        let out = sanitize_for_layout("<style>p{}</style><script>x()</script></style>");
+        assert_eq!(style_sheets("<style>p{}</style>"), vec!["p{}"]);
+        assert!(!out.contains("<script"), "{out}");
+        let out = sanitize_for_layout("<style>a{content:\"</sty\"}</style>");
+        assert!(!out.contains("</sty\""), "{out}");
     }
 
     #[test]

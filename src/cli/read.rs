@@ -1,0 +1,218 @@
+//! `postel read` and `postel render`: one message, as text, HTML, headers,
+//! raw, saved attachments, or painted by the reader's own engine.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::Failure;
+use crate::engine::Engine;
+use crate::message::{Address, Message};
+use crate::render::{Options, Page, Resources};
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    account: String,
+    id: i64,
+    /// Print only the body as plain text (HTML converted, links listed).
+    #[arg(long, group = "form")]
+    text: bool,
+    /// Print only the HTML body, sanitised as the reader shows it.
+    #[arg(long, group = "form")]
+    html: bool,
+    /// Print the raw RFC 5322 message.
+    #[arg(long, group = "form")]
+    raw: bool,
+    /// Print the header section as it was received.
+    #[arg(long, group = "form")]
+    headers: bool,
+    /// Save every attachment into DIR (under safe names, never overwriting).
+    #[arg(long, value_name = "DIR")]
+    save_attachments: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// A message file (.eml), or an account name followed by a message id.
+    #[arg(required = true, num_args = 1..=2, value_names = ["FILE.eml|ACCOUNT", "ID"])]
+    source: Vec<String>,
+    /// Where to write the picture.
+    #[arg(long, value_name = "OUT.png")]
+    png: PathBuf,
+    /// Layout width in CSS pixels.
+    #[arg(long, default_value_t = 800,
+          value_parser = clap::value_parser!(u32).range(200..=4000))]
+    width: u32,
+    /// Device pixels per CSS pixel (2 for a HiDPI screen).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
+    /// Paint as the reader does in a dark theme.
+    #[arg(long)]
+    dark: bool,
+    /// Fetch remote images, style sheets and fonts, as "Load remote content" does.
+    #[arg(long)]
+    load_remote: bool,
+}
+
+pub async fn read(engine: &mut Engine, args: ReadArgs) -> Result<ExitCode, Failure> {
+    let bytes = engine.body(&args.account, args.id).await?;
+    let mut out = std::io::stdout().lock();
+    if args.raw {
+        out.write_all(&bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.headers {
+        out.write_all(header_section(&bytes))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let msg = crate::message::parse(&bytes)?;
+    if args.html {
+        let html = msg
+            .html
+            .as_deref()
+            .ok_or_else(|| Failure(format!("message {} has no HTML body; try --text.", args.id)))?;
+        writeln!(out, "{}", crate::message::html::sanitize(html))?;
+    } else if args.text {
+        write!(out, "{}", body_text(&msg))?;
+    } else if args.save_attachments.is_none() {
+        summary(&mut out, &msg)?;
+    }
+    if let Some(dir) = &args.save_attachments {
+        save_attachments(&mut out, &msg, &bytes, dir)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text a reader would see: the plain part, or the HTML as text with
+/// its links listed.
+fn body_text(msg: &Message) -> String {
+    match (&msg.text, &msg.html) {
+        (Some(text), _) => format!("{}\n", text.trim_end()),
+        (None, Some(html)) => crate::message::html::to_text(html, 78),
+        (None, None) => String::new(),
+    }
+}
+
+fn summary(out: &mut impl Write, msg: &Message) -> std::io::Result<()> {
+    let names = |list: &[Address]| {
+        list.iter()
+            .map(|a| match &a.name {
+                Some(n) => format!("{n} <{}>", a.email),
+                None => a.email.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(out, "From:    {}", names(&msg.from))?;
+    writeln!(out, "To:      {}", names(&msg.to))?;
+    if !msg.cc.is_empty() {
+        writeln!(out, "Cc:      {}", names(&msg.cc))?;
+    }
+    writeln!(out, "Subject: {}", msg.subject.as_deref().unwrap_or(""))?;
+    if let Some(date) = msg.date {
+        writeln!(out, "Date:    {} UTC", crate::date::short(date))?;
+    }
+    writeln!(out)?;
+    write!(out, "{}", body_text(msg))?;
+    for part in &msg.attachments {
+        writeln!(
+            out,
+            "[attachment {}: {} ({}, {} bytes)]",
+            part.index,
+            part.name.as_deref().unwrap_or("unnamed"),
+            part.mime_type,
+            part.size
+        )?;
+    }
+    Ok(())
+}
+
+fn save_attachments(
+    out: &mut impl Write,
+    msg: &Message,
+    raw: &[u8],
+    dir: &Path,
+) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure(format!("{} could not be created: {e}.", dir.display())))?;
+    for (index, part) in msg.attachments.iter().enumerate() {
+        let Some(data) = crate::message::part_bytes(raw, index) else {
+            continue;
+        };
+        let fallback = format!("attachment-{}", part.index);
+        let name = part.name.as_deref().unwrap_or(&fallback);
+        let path = crate::message::save::save_in(dir, name, &data).map_err(|e| {
+            Failure(format!(
+                "{name} could not be saved in {}: {e}.",
+                dir.display()
+            ))
+        })?;
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(())
+}
+
+/// Everything before the first empty line (the whole message if there is
+/// none).
+fn header_section(raw: &[u8]) -> &[u8] {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 2)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 1))
+        .unwrap_or(raw.len());
+    &raw[..end]
+}
+
+pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, Failure> {
+    let raw = match args.source.as_slice() {
+        [account, id] => {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Failure(format!("\"{id}\" is not a message id.")))?;
+            engine.body(account, id).await?
+        }
+        [file] => {
+            std::fs::read(file).map_err(|e| Failure(format!("{file} could not be read: {e}.")))?
+        }
+        _ => {
+            return Err(Failure(
+                "give a message file, or an account and a message id.".into(),
+            ));
+        }
+    };
+    let options = Options {
+        width: args.width,
+        scale: args.scale.clamp(0.5, 4.0),
+        dark: args.dark,
+    };
+    let load_remote = args.load_remote;
+    let png = args.png.clone();
+    let report = tokio::task::spawn_blocking(move || -> Result<String, Failure> {
+        let msg = crate::message::parse(&raw)?;
+        let mut resources = Resources::from_message(&msg, &raw);
+        if load_remote {
+            resources = resources.allow_remote().map_err(Failure)?;
+        }
+        let html = crate::render::html_of(&msg);
+        let mut page = Page::layout(&html, resources, options)?;
+        let bitmap = page.paint_all()?;
+        image::RgbaImage::from_raw(bitmap.width, bitmap.height, bitmap.rgba)
+            .ok_or_else(|| Failure("the painted page had the wrong size.".into()))?
+            .save_with_format(&png, image::ImageFormat::Png)
+            .map_err(|e| Failure(format!("{} could not be written: {e}.", png.display())))?;
+        let blocked = page.blocked_remote().len();
+        let fetched = page.fetched_remote().len();
+        Ok(format!(
+            "Wrote {} ({}×{} px); remote resources: {blocked} blocked, {fetched} loaded.",
+            png.display(),
+            bitmap.width,
+            bitmap.height
+        ))
+    })
+    .await??;
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
