@@ -310,6 +310,14 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
     }
 }
 
+/// The end of a sentence about a step that ran out of time.
+fn no_answer(timeout: Duration) -> String {
+    match timeout.as_secs() {
+        1 => "no answer within 1 second".to_owned(),
+        secs => format!("no answer within {secs} seconds"),
+    }
+}
+
 fn insecure_note(found: &Found) -> String {
     format!(
         "The settings {} ({}) offer no encryption, so Postel looked further.",

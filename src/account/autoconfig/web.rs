@@ -111,9 +111,7 @@ fn within(host: &str, site: &str) -> bool {
 /// What went wrong with a request, in a few words.
 fn describe(err: reqwest::Error, timeout: std::time::Duration) -> String {
     if err.is_timeout() {
-        let secs = timeout.as_secs();
-        let unit = if secs == 1 { "second" } else { "seconds" };
-        return format!("no answer within {secs} {unit}");
+        return super::no_answer(timeout);
     }
     // The innermost cause is the one that says what happened (refused,
     // no such host, certificate not trusted); the outer ones wrap it.
@@ -236,7 +234,7 @@ mod tests {
     use super::{site, within};
 
     #[test]
-    fn a_redirect_may_stay_within_the_registrable_domain_only() {
+    fn autoconfig_a_redirect_may_stay_within_the_registrable_domain_only() {
         let from = site("autoconfig.example.com");
         assert_eq!(from, "example.com");
         assert!(within("example.com", &from));
