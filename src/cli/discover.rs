@@ -26,7 +26,7 @@ pub enum AccountCommand {
     /// Find the server settings for an address; with a password, log in to confirm them.
     Discover(DiscoverArgs),
     #[command(flatten)]
-    Manage(super::account::Command),
+    Manage(Box<super::account::Command>),
 }
 
 #[derive(Debug, Args)]
@@ -87,7 +87,7 @@ pub async fn account(
 ) -> Result<ExitCode, Failure> {
     match command {
         AccountCommand::Discover(args) => discover(args, json).await,
-        AccountCommand::Manage(command) => super::account::run(engine, command, json).await,
+        AccountCommand::Manage(command) => super::account::run(engine, *command, json).await,
     }
 }
 
