@@ -94,6 +94,23 @@ pub fn init_logging() {
         .init();
 }
 
+/// The first line of standard input, for `--password-stdin`.
+fn read_password() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line).map_err(|e| {
+        Failure(format!(
+            "the password could not be read from standard input: {e}."
+        ))
+    })?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(Failure(
+            "no password on standard input (--password-stdin reads its first line).".into(),
+        ));
+    }
+    Ok(password)
+}
+
 /// A failure already worded for the user; printed as "postel: …".
 #[derive(Debug)]
 pub struct Failure(pub String);

@@ -148,6 +148,10 @@ pub struct Found {
     pub username_guessed: bool,
     /// Sentences about what was skipped, rejected or upgraded on the way.
     pub notes: Vec<String>,
+    /// What the more trusted sources answered instead, one sentence each
+    /// (a broken file, a timeout, a refused redirect): the user sees why
+    /// the settings came from further down the list.
+    pub tried: Vec<String>,
 }
 
 impl Found {
@@ -271,6 +275,7 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
                 match evaluate(&ctx, candidate).await {
                     Verdict::Secure(mut found) => {
                         found.notes.splice(0..0, skipped.drain(..));
+                        found.tried = std::mem::take(tried);
                         return Some(found);
                     }
                     Verdict::Insecure(found) => {
@@ -298,10 +303,18 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
     }
     match fallback {
         Some(mut found) => {
-            found.notes.extend(tried);
+            found.tried = tried;
             Ok(found)
         }
         None => Err(Error::NotFound { domain, tried }),
+    }
+}
+
+/// The end of a sentence about a step that ran out of time.
+fn no_answer(timeout: Duration) -> String {
+    match timeout.as_secs() {
+        1 => "no answer within 1 second".to_owned(),
+        secs => format!("no answer within {secs} seconds"),
     }
 }
 
@@ -490,5 +503,6 @@ fn build(
         insecure,
         username_guessed,
         notes,
+        tried: Vec::new(),
     }
 }

@@ -1,6 +1,5 @@
 //! `postel account …`: the account settings from the command line.
 
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,11 +16,20 @@ use crate::net::tls;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Add an account.
+    /// Add an account: give its servers, or let --auto find them.
     Add {
         name: String,
         #[command(flatten)]
         settings: Settings,
+        /// Find the servers from --email (as `account discover` does), log in to
+        /// both with the password, and save the account only if both accept it.
+        /// Server options given beside it (--username, --in-port, --out-security,
+        /// ...) replace what was found before the login; a server without
+        /// encryption is used only when chosen with --in-security/--out-security none.
+        #[arg(long, help_heading = "Discovery")]
+        auto: bool,
+        #[command(flatten)]
+        discovery: super::discover::Discovery,
     },
     /// List the accounts.
     List,
@@ -43,7 +51,7 @@ pub enum Command {
 pub struct Settings {
     /// The email address.
     #[arg(long, value_name = "ADDR")]
-    email: Option<String>,
+    pub(super) email: Option<String>,
     /// The name recipients see.
     #[arg(long, value_name = "NAME")]
     display_name: Option<String>,
@@ -58,7 +66,7 @@ pub struct Settings {
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     in_port: Option<u16>,
     #[arg(long, value_name = "tls|starttls|none")]
-    in_security: Option<Security>,
+    pub(super) in_security: Option<Security>,
     #[arg(long, value_name = "automatic|plain|login")]
     in_auth: Option<AuthMechanism>,
     #[arg(long, value_name = "HOST")]
@@ -66,23 +74,23 @@ pub struct Settings {
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     out_port: Option<u16>,
     #[arg(long, value_name = "tls|starttls|none")]
-    out_security: Option<Security>,
+    pub(super) out_security: Option<Security>,
     #[arg(long, value_name = "automatic|plain|login")]
     out_auth: Option<AuthMechanism>,
     /// The login name for the incoming server (and the outgoing one, unless --out-username).
     #[arg(long, value_name = "USER")]
-    username: Option<String>,
+    pub(super) username: Option<String>,
     #[arg(long, value_name = "USER")]
     out_username: Option<String>,
     /// Read the password from the first line of standard input and keep it in the system keyring.
     #[arg(long, conflicts_with = "password_command")]
-    password_stdin: bool,
+    pub(super) password_stdin: bool,
     /// Get the password from this command's first line of output (run without a shell).
     #[arg(long, value_name = "CMD")]
-    password_command: Option<String>,
-    /// Trust a certificate (the server's own, or the CA that signed it) from a PEM file, for both servers.
+    pub(super) password_command: Option<String>,
+    /// Trust a certificate (the server's own, or the CA that signed it) from a PEM file, for both servers (and for discovery's web servers).
     #[arg(long, value_name = "PEMFILE")]
-    trust_cert: Option<PathBuf>,
+    pub(super) trust_cert: Option<PathBuf>,
     /// Trust exactly the certificate with this SHA-256 fingerprint, for both servers.
     #[arg(long, value_name = "SHA256")]
     pin_cert: Option<String>,
@@ -96,7 +104,13 @@ pub struct Settings {
 
 pub async fn run(engine: &mut Engine, command: Command, json: bool) -> Result<ExitCode, Failure> {
     match command {
-        Command::Add { name, settings } => add(engine, name, settings).await,
+        Command::Add {
+            name,
+            auto: true,
+            discovery,
+            settings,
+        } => super::discover::add(engine, name, discovery, settings, json).await,
+        Command::Add { name, settings, .. } => add(engine, name, settings).await,
         Command::List => list(engine, json),
         Command::Show { name } => show(engine, &name, json),
         Command::Edit { name, settings } => edit(engine, &name, settings).await,
@@ -127,7 +141,7 @@ async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode,
     }
     if !missing.is_empty() {
         return Err(Failure(format!(
-            "a new account needs {}.",
+            "a new account needs {} (or --email, a password and --auto to find the servers).",
             missing.join(", ")
         )));
     }
@@ -135,7 +149,8 @@ async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode,
         name,
         ..Account::default()
     };
-    let password = apply(&mut account, s)?;
+    let password = stdin_password(&s)?;
+    apply(&mut account, s)?;
     engine.add_account(account.clone(), password).await?;
     println!(
         "Added account \"{}\" ({}). Check it with `postel account test {}`.",
@@ -146,14 +161,25 @@ async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode,
 
 async fn edit(engine: &mut Engine, name: &str, s: Settings) -> Result<ExitCode, Failure> {
     let mut account = engine.account(name)?.clone();
-    let password = apply(&mut account, s)?;
+    let password = stdin_password(&s)?;
+    apply(&mut account, s)?;
     engine.edit_account(account, password).await?;
     println!("Saved account \"{name}\".");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Applies the given options to an account; returns the password to store.
-fn apply(account: &mut Account, s: Settings) -> Result<Option<Password>, Failure> {
+/// The password given on standard input, to keep in the keyring.
+pub(super) fn stdin_password(s: &Settings) -> Result<Option<Password>, Failure> {
+    Ok(if s.password_stdin {
+        Some(Password(super::read_password()?))
+    } else {
+        None
+    })
+}
+
+/// Applies the given options to an account (the password's source, not
+/// the password itself).
+pub(super) fn apply(account: &mut Account, s: Settings) -> Result<(), Failure> {
     if let Some(email) = s.email {
         account.email = email;
     }
@@ -234,9 +260,8 @@ fn apply(account: &mut Account, s: Settings) -> Result<Option<Password>, Failure
     }
     if s.password_stdin {
         account.password = PasswordSource::Keyring;
-        return read_password().map(Some);
     }
-    Ok(None)
+    Ok(())
 }
 
 struct ServerFlags {
@@ -266,22 +291,6 @@ fn set_server(server: &mut Server, service: Service, old_service: Service, flags
         }
         None => {}
     }
-}
-
-fn read_password() -> Result<Password, Failure> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-        Failure(format!(
-            "the password could not be read from standard input: {e}."
-        ))
-    })?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    if password.is_empty() {
-        return Err(Failure(
-            "no password on standard input (--password-stdin reads its first line).".into(),
-        ));
-    }
-    Ok(Password(password))
 }
 
 #[derive(Serialize)]

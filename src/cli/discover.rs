@@ -1,11 +1,11 @@
-//! `postel account discover ADDR`: automatic account setup from the command
-//! line. Finds the settings, says where they came from and, with a
-//! password, logs in to confirm them; adding the account stays a separate,
-//! explicit `postel account add`.
+//! `postel account discover ADDR` and `postel account add NAME --auto`:
+//! automatic account setup from the command line. Both find the settings
+//! and say where they came from; with a password, both log in to confirm
+//! them, and `add --auto` saves the account only when both servers accept
+//! the login.
 
-use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -13,10 +13,12 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Failure;
-use crate::account::autoconfig::{self, Found, Options};
-use crate::account::{Account, Role};
-use crate::engine::Engine;
+use super::account::Settings;
+use crate::account::autoconfig::{self, Found, Options, Policy};
+use crate::account::{Account, PasswordSource, Role, Security};
+use crate::engine::{Engine, Error as EngineError};
 use crate::net::tls;
+use crate::secret;
 
 /// `postel account …`: discovery beside the commands of `cli::account`.
 #[derive(Debug, Subcommand)]
@@ -24,7 +26,7 @@ pub enum AccountCommand {
     /// Find the server settings for an address; with a password, log in to confirm them.
     Discover(DiscoverArgs),
     #[command(flatten)]
-    Manage(super::account::Command),
+    Manage(Box<super::account::Command>),
 }
 
 #[derive(Debug, Args)]
@@ -34,6 +36,18 @@ pub struct DiscoverArgs {
     /// Read the password from the first line of standard input and log in with it.
     #[arg(long)]
     password_stdin: bool,
+    #[command(flatten)]
+    discovery: Discovery,
+    /// Trust a certificate (a server's own or its CA) from a PEM file, for web and mail servers.
+    #[arg(long, value_name = "PEMFILE")]
+    trust_cert: Option<PathBuf>,
+}
+
+/// Where discovery looks and how long it waits; tests point it at
+/// servers of their own.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Discovery")]
+pub struct Discovery {
     /// The database of mail providers (ISPDB format); the domain is appended.
     #[arg(long, value_name = "URL", env = "POSTEL_ISPDB_URL", default_value = autoconfig::ISPDB_BASE)]
     ispdb_url: String,
@@ -45,13 +59,25 @@ pub struct DiscoverArgs {
         value_delimiter = ','
     )]
     dns_server: Vec<SocketAddr>,
-    /// Trust a certificate (a server's own or its CA) from a PEM file, for web and mail servers.
-    #[arg(long, value_name = "PEMFILE")]
-    trust_cert: Option<PathBuf>,
     /// Seconds each step (one request, one connection) may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 8,
           value_parser = clap::value_parser!(u64).range(1..=120))]
     timeout: u64,
+}
+
+impl Discovery {
+    fn options(&self, trust_cert: Option<&Path>) -> Result<Options, Failure> {
+        Ok(Options {
+            ispdb_base: self.ispdb_url.clone(),
+            timeout: Duration::from_secs(self.timeout),
+            nameservers: self.dns_server.clone(),
+            trusted_certificates: match trust_cert {
+                Some(path) => tls::read_pem_file(path)?,
+                None => Vec::new(),
+            },
+            ..Options::default()
+        })
+    }
 }
 
 pub async fn account(
@@ -61,7 +87,7 @@ pub async fn account(
 ) -> Result<ExitCode, Failure> {
     match command {
         AccountCommand::Discover(args) => discover(args, json).await,
-        AccountCommand::Manage(command) => super::account::run(engine, command, json).await,
+        AccountCommand::Manage(command) => super::account::run(engine, *command, json).await,
     }
 }
 
@@ -73,8 +99,10 @@ struct Report<'a> {
     origin: &'a str,
     insecure: bool,
     notes: &'a [String],
+    /// What the more trusted sources answered instead.
+    tried: &'a [String],
     account: &'a Account,
-    confirmation: Vec<Row>,
+    confirmation: &'a [Row],
 }
 
 #[derive(Serialize)]
@@ -84,68 +112,85 @@ struct Row {
     port: u16,
     ok: bool,
     message: String,
+    /// Why it failed, to end a sentence of the caller's.
+    #[serde(skip)]
+    failure: Option<String>,
+}
+
+/// Runs discovery; on failure the sources tried go to standard error, as
+/// they help whoever enters the settings by hand.
+async fn find(address: &str, options: &Options, json: bool) -> Result<Found, Failure> {
+    autoconfig::discover(address, options).await.map_err(|err| {
+        if let (autoconfig::Error::NotFound { tried, .. }, false) = (&err, json) {
+            for line in tried {
+                eprintln!("tried: {line}");
+            }
+        }
+        err.into()
+    })
+}
+
+/// Logs in to both servers; a user name only the server knew is written
+/// back into `account`.
+async fn confirm(account: &mut Account, password: &str, policy: Policy) -> Vec<Row> {
+    let outcomes = autoconfig::confirm(account, password, policy).await;
+    outcomes
+        .into_iter()
+        .map(|o| Row {
+            server: o.role.as_str(),
+            host: o.host.clone(),
+            port: o.port,
+            ok: o.result.is_ok(),
+            message: o.to_string(),
+            failure: o.result.as_ref().err().map(ToString::to_string),
+        })
+        .collect()
+}
+
+fn print_json(found: &Found, address: &str, rows: &[Row]) -> Result<(), Failure> {
+    let report = Report {
+        address,
+        source: found.source,
+        found_by: found.source.describe(),
+        origin: &found.origin,
+        insecure: found.insecure,
+        notes: &found.notes,
+        tried: &found.tried,
+        account: &found.account,
+        confirmation: rows,
+    };
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
 }
 
 async fn discover(args: DiscoverArgs, json: bool) -> Result<ExitCode, Failure> {
     // Read first: a pipe's writer should not wait on the network.
     let password = if args.password_stdin {
-        Some(read_password()?)
+        Some(super::read_password()?)
     } else {
         None
     };
-    let trusted = match &args.trust_cert {
-        Some(path) => tls::read_pem_file(path)?,
-        None => Vec::new(),
-    };
-    let options = Options {
-        ispdb_base: args.ispdb_url.clone(),
-        timeout: Duration::from_secs(args.timeout),
-        nameservers: args.dns_server.clone(),
-        trusted_certificates: trusted,
-        ..Options::default()
-    };
-    let mut found = match autoconfig::discover(&args.address, &options).await {
-        Ok(found) => found,
-        Err(err) => {
-            // What was tried helps whoever enters the settings by hand.
-            if let (autoconfig::Error::NotFound { tried, .. }, false) = (&err, json) {
-                for line in tried {
-                    eprintln!("tried: {line}");
-                }
-            }
-            return Err(err.into());
-        }
-    };
+    let options = args.discovery.options(args.trust_cert.as_deref())?;
+    let mut found = find(&args.address, &options, json).await?;
     let mut rows = Vec::new();
     if let Some(password) = &password {
         let policy = found.policy();
-        let outcomes = autoconfig::confirm(&mut found.account, password, policy).await;
-        rows = outcomes
-            .into_iter()
-            .map(|o| Row {
-                server: o.role.as_str(),
-                host: o.host.clone(),
-                port: o.port,
-                ok: o.result.is_ok(),
-                message: o.to_string(),
-            })
-            .collect();
+        rows = confirm(&mut found.account, password, policy).await;
     }
     let confirmed = rows.iter().all(|r| r.ok);
     if json {
-        let report = Report {
-            address: &args.address,
-            source: found.source,
-            found_by: found.source.describe(),
-            origin: &found.origin,
-            insecure: found.insecure,
-            notes: &found.notes,
-            account: &found.account,
-            confirmation: rows,
-        };
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_json(&found, &args.address, &rows)?;
     } else {
-        print_text(&found, &rows, password.is_some(), &args);
+        print_settings(&found);
+        if password.is_none() {
+            println!("Not confirmed yet: give the password with --password-stdin to log in.");
+        }
+        for row in &rows {
+            println!("{}", row.message);
+        }
+        if !found.insecure && confirmed {
+            println!("Add it with: {}", add_command(&found, &args));
+        }
     }
     Ok(if confirmed {
         ExitCode::SUCCESS
@@ -154,7 +199,89 @@ async fn discover(args: DiscoverArgs, json: bool) -> Result<ExitCode, Failure> {
     })
 }
 
-fn print_text(found: &Found, rows: &[Row], tested: bool, args: &DiscoverArgs) {
+/// `postel account add NAME --auto`: discovery, the options given on top,
+/// a login to both servers, and only then the account saved.
+pub async fn add(
+    engine: &mut Engine,
+    name: String,
+    discovery: Discovery,
+    s: Settings,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let Some(email) = s.email.clone() else {
+        return Err(Failure(
+            "--auto needs the address: give --email ADDR.".into(),
+        ));
+    };
+    if !s.password_stdin && s.password_command.is_none() {
+        return Err(Failure(
+            "--auto needs the password to test the settings it finds: give --password-stdin or --password-command."
+                .into(),
+        ));
+    }
+    // Before the network: a taken name would only fail at the end.
+    if engine.account(&name).is_ok() {
+        return Err(EngineError::Duplicate(name).into());
+    }
+    let stored = super::account::stdin_password(&s)?;
+    let options = discovery.options(s.trust_cert.as_deref())?;
+    let found = find(&email, &options, json).await?;
+    // Sending a password in the clear needs the user's own word for that
+    // server; what discovery found is not enough.
+    let plain_chosen = [
+        (Role::Incoming, s.in_security == Some(Security::None)),
+        (Role::Outgoing, s.out_security == Some(Security::None)),
+    ];
+    let username_given = s.username.is_some();
+    let mut account = Account {
+        name: name.clone(),
+        ..found.account.clone()
+    };
+    super::account::apply(&mut account, s)?;
+    let password = match (&stored, &account.password) {
+        (Some(password), _) => password.0.clone(),
+        (None, PasswordSource::Command(argv)) => secret::run_command(argv).await?,
+        (None, PasswordSource::Keyring) => {
+            return Err(Failure(
+                "no password was given to test the settings.".into(),
+            ));
+        }
+    };
+    let policy = Policy {
+        allow_unencrypted: plain_chosen
+            .iter()
+            .all(|(role, chosen)| *chosen || account.server(*role).security != Security::None),
+        try_local_part: found.username_guessed && !username_given,
+    };
+    let rows = confirm(&mut account, &password, policy).await;
+    let shown = Found {
+        account: account.clone(),
+        ..found
+    };
+    if json {
+        print_json(&shown, &email, &rows)?;
+    } else {
+        print_settings(&shown);
+        for row in &rows {
+            println!("{}", row.message);
+        }
+    }
+    if let Some(row) = rows.iter().find(|r| !r.ok) {
+        return Err(Failure(format!(
+            "account \"{name}\" was not added, because logging in to the {} server failed: {}",
+            row.server,
+            row.failure.as_deref().unwrap_or_default()
+        )));
+    }
+    engine.add_account(account, stored).await?;
+    if !json {
+        println!("Added account \"{name}\" ({email}).");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The settings found, where from, and what the user should know about them.
+fn print_settings(found: &Found) {
     let a = &found.account;
     println!(
         "Settings for {}: {} ({}).",
@@ -169,9 +296,9 @@ fn print_text(found: &Found, rows: &[Row], tested: bool, args: &DiscoverArgs) {
             Role::Outgoing => "SMTP".to_owned(),
         };
         let security = match s.security {
-            crate::account::Security::Tls => "TLS",
-            crate::account::Security::Starttls => "STARTTLS",
-            crate::account::Security::None => "NO ENCRYPTION",
+            Security::Tls => "TLS",
+            Security::Starttls => "STARTTLS",
+            Security::None => "NO ENCRYPTION",
         };
         println!(
             "{}: {protocol} on {} port {} with {security}, user name {}.",
@@ -184,19 +311,13 @@ fn print_text(found: &Found, rows: &[Row], tested: bool, args: &DiscoverArgs) {
     for note in &found.notes {
         println!("Note: {note}");
     }
+    for line in &found.tried {
+        println!("Tried first: {line}");
+    }
     if found.insecure {
         println!(
             "Warning: these settings send your password without encryption; Postel does not use them unless you choose so."
         );
-    }
-    if !tested {
-        println!("Not confirmed yet: give the password with --password-stdin to log in.");
-    }
-    for row in rows {
-        println!("{}", row.message);
-    }
-    if !found.insecure && rows.iter().all(|r| r.ok) {
-        println!("Add it with: {}", add_command(found, args));
     }
 }
 
@@ -238,20 +359,4 @@ fn add_command(found: &Found, args: &DiscoverArgs) -> String {
     }
     words.push("--password-stdin".to_owned());
     shell_words::join(words)
-}
-
-fn read_password() -> Result<String, Failure> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-        Failure(format!(
-            "the password could not be read from standard input: {e}."
-        ))
-    })?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    if password.is_empty() {
-        return Err(Failure(
-            "no password on standard input (--password-stdin reads its first line).".into(),
-        ));
-    }
-    Ok(password)
 }

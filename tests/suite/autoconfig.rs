@@ -3,12 +3,13 @@
 //! pointing at the real test Dovecot and Postfix, whose logins confirm the
 //! settings found. Nothing touches the system's DNS configuration.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use postel::account::autoconfig::{
@@ -17,7 +18,7 @@ use postel::account::autoconfig::{
 use postel::account::{Protocol, Security};
 use postel::net::{self, tls};
 
-use crate::harness::{TempDir, servers};
+use crate::harness::{TempDir, servers, unique};
 use crate::postel::Postel;
 
 fn rt() -> tokio::runtime::Runtime {
@@ -112,11 +113,23 @@ fn free_port() -> u16 {
 
 /// A static file server on loopback, plain HTTP or HTTPS with the test
 /// servers' certificate (valid for "localhost", not for other names).
+/// Some paths can be made slow or redirected elsewhere.
 struct Web {
     port: u16,
     stop: Arc<AtomicBool>,
     dir: TempDir,
+    rules: Rules,
 }
+
+#[derive(Clone)]
+enum Rule {
+    /// Waits this long before answering.
+    Slow(Duration),
+    /// Answers 302 with this Location.
+    Redirect(String),
+}
+
+type Rules = Arc<Mutex<HashMap<String, Rule>>>;
 
 impl Web {
     fn start(tls: bool) -> Self {
@@ -125,18 +138,32 @@ impl Web {
         let port = listener.local_addr().expect("address").port();
         let stop = Arc::new(AtomicBool::new(false));
         let config = tls.then(server_tls);
-        let (root, flag) = (dir.path().to_owned(), stop.clone());
+        let rules = Rules::default();
+        let (root, flag, shared) = (dir.path().to_owned(), stop.clone(), rules.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if flag.load(Ordering::Relaxed) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (root, config) = (root.clone(), config.clone());
-                std::thread::spawn(move || serve(stream, &root, config));
+                let (root, config, rules) = (root.clone(), config.clone(), shared.clone());
+                std::thread::spawn(move || serve(stream, &root, &rules, config));
             }
         });
-        Self { port, stop, dir }
+        Self {
+            port,
+            stop,
+            dir,
+            rules,
+        }
+    }
+
+    /// `path` (from the root, e.g. "/v1.1/x.test") answers with `rule`.
+    fn rule(&self, path: &str, rule: Rule) {
+        self.rules
+            .lock()
+            .expect("rules")
+            .insert(path.to_owned(), rule);
     }
 
     fn put(&self, path: &str, body: &str) {
@@ -174,21 +201,22 @@ fn server_tls() -> Arc<rustls::ServerConfig> {
     Arc::new(config)
 }
 
-fn serve(stream: TcpStream, root: &Path, tls: Option<Arc<rustls::ServerConfig>>) {
+fn serve(stream: TcpStream, root: &Path, rules: &Rules, tls: Option<Arc<rustls::ServerConfig>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     match tls {
         Some(config) => {
             let Ok(conn) = rustls::ServerConnection::new(config) else {
                 return;
             };
-            respond(&mut rustls::StreamOwned::new(conn, stream), root);
+            respond(&mut rustls::StreamOwned::new(conn, stream), root, rules);
         }
-        None => respond(&mut { stream }, root),
+        None => respond(&mut { stream }, root, rules),
     }
 }
 
-/// Answers one GET with the file under `root`, or 404.
-fn respond(io: &mut (impl Read + Write), root: &Path) {
+/// Answers one GET with the file under `root`, or 404, unless a rule says
+/// otherwise.
+fn respond(io: &mut (impl Read + Write), root: &Path, rules: &Rules) {
     let mut reader = BufReader::new(&mut *io);
     let mut request = String::new();
     if reader.read_line(&mut request).is_err() {
@@ -204,6 +232,19 @@ fn respond(io: &mut (impl Read + Write), root: &Path) {
     drop(reader);
     let target = request.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split('?').next().unwrap_or_default();
+    let rule = rules.lock().expect("rules").get(path).cloned();
+    match rule {
+        Some(Rule::Slow(delay)) => std::thread::sleep(delay),
+        Some(Rule::Redirect(location)) => {
+            let head = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = io.write_all(head.as_bytes());
+            let _ = io.flush();
+            return;
+        }
+        None => {}
+    }
     let file = (!path.contains(".."))
         .then(|| root.join(path.trim_start_matches('/')))
         .and_then(|f| std::fs::read(f).ok());
@@ -464,31 +505,7 @@ fn autoconfig_the_mail_exchanger_leads_to_its_operators_database_entry() {
     let (s, rt) = (servers(), rt());
     let dns = Dns::start(&["--mx-host=mxmail.test,mx1.hosting.test,10".to_owned()]);
     let web = Web::start(false);
-    let user = "%EMAILADDRESS%";
-    web.put(
-        "v1.1/hosting.test",
-        &ispdb_xml(
-            "hosting.test",
-            &[
-                server_xml(
-                    "imap",
-                    "localhost",
-                    s.imaps,
-                    "SSL",
-                    "password-cleartext",
-                    user,
-                ),
-                server_xml(
-                    "smtp",
-                    "localhost",
-                    s.submissions,
-                    "SSL",
-                    "password-cleartext",
-                    user,
-                ),
-            ],
-        ),
-    );
+    web.put("v1.1/hosting.test", &working_xml("hosting.test"));
     let mut found = discover(&rt, "alice@mxmail.test", &options(&dns, &web));
     assert_eq!(found.source, Source::Mx, "{:?}", found.notes);
     assert!(
@@ -731,5 +748,292 @@ fn autoconfig_a_domain_with_nothing_asks_for_settings_by_hand() {
     assert!(
         said.contains("could not find settings for nothing.test; enter them by hand"),
         "{said}"
+    );
+}
+
+/// SRV records that lead `domain` to the test servers' TLS ports.
+fn srv_to_test_servers(domain: &str) -> Vec<String> {
+    let s = servers();
+    vec![
+        format!("--srv-host=_imaps._tcp.{domain},localhost,{},0,0", s.imaps),
+        format!(
+            "--srv-host=_submissions._tcp.{domain},localhost,{},0,0",
+            s.submissions
+        ),
+    ]
+}
+
+/// A server over implicit TLS on localhost, logging in with the address.
+fn tls_server_xml(kind: &str, port: u16) -> String {
+    let (user, auth) = ("%EMAILADDRESS%", "password-cleartext");
+    server_xml(kind, "localhost", port, "SSL", auth, user)
+}
+
+/// A configuration file whose servers work, so that following it would
+/// show in the source found.
+fn working_xml(domain: &str) -> String {
+    let s = servers();
+    ispdb_xml(
+        domain,
+        &[
+            tls_server_xml("imap", s.imaps),
+            tls_server_xml("smtp", s.submissions),
+        ],
+    )
+}
+
+/// The command line's discovery options for this test's DNS and web servers.
+fn discovery_flags(dns: &Dns, web: &Web, timeout: u64) -> Vec<String> {
+    vec![
+        "--dns-server".to_owned(),
+        dns.addr.to_string(),
+        "--trust-cert".to_owned(),
+        servers().ca.display().to_string(),
+        "--ispdb-url".to_owned(),
+        format!("http://127.0.0.1:{}/v1.1/", web.port),
+        "--timeout".to_owned(),
+        timeout.to_string(),
+    ]
+}
+
+fn with<'a>(args: &[&'a str], flags: &'a [String]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(flags.iter().map(String::as_str));
+    all
+}
+
+#[test]
+fn autoconfig_account_add_auto_saves_only_settings_that_logged_in() {
+    let s = servers();
+    let dns = Dns::start(&srv_to_test_servers("addauto.test"));
+    let web = Web::start(false);
+    let flags = discovery_flags(&dns, &web, 4);
+    let postel = Postel::new();
+    let name = unique("auto");
+    let add = |email: &'static str| {
+        with(
+            &[
+                "account",
+                "add",
+                &name,
+                "--email",
+                email,
+                "--auto",
+                "--password-stdin",
+            ],
+            &flags,
+        )
+    };
+
+    // A wrong password: the servers say so, and nothing is saved.
+    let said = postel.fails(&add("alice@addauto.test"), Some("notalicepass\n"));
+    assert!(
+        said.contains("found by the domain's DNS service records (SRV)"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "account \"{name}\" was not added, because logging in to the incoming server failed"
+        )) && said.contains("refused the user name or password"),
+        "{said}"
+    );
+    // Nothing to find: one sentence, nothing saved.
+    let said = postel.fails(&add("alice@nothing.test"), Some("alicepass\n"));
+    assert!(
+        said.contains("could not find settings for nothing.test; enter them by hand"),
+        "{said}"
+    );
+    assert!(!postel.settings().contains(&name), "{}", postel.settings());
+
+    let out = postel.ok(&add("alice@addauto.test"), Some("alicepass\n"));
+    assert!(
+        out.contains("found by the domain's DNS service records (SRV)")
+            && out.contains("accepted the password")
+            && out.contains(&format!("Added account \"{name}\"")),
+        "{out}"
+    );
+    let shown = postel.json(&["account", "show", &name]);
+    assert_eq!(shown["incoming"]["host"], "localhost", "{shown}");
+    assert_eq!(shown["incoming"]["port"], s.imaps, "{shown}");
+    assert_eq!(shown["outgoing"]["port"], s.submissions, "{shown}");
+    assert_eq!(shown["incoming"]["username"], "alice@addauto.test");
+    assert_eq!(shown["password"]["source"], "keyring", "{shown}");
+    let said = postel.fails(&add("alice@addauto.test"), Some("alicepass\n"));
+    assert!(said.contains("already exists"), "{said}");
+
+    // The saved account works on its own, with the password from the
+    // keyring: it tests, sends, and receives what it sent.
+    let tested = postel.ok(&["account", "test", &name], None);
+    assert_eq!(tested.matches(": ok:").count(), 2, "{tested}");
+    let subject = unique("auto-added");
+    postel.ok(
+        &[
+            "send",
+            "--account",
+            &name,
+            "--to",
+            &s.address("alice"),
+            "--subject",
+            &subject,
+        ],
+        Some("Sent by an account that set itself up.\n"),
+    );
+    assert_eq!(crate::sending::settle("alice", &subject, 1), 1);
+    let raw = crate::sending::receive(&postel, &name, &subject);
+    assert!(
+        String::from_utf8_lossy(&raw).contains("set itself up"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+
+    // A password command instead, and options beside --auto win over what
+    // was found.
+    let other = unique("auto-cmd");
+    let out = postel.ok(
+        &with(
+            &[
+                "account",
+                "add",
+                &other,
+                "--email",
+                "alice@addauto.test",
+                "--auto",
+                "--password-command",
+                "echo alicepass",
+                "--username",
+                "alice",
+                "--display-name",
+                "Alice Auto",
+            ],
+            &flags,
+        ),
+        None,
+    );
+    assert!(out.contains("accepted the password for alice."), "{out}");
+    let shown = postel.json(&["account", "show", &other]);
+    assert_eq!(shown["incoming"]["username"], "alice", "{shown}");
+    assert_eq!(shown["display_name"], "Alice Auto", "{shown}");
+    assert_eq!(
+        shown["password"],
+        serde_json::json!({"source": "command", "command": ["echo", "alicepass"]})
+    );
+    postel.ok(&["account", "test", &other], None);
+}
+
+#[test]
+fn autoconfig_broken_slow_redirected_and_contradicting_files_fall_through_to_srv() {
+    let s = servers();
+    let domains = ["broken.test", "slow.test", "away.test", "wrongport.test"];
+    let mut records: Vec<String> = domains
+        .iter()
+        .chain(&["moved.test"])
+        .flat_map(|d| srv_to_test_servers(d))
+        .collect();
+    records.push("--address=/elsewhere.test/127.0.0.1".to_owned());
+    records.push("--address=/autoconfig.provider-away.test/127.0.0.1".to_owned());
+    records.extend(srv_to_test_servers("provider-away.test"));
+    let dns = Dns::start(&records);
+    let web = Web::start(false);
+    let port = web.port;
+    web.put("v1.1/broken.test", "<clientConfig><emailProvider id=");
+    web.put("v1.1/slow.test", &working_xml("slow.test"));
+    web.rule("/v1.1/slow.test", Rule::Slow(Duration::from_secs(8)));
+    // Leaving the domain is refused, even for a file that would work...
+    web.put("elsewhere.xml", &working_xml("away.test"));
+    web.rule(
+        "/v1.1/away.test",
+        Rule::Redirect(format!("http://elsewhere.test:{port}/elsewhere.xml")),
+    );
+    // ...while a move within the same server is followed.
+    web.rule(
+        "/v1.1/moved.test",
+        Rule::Redirect(format!("http://127.0.0.1:{port}/elsewhere.xml")),
+    );
+    // The file says IMAP where the server speaks POP3: connecting shows it.
+    web.put(
+        "v1.1/wrongport.test",
+        &ispdb_xml(
+            "wrongport.test",
+            &[
+                tls_server_xml("imap", s.pop3s),
+                tls_server_xml("smtp", s.submissions),
+            ],
+        ),
+    );
+    let flags = discovery_flags(&dns, &web, 1);
+    let postel = Postel::new();
+    let cli_discover = |address: &str| {
+        let started = Instant::now();
+        let out = postel.ok(
+            &with(&["--json", "account", "discover", address], &flags),
+            None,
+        );
+        let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        (report, started.elapsed())
+    };
+    let expect = [
+        ("broken.test", "it is not valid XML"),
+        ("slow.test", "no answer within 1 second"),
+        (
+            "away.test",
+            "it redirects to elsewhere.test, outside 127.0.0.1",
+        ),
+        (
+            "wrongport.test",
+            "were not used: no incoming server could be reached securely",
+        ),
+    ];
+    for (domain, why) in expect {
+        let (report, took) = cli_discover(&format!("alice@{domain}"));
+        assert_eq!(report["source"], "srv", "{domain}: {report}");
+        assert_eq!(report["account"]["incoming"]["port"], s.imaps, "{report}");
+        assert_eq!(report["account"]["outgoing"]["port"], s.submissions);
+        let tried = report["tried"].as_array().expect("tried").clone();
+        assert!(
+            tried.iter().any(|t| t
+                .as_str()
+                .is_some_and(|t| t.contains(domain) && t.contains(why))),
+            "{domain}: {tried:?}"
+        );
+        // The slow file's 8 seconds were not waited for.
+        assert!(took < Duration::from_secs(6), "{domain}: {took:?}");
+    }
+    let (report, _) = cli_discover("alice@moved.test");
+    assert_eq!(report["source"], "ispdb", "{report}");
+    assert!(
+        report["origin"]
+            .as_str()
+            .is_some_and(|o| o.ends_with("/v1.1/moved.test")),
+        "{report}"
+    );
+
+    // The plain text says it too.
+    let text = postel.ok(
+        &with(&["account", "discover", "alice@broken.test"], &flags),
+        None,
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Tried first: ") && l.contains("not valid XML")),
+        "{text}"
+    );
+
+    // The provider's own file (autoconfig.<domain>) is held to the same
+    // rule as the database.
+    web.rule(
+        "/mail/config-v1.1.xml",
+        Rule::Redirect(format!("http://elsewhere.test:{port}/elsewhere.xml")),
+    );
+    let rt = rt();
+    let found = discover(&rt, "alice@provider-away.test", &options(&dns, &web));
+    assert_eq!(found.source, Source::Srv, "{:?}", found.tried);
+    assert!(
+        found
+            .tried
+            .iter()
+            .any(|t| t.starts_with("http://autoconfig.provider-away.test")
+                && t.contains("redirects to elsewhere.test")),
+        "{:?}",
+        found.tried
     );
 }

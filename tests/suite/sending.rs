@@ -50,7 +50,7 @@ fn count(user: &str, folder: &str, subject: &str) -> usize {
 }
 
 /// Waits until `n` copies arrived, then a moment more to catch a duplicate.
-fn settle(user: &str, subject: &str, n: usize) -> usize {
+pub fn settle(user: &str, subject: &str, n: usize) -> usize {
     let deadline = Instant::now() + Duration::from_secs(15);
     while count(user, "INBOX", subject) < n && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
@@ -97,7 +97,7 @@ fn add_sender(postel: &Postel, tag: &str, port: u16, security: &str) -> String {
 }
 
 /// The raw message with this subject, as Postel itself receives it.
-fn receive(postel: &Postel, account: &str, subject: &str) -> Vec<u8> {
+pub fn receive(postel: &Postel, account: &str, subject: &str) -> Vec<u8> {
     postel.ok(&["sync", account, "--folder", "INBOX"], None);
     let rows = postel.json(&["search", subject, "--account", account]);
     let id = rows[0]["id"]

@@ -35,7 +35,7 @@ pub async fn probe(
             Err(Error::Unreachable {
                 host: server.host.clone(),
                 port: server.port,
-                reason: format!("no answer within {} seconds", timeout.as_secs()),
+                reason: super::no_answer(timeout),
             })
         })
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use reqwest::Url;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-use super::dns::Dns;
+use super::dns::{self, Dns};
 use super::{Answers, Candidate, Context, Options, Source, Trust, ispdb};
 use crate::account::Server;
 use crate::net::tls;
@@ -27,11 +27,20 @@ impl Web {
         };
         let (config, _) = tls::client_config(&server).map_err(|e| e.to_string())?;
         // An HTTPS answer counts as the provider's word only if no hop of it
-        // travelled in the clear.
+        // travelled in the clear. A domain's settings come from that domain:
+        // a redirect elsewhere (a parked domain, a captive portal, a
+        // hijacked web server) could hand out another party's servers.
         let redirects = reqwest::redirect::Policy::custom(|attempt| {
-            let from_https = attempt.previous().first().map(Url::scheme) == Some("https");
+            let first = attempt.previous().first();
+            let from_https = first.map(Url::scheme) == Some("https");
+            let site = first.and_then(Url::host_str).map(site).unwrap_or_default();
+            let to = attempt.url().host_str().unwrap_or_default().to_owned();
             if from_https && attempt.url().scheme() != "https" {
                 attempt.error("a redirect from HTTPS to plain HTTP was refused")
+            } else if !within(&to, &site) {
+                attempt.error(format!(
+                    "it redirects to {to}, outside {site}, and settings are taken only from the domain asked"
+                ))
             } else if attempt.previous().len() > 5 {
                 attempt.error("too many redirects")
             } else {
@@ -81,10 +90,28 @@ impl Web {
     }
 }
 
+/// The domain a URL's host speaks for: its registrable domain, or the host
+/// itself when it has none (an IP address, "localhost").
+fn site(host: &str) -> String {
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return host.to_owned();
+    }
+    dns::base_domains(host)
+        .pop()
+        .unwrap_or_else(|| host.to_owned())
+}
+
+fn within(host: &str, site: &str) -> bool {
+    host.eq_ignore_ascii_case(site)
+        || host
+            .to_ascii_lowercase()
+            .ends_with(&format!(".{}", site.to_ascii_lowercase()))
+}
+
 /// What went wrong with a request, in a few words.
 fn describe(err: reqwest::Error, timeout: std::time::Duration) -> String {
     if err.is_timeout() {
-        return format!("no answer within {} seconds", timeout.as_secs());
+        return super::no_answer(timeout);
     }
     // The innermost cause is the one that says what happened (refused,
     // no such host, certificate not trusted); the outer ones wrap it.
@@ -200,4 +227,26 @@ async fn fetch(ctx: &Context, url: Url, source: Source) -> Answers {
         },
     }
     answers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{site, within};
+
+    #[test]
+    fn autoconfig_a_redirect_may_stay_within_the_registrable_domain_only() {
+        let from = site("autoconfig.example.com");
+        assert_eq!(from, "example.com");
+        assert!(within("example.com", &from));
+        assert!(within("Mail.Example.com", &from));
+        assert!(!within("example.net", &from));
+        assert!(
+            !within("badexample.com", &from),
+            "a suffix is not a subdomain"
+        );
+        assert_eq!(site("autoconfig.example.co.uk"), "example.co.uk");
+        assert_eq!(site("127.0.0.1"), "127.0.0.1");
+        assert!(!within("elsewhere.test", &site("127.0.0.1")));
+        assert_eq!(site("localhost"), "localhost");
+    }
 }
