@@ -9,6 +9,7 @@
 
 mod legacy;
 mod resources;
+mod worker;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use html5ever::tendril::TendrilSink;
 use html5ever::tree_builder::TreeBuilderOpts;
 
 pub use resources::Resources;
+pub use worker::{Painted, Renderer};
 
 /// Relative URLs mean nothing in mail; a hierarchical placeholder keeps the
 /// engine's URL joins working and resolves to nothing in [`Resources`].
@@ -158,6 +160,31 @@ impl Page {
             options,
             height,
         }
+    }
+
+    /// Lays the page out again at another width (the reader pane was
+    /// resized); no resource is fetched again.
+    pub fn relayout(&mut self, width: u32) -> Result<(), Error> {
+        let options = Options {
+            width,
+            ..self.options
+        };
+        let scheme = self.doc.viewport().color_scheme;
+        let doc = &mut self.doc;
+        let height = catch_unwind(AssertUnwindSafe(|| {
+            // Measure at a short viewport first so the height is the
+            // content's own, not the previous viewport's.
+            doc.set_viewport(viewport(options, 600, scheme));
+            doc.resolve(0.0);
+            let height = content_height(doc);
+            doc.set_viewport(viewport(options, height, scheme));
+            doc.resolve(0.0);
+            content_height(doc)
+        }))
+        .map_err(|panic| Error::Engine(panic_text(&panic)))?;
+        self.options = options;
+        self.height = height;
+        Ok(())
     }
 
     pub fn width(&self) -> u32 {
@@ -310,3 +337,6 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "the layout engine failed".to_owned())
 }
+
+#[cfg(test)]
+mod tests;

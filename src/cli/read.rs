@@ -137,8 +137,8 @@ fn save_attachments(
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure(format!("{} could not be created: {e}.", dir.display())))?;
-    for (index, part) in msg.attachments.iter().enumerate() {
-        let Some(data) = crate::message::part_bytes(raw, index) else {
+    for part in &msg.attachments {
+        let Some(data) = crate::message::part_bytes(raw, part.index) else {
             continue;
         };
         let fallback = format!("attachment-{}", part.index);

@@ -164,8 +164,38 @@ pub fn sanitize_for_layout(html: &str) -> String {
         out.extend(sheet.chars().filter(|c| *c != '<'));
         out.push_str("</style>\n");
     }
+    out.push_str(&body_tag(html));
     out.push_str(&SANITIZER.clean(html).to_string());
     out
+}
+
+/// The message's `<body>` start tag with its attributes sanitised like any
+/// element's: page colours and margins live there, and the sanitiser
+/// itself only returns the body's content.
+fn body_tag(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let Some(start) = lower
+        .match_indices("<body")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            lower[i + 5..].starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace())
+        })
+    else {
+        return String::new();
+    };
+    let Some(end) = lower[start..].find('>').map(|i| start + i) else {
+        return String::new();
+    };
+    let attributes = &html[start + 5..end];
+    // The same filter as every other element, through a stand-in element
+    // that keeps the generic attributes.
+    let clean = SANITIZER
+        .clean(&format!("<div{attributes}></div>"))
+        .to_string();
+    match clean.strip_prefix("<div").and_then(|c| c.strip_suffix("></div>")) {
+        Some(attributes) => format!("<body{attributes}>"),
+        None => String::new(),
+    }
 }
 
 /// The contents of the `<style>` elements, found as an HTML tokenizer finds
@@ -449,6 +479,13 @@ mod tests {
         let out = sanitize_for_layout("<style>p{}</style><script>x()</script></style>");
         assert_eq!(style_sheets("<style>p{}</style>"), vec!["p{}"]);
         assert!(!out.contains("<script"), "{out}");
+        let out = sanitize_for_layout(
+            "<body bgcolor=\"#eee\" onload=\"x()\" style=\"margin:0;position:fixed\"><p>a</p></body>",
+        );
+        assert!(
+            out.starts_with("<body bgcolor=\"#eee\" style=\"margin:0\">"),
+            "{out}"
+        );
         let out = sanitize_for_layout("<style>a{content:\"</sty\"}</style>");
         assert!(!out.contains("</sty\""), "{out}");
     }

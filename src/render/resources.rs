@@ -57,10 +57,9 @@ impl Resources {
         let parts = message
             .attachments
             .iter()
-            .enumerate()
-            .filter_map(|(index, part)| {
+            .filter_map(|part| {
                 let cid = part.content_id.as_deref()?;
-                let bytes = crate::message::part_bytes(raw, index)?;
+                let bytes = crate::message::part_bytes(raw, part.index)?;
                 Some((cid.to_ascii_lowercase(), Bytes::from(bytes)))
             })
             .collect();

@@ -1,0 +1,214 @@
+//! The engine for real: fonts from the system, pixels checked where the
+//! message put them, and a local HTTP server that counts what reaches it.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use super::*;
+
+fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb(rgb));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn pixel(bitmap: &Bitmap, x: u32, y: u32) -> [u8; 3] {
+    let i = ((y * bitmap.width + x) * 4) as usize;
+    [bitmap.rgba[i], bitmap.rgba[i + 1], bitmap.rgba[i + 2]]
+}
+
+fn layout(html: &str, resources: Resources) -> Page {
+    match Page::layout(html, resources, Options::default()) {
+        Ok(page) => page,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn eml_with_cid_image(html: &str, cid: &str, image: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let data = base64::engine::general_purpose::STANDARD.encode(image);
+    format!(
+        "From: a@example.org\r\nTo: b@example.org\r\nSubject: cid\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b\r\n\
+         Content-Type: image/png\r\nContent-ID: <{cid}>\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+         {data}\r\n--b--\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn inline_images_come_from_the_message_and_data_uris() {
+    let raw = eml_with_cid_image(
+        "<body style=\"margin:0\"><img src=\"cid:Red@Example\" width=40 height=40 style=\"display:block\">\
+         <img src=\"data:image/png;base64,DATA\" width=40 height=40 style=\"display:block\"></body>",
+        "red@example",
+        &png(4, 4, [255, 0, 0]),
+    );
+    let blue = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(png(4, 4, [0, 0, 255]))
+    };
+    let raw = String::from_utf8(raw).unwrap().replace("DATA", &blue);
+    let msg = crate::message::parse(raw.as_bytes()).unwrap();
+    let resources = Resources::from_message(&msg, raw.as_bytes());
+    let mut page = layout(&html_of(&msg), resources);
+    let bitmap = page.paint_all().unwrap();
+    assert_eq!(pixel(&bitmap, 20, 20), [255, 0, 0], "cid: image");
+    assert_eq!(pixel(&bitmap, 20, 60), [0, 0, 255], "data: image");
+    assert_eq!(pixel(&bitmap, 100, 20), [255, 255, 255], "page background");
+    assert!(page.blocked_remote().is_empty());
+}
+
+#[test]
+fn legacy_table_attributes_and_colours_are_laid_out() {
+    let mut page = layout(
+        "<body style=\"margin:0\"><table width=\"400\" align=\"center\" cellpadding=\"10\" \
+         cellspacing=\"0\" bgcolor=\"#00ff00\"><tr><td height=\"50\">&nbsp;</td></tr></table></body>",
+        Resources::none(),
+    );
+    let bitmap = page.paint_all().unwrap();
+    // Centred in 800 px: green from 200 to 600.
+    assert_eq!(pixel(&bitmap, 210, 20), [0, 255, 0]);
+    assert_eq!(pixel(&bitmap, 590, 20), [0, 255, 0]);
+    assert_eq!(pixel(&bitmap, 150, 20), [255, 255, 255]);
+    assert_eq!(pixel(&bitmap, 650, 20), [255, 255, 255]);
+    assert!(page.height() >= 50, "{}", page.height());
+}
+
+#[test]
+fn links_are_found_under_the_pointer_and_only_safe_ones_offered() {
+    let page = layout(
+        "<body style=\"margin:0;font-size:20px\">\
+         <p style=\"margin:0;height:40px\"><a href=\"https://example.org/real\">\
+         <span>a link with words</span></a></p>\
+         <p style=\"margin:0;height:40px\"><a href=\"javascript:alert(1)\">script</a></p>\
+         <p style=\"margin:0;height:40px\">no link</p></body>",
+        Resources::none(),
+    );
+    assert_eq!(
+        page.link_at(10.0, 10.0).as_deref(),
+        Some("https://example.org/real")
+    );
+    assert_eq!(page.link_at(10.0, 50.0), None, "javascript: is dropped");
+    assert_eq!(page.link_at(10.0, 90.0), None);
+}
+
+#[test]
+fn dark_mode_applies_only_to_mail_that_styles_itself_for_it() {
+    let themed = "<style>body{background:#fff;color:#000}\
+                  @media (prefers-color-scheme: dark){body{background:#000000;color:#fff}}</style>\
+                  <body style=\"height:100px\">text</body>";
+    let plain = "<body style=\"height:100px\">text</body>";
+    let dark = Options {
+        dark: true,
+        ..Options::default()
+    };
+    let mut themed_page = Page::layout(themed, Resources::none(), dark).unwrap();
+    let mut plain_page = Page::layout(plain, Resources::none(), dark).unwrap();
+    assert_eq!(pixel(&themed_page.paint_all().unwrap(), 400, 50), [0, 0, 0]);
+    assert_eq!(
+        pixel(&plain_page.paint_all().unwrap(), 400, 50),
+        [255, 255, 255]
+    );
+}
+
+#[test]
+fn text_can_be_selected_and_copied() {
+    let mut page = layout(
+        "<body style=\"margin:0;font-size:20px\"><p style=\"margin:0\">Hello selectable world</p></body>",
+        Resources::none(),
+    );
+    let text = page.select((0.0, 10.0), (400.0, 10.0)).unwrap_or_default();
+    assert!(text.contains("Hello selectable"), "{text:?}");
+}
+
+#[test]
+fn relayout_at_a_narrower_width_makes_the_page_taller() {
+    let words = "word ".repeat(400);
+    let mut page = layout(&format!("<p>{words}</p>"), Resources::none());
+    let wide = page.height();
+    page.relayout(300).unwrap();
+    assert_eq!(page.width(), 300);
+    assert!(page.height() > wide * 2, "{} vs {wide}", page.height());
+}
+
+/// A plain HTTP/1.1 server that answers every GET with `body` and counts
+/// requests by path.
+fn counting_server(body: Vec<u8>) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(Mutex::new(HashMap::new()));
+    let counted = Arc::clone(&hits);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_owned();
+            *counted.lock().unwrap().entry(path).or_insert(0) += 1;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    (base, hits)
+}
+
+#[test]
+fn remote_content_is_never_requested_until_allowed_and_then_once() {
+    let (base, hits) = counting_server(png(4, 4, [0, 128, 0]));
+    let html = format!(
+        "<html><head><style>@import url({base}/import.css);\
+         @font-face {{ font-family: Tracker; src: url({base}/font.woff2); }}\
+         body {{ font-family: Tracker; margin: 0 }}</style>\
+         <link rel=stylesheet href=\"{base}/link.css\">\
+         <script src=\"{base}/script.js\"></script>\
+         <script>new Image().src = '{base}/by-script.gif'</script></head>\
+         <body><img src=\"{base}/pixel.png\" width=30 height=30 style=\"display:block\">\
+         <div style=\"background-image:url({base}/bg.png);height:10px\"></div>\
+         <img src=\"//{host}/protocol-relative.png\"></body></html>",
+        host = base.trim_start_matches("http://")
+    );
+    let mut blocked = layout(&html, Resources::none());
+    let bitmap = blocked.paint_all().unwrap();
+    assert!(hits.lock().unwrap().is_empty(), "{:?}", hits.lock().unwrap());
+    assert_eq!(pixel(&bitmap, 15, 15), [255, 255, 255]);
+    let asked = blocked.blocked_remote();
+    assert!(
+        asked.iter().any(|u| u.ends_with("/pixel.png")),
+        "the reader knows what was held back: {asked:?}"
+    );
+    assert!(asked.iter().all(|u| !u.contains("script")), "{asked:?}");
+
+    let allowed = Resources::none().allow_remote().unwrap();
+    let mut loaded = layout(&html, allowed);
+    let bitmap = loaded.paint_all().unwrap();
+    let hits = hits.lock().unwrap().clone();
+    assert_eq!(hits.get("/pixel.png"), Some(&1), "{hits:?}");
+    assert_eq!(pixel(&bitmap, 15, 15), [0, 128, 0], "the image is shown");
+    assert!(
+        !hits.keys().any(|p| p.contains("script")),
+        "no script ran: {hits:?}"
+    );
+    assert!(loaded.fetched_remote().iter().any(|u| u.ends_with("/pixel.png")));
+}
