@@ -255,8 +255,33 @@ impl App {
         let Some(mailbox) = &mut self.mailbox else {
             return Task::none();
         };
-        match mailbox.update(message) {
+        let action = mailbox.update(message);
+        self.mailbox_action(engine, action)
+    }
+
+    fn mailbox_action(
+        &mut self,
+        engine: Arc<Mutex<Engine>>,
+        action: mailbox::Action,
+    ) -> Task<Message> {
+        match action {
             mailbox::Action::None => Task::none(),
+            mailbox::Action::Batch(actions) => Task::batch(
+                actions
+                    .into_iter()
+                    .map(|a| self.mailbox_action(Arc::clone(&engine), a))
+                    .collect::<Vec<_>>(),
+            ),
+            mailbox::Action::Copy(text) => {
+                self.notices.push(fl!("reader-copied"));
+                iced::clipboard::write(text)
+            }
+            mailbox::Action::OpenLink(link) => {
+                if let Err(e) = files::open_link(&link) {
+                    self.notices.push(e);
+                }
+                Task::none()
+            }
             mailbox::Action::Run(task) => task.map(Message::Mailbox),
             mailbox::Action::Compose(kind) => {
                 let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
@@ -754,6 +779,11 @@ impl App {
             worker::subscription(keys).map(Message::Worker),
             Subscription::run(requests),
             keyboard::listen().filter_map(shortcut),
+            window::resize_events()
+                .map(|(_, size)| Message::Mailbox(mailbox::Message::WindowResized(size))),
+            iced::system::theme_changes().map(|mode| {
+                Message::Mailbox(mailbox::Message::DarkTheme(mode == iced::theme::Mode::Dark))
+            }),
         ];
         if self.composer.is_some() {
             subs.push(iced::time::every(AUTOSAVE).map(|_| Message::Autosave));

@@ -85,6 +85,7 @@ pub struct Page {
 }
 
 /// Painted pixels: RGBA, 8 bits a channel, not premultiplied, opaque.
+#[derive(Clone)]
 pub struct Bitmap {
     pub width: u32,
     pub height: u32,

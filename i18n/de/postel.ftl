@@ -27,6 +27,19 @@ reader-loading = Die Nachricht wird geladen…
 reader-failed = Die Nachricht kann nicht angezeigt werden: { $reason }
 reader-html-as-text = Diese Nachricht ist HTML; sie wird als Text angezeigt.
 reader-remote-blocked = Externe Inhalte dieser Nachricht wurden nicht geladen.
+reader-remote-blocked-count = { $count ->
+    [one] Ein externes Bild oder eine externe Datei wurde nicht geladen, damit der Absender nicht sieht, dass Sie die Nachricht geöffnet haben.
+   *[other] { $count } externe Bilder oder Dateien wurden nicht geladen, damit der Absender nicht sieht, dass Sie die Nachricht geöffnet haben.
+}
+reader-load-remote = Externe Inhalte laden
+reader-open-link = { $url } im Browser öffnen?
+reader-open = Öffnen
+reader-cancel = Abbrechen
+reader-laying-out = Das HTML wird gesetzt… (bis dahin wird der Text angezeigt)
+reader-html-failed = { $reason }
+reader-show-text = Als reinen Text anzeigen
+reader-show-html = Als HTML anzeigen
+reader-copied = In die Zwischenablage kopiert.
 header-from = Von
 header-to = An
 header-cc = Kopie
@@ -38,6 +51,7 @@ attachment-saved = Gespeichert unter { $path }
 attachment-no-folder = Es gibt keinen Download- oder Home-Ordner zum Speichern.
 attachment-save-failed = { $path } konnte nicht geschrieben werden: { $reason }
 attachment-open-failed = Der Anhang konnte nicht geöffnet werden: { $reason }
+link-open-failed = Der Link konnte nicht geöffnet werden (ist ein Webbrowser installiert?): { $reason }
 
 compose-from = Von
 compose-to = An

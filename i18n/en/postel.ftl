@@ -27,6 +27,19 @@ reader-loading = Loading the message…
 reader-failed = The message could not be shown: { $reason }
 reader-html-as-text = This message is HTML; it is shown as text.
 reader-remote-blocked = Remote content in this message was not loaded.
+reader-remote-blocked-count = { $count ->
+    [one] One remote image or file in this message was not loaded, so the sender cannot see that you opened it.
+   *[other] { $count } remote images or files in this message were not loaded, so the sender cannot see that you opened it.
+}
+reader-load-remote = Load remote content
+reader-open-link = Open { $url } in your browser?
+reader-open = Open
+reader-cancel = Cancel
+reader-laying-out = Laying out the HTML… (the text is shown meanwhile)
+reader-html-failed = { $reason }
+reader-show-text = Show as plain text
+reader-show-html = Show as HTML
+reader-copied = Copied to the clipboard.
 header-from = From
 header-to = To
 header-cc = Cc
@@ -38,6 +51,7 @@ attachment-saved = Saved to { $path }
 attachment-no-folder = There is no Downloads or home folder to save to.
 attachment-save-failed = { $path } could not be written: { $reason }
 attachment-open-failed = The attachment could not be opened: { $reason }
+link-open-failed = The link could not be opened (is a web browser installed?): { $reason }
 
 compose-from = From
 compose-to = To

@@ -36,3 +36,13 @@ pub fn save_attachment(name: &str, data: &[u8], open: bool) -> Result<PathBuf, S
     }
     Ok(path)
 }
+
+/// Opens a link from a message in the desktop's browser (or mail handler
+/// for `mailto:`); only those schemes ever reach here.
+pub fn open_link(url: &str) -> Result<(), String> {
+    std::process::Command::new("xdg-open")
+        .arg(url)
+        .spawn()
+        .map(drop)
+        .map_err(|e| fl!("link-open-failed", reason = e.to_string()))
+}

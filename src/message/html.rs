@@ -21,8 +21,10 @@ const EXTRA_TAGS: &[&str] = &[
 
 /// Presentational attributes allowed on every kept tag. `style` is kept too;
 /// its properties are filtered by [`STYLE_PROPERTIES`].
+/// `class` and `id` stay because a message's own style sheet selects by
+/// them; neither can do anything else.
 const GENERIC_ATTRIBUTES: &[&str] = &[
-    "style", "dir", "lang", "title", "align", "valign", "bgcolor", "width", "height",
+    "style", "dir", "lang", "title", "align", "valign", "bgcolor", "width", "height", "class", "id",
 ];
 
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
@@ -174,13 +176,9 @@ pub fn sanitize_for_layout(html: &str) -> String {
 /// itself only returns the body's content.
 fn body_tag(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
-    let Some(start) = lower
-        .match_indices("<body")
-        .map(|(i, _)| i)
-        .find(|&i| {
-            lower[i + 5..].starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace())
-        })
-    else {
+    let Some(start) = lower.match_indices("<body").map(|(i, _)| i).find(|&i| {
+        lower[i + 5..].starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace())
+    }) else {
         return String::new();
     };
     let Some(end) = lower[start..].find('>').map(|i| start + i) else {
@@ -192,7 +190,10 @@ fn body_tag(html: &str) -> String {
     let clean = SANITIZER
         .clean(&format!("<div{attributes}></div>"))
         .to_string();
-    match clean.strip_prefix("<div").and_then(|c| c.strip_suffix("></div>")) {
+    match clean
+        .strip_prefix("<div")
+        .and_then(|c| c.strip_suffix("></div>"))
+    {
         Some(attributes) => format!("<body{attributes}>"),
         None => String::new(),
     }

@@ -191,7 +191,11 @@ fn remote_content_is_never_requested_until_allowed_and_then_once() {
     );
     let mut blocked = layout(&html, Resources::none());
     let bitmap = blocked.paint_all().unwrap();
-    assert!(hits.lock().unwrap().is_empty(), "{:?}", hits.lock().unwrap());
+    assert!(
+        hits.lock().unwrap().is_empty(),
+        "{:?}",
+        hits.lock().unwrap()
+    );
     assert_eq!(pixel(&bitmap, 15, 15), [255, 255, 255]);
     let asked = blocked.blocked_remote();
     assert!(
@@ -210,5 +214,10 @@ fn remote_content_is_never_requested_until_allowed_and_then_once() {
         !hits.keys().any(|p| p.contains("script")),
         "no script ran: {hits:?}"
     );
-    assert!(loaded.fetched_remote().iter().any(|u| u.ends_with("/pixel.png")));
+    assert!(
+        loaded
+            .fetched_remote()
+            .iter()
+            .any(|u| u.ends_with("/pixel.png"))
+    );
 }

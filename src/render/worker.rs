@@ -20,7 +20,7 @@ pub struct Renderer {
 
 /// A painted page: its size in CSS pixels and its pixels in tiles from the
 /// top, each [`TILE_ROWS`] device rows high (the last one shorter).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Painted {
     pub key: u64,
     pub width: u32,

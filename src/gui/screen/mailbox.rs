@@ -11,7 +11,7 @@ use iced::{Element, Font, Length, Task, font};
 
 use crate::engine::mail::FlagChange;
 use crate::fl;
-use crate::gui::widget::message_list;
+use crate::gui::widget::{html_view, message_list};
 use crate::message::Message as Parsed;
 use crate::store::folders::FolderSummary;
 use crate::store::{Flags, FolderRole, MessageRow};
@@ -52,6 +52,8 @@ pub struct Opened {
     pub body: text_editor::Content,
     pub html_only: bool,
     pub has_remote: bool,
+    /// The HTML body (or the text as a page) painted by the layout engine.
+    pub html: Option<html_view::View>,
 }
 
 #[derive(Debug, Default)]
@@ -72,6 +74,11 @@ pub struct State {
     pub search: String,
     pub reader: Reader,
     pub outbox: super::outbox::State,
+    renderer: crate::render::Renderer,
+    /// The window's size, to know the reader pane's width.
+    window: iced::Size,
+    /// The desktop prefers a dark theme.
+    pub dark: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +106,10 @@ pub enum Message {
     OutboxLoaded(Result<Vec<crate::store::outbox::Item>, String>),
     Outbox(super::outbox::Message),
     OutboxEditLoaded(i64, String, Result<(Vec<u8>, Vec<String>), String>),
+    Html(html_view::Message),
+    WindowResized(iced::Size),
+    /// The desktop switched between a light and a dark theme.
+    DarkTheme(bool),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +129,11 @@ pub enum Tool {
 pub enum Action {
     None,
     Run(Task<Message>),
+    Batch(Vec<Action>),
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Open a link from a message (the user saw its target and agreed).
+    OpenLink(String),
     /// Open the composer: a reply/forward of the opened message, or new.
     Compose(Compose),
     /// Download a body (not cached yet).
@@ -193,6 +209,9 @@ impl State {
             search: String::new(),
             reader: Reader::Empty,
             outbox: super::outbox::State::default(),
+            renderer: crate::render::Renderer::start(),
+            window: iced::Size::new(1200.0, 800.0),
+            dark: false,
         };
         let task = Task::batch([
             state.load_folders(),
@@ -352,7 +371,30 @@ impl State {
             }
             Message::Resized(event) => {
                 self.panes.resize(event.split, event.ratio);
+                self.reflow()
+            }
+            Message::DarkTheme(dark) => {
+                // Takes effect with the next message opened.
+                self.dark = dark;
                 Action::None
+            }
+            Message::WindowResized(size) => {
+                self.window = size;
+                self.reflow()
+            }
+            Message::Html(message) => {
+                let Reader::Ready(opened) = &mut self.reader else {
+                    return Action::None;
+                };
+                let Some(view) = &mut opened.html else {
+                    return Action::None;
+                };
+                match view.update(&self.renderer, message) {
+                    html_view::Effect::None => Action::None,
+                    html_view::Effect::Run(task) => Action::Run(task.map(Message::Html)),
+                    html_view::Effect::Copy(text) => Action::Copy(text),
+                    html_view::Effect::Open(link) => Action::OpenLink(link),
+                }
             }
             Message::SearchChanged(text) => {
                 self.search = text;
@@ -509,6 +551,19 @@ impl State {
                 };
                 let unread = !row.flags.has(Flags::SEEN);
                 let account = row.account.clone();
+                let mut render = Action::None;
+                let html = message.html.is_some().then(|| {
+                    let (view, task) = html_view::View::open(
+                        &self.renderer,
+                        id as u64,
+                        Arc::new(message.clone()),
+                        Arc::clone(&raw),
+                        self.reader_width(),
+                        self.dark,
+                    );
+                    render = Action::Run(task.map(Message::Html));
+                    view
+                });
                 self.reader = Reader::Ready(Box::new(Opened {
                     row,
                     message,
@@ -516,18 +571,22 @@ impl State {
                     body: text_editor::Content::with_text(&body),
                     html_only,
                     has_remote,
+                    html,
                 }));
                 if unread {
                     if let Some(r) = self.list.row_mut(id) {
                         r.flags = r.flags.with(Flags::SEEN, true);
                     }
-                    return Action::Flag {
-                        account,
-                        id,
-                        change: FlagChange::Seen(true),
-                    };
+                    return Action::Batch(vec![
+                        render,
+                        Action::Flag {
+                            account,
+                            id,
+                            change: FlagChange::Seen(true),
+                        },
+                    ]);
                 }
-                Action::None
+                render
             }
             Err(e) => {
                 self.reader = Reader::Failed(e.to_string());
@@ -722,6 +781,34 @@ impl State {
 
     fn list_view(&self) -> Element<'_, Message> {
         self.list.view().map(Message::List)
+    }
+
+    /// The reader pane's inner width in CSS pixels, from the window size
+    /// and the pane splits.
+    fn reader_width(&self) -> u32 {
+        let reader = self
+            .panes
+            .iter()
+            .find(|(_, pane)| **pane == Pane::Reader)
+            .map(|(id, _)| *id);
+        let regions = self.panes.layout().pane_regions(8.0, 0.0, self.window);
+        let width = reader
+            .and_then(|id| regions.get(&id))
+            .map_or(self.window.width * 0.45, |r| r.width);
+        // Padding on both sides and room for the scroll bar.
+        (width - 20.0 - 14.0).max(1.0) as u32
+    }
+
+    /// The pane or window changed size: lay the open page out again.
+    fn reflow(&mut self) -> Action {
+        let width = self.reader_width();
+        match &mut self.reader {
+            Reader::Ready(opened) => match &mut opened.html {
+                Some(view) => Action::Run(view.resize(&self.renderer, width).map(Message::Html)),
+                None => Action::None,
+            },
+            _ => Action::None,
+        }
     }
 
     fn reader_view(&self) -> Element<'_, Message> {

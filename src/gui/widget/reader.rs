@@ -1,7 +1,7 @@
 //! The reader: an opened message's headers, attachments and text (which
 //! can be selected and copied, never edited).
 
-use iced::widget::{button, column, row, rule, text, text_editor};
+use iced::widget::{button, column, row, rule, scrollable, text, text_editor};
 use iced::{Element, Font, Length, font};
 
 use crate::fl;
@@ -51,10 +51,12 @@ pub fn view(o: &Opened) -> Element<'_, Message> {
         );
     }
     let mut content = column![head].spacing(8);
-    if o.html_only {
-        content = content.push(text(fl!("reader-html-as-text")).size(12));
+    match &o.html {
+        Some(view) => content = content.push(view.bars().map(Message::Html)),
+        None if o.html_only => content = content.push(text(fl!("reader-html-as-text")).size(12)),
+        None => {}
     }
-    if o.has_remote {
+    if o.has_remote && o.html.is_none() {
         content = content.push(text(fl!("reader-remote-blocked")).size(12));
     }
     if !o.message.attachments.is_empty() {
@@ -86,11 +88,26 @@ pub fn view(o: &Opened) -> Element<'_, Message> {
         content = content.push(parts);
     }
     content = content.push(rule::horizontal(1));
-    content = content.push(
-        text_editor(&o.body)
-            .on_action(Message::ReaderAction)
-            .height(Length::Fill)
-            .size(14),
-    );
+    match &o.html {
+        Some(view) if view.painted() => {
+            content = content.push(
+                scrollable(view.page().map(Message::Html))
+                    .direction(scrollable::Direction::Both {
+                        vertical: scrollable::Scrollbar::default(),
+                        horizontal: scrollable::Scrollbar::default(),
+                    })
+                    .width(Length::Fill)
+                    .height(Length::Fill),
+            );
+        }
+        _ => {
+            content = content.push(
+                text_editor(&o.body)
+                    .on_action(Message::ReaderAction)
+                    .height(Length::Fill)
+                    .size(14),
+            );
+        }
+    }
     content.into()
 }
