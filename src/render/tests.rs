@@ -11,7 +11,7 @@ use super::*;
 fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(width, height, image::Rgb(rgb));
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    img.write_to(&mut out, image::ImageFormat::Png).expect("test step");
     out.into_inner()
 }
 
@@ -52,11 +52,11 @@ fn inline_images_come_from_the_message_and_data_uris() {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(png(4, 4, [0, 0, 255]))
     };
-    let raw = String::from_utf8(raw).unwrap().replace("DATA", &blue);
-    let msg = crate::message::parse(raw.as_bytes()).unwrap();
+    let raw = String::from_utf8(raw).expect("test step").replace("DATA", &blue);
+    let msg = crate::message::parse(raw.as_bytes()).expect("test step");
     let resources = Resources::from_message(&msg, raw.as_bytes());
     let mut page = layout(&html_of(&msg), resources);
-    let bitmap = page.paint_all().unwrap();
+    let bitmap = page.paint_all().expect("test step");
     assert_eq!(pixel(&bitmap, 20, 20), [255, 0, 0], "cid: image");
     assert_eq!(pixel(&bitmap, 20, 60), [0, 0, 255], "data: image");
     assert_eq!(pixel(&bitmap, 100, 20), [255, 255, 255], "page background");
@@ -70,7 +70,7 @@ fn legacy_table_attributes_and_colours_are_laid_out() {
          cellspacing=\"0\" bgcolor=\"#00ff00\"><tr><td height=\"50\">&nbsp;</td></tr></table></body>",
         Resources::none(),
     );
-    let bitmap = page.paint_all().unwrap();
+    let bitmap = page.paint_all().expect("test step");
     // Centred in 800 px: green from 200 to 600.
     assert_eq!(pixel(&bitmap, 210, 20), [0, 255, 0]);
     assert_eq!(pixel(&bitmap, 590, 20), [0, 255, 0]);
@@ -107,11 +107,11 @@ fn dark_mode_applies_only_to_mail_that_styles_itself_for_it() {
         dark: true,
         ..Options::default()
     };
-    let mut themed_page = Page::layout(themed, Resources::none(), dark).unwrap();
-    let mut plain_page = Page::layout(plain, Resources::none(), dark).unwrap();
-    assert_eq!(pixel(&themed_page.paint_all().unwrap(), 400, 50), [0, 0, 0]);
+    let mut themed_page = Page::layout(themed, Resources::none(), dark).expect("test step");
+    let mut plain_page = Page::layout(plain, Resources::none(), dark).expect("test step");
+    assert_eq!(pixel(&themed_page.paint_all().expect("test step"), 400, 50), [0, 0, 0]);
     assert_eq!(
-        pixel(&plain_page.paint_all().unwrap(), 400, 50),
+        pixel(&plain_page.paint_all().expect("test step"), 400, 50),
         [255, 255, 255]
     );
 }
@@ -131,7 +131,7 @@ fn relayout_at_a_narrower_width_makes_the_page_taller() {
     let words = "word ".repeat(400);
     let mut page = layout(&format!("<p>{words}</p>"), Resources::none());
     let wide = page.height();
-    page.relayout(300).unwrap();
+    page.relayout(300).expect("test step");
     assert_eq!(page.width(), 300);
     assert!(page.height() > wide * 2, "{} vs {wide}", page.height());
 }
@@ -139,15 +139,15 @@ fn relayout_at_a_narrower_width_makes_the_page_taller() {
 /// A plain HTTP/1.1 server that answers every GET with `body` and counts
 /// requests by path.
 fn counting_server(body: Vec<u8>) -> (String, Arc<Mutex<HashMap<String, usize>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0").expect("test step");
+    let base = format!("http://{}", listener.local_addr().expect("test step"));
     let hits = Arc::new(Mutex::new(HashMap::new()));
     let counted = Arc::clone(&hits);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             let mut request_line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut reader = BufReader::new(stream.try_clone().expect("test step"));
             if reader.read_line(&mut request_line).is_err() {
                 continue;
             }
@@ -162,7 +162,7 @@ fn counting_server(body: Vec<u8>) -> (String, Arc<Mutex<HashMap<String, usize>>>
                 .nth(1)
                 .unwrap_or("")
                 .to_owned();
-            *counted.lock().unwrap().entry(path).or_insert(0) += 1;
+            *counted.lock().expect("test step").entry(path).or_insert(0) += 1;
             let _ = write!(
                 stream,
                 "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -190,11 +190,11 @@ fn remote_content_is_never_requested_until_allowed_and_then_once() {
         host = base.trim_start_matches("http://")
     );
     let mut blocked = layout(&html, Resources::none());
-    let bitmap = blocked.paint_all().unwrap();
+    let bitmap = blocked.paint_all().expect("test step");
     assert!(
-        hits.lock().unwrap().is_empty(),
+        hits.lock().expect("test step").is_empty(),
         "{:?}",
-        hits.lock().unwrap()
+        hits.lock().expect("test step")
     );
     assert_eq!(pixel(&bitmap, 15, 15), [255, 255, 255]);
     let asked = blocked.blocked_remote();
@@ -204,10 +204,10 @@ fn remote_content_is_never_requested_until_allowed_and_then_once() {
     );
     assert!(asked.iter().all(|u| !u.contains("script")), "{asked:?}");
 
-    let allowed = Resources::none().allow_remote().unwrap();
+    let allowed = Resources::none().allow_remote().expect("test step");
     let mut loaded = layout(&html, allowed);
-    let bitmap = loaded.paint_all().unwrap();
-    let hits = hits.lock().unwrap().clone();
+    let bitmap = loaded.paint_all().expect("test step");
+    let hits = hits.lock().expect("test step").clone();
     assert_eq!(hits.get("/pixel.png"), Some(&1), "{hits:?}");
     assert_eq!(pixel(&bitmap, 15, 15), [0, 128, 0], "the image is shown");
     assert!(
