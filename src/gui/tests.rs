@@ -413,3 +413,64 @@ fn keys_move_through_the_list_and_reach_the_tools() {
         Some(rows[0])
     );
 }
+
+#[test]
+fn an_html_message_is_painted_with_remote_content_held_back() {
+    use crate::gui::widget::html_view;
+    let (dirs, ids) = populated("html", 3);
+    let (mut app, _) = App::new(dirs);
+    load(&mut app);
+    let id = ids[0];
+    let raw = include_bytes!("../../tests/fixtures/newsletter-rich.eml").to_vec();
+    feed(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(id),
+        ))],
+    );
+    let _ = app.update(Message::Mailbox(mailbox::Message::BodyLoaded(
+        id,
+        Ok(std::sync::Arc::new(raw.clone())),
+    )));
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(fl!("reader-laying-out").as_str()).is_ok(),
+        "the text shows while the page is laid out"
+    );
+    drop(ui);
+    // The render thread's answer, as the task would deliver it.
+    let parsed = crate::message::parse(&raw).expect("parses");
+    let painted = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(crate::render::Renderer::start().open(
+            id as u64,
+            crate::render::html_of(&parsed),
+            crate::render::Resources::from_message(&parsed, &raw),
+            crate::render::Options::default(),
+        ))
+        .expect("painted");
+    assert_eq!(painted.blocked.len(), 2, "{:?}", painted.blocked);
+    feed(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Html(
+            html_view::Message::Painted(id as u64, Ok(std::sync::Arc::new(painted))),
+        ))],
+    );
+    let mut ui = simulator(app.view());
+    let blocked = fl!("reader-remote-blocked-count", count = 2u64);
+    assert!(ui.find(blocked.as_str()).is_ok());
+    assert!(
+        ui.find("logo.png").is_err(),
+        "the inline logo is in the page, not offered as a file"
+    );
+    ui.click(fl!("reader-load-remote").as_str())
+        .expect("load remote content");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(blocked.as_str()).is_err(),
+        "the bar goes once the user allowed remote content"
+    );
+    assert!(ui.find(fl!("reader-laying-out").as_str()).is_ok());
+}

@@ -11,7 +11,8 @@ use super::*;
 fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(width, height, image::Rgb(rgb));
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("test step");
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("test step");
     out.into_inner()
 }
 
@@ -52,7 +53,9 @@ fn inline_images_come_from_the_message_and_data_uris() {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(png(4, 4, [0, 0, 255]))
     };
-    let raw = String::from_utf8(raw).expect("test step").replace("DATA", &blue);
+    let raw = String::from_utf8(raw)
+        .expect("test step")
+        .replace("DATA", &blue);
     let msg = crate::message::parse(raw.as_bytes()).expect("test step");
     let resources = Resources::from_message(&msg, raw.as_bytes());
     let mut page = layout(&html_of(&msg), resources);
@@ -109,7 +112,10 @@ fn dark_mode_applies_only_to_mail_that_styles_itself_for_it() {
     };
     let mut themed_page = Page::layout(themed, Resources::none(), dark).expect("test step");
     let mut plain_page = Page::layout(plain, Resources::none(), dark).expect("test step");
-    assert_eq!(pixel(&themed_page.paint_all().expect("test step"), 400, 50), [0, 0, 0]);
+    assert_eq!(
+        pixel(&themed_page.paint_all().expect("test step"), 400, 50),
+        [0, 0, 0]
+    );
     assert_eq!(
         pixel(&plain_page.paint_all().expect("test step"), 400, 50),
         [255, 255, 255]

@@ -62,6 +62,13 @@ pub fn view(o: &Opened) -> Element<'_, Message> {
     if !o.message.attachments.is_empty() {
         let mut parts = column![].spacing(4);
         for (i, part) in o.message.attachments.iter().enumerate() {
+            // Pictures the painted page shows in place are not files to offer.
+            let html = o.message.html.as_deref().filter(|_| o.html.is_some());
+            if let (Some(html), Some(cid)) = (html, &part.content_id)
+                && html.contains(&format!("cid:{cid}"))
+            {
+                continue;
+            }
             let name = part
                 .name
                 .clone()
