@@ -54,6 +54,10 @@ pub struct RenderArgs {
     /// Fetch remote images, style sheets and fonts, as "Load remote content" does.
     #[arg(long)]
     load_remote: bool,
+    /// Also write the sanitised HTML that was laid out, with the message's
+    /// inline pictures embedded, so a browser can show the same page.
+    #[arg(long, value_name = "FILE.html")]
+    save_html: Option<PathBuf>,
 }
 
 pub async fn read(engine: &mut Engine, args: ReadArgs) -> Result<ExitCode, Failure> {
@@ -190,6 +194,7 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
     };
     let load_remote = args.load_remote;
     let png = args.png.clone();
+    let save_html = args.save_html.clone();
     let report = tokio::task::spawn_blocking(move || -> Result<String, Failure> {
         let msg = crate::message::parse(&raw)?;
         let mut resources = Resources::from_message(&msg, &raw);
@@ -197,6 +202,15 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
             resources = resources.allow_remote().map_err(Failure)?;
         }
         let html = crate::render::html_of(&msg);
+        if let Some(path) = &save_html {
+            let page = embed_inline_parts(
+                &crate::message::html::sanitize_for_layout(&html),
+                &msg,
+                &raw,
+            );
+            std::fs::write(path, page)
+                .map_err(|e| Failure(format!("{} could not be written: {e}.", path.display())))?;
+        }
         let mut page = Page::layout(&html, resources, options)?;
         let bitmap = page.paint_all()?;
         image::RgbaImage::from_raw(bitmap.width, bitmap.height, bitmap.rgba)
@@ -215,4 +229,29 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
     .await??;
     println!("{report}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cid:` references replaced by `data:` URIs of the parts they name, so
+/// the page stands on its own outside the message.
+fn embed_inline_parts(html: &str, msg: &Message, raw: &[u8]) -> String {
+    use base64::Engine as _;
+    let mut page = html.to_owned();
+    for part in &msg.attachments {
+        let Some(cid) = &part.content_id else {
+            continue;
+        };
+        let reference = format!("cid:{cid}");
+        if !page.contains(&reference) {
+            continue;
+        }
+        if let Some(bytes) = crate::message::part_bytes(raw, part.index) {
+            let data = format!(
+                "data:{};base64,{}",
+                part.mime_type,
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            );
+            page = page.replace(&reference, &data);
+        }
+    }
+    page
 }

@@ -6,6 +6,7 @@ mod autoconfig;
 mod cli;
 mod harness;
 mod postel;
+mod reading;
 mod receiving;
 mod sending;
 mod smoke;

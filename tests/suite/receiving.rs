@@ -27,7 +27,7 @@ fn test_server(port: u16, security: Security) -> Server {
 }
 
 /// A session of a test user, straight to Dovecot, to set the scene and check.
-async fn session(user: &str) -> imap::Session {
+pub async fn session(user: &str) -> imap::Session {
     let s = servers();
     imap::connect(&test_server(s.imaps, Security::Tls), user, s.password(user))
         .await
@@ -132,7 +132,7 @@ fn local_view(
         .collect()
 }
 
-fn id_of(postel: &Postel, account: &str, folder: &str, uid: u32) -> i64 {
+pub fn id_of(postel: &Postel, account: &str, folder: &str, uid: u32) -> i64 {
     let rows = postel.json(&["list", account, "--folder", folder, "--limit", "100000"]);
     rows.as_array()
         .expect("array")

@@ -1,0 +1,159 @@
+//! Reading from the command line: one message as text, sanitised HTML,
+//! headers, saved attachments, and painted by the reader's engine.
+
+use crate::harness::{TempDir, unique};
+use crate::postel::Postel;
+use crate::receiving::{id_of, session};
+
+const MIXED: &[u8] = include_bytes!("../fixtures/mixed-attachments.eml");
+const NEWSLETTER: &[u8] = include_bytes!("../fixtures/newsletter-rich.eml");
+
+#[test]
+fn read_prints_each_form_and_saves_attachments_under_safe_names() {
+    let folder = unique("reading");
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let mut s = session("erin").await;
+            s.create(&folder).await.expect("CREATE");
+            for raw in [MIXED, NEWSLETTER] {
+                s.append(&folder, None, None, raw).await.expect("APPEND");
+            }
+            let _ = s.logout().await;
+        });
+    let postel = Postel::new();
+    let account = postel.add_imap("reading", "erin", "erinpass");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let mixed = id_of(&postel, &account, &folder, 1).to_string();
+    let news = id_of(&postel, &account, &folder, 2).to_string();
+
+    let headers = postel.ok(&["read", &account, &mixed, "--headers"], None);
+    assert!(headers.contains("Subject: Unterlagen"), "{headers}");
+    assert!(!headers.contains("%PDF"), "headers only: {headers}");
+
+    let html = postel.ok(&["read", &account, &news, "--html"], None);
+    assert!(html.contains("Frühlingsfahrt 2026"), "{html}");
+    assert!(
+        !html.to_lowercase().contains("<style"),
+        "plain sanitising: {html}"
+    );
+    let text = postel.ok(&["read", &account, &news, "--text"], None);
+    // The sender's own text part, not the HTML.
+    assert!(
+        text.contains("die Touren des Monats") && !text.contains('<'),
+        "{text}"
+    );
+    let no_html = postel.fails(&["read", &account, &mixed, "--html"], None);
+    assert!(no_html.contains("has no HTML body"), "{no_html}");
+
+    let dir = TempDir::new("saved");
+    let target = dir.path().join("out");
+    for _ in 0..2 {
+        postel.ok(
+            &[
+                "read",
+                &account,
+                &mixed,
+                "--save-attachments",
+                target.to_str().expect("utf-8"),
+            ],
+            None,
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&target)
+        .expect("saved")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.contains(&"Größe résumé.pdf".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"Größe résumé (1).pdf".to_owned()),
+        "never overwritten: {names:?}"
+    );
+    assert!(
+        names.contains(&"Preisliste März.csv".to_owned()),
+        "{names:?}"
+    );
+
+    let png = dir.path().join("news.png");
+    let said = postel.ok(
+        &[
+            "render",
+            &account,
+            &news,
+            "--png",
+            png.to_str().expect("utf-8"),
+            "--width",
+            "640",
+        ],
+        None,
+    );
+    assert!(said.contains("2 blocked, 0 loaded"), "{said}");
+    let header = std::fs::read(&png).expect("png written");
+    assert_eq!(&header[1..4], b"PNG");
+    let width = u32::from_be_bytes(header[16..20].try_into().expect("width"));
+    let height = u32::from_be_bytes(header[20..24].try_into().expect("height"));
+    assert_eq!(width, 640);
+    assert!(height > 300, "the whole page: {height}");
+}
+
+#[test]
+fn render_writes_a_page_a_browser_can_show_and_says_what_failed() {
+    let postel = Postel::new();
+    let dir = TempDir::new("render");
+    let png = dir.path().join("r.png");
+    let html = dir.path().join("r.html");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/newsletter.eml");
+    let said = postel.ok(
+        &[
+            "render",
+            fixture,
+            "--png",
+            png.to_str().expect("utf-8"),
+            "--save-html",
+            html.to_str().expect("utf-8"),
+            "--dark",
+        ],
+        None,
+    );
+    assert!(said.contains("blocked, 0 loaded"), "{said}");
+    let page = std::fs::read_to_string(&html).expect("html written");
+    for active in [
+        "<script",
+        "onload",
+        "onmouseover",
+        "<form",
+        "<iframe",
+        "javascript:",
+        "http-equiv",
+    ] {
+        assert!(!page.contains(active), "{active} in {page}");
+    }
+    let rich = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/newsletter-rich.eml"
+    );
+    postel.ok(
+        &[
+            "render",
+            rich,
+            "--png",
+            png.to_str().expect("utf-8"),
+            "--save-html",
+            html.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let page = std::fs::read_to_string(&html).expect("html written");
+    assert!(
+        page.contains("src=\"data:image/png;base64,"),
+        "cid: embedded"
+    );
+    assert!(!page.contains("cid:"), "{page}");
+
+    let missing = postel.fails(&["render", "/nonexistent.eml", "--png", "x.png"], None);
+    assert!(
+        missing.contains("/nonexistent.eml could not be read"),
+        "{missing}"
+    );
+}
