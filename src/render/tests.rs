@@ -227,3 +227,110 @@ fn remote_content_is_never_requested_until_allowed_and_then_once() {
             .any(|u| u.ends_with("/pixel.png"))
     );
 }
+
+/// What a reader must at least see of each message in the corpus.
+const CORPUS: &[(&str, &str)] = &[
+    ("alternative.eml", ""),
+    ("broken-mime.eml", "Grüße trotz falscher Zeichensatzangabe"),
+    ("deep-nesting.eml", "Ganz unten"),
+    ("eight-bit-headers.eml", "Körper ohne Zeichensatzangabe"),
+    ("flowed-delsp.eml", ""),
+    ("forwarded-rfc822.eml", ""),
+    ("huge-headers.eml", "Kurzer Text nach langen Kopfzeilen"),
+    ("iso-2022-jp.eml", ""),
+    ("koi8-r.eml", ""),
+    ("latin1-qp.eml", ""),
+    ("mixed-attachments.eml", ""),
+    ("newsletter.eml", "Frühlingsangebote"),
+    ("newsletter-rich.eml", "Touren des Monats"),
+    ("no-body.eml", ""),
+    ("personal-reply.eml", "Thermoskanne"),
+    ("plain-utf8.eml", ""),
+    ("receipt.eml", "61,40"),
+    ("related-cid.eml", "neue Logo"),
+    ("tnef.eml", "meeting notes"),
+    ("windows-1252.eml", ""),
+];
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Parse, lay out and paint, as the reader does; the text the reader
+/// would fall back to is returned for checking.
+fn read_and_paint(raw: &[u8]) -> Option<String> {
+    let msg = crate::message::parse(raw).ok()?;
+    let resources = Resources::from_message(&msg, raw);
+    let mut page = Page::layout(&html_of(&msg), resources, Options::default()).ok()?;
+    let bitmap = page.paint_all().ok()?;
+    assert_eq!(
+        bitmap.rgba.len(),
+        (bitmap.width * bitmap.height * 4) as usize
+    );
+    Some(crate::message::search_text(&msg))
+}
+
+#[test]
+fn every_message_of_the_corpus_is_parsed_and_painted() {
+    for (name, expected) in CORPUS {
+        let text = read_and_paint(&fixture(name)).unwrap_or_else(|| panic!("{name} failed"));
+        assert!(text.contains(expected), "{name}: {text:?}");
+    }
+    let tnef = crate::message::parse(&fixture("tnef.eml")).expect("tnef parses");
+    assert_eq!(tnef.attachments[0].name.as_deref(), Some("winmail.dat"));
+    let headers = crate::message::parse(&fixture("huge-headers.eml")).expect("parses");
+    assert!(
+        headers
+            .subject
+            .expect("subject")
+            .starts_with("Sehr langer Betreff")
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Damaged mail (cut short, bytes overwritten, lines dropped) never
+    /// takes the reader down: it is parsed and painted or refused cleanly.
+    #[test]
+    fn damaged_mail_never_panics(
+        which in 0..CORPUS.len(),
+        cut in 0.0f64..1.0,
+        edits in proptest::collection::vec((0.0f64..1.0, proptest::prelude::any::<u8>()), 0..24),
+        drop_line in proptest::option::of(0.0f64..1.0),
+    ) {
+        let (name, _) = CORPUS[which];
+        let mut raw = fixture(name);
+        if name == "huge-headers.eml" {
+            raw.truncate(20_000);
+        }
+        for (at, byte) in edits {
+            let i = (at * raw.len() as f64) as usize;
+            if i < raw.len() {
+                raw[i] = byte;
+            }
+        }
+        if let Some(at) = drop_line {
+            let text = String::from_utf8_lossy(&raw).into_owned();
+            let lines: Vec<&str> = text.split('\n').collect();
+            let skip = (at * lines.len() as f64) as usize;
+            raw = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| *l)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into_bytes();
+        }
+        raw.truncate(((cut * 0.5 + 0.5) * raw.len() as f64) as usize);
+        let _ = read_and_paint(&raw);
+    }
+}
