@@ -244,7 +244,7 @@ const CORPUS: &[(&str, &str)] = &[
     ("newsletter.eml", "Frühlingsangebote"),
     ("newsletter-rich.eml", "Touren des Monats"),
     ("no-body.eml", ""),
-    ("personal-reply.eml", "Thermoskanne"),
+    ("personal-reply.eml", "Klingt gut"),
     ("plain-utf8.eml", ""),
     ("receipt.eml", "61,40"),
     ("related-cid.eml", "neue Logo"),
