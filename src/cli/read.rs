@@ -196,6 +196,7 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
     let png = args.png.clone();
     let save_html = args.save_html.clone();
     let report = tokio::task::spawn_blocking(move || -> Result<String, Failure> {
+        let started = std::time::Instant::now();
         let msg = crate::message::parse(&raw)?;
         let mut resources = Resources::from_message(&msg, &raw);
         if load_remote {
@@ -212,7 +213,9 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
                 .map_err(|e| Failure(format!("{} could not be written: {e}.", path.display())))?;
         }
         let mut page = Page::layout(&html, resources, options)?;
+        let laid_out = started.elapsed();
         let bitmap = page.paint_all()?;
+        let painted = started.elapsed() - laid_out;
         image::RgbaImage::from_raw(bitmap.width, bitmap.height, bitmap.rgba)
             .ok_or_else(|| Failure("the painted page had the wrong size.".into()))?
             .save_with_format(&png, image::ImageFormat::Png)
@@ -220,10 +223,13 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
         let blocked = page.blocked_remote().len();
         let fetched = page.fetched_remote().len();
         Ok(format!(
-            "Wrote {} ({}×{} px); remote resources: {blocked} blocked, {fetched} loaded.",
+            "Wrote {} ({}×{} px); remote resources: {blocked} blocked, {fetched} loaded; \
+             parsed and laid out in {} ms, painted in {} ms.",
             png.display(),
             bitmap.width,
-            bitmap.height
+            bitmap.height,
+            laid_out.as_millis(),
+            painted.as_millis()
         ))
     })
     .await??;

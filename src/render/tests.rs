@@ -243,6 +243,7 @@ const CORPUS: &[(&str, &str)] = &[
     ("mixed-attachments.eml", ""),
     ("newsletter.eml", "Frühlingsangebote"),
     ("newsletter-rich.eml", "Touren des Monats"),
+    ("newsletter-100k.eml", "Touren des Monats"),
     ("no-body.eml", ""),
     ("personal-reply.eml", "Klingt gut"),
     ("plain-utf8.eml", ""),
