@@ -11,6 +11,7 @@ pub mod messages;
 pub mod outbox;
 pub mod pending;
 pub mod pop3;
+pub mod remote;
 pub mod search;
 
 use std::path::{Path, PathBuf};
@@ -156,6 +157,13 @@ const MIGRATIONS: &[&str] = &[
         raw BLOB NOT NULL,
         updated INTEGER NOT NULL,
         uploaded INTEGER NOT NULL DEFAULT 0
+    );
+    "#,
+    // 4: senders whose remote content the user always allows.
+    r#"
+    CREATE TABLE remote_senders (
+        address TEXT PRIMARY KEY COLLATE NOCASE,
+        added INTEGER NOT NULL
     );
     "#,
 ];

@@ -32,6 +32,7 @@ reader-remote-blocked-count = { $count ->
    *[other] { $count } externe Bilder oder Dateien wurden nicht geladen, damit der Absender nicht sieht, dass Sie die Nachricht geöffnet haben.
 }
 reader-load-remote = Externe Inhalte laden
+reader-always-load = Immer für { $sender }
 reader-open-link = { $url } im Browser öffnen?
 reader-open = Öffnen
 reader-cancel = Abbrechen

@@ -32,6 +32,7 @@ reader-remote-blocked-count = { $count ->
    *[other] { $count } remote images or files in this message were not loaded, so the sender cannot see that you opened it.
 }
 reader-load-remote = Load remote content
+reader-always-load = Always for { $sender }
 reader-open-link = Open { $url } in your browser?
 reader-open = Open
 reader-cancel = Cancel

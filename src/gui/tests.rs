@@ -463,6 +463,8 @@ fn an_html_message_is_painted_with_remote_content_held_back() {
         ui.find("logo.png").is_err(),
         "the inline logo is in the page, not offered as a file"
     );
+    let always = fl!("reader-always-load", sender = "news@rad.example");
+    assert!(ui.find(always.as_str()).is_ok(), "{always}");
     ui.click(fl!("reader-load-remote").as_str())
         .expect("load remote content");
     let messages: Vec<Message> = ui.into_messages().collect();

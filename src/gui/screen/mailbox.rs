@@ -79,6 +79,8 @@ pub struct State {
     window: iced::Size,
     /// The desktop prefers a dark theme.
     pub dark: bool,
+    /// Senders whose remote content is always loaded (lower case).
+    remote_senders: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +112,7 @@ pub enum Message {
     WindowResized(iced::Size),
     /// The desktop switched between a light and a dark theme.
     DarkTheme(bool),
+    RemoteSendersLoaded(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,10 +215,12 @@ impl State {
             renderer: crate::render::Renderer::start(),
             window: iced::Size::new(1200.0, 800.0),
             dark: false,
+            remote_senders: Default::default(),
         };
         let task = Task::batch([
             state.load_folders(),
             state.load_outbox(),
+            state.load_remote_senders(),
             state.reload_list(),
         ]);
         (state, task)
@@ -225,6 +230,14 @@ impl State {
     /// an action).
     pub fn refresh(&mut self) -> Task<Message> {
         Task::batch([self.load_folders(), self.load_outbox(), self.reload_list()])
+    }
+
+    fn load_remote_senders(&self) -> Task<Message> {
+        let store = self.store.clone();
+        Task::perform(
+            async move { store.run(|s| s.remote_senders()).await.unwrap_or_default() },
+            Message::RemoteSendersLoaded,
+        )
     }
 
     fn load_outbox(&self) -> Task<Message> {
@@ -373,6 +386,10 @@ impl State {
                 self.panes.resize(event.split, event.ratio);
                 self.reflow()
             }
+            Message::RemoteSendersLoaded(senders) => {
+                self.remote_senders = senders.into_iter().collect();
+                Action::None
+            }
             Message::DarkTheme(dark) => {
                 // Takes effect with the next message opened.
                 self.dark = dark;
@@ -394,6 +411,19 @@ impl State {
                     html_view::Effect::Run(task) => Action::Run(task.map(Message::Html)),
                     html_view::Effect::Copy(text) => Action::Copy(text),
                     html_view::Effect::Open(link) => Action::OpenLink(link),
+                    html_view::Effect::AllowSender(sender, relayout) => {
+                        self.remote_senders.insert(sender.clone());
+                        let store = self.store.clone();
+                        let remember = Task::future(async move {
+                            if let Err(error) =
+                                store.run(move |s| s.allow_remote_from(&sender)).await
+                            {
+                                tracing::warn!(%error, "the sender could not be remembered");
+                            }
+                        })
+                        .discard();
+                        Action::Run(Task::batch([relayout.map(Message::Html), remember]))
+                    }
                 }
             }
             Message::SearchChanged(text) => {
@@ -560,6 +590,7 @@ impl State {
                         Arc::clone(&raw),
                         self.reader_width(),
                         self.dark,
+                        |sender| self.remote_senders.contains(sender),
                     );
                     render = Action::Run(task.map(Message::Html));
                     view

@@ -27,6 +27,8 @@ pub enum Message {
     LinkFound(u64, Option<String>),
     Selected(u64, Option<(Option<String>, Arc<Painted>)>),
     LoadRemote,
+    /// Load remote content now and for every later message from the sender.
+    AllowSender,
     OpenLink,
     CancelLink,
     ShowText(bool),
@@ -40,6 +42,8 @@ pub enum Effect {
     Copy(String),
     /// Open a link the user confirmed.
     Open(String),
+    /// Remember to load remote content from this sender, and lay out again.
+    AllowSender(String, Task<Message>),
 }
 
 #[derive(Debug)]
@@ -64,6 +68,8 @@ pub struct View {
     options: Options,
     shown: Shown,
     remote_loaded: bool,
+    /// The sender's address, for "always load from this sender".
+    sender: Option<String>,
     /// The user chose to read the text instead.
     pub as_text: bool,
     pointer: Point,
@@ -80,7 +86,14 @@ impl View {
         raw: Arc<Vec<u8>>,
         width: u32,
         dark: bool,
+        trusted: impl Fn(&str) -> bool,
     ) -> (Self, Task<Message>) {
+        let sender = message
+            .from
+            .first()
+            .map(|a| a.email.to_lowercase())
+            .filter(|a| !a.is_empty());
+        let remote = sender.as_deref().is_some_and(trusted);
         let html = crate::render::html_of(&message);
         let view = Self {
             key,
@@ -93,13 +106,14 @@ impl View {
                 dark,
             },
             shown: Shown::Laying,
-            remote_loaded: false,
+            remote_loaded: remote,
+            sender,
             as_text: false,
             pointer: Point::ORIGIN,
             drag_from: None,
             link: None,
         };
-        let task = view.lay_out(renderer, false);
+        let task = view.lay_out(renderer, remote);
         (view, task)
     }
 
@@ -216,6 +230,14 @@ impl View {
                 self.shown = Shown::Laying;
                 Effect::Run(self.lay_out(renderer, true))
             }
+            Message::AllowSender => {
+                let Some(sender) = self.sender.clone() else {
+                    return Effect::None;
+                };
+                self.remote_loaded = true;
+                self.shown = Shown::Laying;
+                Effect::AllowSender(sender, self.lay_out(renderer, true))
+            }
             Message::ShowText(as_text) => {
                 self.as_text = as_text;
                 Effect::None
@@ -247,6 +269,10 @@ impl View {
                     .width(Length::Fill),
                     button(text(fl!("reader-load-remote")).size(12)).on_press(Message::LoadRemote),
                 ]
+                .push(self.sender.as_ref().map(|sender| {
+                    button(text(fl!("reader-always-load", sender = sender.clone())).size(12))
+                        .on_press(Message::AllowSender)
+                }))
                 .spacing(6)
                 .align_y(iced::Alignment::Center),
             );
