@@ -77,17 +77,17 @@ mod tests {
     #[test]
     fn saving_twice_keeps_both_files() {
         let dir = std::env::temp_dir().join(format!("postel-save-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let first = save_in(&dir, "report.pdf", b"one").unwrap();
-        let second = save_in(&dir, "../report.pdf", b"two").unwrap();
-        let third = save_in(&dir, "noext", b"three").unwrap();
-        let fourth = save_in(&dir, "noext", b"four").unwrap();
+        std::fs::create_dir_all(&dir).expect("dir");
+        let first = save_in(&dir, "report.pdf", b"one").expect("saves");
+        let second = save_in(&dir, "../report.pdf", b"two").expect("saves");
+        let third = save_in(&dir, "noext", b"three").expect("saves");
+        let fourth = save_in(&dir, "noext", b"four").expect("saves");
         assert_eq!(first, dir.join("report.pdf"));
         assert_eq!(second, dir.join("report (1).pdf"));
         assert_eq!(fourth, dir.join("noext (1)"));
-        assert_eq!(std::fs::read(&first).unwrap(), b"one");
-        assert_eq!(std::fs::read(&second).unwrap(), b"two");
-        assert_eq!(std::fs::read(&third).unwrap(), b"three");
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(std::fs::read(&first).expect("reads"), b"one");
+        assert_eq!(std::fs::read(&second).expect("reads"), b"two");
+        assert_eq!(std::fs::read(&third).expect("reads"), b"three");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn cid_urls_are_decoded_and_compared_without_case() {
-        let url = Url::parse("cid:Logo%40Example.COM").unwrap();
+        let url = Url::parse("cid:Logo%40Example.COM").expect("a cid URL");
         assert_eq!(cid_of(&url), "logo@example.com");
     }
 
