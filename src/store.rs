@@ -40,6 +40,8 @@ pub enum Error {
     Sql(#[from] rusqlite::Error),
     #[error("There is no message {0} in the store.")]
     NoSuchMessage(i64),
+    #[error("The message could not be put in the outbox: {0}.")]
+    Queue(std::io::Error),
     #[error("There is no folder \"{0}\" in the store.")]
     NoSuchFolder(String),
 }
@@ -159,7 +161,19 @@ const MIGRATIONS: &[&str] = &[
         uploaded INTEGER NOT NULL DEFAULT 0
     );
     "#,
-    // 4: senders whose remote content the user always allows.
+    // 4: outgoing message bytes in a table of their own, as its last
+    // column: only there can SQLite reserve a blob without writing it out
+    // in memory first, which the outbox needs to take large messages in
+    // pieces.
+    r#"
+    CREATE TABLE outbox_raw (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE,
+        raw BLOB NOT NULL
+    );
+    INSERT INTO outbox_raw (outbox_id, raw) SELECT id, raw FROM outbox;
+    ALTER TABLE outbox DROP COLUMN raw;
+    "#,
+    // 5: senders whose remote content the user always allows.
     r#"
     CREATE TABLE remote_senders (
         address TEXT PRIMARY KEY COLLATE NOCASE,
@@ -295,5 +309,32 @@ mod tests {
         let dir = t.store.path().parent().expect("dir").to_owned();
         let err = Store::open(&dir).expect_err("refused");
         assert!(matches!(err, Error::TooNew { found: 99, .. }), "{err}");
+    }
+
+    #[test]
+    fn queued_messages_keep_their_bytes_across_the_outbox_raw_move() {
+        let dir = std::env::temp_dir().join(format!("postel-store-move-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        {
+            let conn = Connection::open(dir.join(FILE_NAME)).expect("opens");
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).expect("old schema");
+            }
+            conn.execute(
+                "INSERT INTO outbox (account, raw, message_id, sender, recipients, state, created, next_attempt)
+                 VALUES ('a', x'0d0a2e00ff', 'm@x', 'a@x', 'b@x', 'queued', 1, 1)",
+                [],
+            )
+            .expect("old row");
+            conn.pragma_update(None, "user_version", 3)
+                .expect("version");
+        }
+        let store = Store::open(&dir).expect("migrates");
+        let item = store.outbox_item(1).expect("get").expect("kept");
+        assert_eq!((item.size, item.recipients), (5, vec!["b@x".to_owned()]));
+        assert_eq!(store.outbox_raw(1).expect("raw"), b"\r\n.\0\xff");
+        drop(store);
+        std::fs::remove_dir_all(dir).expect("cleanup");
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Engine, Error};
 use crate::message::compose::{self, Draft};
-use crate::store::outbox::Item;
+use crate::store::outbox::{Item, NewItem};
 use crate::sync::sender::{self, Outcome};
 
 impl Engine {
@@ -11,16 +11,18 @@ impl Engine {
         let account = self.account(account)?.clone();
         let built = compose::build(&account, draft)?;
         let store = self.store()?;
+        // Written on the store's thread straight into the outbox row, so a
+        // large attachment is never held whole in memory.
         Ok(store
             .run(move |s| {
-                s.enqueue(
-                    &account.name,
-                    &built.raw,
-                    &built.message_id,
-                    &built.from,
-                    &built.recipients,
-                    &built.subject,
-                )
+                let new = NewItem {
+                    account: &account.name,
+                    message_id: &built.message_id,
+                    sender: &built.from,
+                    recipients: &built.recipients,
+                    subject: &built.subject,
+                };
+                s.enqueue_streamed(&new, built.message.len(), |out| built.message.write_to(out))
             })
             .await?)
     }
@@ -109,11 +111,12 @@ impl Engine {
             }
             Err(e) => return Err(e.into()),
         };
+        let raw = built.raw()?;
         let json = serde_json::to_string(&draft).map_err(|e| Error::Draft(e.to_string()))?;
         let store = self.store()?;
         let (name, mid) = (account.name.clone(), message_id.clone());
         let id = store
-            .run(move |s| s.save_draft(id, &name, &mid, &json, &built.raw))
+            .run(move |s| s.save_draft(id, &name, &mid, &json, &raw))
             .await?;
         if let Err(e) = crate::sync::drafts::upload_pending(&account, &store).await {
             tracing::info!("{}: the draft stays local for now: {e}", account.name);

@@ -3,16 +3,22 @@
 //! HTML alternative, attachments of any type, and the reply and forward
 //! forms with their threading headers and quoted text.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{Address as LettreAddress, Message as LettreMessage};
 use sha2::{Digest, Sha256};
 
 use super::{Address, Message};
 use crate::account::Account;
+
+mod streamed;
+
+use streamed::Placeholder;
+pub use streamed::Streamed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -57,10 +63,11 @@ pub struct Draft {
     pub message_id: Option<String>,
 }
 
-/// A message ready for the outbox: its bytes and its envelope.
+/// A message ready for the outbox: its content and its envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Built {
-    pub raw: Vec<u8>,
+    /// Written out on demand, file attachments straight from their files.
+    pub message: Streamed,
     /// Without angle brackets.
     pub message_id: String,
     pub from: String,
@@ -102,11 +109,26 @@ fn split_list(text: &str) -> Vec<String> {
     out
 }
 
+impl Built {
+    /// The whole message in memory: for drafts and other small uses, not
+    /// for the outbox, which takes it streamed.
+    pub fn raw(&self) -> Result<Vec<u8>, Error> {
+        self.message
+            .to_vec()
+            .map_err(|e| Error::Build(e.to_string()))
+    }
+}
+
 /// A new Message-ID on the sender's domain; random, so it reveals neither
 /// the host name nor the time.
 pub fn new_message_id(from: &str) -> String {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let domain = from.rsplit_once('@').map_or("postel.invalid", |(_, d)| d);
+    format!("{}@{domain}", random_hex())
+}
+
+/// 32 hex digits no one can guess or repeat.
+fn random_hex() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut hasher = Sha256::new();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -124,8 +146,7 @@ pub fn new_message_id(from: &str) -> String {
     let here = &seed as *const _ as usize;
     hasher.update(here.to_le_bytes());
     seed.copy_from_slice(&hasher.finalize()[..16]);
-    let hex: String = seed.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}@{domain}")
+    seed.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Encodes text as format=flowed (RFC 3676): long lines wrapped at 72
@@ -257,6 +278,7 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
             .singlepart(SinglePart::html(html.clone())),
         None => MultiPart::mixed().singlepart(text_part),
     };
+    let mut placeholders = Vec::new();
     let message = if draft.attachments.is_empty() {
         match &draft.html {
             Some(_) => builder.multipart(body),
@@ -275,13 +297,15 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
             None => body,
         };
         for source in &draft.attachments {
-            mixed = mixed.singlepart(attachment(source)?);
+            mixed = mixed.singlepart(attachment(source, &mut placeholders)?);
         }
         builder.multipart(mixed)
     }
     .map_err(|e| Error::Build(e.to_string()))?;
+    let message = Streamed::splice(message.formatted(), placeholders)
+        .ok_or_else(|| Error::Build("an attachment lost its place in the message".into()))?;
     Ok(Built {
-        raw: message.formatted(),
+        message,
         message_id,
         from: from_address.to_string(),
         recipients,
@@ -289,30 +313,53 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
     })
 }
 
-fn attachment(source: &AttachmentSource) -> Result<SinglePart, Error> {
-    let (name, mime, data) = match source {
+fn attachment(
+    source: &AttachmentSource,
+    placeholders: &mut Vec<Placeholder>,
+) -> Result<SinglePart, Error> {
+    let (name, mime, body) = match source {
         AttachmentSource::File(path) => {
-            let data = std::fs::read(path).map_err(|e| Error::Attachment {
+            let failed = |e: std::io::Error| Error::Attachment {
                 path: path.display().to_string(),
                 reason: e.to_string(),
-            })?;
+            };
+            let mut file = std::fs::File::open(path).map_err(failed)?;
+            let size = file.metadata().map_err(failed)?.len();
+            // Enough for every signature `infer` knows (ISO images sit at 32 KiB).
+            let mut head = Vec::new();
+            file.by_ref()
+                .take(64 * 1024)
+                .read_to_end(&mut head)
+                .map_err(failed)?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "attachment".to_owned());
-            let mime = guess_mime(path, &data);
-            (name, mime, data)
+            let mime = guess_mime(path, &head);
+            // The file is read only when the message is written: lettre
+            // formats the part around a marker that stands in for its base64.
+            let marker = format!("postel-attachment-{}-{}", random_hex(), placeholders.len());
+            let body = Body::dangerous_pre_encoded(
+                marker.clone().into_bytes(),
+                ContentTransferEncoding::Base64,
+            );
+            placeholders.push(Placeholder {
+                marker,
+                path: path.clone(),
+                size,
+            });
+            (name, mime, body)
         }
         AttachmentSource::Bytes {
             name,
             mime_type,
             data,
-        } => (name.clone(), mime_type.clone(), data.clone()),
+        } => (name.clone(), mime_type.clone(), Body::new(data.clone())),
     };
     let content_type = ContentType::parse(&mime)
         .or_else(|_| ContentType::parse("application/octet-stream"))
         .map_err(|e| Error::Build(e.to_string()))?;
-    Ok(Attachment::new(name).body(data, content_type))
+    Ok(Attachment::new(name).body(body, content_type))
 }
 
 /// The MIME type from the content's magic bytes, else the file name, else
@@ -521,12 +568,12 @@ mod tests {
                 "secret@example.test"
             ]
         );
-        let parsed = crate::message::parse(&built.raw).expect("parses");
+        let parsed = crate::message::parse(&built.raw().expect("writes")).expect("parses");
         assert_eq!(parsed.subject.as_deref(), Some("Grüße"));
         assert_eq!(parsed.from[0].name.as_deref(), Some("Alice Ädler"));
         assert_eq!(parsed.to.len(), 2);
         assert!(
-            !String::from_utf8_lossy(&built.raw)
+            !String::from_utf8_lossy(&built.raw().expect("writes"))
                 .to_lowercase()
                 .contains("secret@"),
             "Bcc hidden"
@@ -562,15 +609,71 @@ mod tests {
             ..Draft::default()
         };
         let built = build(&account(), &draft).expect("builds");
-        let parsed = crate::message::parse(&built.raw).expect("parses");
+        let parsed = crate::message::parse(&built.raw().expect("writes")).expect("parses");
         let part = parsed.attachments.first().expect("attachment");
         assert_eq!(part.name.as_deref(), Some("Größe résumé.pdf"));
         assert_eq!(part.mime_type, "application/pdf");
         assert_eq!(
-            crate::message::part_bytes(&built.raw, part.index),
+            crate::message::part_bytes(&built.raw().expect("writes"), part.index),
             Some(data)
         );
         assert!(parsed.html.expect("html").contains("<b>attached</b>"));
+        std::fs::remove_dir_all(dir).expect("cleanup");
+    }
+
+    #[test]
+    fn a_large_attachment_is_written_from_its_file_byte_for_byte() {
+        let dir = std::env::temp_dir().join(format!("postel-compose-large-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("große daten.bin");
+        // Not a multiple of the 57-byte line or the read chunk, and every byte value.
+        let data: Vec<u8> = (0..3_000_017u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        std::fs::write(&path, &data).expect("write");
+        let draft = Draft {
+            to: vec!["bob@example.test".into()],
+            subject: "big".into(),
+            text: "the data".into(),
+            attachments: vec![
+                AttachmentSource::File(path.clone()),
+                AttachmentSource::Bytes {
+                    name: "small.txt".into(),
+                    mime_type: "text/plain".into(),
+                    data: b"in memory".to_vec(),
+                },
+                AttachmentSource::File(path.clone()),
+            ],
+            ..Draft::default()
+        };
+        let built = build(&account(), &draft).expect("builds");
+        let raw = built.raw().expect("writes");
+        assert_eq!(
+            raw.len() as u64,
+            built.message.len(),
+            "length known up front"
+        );
+        assert!(
+            raw.len() < data.len() * 2 * 14 / 10,
+            "two copies of the file, base64 only"
+        );
+        let parsed = crate::message::parse(&raw).expect("parses");
+        assert_eq!(parsed.attachments.len(), 3);
+        for (i, want) in [&data[..], b"in memory", &data[..]].into_iter().enumerate() {
+            let part = &parsed.attachments[i];
+            assert_eq!(
+                crate::message::part_bytes(&raw, part.index).as_deref(),
+                Some(want),
+                "attachment {i}"
+            );
+        }
+        assert_eq!(
+            parsed.attachments[0].name.as_deref(),
+            Some("große daten.bin")
+        );
+        // A file that changes after the message was built is not sent as something else.
+        std::fs::write(&path, b"shorter").expect("rewrite");
+        assert!(built.raw().is_err());
         std::fs::remove_dir_all(dir).expect("cleanup");
     }
 
@@ -612,7 +715,7 @@ mod tests {
         );
         assert_eq!(again.subject, "RE: Plans");
         let built = build(&account(), &draft).expect("builds");
-        let parsed = crate::message::parse(&built.raw).expect("parses");
+        let parsed = crate::message::parse(&built.raw().expect("writes")).expect("parses");
         assert_eq!(parsed.in_reply_to.as_deref(), Some("p2@example.test"));
         assert_eq!(parsed.references, ["p1@example.test", "p2@example.test"]);
     }
@@ -633,14 +736,14 @@ mod tests {
         let mut draft = attached.clone();
         draft.to = vec!["carol@example.test".into()];
         let built = build(&account(), &draft).expect("builds");
-        let parsed = crate::message::parse(&built.raw).expect("parses");
+        let parsed = crate::message::parse(&built.raw().expect("writes")).expect("parses");
         let part = parsed
             .attachments
             .first()
             .expect("the original rides along");
         assert_eq!(part.mime_type, "message/rfc822");
         assert_eq!(
-            crate::message::part_bytes(&built.raw, part.index).as_deref(),
+            crate::message::part_bytes(&built.raw().expect("writes"), part.index).as_deref(),
             Some(&raw[..])
         );
     }

@@ -2,6 +2,9 @@
 //! byte and leaves the queue only once the server accepted its data. Every
 //! attempt is recorded, so "did it go out?" always has an answer.
 
+use std::io::{Read, Write};
+
+use rusqlite::blob::ZeroBlob;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -72,7 +75,8 @@ pub struct Item {
     pub history: Vec<Attempt>,
 }
 
-const COLUMNS: &str = "id, account, message_id, sender, recipients, subject, state, created, next_attempt, attempts, last_error, sent_at, sent_copy, length(raw)";
+const COLUMNS: &str = "id, account, message_id, sender, recipients, subject, state, created, next_attempt, attempts, last_error, sent_at, sent_copy,
+     COALESCE((SELECT length(raw) FROM outbox_raw WHERE outbox_id = outbox.id), 0)";
 
 fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let recipients: String = r.get(4)?;
@@ -96,10 +100,40 @@ fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     })
 }
 
+/// A message about to enter the outbox, apart from its content.
+#[derive(Debug, Clone, Copy)]
+pub struct NewItem<'a> {
+    pub account: &'a str,
+    pub message_id: &'a str,
+    pub sender: &'a str,
+    /// The SMTP envelope, Bcc included.
+    pub recipients: &'a [String],
+    pub subject: &'a str,
+}
+
+/// Counts what passes, so a writer that stops short of the length it
+/// promised is caught instead of leaving zeros at the end of a message.
+struct Counted<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 impl Store {
     /// Commits a message to the outbox; returns its outbox id.
     pub fn enqueue(
-        &self,
+        &mut self,
         account: &str,
         raw: &[u8],
         message_id: &str,
@@ -107,13 +141,65 @@ impl Store {
         recipients: &[String],
         subject: &str,
     ) -> Result<i64> {
+        let new = NewItem {
+            account,
+            message_id,
+            sender,
+            recipients,
+            subject,
+        };
+        self.enqueue_streamed(&new, raw.len() as u64, |out| out.write_all(raw))
+    }
+
+    /// Commits a message of exactly `len` bytes that `write` produces; the
+    /// row and its content land in one transaction, so a failure or a crash
+    /// half-way leaves no half message. Returns its outbox id.
+    ///
+    /// The content goes into a blob reserved at its full length and filled
+    /// in place (SQLite's incremental blob I/O): binding the message as a
+    /// parameter would need it whole in memory, and SQLite would copy it
+    /// once more.
+    pub fn enqueue_streamed(
+        &mut self,
+        new: &NewItem<'_>,
+        len: u64,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<i64> {
         let now = super::now();
-        self.conn().execute(
-            "INSERT INTO outbox (account, raw, message_id, sender, recipients, subject, state, created, next_attempt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
-            params![account, raw, message_id, sender, recipients.join("\n"), subject, now],
+        let tx = self.conn_mut().savepoint()?;
+        tx.execute(
+            "INSERT INTO outbox (account, message_id, sender, recipients, subject, state, created, next_attempt)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6)",
+            params![
+                new.account,
+                new.message_id,
+                new.sender,
+                new.recipients.join("\n"),
+                new.subject,
+                now
+            ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO outbox_raw (outbox_id, raw) VALUES (?1, ?2)",
+            params![id, ZeroBlob(len)],
+        )?;
+        {
+            let blob = tx.blob_open("main", "outbox_raw", "raw", id, false)?;
+            let mut out = Counted {
+                inner: blob,
+                written: 0,
+            };
+            write(&mut out).map_err(super::Error::Queue)?;
+            if out.written != len {
+                return Err(super::Error::Queue(std::io::Error::other(format!(
+                    "{} bytes written where {len} were expected",
+                    out.written
+                ))));
+            }
+        }
+        tx.commit()?;
+        Ok(id)
     }
 
     pub fn outbox_item(&self, id: i64) -> Result<Option<Item>> {
@@ -134,11 +220,28 @@ impl Store {
         }
     }
 
+    /// The message's bytes. Read through a blob handle into a buffer of
+    /// the right size: a plain SELECT would have SQLite materialise the
+    /// value and then copy it, two copies of a message that may be 35 MB.
     pub fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
-        self.conn()
-            .query_row("SELECT raw FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+        let mut blob = match self.conn().blob_open("main", "outbox_raw", "raw", id, true) {
+            Ok(blob) => blob,
+            Err(rusqlite::Error::SqliteFailure(_, _)) if !self.outbox_exists(id)? => {
+                return Err(super::Error::NoSuchMessage(id));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut raw = Vec::with_capacity(blob.len());
+        blob.read_to_end(&mut raw).map_err(super::Error::Queue)?;
+        Ok(raw)
+    }
+
+    fn outbox_exists(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT 1 FROM outbox WHERE id = ?1", [id], |_| Ok(()))
             .optional()?
-            .ok_or(super::Error::NoSuchMessage(id))
+            .is_some())
     }
 
     /// The account's messages due for an attempt at `now`.
@@ -291,11 +394,16 @@ impl Store {
     }
 
     /// The Sent copy is stored: the body is no longer needed here.
-    pub fn outbox_sent_copy_done(&self, id: i64) -> Result<()> {
-        self.conn().execute(
-            "UPDATE outbox SET sent_copy = 1, raw = x'' WHERE id = ?1 AND state = 'sent'",
+    pub fn outbox_sent_copy_done(&mut self, id: i64) -> Result<()> {
+        let tx = self.conn_mut().savepoint()?;
+        if tx.execute(
+            "UPDATE outbox SET sent_copy = 1 WHERE id = ?1 AND state = 'sent'",
             [id],
-        )?;
+        )? == 1
+        {
+            tx.execute("UPDATE outbox_raw SET raw = x'' WHERE outbox_id = ?1", [id])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -365,6 +473,52 @@ mod tests {
         assert_eq!(t.store.outbox_needing_copy("a").expect("copies").len(), 1);
         t.store.outbox_sent_copy_done(id).expect("copied");
         assert_eq!(t.store.outbox_raw(id).expect("raw"), b"");
+    }
+
+    #[test]
+    fn a_streamed_message_is_stored_whole_or_not_at_all() {
+        let mut t = temp_store("streamed");
+        let new = NewItem {
+            account: "a",
+            message_id: "m@x",
+            sender: "a@x",
+            recipients: &["b@x".into()],
+            subject: "big",
+        };
+        let piece: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+        let id = t
+            .store
+            .enqueue_streamed(&new, 3 * piece.len() as u64, |out| {
+                (0..3).try_for_each(|_| out.write_all(&piece))
+            })
+            .expect("enqueue");
+        assert_eq!(t.store.outbox_raw(id).expect("raw"), piece.repeat(3));
+        assert_eq!(
+            t.store.outbox_item(id).expect("get").expect("exists").size,
+            300_000
+        );
+        let short = t
+            .store
+            .enqueue_streamed(&new, 10, |out| out.write_all(b"12345"));
+        assert!(short.is_err(), "fewer bytes than promised");
+        let long = t
+            .store
+            .enqueue_streamed(&new, 3, |out| out.write_all(b"12345"));
+        assert!(long.is_err(), "more bytes than promised");
+        let failing = t.store.enqueue_streamed(&new, 5, |out| {
+            out.write_all(b"12")?;
+            Err(std::io::Error::other("the attachment vanished"))
+        });
+        assert!(failing.is_err());
+        assert_eq!(
+            t.store.outbox(None).expect("list").len(),
+            1,
+            "nothing half-queued"
+        );
+        assert!(matches!(
+            t.store.outbox_raw(id + 100),
+            Err(crate::store::Error::NoSuchMessage(_))
+        ));
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::secret;
 use crate::store::FolderRole;
 use crate::store::outbox::{Item, State};
 
+/// Bytes of message data handed to lettre at a time.
+const DATA_CHUNK: usize = 256 * 1024;
+
 /// What happened to one message in this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -148,7 +151,11 @@ async fn send_one(
     }
     // From here a crash may leave a copy at the server: say so first.
     store.run(move |s| s.attempt_phase(attempt, "data")).await?;
-    match conn.message(&raw).await {
+    // In pieces: lettre dot-stuffs whatever it is given into a buffer of
+    // its own, which for the whole message would be a second copy of it.
+    let sent = conn.message_iter(raw.chunks(DATA_CHUNK)).await;
+    drop(raw);
+    match sent {
         Ok(response) => {
             let text = response.message().collect::<Vec<_>>().join(" ");
             let queue_id = queue_id(&text);

@@ -234,7 +234,7 @@ mod tests {
             ..Draft::default()
         };
         let built = crate::message::compose::build(&account, &draft).expect("builds");
-        let back = draft_from(&built.raw, &built.recipients).expect("parses");
+        let back = draft_from(&built.raw().expect("writes"), &built.recipients).expect("parses");
         assert_eq!(back.to, ["a@example.test"]);
         assert_eq!(back.bcc, ["hidden@example.test"]);
         assert_eq!(back.subject, "Report");
