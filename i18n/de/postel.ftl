@@ -33,6 +33,7 @@ reader-remote-blocked-count = { $count ->
 }
 reader-load-remote = Externe Inhalte laden
 reader-always-load = Immer für { $sender }
+reader-page-cut = Diese Nachricht ist zu lang, um sie ganz als Seite zu zeigen; „Als reinen Text anzeigen“ zeigt sie vollständig.
 reader-open-link = { $url } im Browser öffnen?
 reader-open = Öffnen
 reader-cancel = Abbrechen

@@ -33,6 +33,7 @@ reader-remote-blocked-count = { $count ->
 }
 reader-load-remote = Load remote content
 reader-always-load = Always for { $sender }
+reader-page-cut = This message is too long to show in full as a page; "Show as plain text" has all of it.
 reader-open-link = Open { $url } in your browser?
 reader-open = Open
 reader-cancel = Cancel

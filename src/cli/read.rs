@@ -204,10 +204,15 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
         }
         let html = crate::render::html_of(&msg);
         if let Some(path) = &save_html {
-            let page = embed_inline_parts(
-                &crate::message::html::sanitize_for_layout(&html),
-                &msg,
-                &raw,
+            // Postel lays out in no-quirks mode; the doctype asks a
+            // browser for the same.
+            let page = format!(
+                "<!DOCTYPE html>\n{}",
+                embed_inline_parts(
+                    &crate::message::html::sanitize_for_layout(&html),
+                    &msg,
+                    &raw,
+                )
             );
             std::fs::write(path, page)
                 .map_err(|e| Failure(format!("{} could not be written: {e}.", path.display())))?;

@@ -277,6 +277,11 @@ impl View {
                 .align_y(iced::Alignment::Center),
             );
         }
+        if let Shown::Ready { height, .. } = &self.shown
+            && *height >= crate::render::MAX_HEIGHT
+        {
+            bars = bars.push(text(fl!("reader-page-cut")).size(12));
+        }
         if let Some(link) = &self.link {
             bars = bars.push(
                 row![
