@@ -103,21 +103,26 @@ fn render_writes_a_page_a_browser_can_show_and_says_what_failed() {
     let dir = TempDir::new("render");
     let png = dir.path().join("r.png");
     let html = dir.path().join("r.html");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/newsletter.eml");
-    let said = postel.ok(
-        &[
+    let render = |fixture: &str, extra: &[&str]| {
+        let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let mut args = vec![
             "render",
-            fixture,
+            &path,
             "--png",
             png.to_str().expect("utf-8"),
             "--save-html",
             html.to_str().expect("utf-8"),
-            "--dark",
-        ],
-        None,
-    );
+        ];
+        args.extend_from_slice(extra);
+        postel.ok(&args, None)
+    };
+    let said = render("newsletter.eml", &["--dark"]);
     assert!(said.contains("blocked, 0 loaded"), "{said}");
     let page = std::fs::read_to_string(&html).expect("html written");
+    assert!(
+        page.starts_with("<!DOCTYPE html>"),
+        "no-quirks, as Postel lays out"
+    );
     for active in [
         "<script",
         "onload",
@@ -129,21 +134,7 @@ fn render_writes_a_page_a_browser_can_show_and_says_what_failed() {
     ] {
         assert!(!page.contains(active), "{active} in {page}");
     }
-    let rich = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/newsletter-rich.eml"
-    );
-    postel.ok(
-        &[
-            "render",
-            rich,
-            "--png",
-            png.to_str().expect("utf-8"),
-            "--save-html",
-            html.to_str().expect("utf-8"),
-        ],
-        None,
-    );
+    render("newsletter-rich.eml", &[]);
     let page = std::fs::read_to_string(&html).expect("html written");
     assert!(
         page.contains("src=\"data:image/png;base64,"),
