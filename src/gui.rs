@@ -3,6 +3,7 @@
 //! need as `Action`s; this module turns those into engine calls.
 
 mod connection;
+mod dates;
 mod desktop;
 mod files;
 mod icon;

@@ -113,8 +113,9 @@ impl State {
             .saturating_sub(self.start + self.rows.len() as u64) as f32
             * ROW_HEIGHT;
         let mut items = column![space().height(before)];
+        let today = crate::gui::dates::today();
         for m in &self.rows {
-            items = items.push(self.row_view(m));
+            items = items.push(self.row_view(m, today));
         }
         items = items.push(space().height(after));
         scrollable(items)
@@ -126,7 +127,7 @@ impl State {
             .into()
     }
 
-    fn row_view<'a>(&self, m: &'a MessageRow) -> Element<'a, Message> {
+    fn row_view<'a>(&self, m: &'a MessageRow, today: jiff::civil::Date) -> Element<'a, Message> {
         let unread = !m.flags.has(Flags::SEEN);
         let weight = if unread {
             font::Weight::Bold
@@ -161,7 +162,7 @@ impl State {
                 .size(14)
                 .wrapping(Wrapping::None)
                 .width(Length::Fill),
-            text(crate::date::short(m.date)).size(12),
+            text(crate::gui::dates::list(m.date, today)).size(12),
         ]
         .spacing(8);
         let line2 = row![

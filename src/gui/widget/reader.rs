@@ -45,7 +45,7 @@ pub fn view(o: &Opened) -> Element<'_, Message> {
             text(format!(
                 "{}: {}",
                 fl!("header-date"),
-                crate::date::long(date)
+                crate::gui::dates::long(date)
             ))
             .size(13),
         );
