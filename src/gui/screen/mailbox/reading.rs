@@ -1,0 +1,133 @@
+//! The reader side of the mailbox: a body arrives and is shown (its HTML
+//! sent to the render thread), the page follows the pane's width, and what
+//! happens in the painted page becomes the mailbox's actions.
+
+use std::sync::Arc;
+
+use iced::Task;
+use iced::widget::text_editor;
+
+use super::{Action, Message, Opened, Pane, Reader, State};
+use crate::engine::mail::FlagChange;
+use crate::gui::widget::html_view;
+use crate::store::Flags;
+
+impl State {
+    /// A body arrived, from the store or the server.
+    pub(super) fn show(&mut self, id: i64, raw: Arc<Vec<u8>>) -> Action {
+        let Some(row) = self.list.row(id).cloned() else {
+            return Action::None;
+        };
+        match crate::message::parse(&raw) {
+            Ok(message) => {
+                let html_only = message.text.is_none() && message.html.is_some();
+                let has_remote = message
+                    .html
+                    .as_deref()
+                    .is_some_and(crate::message::html::has_remote_content);
+                let body = match &message.text {
+                    Some(t) => t.clone(),
+                    None => crate::message::search_text(&message),
+                };
+                let unread = !row.flags.has(Flags::SEEN);
+                let account = row.account.clone();
+                let mut render = Action::None;
+                let html = message.html.is_some().then(|| {
+                    let (view, task) = html_view::View::open(
+                        &self.renderer,
+                        id as u64,
+                        Arc::new(message.clone()),
+                        Arc::clone(&raw),
+                        self.reader_width(),
+                        self.dark,
+                        |sender| self.remote_senders.contains(sender),
+                    );
+                    render = Action::Run(task.map(Message::Html));
+                    view
+                });
+                self.reader = Reader::Ready(Box::new(Opened {
+                    row,
+                    message,
+                    raw,
+                    body: text_editor::Content::with_text(&body),
+                    html_only,
+                    has_remote,
+                    html,
+                }));
+                if unread {
+                    if let Some(r) = self.list.row_mut(id) {
+                        r.flags = r.flags.with(Flags::SEEN, true);
+                    }
+                    return Action::Batch(vec![
+                        render,
+                        Action::Flag {
+                            account,
+                            id,
+                            change: FlagChange::Seen(true),
+                        },
+                    ]);
+                }
+                render
+            }
+            Err(e) => {
+                self.reader = Reader::Failed(e.to_string());
+                Action::None
+            }
+        }
+    }
+
+    /// The reader pane's inner width in CSS pixels, from the window size
+    /// and the pane splits.
+    pub(super) fn reader_width(&self) -> u32 {
+        let reader = self
+            .panes
+            .iter()
+            .find(|(_, pane)| **pane == Pane::Reader)
+            .map(|(id, _)| *id);
+        let regions = self.panes.layout().pane_regions(8.0, 0.0, self.window);
+        let width = reader
+            .and_then(|id| regions.get(&id))
+            .map_or(self.window.width * 0.45, |r| r.width);
+        // Padding on both sides and room for the scroll bar.
+        (width - 20.0 - 14.0).max(1.0) as u32
+    }
+
+    /// The pane or window changed size: lay the open page out again.
+    pub(super) fn reflow(&mut self) -> Action {
+        let width = self.reader_width();
+        match &mut self.reader {
+            Reader::Ready(opened) => match &mut opened.html {
+                Some(view) => Action::Run(view.resize(&self.renderer, width).map(Message::Html)),
+                None => Action::None,
+            },
+            _ => Action::None,
+        }
+    }
+
+    /// Something happened in the painted page.
+    pub(super) fn html_message(&mut self, message: html_view::Message) -> Action {
+        let Reader::Ready(opened) = &mut self.reader else {
+            return Action::None;
+        };
+        let Some(view) = &mut opened.html else {
+            return Action::None;
+        };
+        match view.update(&self.renderer, message) {
+            html_view::Effect::None => Action::None,
+            html_view::Effect::Run(task) => Action::Run(task.map(Message::Html)),
+            html_view::Effect::Copy(text) => Action::Copy(text),
+            html_view::Effect::Open(link) => Action::OpenLink(link),
+            html_view::Effect::AllowSender(sender, relayout) => {
+                self.remote_senders.insert(sender.clone());
+                let store = self.store.clone();
+                let remember = Task::future(async move {
+                    if let Err(error) = store.run(move |s| s.allow_remote_from(&sender)).await {
+                        tracing::warn!(%error, "the sender could not be remembered");
+                    }
+                })
+                .discard();
+                Action::Run(Task::batch([relayout.map(Message::Html), remember]))
+            }
+        }
+    }
+}
