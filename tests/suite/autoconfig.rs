@@ -3,327 +3,15 @@
 //! pointing at the real test Dovecot and Postfix, whose logins confirm the
 //! settings found. Nothing touches the system's DNS configuration.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use postel::account::autoconfig::{
-    self, ConfirmError, Error, Found, Options, Policy, Ports, Source,
-};
+use postel::account::autoconfig::{self, ConfirmError, Error, Options, Policy, Source};
 use postel::account::{Protocol, Security};
-use postel::net::{self, tls};
+use postel::net::{self};
 
-use crate::harness::{TempDir, servers, unique};
+use crate::discovery_parts::*;
+use crate::harness::{servers, unique};
 use crate::postel::Postel;
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// A dnsmasq answering only from its command line, on a free loopback port;
-/// killed by its PID when dropped.
-struct Dns {
-    child: Child,
-    addr: SocketAddr,
-    _dir: TempDir,
-}
-
-impl Dns {
-    fn start(records: &[String]) -> Self {
-        let binary = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .unwrap_or("dnsmasq");
-        let dir = TempDir::new("dnsmasq");
-        // The port is free when chosen but could be taken before dnsmasq
-        // binds it; then dnsmasq exits and another port is tried.
-        for _ in 0..10 {
-            let port = free_port();
-            let log = std::fs::File::create(dir.path().join("log")).expect("log file");
-            let mut child = Command::new(binary)
-                .args([
-                    "--keep-in-foreground",
-                    "--conf-file=/dev/null",
-                    "--no-resolv",
-                    "--no-hosts",
-                    "--no-poll",
-                    "--bind-interfaces",
-                    "--listen-address=127.0.0.1",
-                    "--pid-file=",
-                    "--log-facility=-",
-                    // Everything under these is answered here or not at all.
-                    "--local=/test/",
-                    "--local=/localhost/",
-                ])
-                .arg(format!("--port={port}"))
-                .args(records)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log)
-                .spawn()
-                .expect("dnsmasq runs (tests/run installs dnsmasq-base)");
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Self {
-                        child,
-                        addr: SocketAddr::from(([127, 0, 0, 1], port)),
-                        _dir: dir,
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let log = std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
-        panic!("dnsmasq did not start: {log}");
-    }
-}
-
-impl Drop for Dns {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port free for both UDP and TCP on 127.0.0.1 (DNS needs both).
-fn free_port() -> u16 {
-    loop {
-        let udp = UdpSocket::bind("127.0.0.1:0").expect("udp socket");
-        let port = udp.local_addr().expect("address").port();
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-/// A static file server on loopback, plain HTTP or HTTPS with the test
-/// servers' certificate (valid for "localhost", not for other names).
-/// Some paths can be made slow or redirected elsewhere.
-struct Web {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    dir: TempDir,
-    rules: Rules,
-}
-
-#[derive(Clone)]
-enum Rule {
-    /// Waits this long before answering.
-    Slow(Duration),
-    /// Answers 302 with this Location.
-    Redirect(String),
-}
-
-type Rules = Arc<Mutex<HashMap<String, Rule>>>;
-
-impl Web {
-    fn start(tls: bool) -> Self {
-        let dir = TempDir::new("web");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("web listener");
-        let port = listener.local_addr().expect("address").port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let config = tls.then(server_tls);
-        let rules = Rules::default();
-        let (root, flag, shared) = (dir.path().to_owned(), stop.clone(), rules.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if flag.load(Ordering::Relaxed) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (root, config, rules) = (root.clone(), config.clone(), shared.clone());
-                std::thread::spawn(move || serve(stream, &root, &rules, config));
-            }
-        });
-        Self {
-            port,
-            stop,
-            dir,
-            rules,
-        }
-    }
-
-    /// `path` (from the root, e.g. "/v1.1/x.test") answers with `rule`.
-    fn rule(&self, path: &str, rule: Rule) {
-        self.rules
-            .lock()
-            .expect("rules")
-            .insert(path.to_owned(), rule);
-    }
-
-    fn put(&self, path: &str, body: &str) {
-        let file = self.dir.path().join(path);
-        std::fs::create_dir_all(file.parent().expect("parent")).expect("dirs");
-        std::fs::write(file, body).expect("file written");
-    }
-}
-
-impl Drop for Web {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Wakes the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-    }
-}
-
-fn server_tls() -> Arc<rustls::ServerConfig> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let cert = &servers().cert;
-    let key = cert.with_file_name("key.pem");
-    let certs = CertificateDer::pem_file_iter(cert)
-        .expect("cert file")
-        .collect::<Result<Vec<_>, _>>()
-        .expect("certs");
-    let key = PrivateKeyDer::from_pem_file(&key).expect("key (tests run as root)");
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .expect("server certificate");
-    Arc::new(config)
-}
-
-fn serve(stream: TcpStream, root: &Path, rules: &Rules, tls: Option<Arc<rustls::ServerConfig>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    match tls {
-        Some(config) => {
-            let Ok(conn) = rustls::ServerConnection::new(config) else {
-                return;
-            };
-            respond(&mut rustls::StreamOwned::new(conn, stream), root, rules);
-        }
-        None => respond(&mut { stream }, root, rules),
-    }
-}
-
-/// Answers one GET with the file under `root`, or 404, unless a rule says
-/// otherwise.
-fn respond(io: &mut (impl Read + Write), root: &Path, rules: &Rules) {
-    let mut reader = BufReader::new(&mut *io);
-    let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
-        return;
-    }
-    loop {
-        let mut header = String::new();
-        match reader.read_line(&mut header) {
-            Ok(n) if n > 2 => {}
-            _ => break,
-        }
-    }
-    drop(reader);
-    let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split('?').next().unwrap_or_default();
-    let rule = rules.lock().expect("rules").get(path).cloned();
-    match rule {
-        Some(Rule::Slow(delay)) => std::thread::sleep(delay),
-        Some(Rule::Redirect(location)) => {
-            let head = format!(
-                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-            let _ = io.write_all(head.as_bytes());
-            let _ = io.flush();
-            return;
-        }
-        None => {}
-    }
-    let file = (!path.contains(".."))
-        .then(|| root.join(path.trim_start_matches('/')))
-        .and_then(|f| std::fs::read(f).ok());
-    let (status, body) = match file {
-        Some(body) => ("200 OK", body),
-        None => ("404 Not Found", b"not here".to_vec()),
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = io.write_all(head.as_bytes());
-    let _ = io.write_all(&body);
-    let _ = io.flush();
-}
-
-/// One `<incomingServer>` or `<outgoingServer>` of an ISPDB file.
-fn server_xml(kind: &str, host: &str, port: u16, socket: &str, auth: &str, user: &str) -> String {
-    let tag = if kind == "smtp" {
-        "outgoingServer"
-    } else {
-        "incomingServer"
-    };
-    format!(
-        "<{tag} type=\"{kind}\"><hostname>{host}</hostname><port>{port}</port>\
-         <socketType>{socket}</socketType><authentication>{auth}</authentication>\
-         <username>{user}</username></{tag}>"
-    )
-}
-
-fn ispdb_xml(domain: &str, servers: &[String]) -> String {
-    format!(
-        "<?xml version=\"1.0\"?>\n<clientConfig version=\"1.1\"><emailProvider id=\"{domain}\">\
-         <domain>{domain}</domain>{}</emailProvider></clientConfig>\n",
-        servers.concat()
-    )
-}
-
-/// Discovery pointed at this test's DNS and web servers, trusting the test
-/// CA, with the test servers' ports as the "standard" ones for guessing.
-fn options(dns: &Dns, web: &Web) -> Options {
-    let s = servers();
-    Options {
-        ispdb_base: format!("http://127.0.0.1:{}/v1.1/", web.port),
-        timeout: Duration::from_secs(4),
-        nameservers: vec![dns.addr],
-        trusted_certificates: tls::read_pem_file(&s.ca).expect("test CA"),
-        ports: Ports {
-            http: web.port,
-            https: web.port,
-            imap: s.imap,
-            imaps: s.imaps,
-            pop3: s.pop3,
-            pop3s: s.pop3s,
-            submission: s.submission,
-            submissions: s.submissions,
-        },
-    }
-}
-
-fn discover(rt: &tokio::runtime::Runtime, email: &str, options: &Options) -> Found {
-    rt.block_on(autoconfig::discover(email, options))
-        .unwrap_or_else(|e| panic!("{email}: {e} {e:?}"))
-}
-
-/// Confirms with the password; asserts every server accepted it.
-fn confirm_ok(rt: &tokio::runtime::Runtime, found: &mut Found, password: &str) {
-    let policy = found.policy();
-    let outcomes = rt.block_on(autoconfig::confirm(&mut found.account, password, policy));
-    assert_eq!(outcomes.len(), 2);
-    for o in &outcomes {
-        assert!(o.result.is_ok(), "{o}");
-        assert!(o.to_string().contains("accepted the password"), "{o}");
-    }
-}
-
-fn endpoint(server: &postel::account::Server) -> (&str, u16, Security) {
-    (server.host.as_str(), server.port, server.security)
-}
 
 #[test]
 fn autoconfig_from_the_database_is_checked_over_tls_and_confirmed_by_logging_in() {
@@ -347,30 +35,9 @@ fn autoconfig_from_the_database_is_checked_over_tls_and_confirmed_by_logging_in(
                     "password-cleartext",
                     user,
                 ),
-                server_xml(
-                    "imap",
-                    "localhost",
-                    s.imap,
-                    "STARTTLS",
-                    "password-cleartext",
-                    user,
-                ),
-                server_xml(
-                    "pop3",
-                    "localhost",
-                    s.pop3s,
-                    "SSL",
-                    "password-cleartext",
-                    user,
-                ),
-                server_xml(
-                    "smtp",
-                    "localhost",
-                    s.submission,
-                    "STARTTLS",
-                    "password-cleartext",
-                    user,
-                ),
+                local_server("imap", s.imap, "STARTTLS", user),
+                local_server("pop3", s.pop3s, "SSL", user),
+                local_server("smtp", s.submission, "STARTTLS", user),
             ],
         ),
     );
@@ -567,22 +234,8 @@ fn autoconfig_the_providers_own_file_over_https_is_taken_as_it_is() {
         &ispdb_xml(
             "localhost",
             &[
-                server_xml(
-                    "imap",
-                    "localhost",
-                    s.imaps,
-                    "SSL",
-                    "password-cleartext",
-                    user,
-                ),
-                server_xml(
-                    "smtp",
-                    "localhost",
-                    s.submission,
-                    "STARTTLS",
-                    "password-cleartext",
-                    user,
-                ),
+                local_server("imap", s.imaps, "SSL", user),
+                local_server("smtp", s.submission, "STARTTLS", user),
             ],
         ),
     );
@@ -620,23 +273,9 @@ fn autoconfig_answers_without_encryption_are_flagged_and_never_used_silently() {
             domain,
             &[
                 // Listed as plain, but the server offers STARTTLS: upgraded.
-                server_xml(
-                    "imap",
-                    "localhost",
-                    s.imap,
-                    "plain",
-                    "password-cleartext",
-                    user,
-                ),
+                local_server("imap", s.imap, "plain", user),
                 // Truly plain: no STARTTLS on this port.
-                server_xml(
-                    "smtp",
-                    "localhost",
-                    s.smtp_plain,
-                    "plain",
-                    "password-cleartext",
-                    user,
-                ),
+                local_server("smtp", s.smtp_plain, "plain", user),
             ],
         )
     };

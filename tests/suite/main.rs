@@ -4,6 +4,7 @@
 mod accounts;
 mod autoconfig;
 mod cli;
+mod discovery_parts;
 mod harness;
 mod postel;
 mod reading;
