@@ -1,0 +1,177 @@
+//! What the mailbox asks of the application, turned into work: engine
+//! calls, the composer, the clipboard, links and saved attachments.
+
+use std::sync::Arc;
+
+use iced::Task;
+use tokio::sync::Mutex;
+
+use super::*;
+
+impl App {
+    pub(super) fn mailbox_action(
+        &mut self,
+        engine: Arc<Mutex<Engine>>,
+        action: mailbox::Action,
+    ) -> Task<Message> {
+        match action {
+            mailbox::Action::None => Task::none(),
+            mailbox::Action::Batch(actions) => Task::batch(
+                actions
+                    .into_iter()
+                    .map(|a| self.mailbox_action(Arc::clone(&engine), a))
+                    .collect::<Vec<_>>(),
+            ),
+            mailbox::Action::Copy(text) => {
+                self.notices.push(fl!("reader-copied"));
+                iced::clipboard::write(text)
+            }
+            mailbox::Action::OpenLink(link) => {
+                if let Err(e) = files::open_link(&link) {
+                    self.notices.push(e);
+                }
+                Task::none()
+            }
+            mailbox::Action::Run(task) => task.map(Message::Mailbox),
+            mailbox::Action::Compose(kind) => {
+                let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
+                let (account, draft) = match kind {
+                    mailbox::Compose::New => (None, Draft::default()),
+                    mailbox::Compose::Reply {
+                        account,
+                        original,
+                        all,
+                    } => {
+                        let draft = match self.accounts.iter().find(|a| a.name == account) {
+                            Some(a) => compose::reply(a, &original, all),
+                            None => Draft::default(),
+                        };
+                        (Some(account), draft)
+                    }
+                    mailbox::Compose::Forward {
+                        account,
+                        original,
+                        raw,
+                    } => (Some(account), compose::forward(&original, &raw, false)),
+                    mailbox::Compose::Edit {
+                        account,
+                        draft,
+                        replaces,
+                    } => {
+                        let mut composer = composer::State::new(names, Some(account), *draft);
+                        composer.replaces = Some(replaces);
+                        self.composer = Some(composer);
+                        return Task::none();
+                    }
+                };
+                self.composer = Some(composer::State::new(names, account, draft));
+                Task::none()
+            }
+            mailbox::Action::FetchBody { account, id } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .body(&account, id)
+                        .await
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string())
+                },
+                move |result| Message::Mailbox(mailbox::Message::BodyLoaded(id, result)),
+            ),
+            mailbox::Action::Flag {
+                account,
+                id,
+                change,
+            } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .set_flag(&account, id, change)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                Message::Acted,
+            ),
+            mailbox::Action::Delete { account, id } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .delete_message(&account, id)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                Message::Acted,
+            ),
+            mailbox::Action::Settings => {
+                self.settings = Some(settings::State::default());
+                Task::none()
+            }
+            mailbox::Action::Refresh => {
+                self.progress = Some(fl!("status-syncing"));
+                let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
+                Task::perform(
+                    async move {
+                        let mut engine = engine.lock().await;
+                        let mut errors = Vec::new();
+                        for name in names {
+                            let options = crate::sync::Options::default();
+                            if let Err(e) =
+                                engine.sync(&name, &options, &crate::sync::quiet()).await
+                            {
+                                errors.push(format!("{name}: {e}"));
+                            }
+                        }
+                        if errors.is_empty() {
+                            Ok(())
+                        } else {
+                            Err(errors.join(" "))
+                        }
+                    },
+                    Message::Synced,
+                )
+            }
+            mailbox::Action::Move {
+                account,
+                id,
+                folder,
+            } => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine
+                        .move_message(&account, id, &folder)
+                        .await
+                        .map_err(|e| e.to_string())
+                },
+                Message::Acted,
+            ),
+            mailbox::Action::OutboxRetry(id) => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine.outbox_retry(id).await.map_err(|e| e.to_string())?;
+                    let account = engine
+                        .outbox_item(id)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .account;
+                    engine
+                        .send_queued(&account)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    Ok(())
+                },
+                Message::Synced,
+            ),
+            mailbox::Action::OutboxDelete(id) => Task::perform(
+                async move {
+                    let mut engine = engine.lock().await;
+                    engine.outbox_cancel(id).await.map_err(|e| e.to_string())
+                },
+                Message::Synced,
+            ),
+            mailbox::Action::SaveAttachment { name, data, open } => Task::perform(
+                async move { save_attachment(&name, &data, open) },
+                Message::AttachmentSaved,
+            ),
+        }
+    }
+}
