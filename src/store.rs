@@ -4,6 +4,7 @@
 //! rusqlite is blocking: async callers go through `spawn_blocking` (see
 //! `sync`). Every query that can grow with a folder pages by key.
 
+mod atomic;
 pub mod bodies;
 pub mod drafts;
 pub mod folders;

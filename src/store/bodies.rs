@@ -14,43 +14,52 @@ impl Store {
         snippet: &str,
         search_text: &str,
     ) -> Result<()> {
-        let tx = self.conn_mut().savepoint()?;
-        tx.execute(
-            "INSERT OR REPLACE INTO bodies (message, raw) VALUES (?1, ?2)",
-            params![id, raw],
-        )?;
-        tx.execute(
-            "UPDATE messages SET snippet = ?2 WHERE id = ?1",
-            params![id, snippet],
-        )?;
-        let (subject, sender, recipients): (String, String, String) = tx.query_row(
-            "SELECT subject, from_name || ' ' || from_addr, to_addrs || ' ' || cc_addrs
-             FROM messages WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        tx.execute("DELETE FROM search WHERE rowid = ?1", [id])?;
-        tx.execute(
-            "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, subject, sender, recipients, search_text],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.store_bodies(&[(id, raw, snippet, search_text)])
     }
 
     /// Stores many bodies in one transaction (prefetch).
     pub fn set_bodies(&mut self, bodies: &[(i64, Vec<u8>, String, String)]) -> Result<()> {
-        self.conn().execute_batch("SAVEPOINT bodies")?;
-        let result = bodies
+        let borrowed: Vec<_> = bodies
             .iter()
-            .try_for_each(|(id, raw, snippet, text)| self.set_body(*id, raw, snippet, text));
-        let end = if result.is_ok() {
-            "RELEASE bodies"
-        } else {
-            "ROLLBACK TO bodies; RELEASE bodies"
-        };
-        self.conn().execute_batch(end)?;
-        result
+            .map(|(id, raw, snippet, text)| (*id, raw.as_slice(), snippet.as_str(), text.as_str()))
+            .collect();
+        self.store_bodies(&borrowed)
+    }
+
+    fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &str)]) -> Result<()> {
+        let tx = self.atomic()?;
+        let mut indexed = Vec::with_capacity(bodies.len());
+        {
+            let mut keep =
+                tx.prepare_cached("INSERT OR REPLACE INTO bodies (message, raw) VALUES (?1, ?2)")?;
+            let mut snip = tx.prepare_cached(
+                "UPDATE messages SET snippet = ?2 WHERE id = ?1
+                 RETURNING subject, from_name || ' ' || from_addr, to_addrs || ' ' || cc_addrs",
+            )?;
+            for &(id, raw, snippet, text) in bodies {
+                keep.execute(params![id, raw])?;
+                let headers: Option<(String, String, String)> = snip
+                    .query_row(params![id, snippet], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                let (subject, sender, recipients) =
+                    headers.ok_or(super::Error::NoSuchMessage(id))?;
+                indexed.push((id, subject, sender, recipients, text));
+            }
+        }
+        // The index is written last: a statement journal opened between two
+        // index writes makes FTS5 flush a segment per message (see
+        // `messages::index_headers`).
+        {
+            let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
+            let mut index = tx.prepare_cached(
+                "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (id, subject, sender, recipients, text) in &indexed {
+                unindex.execute([id])?;
+                index.execute(params![id, subject, sender, recipients, text])?;
+            }
+        }
+        tx.commit()
     }
 
     pub fn body(&self, id: i64) -> Result<Option<Vec<u8>>> {

@@ -239,7 +239,7 @@ impl Store {
 
     /// Forgets every cached message of a folder (UIDVALIDITY changed).
     pub fn reset_folder(&mut self, id: i64) -> Result<()> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         tx.execute("DELETE FROM messages WHERE folder_id = ?1", [id])?;
         tx.execute(
             "UPDATE folders SET uidvalidity = NULL, uidnext = NULL, highestmodseq = NULL WHERE id = ?1",
@@ -258,7 +258,7 @@ impl Store {
 
     /// Removes everything the store holds for an account.
     pub fn forget_account(&mut self, account: &str) -> Result<()> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         for table in ["folders", "outbox", "drafts", "pending", "pop3_seen"] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE account = ?1"),

@@ -152,8 +152,9 @@ impl Store {
     /// Inserts a batch in one transaction; a message already there (same
     /// UID or UIDL) gets the new flags. Returns the local ids, in order.
     pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         let mut ids = Vec::with_capacity(batch.len());
+        let mut fresh = Vec::with_capacity(batch.len());
         {
             // Known messages are found through the messages table's own
             // unique indexes: asking the contentless FTS table whether a
@@ -171,9 +172,6 @@ impl Store {
                      snippet, modseq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
                  RETURNING id",
-            )?;
-            let mut index = tx.prepare_cached(
-                "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for m in batch {
                 let known: Option<i64> = match (m.uid, &m.uidl) {
@@ -218,16 +216,11 @@ impl Store {
                     ],
                     |r| r.get(0),
                 )?;
-                index.execute(params![
-                    id,
-                    m.subject,
-                    format!("{} {}", m.from_name, m.from_addr),
-                    format!("{} {}", m.to, m.cc),
-                    ""
-                ])?;
+                fresh.push((id, m));
                 ids.push(id);
             }
         }
+        index_headers(&tx, &fresh)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -380,7 +373,7 @@ impl Store {
         folder_id: i64,
         changes: &[(u32, Flags, String, Option<u64>)],
     ) -> Result<()> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         {
             let mut stmt = tx.prepare_cached(
                 "UPDATE messages SET flags = ?3, keywords = ?4, modseq = COALESCE(?5, modseq)
@@ -402,7 +395,7 @@ impl Store {
 
     /// Removes messages the server expunged.
     pub fn delete_uids(&mut self, folder_id: i64, uids: &[u32]) -> Result<()> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         {
             let mut stmt =
                 tx.prepare_cached("DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
@@ -453,6 +446,33 @@ impl Store {
             [folder_id],
         )?)
     }
+}
+
+/// Adds new messages' header fields to the full-text index.
+///
+/// Called after every other write of the transaction, never between them:
+/// each statement that opens a statement journal makes FTS5 flush its
+/// pending terms as a new segment, and a segment per message costs more in
+/// merging than the whole rest of the header sync.
+fn index_headers(conn: &rusqlite::Connection, fresh: &[(i64, &NewMessage)]) -> Result<()> {
+    let mut index = conn.prepare_cached(
+        "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, '')",
+    )?;
+    let (mut sender, mut recipients) = (String::new(), String::new());
+    for (id, m) in fresh {
+        sender.clear();
+        recipients.clear();
+        for (buf, a, b) in [
+            (&mut sender, &m.from_name, &m.from_addr),
+            (&mut recipients, &m.to, &m.cc),
+        ] {
+            buf.push_str(a);
+            buf.push(' ');
+            buf.push_str(b);
+        }
+        index.execute(params![id, m.subject, sender, recipients])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -166,7 +166,7 @@ impl Store {
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<i64> {
         let now = super::now();
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         tx.execute(
             "INSERT INTO outbox (account, message_id, sender, recipients, subject, state, created, next_attempt)
              VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6)",
@@ -291,7 +291,7 @@ impl Store {
     /// Starts an attempt: the message is "sending" until its outcome is
     /// recorded. Returns the attempt's id.
     pub fn begin_attempt(&mut self, id: i64, server: &str, note: &str) -> Result<i64> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         tx.execute(
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1",
             [id],
@@ -328,7 +328,7 @@ impl Store {
         next_attempt: Option<i64>,
     ) -> Result<()> {
         let now = super::now();
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         tx.execute(
             "UPDATE outbox_attempts SET phase = 'done', code = ?2, reply = ?3, queue_id = ?4 WHERE id = ?1",
             params![attempt, code, reply, queue_id],
@@ -348,7 +348,7 @@ impl Store {
     /// those whose data had gone out, where the server may already hold a
     /// copy, so the next attempt can say a duplicate is possible.
     pub fn recover_interrupted(&mut self, account: &str) -> Result<Vec<i64>> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         let mut risky = Vec::new();
         {
             let mut stmt = tx.prepare_cached(
@@ -395,7 +395,7 @@ impl Store {
 
     /// The Sent copy is stored: the body is no longer needed here.
     pub fn outbox_sent_copy_done(&mut self, id: i64) -> Result<()> {
-        let tx = self.conn_mut().savepoint()?;
+        let tx = self.atomic()?;
         if tx.execute(
             "UPDATE outbox SET sent_copy = 1 WHERE id = ?1 AND state = 'sent'",
             [id],
