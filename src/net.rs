@@ -82,6 +82,8 @@ pub enum Error {
 
 /// Opens a TCP connection, telling "no such host" apart from "refused".
 pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
+    // Most connections go on to TLS: the roots load while DNS and TCP run.
+    tls::preload();
     let timed_out = |step| Error::TimedOut {
         host: host.to_owned(),
         port,

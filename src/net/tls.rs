@@ -4,10 +4,11 @@
 //! ever accepted; there is no "ignore errors" switch.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
@@ -77,11 +78,66 @@ impl Seen {
     }
 }
 
+/// The system's roots, read once per process: about 150 certificates, some
+/// 60 ms of parsing that `preload` moves off the connection's path.
+static SYSTEM_ROOTS: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+
+fn system_roots() -> Arc<RootCertStore> {
+    SYSTEM_ROOTS
+        .get_or_init(|| {
+            let mut roots = RootCertStore::empty();
+            // A broken system store must not lock out a user who trusts their own CA.
+            let native = rustls_native_certs::load_native_certs();
+            for err in &native.errors {
+                tracing::warn!("system certificate store: {err}");
+            }
+            roots.add_parsable_certificates(native.certs);
+            Arc::new(roots)
+        })
+        .clone()
+}
+
+/// Starts reading the system's roots on a thread of its own, so it overlaps
+/// fetching the password, DNS, TCP and the first handshake round trip; the
+/// certificate check waits for it only if it is not done by then.
+pub fn preload() {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| {
+        let spawned = std::thread::Builder::new()
+            .name("tls-roots".into())
+            .spawn(|| drop(system_roots()));
+        if let Err(err) = spawned {
+            tracing::debug!("roots read on first use: {err}");
+        }
+    });
+}
+
 #[derive(Debug)]
 struct Verifier {
-    webpki: Arc<WebPkiServerVerifier>,
+    provider: Arc<CryptoProvider>,
+    /// The user's own trusted certificates for this server, added to the
+    /// system's roots when the first certificate is checked.
+    trusted: Vec<CertificateDer<'static>>,
+    webpki: OnceLock<Result<Arc<WebPkiServerVerifier>, String>>,
     pins: Vec<[u8; 32]>,
     seen: Seen,
+}
+
+impl Verifier {
+    fn webpki(&self) -> Result<&Arc<WebPkiServerVerifier>, rustls::Error> {
+        self.webpki
+            .get_or_init(|| {
+                let mut roots = RootCertStore::clone(&system_roots());
+                for cert in &self.trusted {
+                    roots.add(cert.clone()).map_err(|e| e.to_string())?;
+                }
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), self.provider.clone())
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| rustls::Error::General(e.clone()))
+    }
 }
 
 impl ServerCertVerifier for Verifier {
@@ -101,8 +157,13 @@ impl ServerCertVerifier for Verifier {
         if self.pins.contains(&digest) {
             return Ok(ServerCertVerified::assertion());
         }
-        self.webpki
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        self.webpki()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
     }
 
     fn verify_tls12_signature(
@@ -111,7 +172,12 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls12_signature(message, cert, dss)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -120,31 +186,35 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls13_signature(message, cert, dss)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.webpki.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
 /// The client configuration for one server, and the slot that records the
 /// certificate it presents.
 pub fn client_config(server: &Server) -> Result<(Arc<ClientConfig>, Seen), Error> {
+    preload();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut roots = RootCertStore::empty();
-    // A broken system store must not lock out a user who trusts their own CA.
-    let native = rustls_native_certs::load_native_certs();
-    for err in &native.errors {
-        tracing::warn!("system certificate store: {err}");
-    }
-    roots.add_parsable_certificates(native.certs);
+    let mut trusted = Vec::new();
     for pem in &server.trusted_certificates {
         for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
             let cert = cert.map_err(|e| Error::BadTrusted(e.to_string()))?;
-            roots
-                .add(cert)
+            // Refused here, in the settings' words, rather than mid-handshake.
+            RootCertStore::empty()
+                .add(cert.clone())
                 .map_err(|e| Error::BadTrusted(e.to_string()))?;
+            trusted.push(cert);
         }
     }
     let pins: Vec<[u8; 32]> = server
@@ -152,12 +222,11 @@ pub fn client_config(server: &Server) -> Result<(Arc<ClientConfig>, Seen), Error
         .iter()
         .filter_map(|p| parse_fingerprint(p))
         .collect();
-    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| Error::Setup(e.to_string()))?;
     let seen = Seen::default();
     let verifier = Verifier {
-        webpki,
+        provider: provider.clone(),
+        trusted,
+        webpki: OnceLock::new(),
         pins,
         seen: seen.clone(),
     };

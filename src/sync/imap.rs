@@ -17,6 +17,7 @@ use crate::{message, secret};
 
 /// Opens a logged-in session for the account's incoming server.
 pub async fn open(account: &Account) -> Result<Session, Error> {
+    crate::net::tls::preload();
     let password = secret::password(account, Role::Incoming).await?;
     Ok(connect(
         &account.incoming.server,
@@ -62,10 +63,26 @@ pub async fn sync(
 ) -> Result<Summary, Error> {
     let mut session = open(account).await?;
     let caps = caps(account, &mut session).await?;
+    let summary = sync_on(account, &mut session, caps, store, options, sink).await?;
+    let _ = session.logout().await;
+    Ok(summary)
+}
+
+/// A sync on a session that is already logged in (the IDLE connection
+/// reuses its own: no new TLS handshake and login per new message). The
+/// last folder synced is left selected.
+pub(crate) async fn sync_on(
+    account: &Account,
+    session: &mut Session,
+    caps: Caps,
+    store: &SharedStore,
+    options: &Options,
+    sink: &Sink,
+) -> Result<Summary, Error> {
     // The user's changes go up first, so the flag sync that follows
     // cannot undo them.
-    actions::replay(account, &mut session, store, caps).await?;
-    let folders = list_folders(account, &mut session, store).await?;
+    actions::replay(account, session, store, caps).await?;
+    let folders = list_folders(account, session, store).await?;
     let wanted: Vec<Folder> = match &options.folder {
         Some(name) => {
             let folder = folders
@@ -88,7 +105,7 @@ pub async fn sync(
     for folder in &wanted {
         sync_folder(
             account,
-            &mut session,
+            session,
             store,
             folder,
             caps,
@@ -103,10 +120,9 @@ pub async fn sync(
     if let Some(days) = options.prefetch_days {
         let since = crate::store::now() - i64::from(days) * 86_400;
         for folder in &wanted {
-            summary.bodies += prefetch(account, &mut session, store, folder, since).await?;
+            summary.bodies += prefetch(account, session, store, folder, since).await?;
         }
     }
-    let _ = session.logout().await;
     Ok(summary)
 }
 

@@ -47,13 +47,11 @@ async fn idle_once(
         folder: Some("INBOX".into()),
         ..Options::default()
     };
-    // Catch up first: mail that came while we were away is found here.
-    imap::sync(account, store, &inbox_only, sink).await?;
     let mut session = imap::open(account).await?;
-    session
-        .select("INBOX")
-        .await
-        .map_err(|e| imap::server_err(account, e))?;
+    let caps = imap::caps(account, &mut session).await?;
+    // Catch up first: mail that came while we were away is found here. The
+    // sync leaves INBOX selected, ready for IDLE.
+    imap::sync_on(account, &mut session, caps, store, &inbox_only, sink).await?;
     loop {
         let mut idle = session.idle();
         idle.init()
@@ -67,7 +65,7 @@ async fn idle_once(
             .await
             .map_err(|e| imap::server_err(account, e))?;
         if let async_imap::extensions::idle::IdleResponse::NewData(_) = response {
-            imap::sync(account, store, &inbox_only, sink).await?;
+            imap::sync_on(account, &mut session, caps, store, &inbox_only, sink).await?;
         }
     }
 }
