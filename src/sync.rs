@@ -176,6 +176,11 @@ impl Meter {
         }
     }
 
+    /// Folders found to sync after the count was first given (by LIST).
+    pub fn add_folders(&mut self, more: usize) {
+        self.progress.folders_total += more;
+    }
+
     pub fn start_folder(&mut self, folder: &str, total: u64) {
         self.started = Instant::now();
         self.progress.folder = folder.to_owned();

@@ -170,8 +170,7 @@ impl Store {
                 "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
                      to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
                      snippet, modseq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-                 RETURNING id",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
             for m in batch {
                 let known: Option<i64> = match (m.uid, &m.uidl) {
@@ -193,29 +192,29 @@ impl Store {
                     ids.push(id);
                     continue;
                 }
-                let id: i64 = insert.query_row(
-                    params![
-                        folder_id,
-                        m.uid,
-                        m.uidl,
-                        m.flags.0,
-                        m.keywords,
-                        m.date,
-                        m.from_name,
-                        m.from_addr,
-                        m.to,
-                        m.cc,
-                        m.subject,
-                        m.message_id,
-                        m.in_reply_to,
-                        m.references,
-                        m.size as i64,
-                        m.has_attachments,
-                        m.snippet,
-                        m.modseq.map(|v| v as i64),
-                    ],
-                    |r| r.get(0),
-                )?;
+                // No RETURNING: SQLite runs it as a trigger, and a trigger
+                // makes every insert keep a statement journal.
+                insert.execute(params![
+                    folder_id,
+                    m.uid,
+                    m.uidl,
+                    m.flags.0,
+                    m.keywords,
+                    m.date,
+                    m.from_name,
+                    m.from_addr,
+                    m.to,
+                    m.cc,
+                    m.subject,
+                    m.message_id,
+                    m.in_reply_to,
+                    m.references,
+                    m.size as i64,
+                    m.has_attachments,
+                    m.snippet,
+                    m.modseq.map(|v| v as i64),
+                ])?;
+                let id = tx.last_insert_rowid();
                 fresh.push((id, m));
                 ids.push(id);
             }

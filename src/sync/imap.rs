@@ -82,41 +82,90 @@ pub(crate) async fn sync_on(
     // The user's changes go up first, so the flag sync that follows
     // cannot undo them.
     actions::replay(account, session, store, caps).await?;
-    let folders = list_folders(account, session, store).await?;
-    let wanted: Vec<Folder> = match &options.folder {
-        Some(name) => {
-            let folder = folders
-                .into_iter()
-                .find(|f| {
-                    f.name == *name
-                        || (name.eq_ignore_ascii_case("inbox") && f.role == Some(FolderRole::Inbox))
-                })
-                .ok_or_else(|| crate::store::Error::NoSuchFolder(name.clone()))?;
-            vec![folder]
-        }
-        None => folders,
+    // Folders synced before go first and the folder list is asked for after
+    // them: on Dovecot with Maildir, a LIST makes every later SELECT in the
+    // session re-read the folder's directory (250 ms at 100k messages,
+    // against 1 ms before it). One folder asked for by name needs no LIST.
+    let account_name = account.name.clone();
+    let stored: Vec<Folder> = store
+        .run(move |s| s.folders(&account_name))
+        .await?
+        .into_iter()
+        .filter(|f| f.uidvalidity.is_some())
+        .collect();
+    let is = |f: &Folder, name: &str| {
+        f.name == name || (name.eq_ignore_ascii_case("inbox") && f.role == Some(FolderRole::Inbox))
+    };
+    let (first, list_after): (Vec<Folder>, bool) = match &options.folder {
+        Some(name) => match stored.into_iter().find(|f| is(f, name)) {
+            Some(known) => (vec![known], false),
+            None => (Vec::new(), true),
+        },
+        None => (stored, true),
     };
     let mut summary = Summary {
         account: account.name.clone(),
-        folders: wanted.len(),
         ..Summary::default()
     };
-    let mut meter = Meter::new(&account.name, wanted.len());
-    for folder in &wanted {
-        sync_folder(
+    let mut meter = Meter::new(&account.name, first.len());
+    let mut synced: Vec<Folder> = Vec::new();
+    for folder in first {
+        match sync_folder(
             account,
             session,
             store,
-            folder,
+            &folder,
             caps,
             options,
             sink,
             &mut meter,
             &mut summary,
         )
-        .await?;
+        .await
+        {
+            // Deleted on the server since: the LIST below drops it.
+            Err(Error::Refused(reason)) if list_after => {
+                tracing::info!("{}: not synced: {reason}", folder.name);
+            }
+            Err(err) => return Err(err),
+            Ok(()) => synced.push(folder),
+        }
         meter.finish_folder(sink);
     }
+    if list_after {
+        let listed = list_folders(account, session, store).await?;
+        let fresh: Vec<Folder> = match &options.folder {
+            Some(name) => vec![
+                listed
+                    .into_iter()
+                    .find(|f| is(f, name))
+                    .ok_or_else(|| crate::store::Error::NoSuchFolder(name.clone()))?,
+            ],
+            None => listed
+                .into_iter()
+                .filter(|f| !synced.iter().any(|done| done.id == f.id))
+                .collect(),
+        };
+        meter.add_folders(fresh.len());
+        for folder in fresh {
+            sync_folder(
+                account,
+                session,
+                store,
+                &folder,
+                caps,
+                options,
+                sink,
+                &mut meter,
+                &mut summary,
+            )
+            .await?;
+            meter.finish_folder(sink);
+            synced.push(folder);
+        }
+    }
+    summary.folders = synced.len();
+    let wanted = synced;
     if let Some(days) = options.prefetch_days {
         let since = crate::store::now() - i64::from(days) * 86_400;
         for folder in &wanted {

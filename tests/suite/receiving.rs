@@ -220,6 +220,58 @@ fn sync_mirrors_the_server_then_follows_its_changes() {
     assert!(out.contains("0 new, 0 flag change(s), 0 removed"), "{out}");
 }
 
+/// Folders synced before are synced first and the folder list is asked for
+/// after them: one deleted on the server since is dropped without failing
+/// the sync, one created since is synced in the same run.
+#[test]
+fn folders_created_and_deleted_on_the_server_follow() {
+    let rt = rt();
+    // A user of its own: a sync of all folders sees every folder it has.
+    let user = "ivy";
+    let keep = rt.block_on(folder_with(user, "keep", 3));
+    let gone = rt.block_on(folder_with(user, "gone", 2));
+    let postel = Postel::new();
+    let account = postel.add_imap("folders", user, "ivypass");
+    postel.ok(&["sync", &account], None);
+    let names = |postel: &Postel| -> Vec<String> {
+        postel
+            .json(&["folders", &account])
+            .as_array()
+            .expect("folders")
+            .iter()
+            .map(|f| f["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    let before = names(&postel);
+    assert!(
+        before.contains(&keep) && before.contains(&gone),
+        "{before:?}"
+    );
+
+    rt.block_on(async {
+        let mut s = session(user).await;
+        s.delete(&gone).await.expect("DELETE");
+        let _ = s.logout().await;
+    });
+    let fresh = rt.block_on(folder_with(user, "fresh", 4));
+    rt.block_on(async {
+        let mut s = session(user).await;
+        s.append(&keep, None, None, raw_message(7, "keep-new"))
+            .await
+            .expect("APPEND");
+        let _ = s.logout().await;
+    });
+    let out = postel.ok(&["sync", &account], None);
+    assert!(out.contains("5 new"), "{out}");
+    let after = names(&postel);
+    assert!(after.contains(&keep) && after.contains(&fresh), "{after:?}");
+    assert!(!after.contains(&gone), "{after:?}");
+    for folder in [&keep, &fresh] {
+        let server = rt.block_on(server_view(user, folder));
+        assert_eq!(local_view(&postel, &account, folder), server, "{folder}");
+    }
+}
+
 #[test]
 fn a_new_uidvalidity_resets_the_folder() {
     let rt = rt();
