@@ -4,6 +4,7 @@
 use iced_test::simulator;
 
 use super::*;
+use crate::store::messages::{Order, Scope};
 use crate::store::{NewMessage, Store};
 
 fn temp_dirs(tag: &str) -> Dirs {
@@ -103,12 +104,9 @@ fn load(app: &mut App) {
             account: account.clone(),
             folders: s.folder_summaries(&account).expect("folders"),
         }];
-        let total = s
-            .count_role(crate::store::FolderRole::Inbox)
-            .expect("count");
-        let rows = s
-            .list_role_at(crate::store::FolderRole::Inbox, 0, 120)
-            .expect("rows");
+        let inbox = Scope::Role(crate::store::FolderRole::Inbox);
+        let total = s.count_in(inbox).expect("count");
+        let rows = s.list_at(inbox, Order::Newest, 0, 120).expect("rows");
         (folders, (total, rows))
     };
     feed(

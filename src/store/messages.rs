@@ -1,10 +1,11 @@
 //! Message headers and flags: written in batches by sync, read a page at a
 //! time (keyset on date and id) by the list views.
 
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Result, Store};
+use super::{FolderRole, Result, Store};
 
 /// The system flags, as bits; other keywords are kept as text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -148,6 +149,28 @@ pub struct Cursor {
     pub id: i64,
 }
 
+/// Which messages a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Folder(i64),
+    /// Every account's folder with this role (the unified Inbox).
+    Role(FolderRole),
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first.
+    #[default]
+    Newest,
+}
+
+/// An order and, for newest first, where a keyset page starts.
+#[derive(Debug, Clone, Copy)]
+enum Sort {
+    Newest(Option<Cursor>),
+}
+
 impl Store {
     /// Inserts a batch in one transaction; a message already there (same
     /// UID or UIDL) gets the new flags. Returns the local ids, in order.
@@ -232,57 +255,93 @@ impl Store {
         Ok(ids)
     }
 
-    /// A page of a folder, newest first, starting after `before`.
+    /// A page of a folder, newest first, starting after `before` (keyset:
+    /// the CLI's `--before`).
     pub fn list(
         &self,
         folder_id: i64,
         limit: u32,
         before: Option<Cursor>,
     ) -> Result<Vec<MessageRow>> {
-        let (date, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.date, c.id));
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE m.folder_id = ?1 AND (m.date, m.id) < (?2, ?3)
-             ORDER BY m.date DESC, m.id DESC LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(params![folder_id, date, id, limit], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.page(Scope::Folder(folder_id), Sort::Newest(before), 0, limit)
     }
 
-    /// The `n`-th newest message of a folder (0-based): lets a windowed list
-    /// jump to any scroll position without reading what lies before it.
-    pub fn list_at(&self, folder_id: i64, offset: u64, limit: u32) -> Result<Vec<MessageRow>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE m.folder_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt.query_map(params![folder_id, limit, offset as i64], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Messages of every account's folder with this role (the unified
-    /// Inbox), newest first, from the `offset`-th on.
-    pub fn list_role_at(
+    /// The list from its `offset`-th message (0-based) on: lets a windowed
+    /// list jump to any scroll position without reading what lies before
+    /// it (the index is walked, the rows before are not built).
+    pub fn list_at(
         &self,
-        role: super::FolderRole,
+        scope: Scope,
+        order: Order,
         offset: u64,
         limit: u32,
     ) -> Result<Vec<MessageRow>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE f.role = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt.query_map(params![role.as_str(), limit, offset as i64], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sort = match order {
+            Order::Newest => Sort::Newest(None),
+        };
+        self.page(scope, sort, offset, limit)
     }
 
-    pub fn count_role(&self, role: super::FolderRole) -> Result<u64> {
-        let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.role = ?1",
-            [role.as_str()],
-            |r| r.get(0),
-        )?;
+    /// How many messages a list has, in any order.
+    pub fn count_in(&self, scope: Scope) -> Result<u64> {
+        let n: i64 = match scope {
+            Scope::Folder(id) => self.conn().query_row(
+                "SELECT COUNT(*) FROM messages WHERE folder_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?,
+            Scope::Role(role) => self.conn().query_row(
+                "SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id
+                 WHERE f.role = ?1",
+                [role.as_str()],
+                |r| r.get(0),
+            )?,
+        };
         Ok(n as u64)
+    }
+
+    /// The one list query: which messages (`scope`), in which order, from
+    /// where. Every part is an index walk; nothing loads a whole folder.
+    fn page(&self, scope: Scope, sort: Sort, offset: u64, limit: u32) -> Result<Vec<MessageRow>> {
+        let mut args: Vec<(&str, Value)> = vec![
+            (":limit", Value::Integer(i64::from(limit))),
+            (":offset", Value::Integer(offset as i64)),
+        ];
+        let scope_sql = match scope {
+            Scope::Folder(id) => {
+                args.push((":scope", Value::Integer(id)));
+                "m.folder_id = :scope"
+            }
+            Scope::Role(role) => {
+                args.push((":scope", Value::Text(role.as_str().to_owned())));
+                "f.role = :scope"
+            }
+        };
+        let (after, order) = match sort {
+            Sort::Newest(before) => {
+                let after = match before {
+                    Some(c) => {
+                        args.push((":date", Value::Integer(c.date)));
+                        args.push((":id", Value::Integer(c.id)));
+                        "AND (m.date, m.id) < (:date, :id)"
+                    }
+                    None => "",
+                };
+                (after, "m.date DESC, m.id DESC")
+            }
+        };
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
+             WHERE {scope_sql} {after}
+             ORDER BY {order} LIMIT :limit OFFSET :offset"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
+            .collect();
+        let rows = stmt.query_map(named.as_slice(), row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Addresses seen as senders that start with `prefix` (address or any
@@ -338,12 +397,7 @@ impl Store {
     }
 
     pub fn count(&self, folder_id: i64) -> Result<u64> {
-        let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM messages WHERE folder_id = ?1",
-            [folder_id],
-            |r| r.get(0),
-        )?;
-        Ok(n as u64)
+        self.count_in(Scope::Folder(folder_id))
     }
 
     /// The highest UID cached for a folder.
@@ -505,7 +559,13 @@ mod tests {
         let mut uids: Vec<_> = seen.iter().filter_map(|m| m.uid).collect();
         uids.sort_unstable();
         assert_eq!(uids, (1..=25).collect::<Vec<_>>());
-        assert_eq!(t.store.list_at(f.id, 24, 10).expect("tail").len(), 1);
+        assert_eq!(
+            t.store
+                .list_at(Scope::Folder(f.id), Order::Newest, 24, 10)
+                .expect("tail")
+                .len(),
+            1
+        );
     }
 
     #[test]

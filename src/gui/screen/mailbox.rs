@@ -16,6 +16,7 @@ use crate::gui::widget::{html_view, message_list};
 mod reading;
 use crate::message::Message as Parsed;
 use crate::store::folders::FolderSummary;
+use crate::store::messages::{Order, Scope};
 use crate::store::{Flags, FolderRole, MessageRow};
 use crate::sync::SharedStore;
 
@@ -287,13 +288,16 @@ impl State {
             async move {
                 store
                     .run(move |s| match selection {
-                        Selection::Unified => Ok((
-                            s.count_role(FolderRole::Inbox)?,
-                            start,
-                            s.list_role_at(FolderRole::Inbox, start, limit)?,
-                        )),
-                        Selection::Folder { id, .. } => {
-                            Ok((s.count(id)?, start, s.list_at(id, start, limit)?))
+                        Selection::Unified | Selection::Folder { .. } => {
+                            let scope = match selection {
+                                Selection::Folder { id, .. } => Scope::Folder(id),
+                                _ => Scope::Role(FolderRole::Inbox),
+                            };
+                            Ok((
+                                s.count_in(scope)?,
+                                start,
+                                s.list_at(scope, Order::Newest, start, limit)?,
+                            ))
                         }
                         Selection::Search(query) => {
                             let rows = s.search(&query, None, 500)?;
