@@ -1,11 +1,13 @@
 //! Message headers and flags: written in batches by sync, read a page at a
 //! time (keyset on date and id) by the list views.
 
-use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{FolderRole, Result, Store};
+use super::{Result, Store, threads};
+
+pub(crate) mod list;
+pub use list::{Cursor, Order, Scope};
 
 /// The system flags, as bits; other keywords are kept as text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -111,13 +113,27 @@ pub struct MessageRow {
     pub message_id: Option<String>,
     pub in_reply_to: Option<String>,
     pub references: String,
+    /// The conversation it belongs to (see `store::threads`).
+    pub thread_id: i64,
+    /// Its place in its thread, in a list grouped by thread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadPlace>,
+}
+
+/// Where a row stands in its thread, in a list grouped by thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ThreadPlace {
+    /// 0 for the thread's first (oldest) message in the list.
+    pub index: u32,
+    /// Messages of the thread in the list.
+    pub size: u32,
 }
 
 fn flag_names<S: serde::Serializer>(flags: &Flags, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(flags.names())
 }
 
-pub(crate) const ROW_COLUMNS: &str = "m.id, m.folder_id, f.name, f.account, m.uid, m.date, m.from_name, m.from_addr, m.to_addrs, m.cc_addrs, m.subject, m.flags, m.size, m.has_attachments, m.snippet, m.message_id, m.in_reply_to, m.refs";
+pub(crate) const ROW_COLUMNS: &str = "m.id, m.folder_id, f.name, f.account, m.uid, m.date, m.from_name, m.from_addr, m.to_addrs, m.cc_addrs, m.subject, m.flags, m.size, m.has_attachments, m.snippet, m.message_id, m.in_reply_to, m.refs, m.thread_id";
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -139,36 +155,9 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
         message_id: r.get(15)?,
         in_reply_to: r.get(16)?,
         references: r.get(17)?,
+        thread_id: r.get::<_, Option<i64>>(18)?.unwrap_or_default(),
+        thread: None,
     })
-}
-
-/// Where a page of a list starts: strictly older than this (date, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub date: i64,
-    pub id: i64,
-}
-
-/// Which messages a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Folder(i64),
-    /// Every account's folder with this role (the unified Inbox).
-    Role(FolderRole),
-}
-
-/// The order of a list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Order {
-    /// Newest first.
-    #[default]
-    Newest,
-}
-
-/// An order and, for newest first, where a keyset page starts.
-#[derive(Debug, Clone, Copy)]
-enum Sort {
-    Newest(Option<Cursor>),
 }
 
 impl Store {
@@ -177,6 +166,14 @@ impl Store {
     pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
         let tx = self.conn_mut().savepoint()?;
         let mut ids = Vec::with_capacity(batch.len());
+        let account: String = tx
+            .query_row(
+                "SELECT account FROM folders WHERE id = ?1",
+                [folder_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default();
         {
             // Known messages are found through the messages table's own
             // unique indexes: asking the contentless FTS table whether a
@@ -191,13 +188,15 @@ impl Store {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
                      to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
-                     snippet, modseq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                     snippet, modseq, thread_id, thread_last)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                     ?19, ?20)
                  RETURNING id",
             )?;
             let mut index = tx.prepare_cached(
                 "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
+            let mut threader = threads::Threader::new(&tx);
             for m in batch {
                 let known: Option<i64> = match (m.uid, &m.uidl) {
                     (Some(uid), _) => by_uid
@@ -218,6 +217,17 @@ impl Store {
                     ids.push(id);
                     continue;
                 }
+                let links = threads::links(
+                    m.message_id.as_deref(),
+                    m.in_reply_to.as_deref(),
+                    &m.references,
+                );
+                let joined = threader.join(&account, &links)?;
+                let thread_last = if joined.new {
+                    m.date
+                } else {
+                    threads::newest_with(&tx, folder_id, joined.thread, m.date)?
+                };
                 let id: i64 = insert.query_row(
                     params![
                         folder_id,
@@ -238,6 +248,8 @@ impl Store {
                         m.has_attachments,
                         m.snippet,
                         m.modseq.map(|v| v as i64),
+                        joined.thread,
+                        thread_last,
                     ],
                     |r| r.get(0),
                 )?;
@@ -250,98 +262,10 @@ impl Store {
                 ])?;
                 ids.push(id);
             }
+            threader.finish()?;
         }
         tx.commit()?;
         Ok(ids)
-    }
-
-    /// A page of a folder, newest first, starting after `before` (keyset:
-    /// the CLI's `--before`).
-    pub fn list(
-        &self,
-        folder_id: i64,
-        limit: u32,
-        before: Option<Cursor>,
-    ) -> Result<Vec<MessageRow>> {
-        self.page(Scope::Folder(folder_id), Sort::Newest(before), 0, limit)
-    }
-
-    /// The list from its `offset`-th message (0-based) on: lets a windowed
-    /// list jump to any scroll position without reading what lies before
-    /// it (the index is walked, the rows before are not built).
-    pub fn list_at(
-        &self,
-        scope: Scope,
-        order: Order,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Vec<MessageRow>> {
-        let sort = match order {
-            Order::Newest => Sort::Newest(None),
-        };
-        self.page(scope, sort, offset, limit)
-    }
-
-    /// How many messages a list has, in any order.
-    pub fn count_in(&self, scope: Scope) -> Result<u64> {
-        let n: i64 = match scope {
-            Scope::Folder(id) => self.conn().query_row(
-                "SELECT COUNT(*) FROM messages WHERE folder_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?,
-            Scope::Role(role) => self.conn().query_row(
-                "SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id
-                 WHERE f.role = ?1",
-                [role.as_str()],
-                |r| r.get(0),
-            )?,
-        };
-        Ok(n as u64)
-    }
-
-    /// The one list query: which messages (`scope`), in which order, from
-    /// where. Every part is an index walk; nothing loads a whole folder.
-    fn page(&self, scope: Scope, sort: Sort, offset: u64, limit: u32) -> Result<Vec<MessageRow>> {
-        let mut args: Vec<(&str, Value)> = vec![
-            (":limit", Value::Integer(i64::from(limit))),
-            (":offset", Value::Integer(offset as i64)),
-        ];
-        let scope_sql = match scope {
-            Scope::Folder(id) => {
-                args.push((":scope", Value::Integer(id)));
-                "m.folder_id = :scope"
-            }
-            Scope::Role(role) => {
-                args.push((":scope", Value::Text(role.as_str().to_owned())));
-                "f.role = :scope"
-            }
-        };
-        let (after, order) = match sort {
-            Sort::Newest(before) => {
-                let after = match before {
-                    Some(c) => {
-                        args.push((":date", Value::Integer(c.date)));
-                        args.push((":id", Value::Integer(c.id)));
-                        "AND (m.date, m.id) < (:date, :id)"
-                    }
-                    None => "",
-                };
-                (after, "m.date DESC, m.id DESC")
-            }
-        };
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE {scope_sql} {after}
-             ORDER BY {order} LIMIT :limit OFFSET :offset"
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
-            .iter()
-            .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
-            .collect();
-        let rows = stmt.query_map(named.as_slice(), row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Addresses seen as senders that start with `prefix` (address or any

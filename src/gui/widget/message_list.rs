@@ -220,6 +220,8 @@ mod tests {
                 message_id: None,
                 in_reply_to: None,
                 references: String::new(),
+                thread_id: i as i64 + 1,
+                thread: None,
             })
             .collect()
     }
