@@ -4,6 +4,11 @@ welcome-add-account = Konto hinzufügen
 
 list-empty = Hier sind keine Nachrichten.
 no-subject = (kein Betreff)
+list-group-by-thread = Nach Unterhaltung gruppieren
+list-thread-count = { $count ->
+    [one] { $count } Nachricht
+   *[other] { $count } Nachrichten
+}
 unified-inbox = Alle Posteingänge
 folder-inbox = Posteingang
 folder-sent = Gesendet

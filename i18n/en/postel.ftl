@@ -4,6 +4,11 @@ welcome-add-account = Add an account
 
 list-empty = No messages here.
 no-subject = (no subject)
+list-group-by-thread = Group by thread
+list-thread-count = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}
 unified-inbox = All Inboxes
 folder-inbox = Inbox
 folder-sent = Sent
