@@ -315,6 +315,8 @@ impl App {
                 }
                 None => Task::none(),
             },
+            composer::Action::PickFiles => files::pick_files(fl!("compose-attach-title"))
+                .map(|picked| Message::Composer(composer::Message::Picked(picked))),
             composer::Action::Close => {
                 self.composer = None;
                 Task::none()

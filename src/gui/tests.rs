@@ -686,3 +686,73 @@ fn group_by_thread_regroups_the_list_and_is_remembered() {
     load(&mut app);
     assert_eq!(shown_subjects(&app)[0], "Re: Re: Picnic on Sunday");
 }
+
+#[test]
+fn files_picked_in_the_chooser_become_attachments() {
+    let (dirs, _) = populated("pick", 1);
+    let (mut app, _) = App::new(dirs.clone());
+    let _ = app.update(Message::Mailbox(mailbox::Message::Tool(
+        mailbox::Tool::Compose,
+    )));
+    // "Attach…" asks for the chooser (the dialog itself is the desktop's).
+    let mut ui = simulator(app.view());
+    let _ = ui
+        .click(fl!("compose-attach-browse").as_str())
+        .expect("the button is there");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        matches!(
+            messages.as_slice(),
+            [Message::Composer(composer::Message::Browse)]
+        ),
+        "{messages:?}"
+    );
+    feed(&mut app, messages);
+    // Cancelled: nothing changes.
+    let _ = app.update(Message::Composer(composer::Message::Picked(Some(
+        Vec::new(),
+    ))));
+    let composer = app.composer.as_ref().expect("composer");
+    assert!(composer.attachments.is_empty() && composer.error.is_none());
+    assert!(!composer.unsaved, "a cancelled chooser is no change");
+    // Two files picked: two chips, through the same checks as dropped files.
+    let files = dirs.data.join("picked");
+    std::fs::create_dir_all(&files).expect("dir");
+    let (a, b) = (files.join("report.pdf"), files.join("photo.jpg"));
+    std::fs::write(&a, vec![b'x'; 2048]).expect("file");
+    std::fs::write(&b, b"jpeg").expect("file");
+    let _ = app.update(Message::Composer(composer::Message::Picked(Some(vec![
+        a.clone(),
+        b.clone(),
+    ]))));
+    let composer = app.composer.as_ref().expect("composer");
+    assert_eq!(
+        composer.attachments,
+        [
+            crate::message::compose::AttachmentSource::File(a),
+            crate::message::compose::AttachmentSource::File(b),
+        ]
+    );
+    assert!(composer.unsaved);
+    let mut ui = simulator(app.view());
+    assert!(ui.find("report.pdf (2 KB)").is_ok());
+    assert!(ui.find("photo.jpg (4 B)").is_ok());
+    drop(ui);
+    // A folder picked is refused as a dropped one is.
+    let _ = app.update(Message::Composer(composer::Message::Picked(Some(vec![
+        files.clone(),
+    ]))));
+    let expected = fl!("compose-not-a-file", path = files.display().to_string());
+    assert_eq!(
+        app.composer.as_ref().expect("composer").error.as_deref(),
+        Some(expected.as_str())
+    );
+    // No chooser on this desktop: one sentence that says what to do instead.
+    let _ = app.update(Message::Composer(composer::Message::Picked(None)));
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("compose-no-file-chooser").as_str()).is_ok());
+    assert_eq!(
+        app.composer.as_ref().expect("composer").attachments.len(),
+        2
+    );
+}
