@@ -8,8 +8,10 @@ mod desktop;
 mod files;
 mod icon;
 mod mailbox_actions;
+mod remember;
 pub mod screen;
 mod shortcut;
+pub mod ui_state;
 pub mod widget;
 mod worker;
 
@@ -34,12 +36,17 @@ use screen::account_setup::{self, Tested};
 use screen::{composer, mailbox, settings};
 pub use shortcut::Shortcut;
 use shortcut::shortcut;
+use ui_state::UiState;
 
 /// The app id: the window's class on X11/Wayland, and the .desktop file's name.
 pub const APP_ID: &str = "org.postel.Postel";
 
 /// How often an open composer saves its draft when it changed.
 const AUTOSAVE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long the window's size and the panes must stay put before they are
+/// written: dragging sends many resize events, the file is written once.
+const UI_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub struct App {
     engine: Option<Arc<Mutex<Engine>>>,
@@ -52,6 +59,10 @@ pub struct App {
     settings: Option<settings::State>,
     progress: Option<String>,
     notices: Vec<String>,
+    /// How the window was left, and is now (see `ui_state`).
+    ui: UiState,
+    /// Bumped at each change of `ui`; a save waits until it stops moving.
+    ui_changes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -78,10 +89,22 @@ pub enum Message {
     Request(String),
     Suggestions(composer::Field, String, Vec<String>),
     Shortcut(Shortcut),
+    WindowResized(window::Id, iced::Size),
+    /// The window's size and whether it is maximized, after a resize.
+    WindowState(iced::Size, bool),
+    /// No change of the window state since change number `n`: save it.
+    UiSettled(u64),
+    CloseRequested(window::Id),
 }
 
 impl App {
     pub fn new(dirs: Dirs) -> (Self, Task<Message>) {
+        let ui = ui_state::load(&dirs.data);
+        Self::start(dirs, ui)
+    }
+
+    /// The app as it was left: `ui` is the saved window state.
+    fn start(dirs: Dirs, ui: UiState) -> (Self, Task<Message>) {
         let mut app = Self {
             engine: None,
             dirs: dirs.clone(),
@@ -93,6 +116,8 @@ impl App {
             settings: None,
             progress: None,
             notices: Vec::new(),
+            ui,
+            ui_changes: 0,
         };
         let mut engine = match Engine::open(dirs) {
             Ok(e) => e,
@@ -108,7 +133,7 @@ impl App {
         let task = match engine.store() {
             Ok(store) => {
                 app.store = Some(store.clone());
-                let (mailbox, task) = mailbox::State::new(store);
+                let (mailbox, task) = mailbox::State::new(store, &app.ui);
                 app.mailbox = Some(mailbox);
                 task.map(Message::Mailbox)
             }
@@ -224,6 +249,10 @@ impl App {
                 }
                 window::latest().and_then(window::gain_focus)
             }
+            Message::WindowResized(id, size) => self.window_resized(id, size),
+            Message::WindowState(size, maximized) => self.window_state(size, maximized),
+            Message::UiSettled(n) => self.ui_settled(n),
+            Message::CloseRequested(id) => self.close(id),
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -258,7 +287,8 @@ impl App {
             return Task::none();
         };
         let action = mailbox.update(message);
-        self.mailbox_action(engine, action)
+        let task = self.mailbox_action(engine, action);
+        Task::batch([task, self.remember_mailbox()])
     }
 
     fn composer_message(&mut self, message: composer::Message) -> Task<Message> {
@@ -285,6 +315,8 @@ impl App {
                 }
                 None => Task::none(),
             },
+            composer::Action::PickFiles => files::pick_files(fl!("compose-attach-title"))
+                .map(|picked| Message::Composer(composer::Message::Picked(picked))),
             composer::Action::Close => {
                 self.composer = None;
                 Task::none()
@@ -615,8 +647,8 @@ impl App {
             worker::subscription(keys).map(Message::Worker),
             Subscription::run(requests),
             keyboard::listen().filter_map(shortcut),
-            window::resize_events()
-                .map(|(_, size)| Message::Mailbox(mailbox::Message::WindowResized(size))),
+            window::resize_events().map(|(id, size)| Message::WindowResized(id, size)),
+            window::close_requests().map(Message::CloseRequested),
             iced::system::theme_changes().map(|mode| {
                 Message::Mailbox(mailbox::Message::DarkTheme(mode == iced::theme::Mode::Dark))
             }),
@@ -648,9 +680,11 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let ui = ui_state::load(&dirs.data);
+    let settings = window_settings(&ui);
     let result = iced::application(
         move || {
-            let (mut app, task) = App::new(dirs.clone());
+            let (mut app, task) = App::start(dirs.clone(), ui.clone());
             let open = match &mailto {
                 Some(url) => app.update(Message::Request(url.clone())),
                 None => Task::none(),
@@ -662,14 +696,9 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
     )
     .title(App::title)
     .subscription(App::subscription)
-    .window(window::Settings {
-        size: iced::Size::new(1200.0, 760.0),
-        platform_specific: window::settings::PlatformSpecific {
-            application_id: APP_ID.to_owned(),
-            ..Default::default()
-        },
-        ..Default::default()
-    })
+    .window(settings)
+    // A close request saves the window state first (`App::close`).
+    .exit_on_close_request(false)
     .run();
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -677,6 +706,19 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
             eprintln!("postel: the window could not be opened: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The window opens as it was left: its size, maximized or not.
+fn window_settings(ui: &UiState) -> window::Settings {
+    window::Settings {
+        size: iced::Size::new(ui.width, ui.height),
+        maximized: ui.maximized,
+        platform_specific: window::settings::PlatformSpecific {
+            application_id: APP_ID.to_owned(),
+            ..Default::default()
+        },
+        ..Default::default()
     }
 }
 

@@ -14,6 +14,7 @@ pub mod pending;
 pub mod pop3;
 pub mod remote;
 pub mod search;
+pub mod threads;
 
 use std::path::{Path, PathBuf};
 
@@ -50,7 +51,7 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Each entry upgrades the schema by one version; never edit a released one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: folders, messages, bodies, full-text index, pending actions, POP3 state.
     r#"
     CREATE TABLE folders (
@@ -181,7 +182,51 @@ const MIGRATIONS: &[&str] = &[
         added INTEGER NOT NULL
     );
     "#,
+    // 6: threads (see store/threads.rs): each message's thread and the
+    // date of its thread's newest message in the same folder, for the list
+    // grouped by thread; filled in for older rows by `threads::backfill`.
+    r#"
+    ALTER TABLE messages ADD COLUMN thread_id INTEGER;
+    ALTER TABLE messages ADD COLUMN thread_last INTEGER;
+    CREATE TABLE thread_ids (
+        account TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        thread INTEGER NOT NULL,
+        PRIMARY KEY (account, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX thread_ids_by_thread ON thread_ids (thread);
+    CREATE TABLE thread_counter (next INTEGER NOT NULL);
+    INSERT INTO thread_counter (next) VALUES (1);
+    CREATE INDEX messages_by_thread ON messages (folder_id, thread_id, date);
+    CREATE INDEX messages_by_thread_order
+        ON messages (folder_id, thread_last DESC, thread_id DESC, date, id);
+    -- The newest message of a thread left the folder: the rest of the
+    -- thread there takes the date of the newest one left.
+    CREATE TRIGGER messages_thread_deleted AFTER DELETE ON messages
+    WHEN old.thread_id IS NOT NULL AND old.date >= old.thread_last BEGIN
+        UPDATE messages SET thread_last = (SELECT MAX(x.date) FROM messages x
+            WHERE x.folder_id = old.folder_id AND x.thread_id = old.thread_id)
+        WHERE folder_id = old.folder_id AND thread_id = old.thread_id;
+    END;
+    CREATE TRIGGER messages_thread_moved AFTER UPDATE OF folder_id ON messages
+    WHEN old.thread_id IS NOT NULL AND old.folder_id IS NOT new.folder_id BEGIN
+        UPDATE messages SET thread_last = (SELECT MAX(x.date) FROM messages x
+            WHERE x.folder_id = old.folder_id AND x.thread_id = old.thread_id)
+        WHERE folder_id = old.folder_id AND thread_id = old.thread_id;
+        UPDATE messages SET thread_last = (SELECT MAX(x.date) FROM messages x
+            WHERE x.folder_id = new.folder_id AND x.thread_id = new.thread_id)
+        WHERE folder_id = new.folder_id AND thread_id = new.thread_id;
+    END;
+    "#,
 ];
+
+/// Work a migration needs beyond its SQL, in the same transaction.
+fn after_migration(version: i64, tx: &Connection) -> Result<()> {
+    match version {
+        6 => threads::backfill(tx),
+        _ => Ok(()),
+    }
+}
 
 #[derive(Debug)]
 pub struct Store {
@@ -238,6 +283,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        after_migration(i as i64 + 1, &tx)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

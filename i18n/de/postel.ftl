@@ -4,6 +4,11 @@ welcome-add-account = Konto hinzufügen
 
 list-empty = Hier sind keine Nachrichten.
 no-subject = (kein Betreff)
+list-group-by-thread = Nach Unterhaltung gruppieren
+list-thread-count = { $count ->
+    [one] { $count } Nachricht
+   *[other] { $count } Nachrichten
+}
 unified-inbox = Alle Posteingänge
 folder-inbox = Posteingang
 folder-sent = Gesendet
@@ -63,6 +68,9 @@ compose-subject = Betreff
 compose-body-placeholder = Schreiben Sie hier Ihre Nachricht.
 compose-attach-placeholder = Pfad einer Datei zum Anhängen (oder Dateien auf das Fenster ziehen)
 compose-attach = Anhängen
+compose-attach-browse = Anhängen …
+compose-attach-title = Dateien anhängen
+compose-no-file-chooser = Auf diesem Desktop steht keine Dateiauswahl zur Verfügung; ziehen Sie Dateien auf das Fenster oder geben Sie den Pfad einer Datei neben „Anhängen“ ein.
 compose-send = Senden
 compose-close = Schließen
 compose-unsaved = Diese Nachricht wurde nicht gesendet. Verwerfen?

@@ -4,6 +4,11 @@ welcome-add-account = Add an account
 
 list-empty = No messages here.
 no-subject = (no subject)
+list-group-by-thread = Group by thread
+list-thread-count = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}
 unified-inbox = All Inboxes
 folder-inbox = Inbox
 folder-sent = Sent
@@ -63,6 +68,9 @@ compose-subject = Subject
 compose-body-placeholder = Write your message here.
 compose-attach-placeholder = Path of a file to attach (or drop files on the window)
 compose-attach = Attach
+compose-attach-browse = Attach…
+compose-attach-title = Attach files
+compose-no-file-chooser = No file chooser is available on this desktop; drop files on the window or type a file’s path beside "Attach" instead.
 compose-send = Send
 compose-close = Close
 compose-unsaved = This message has not been sent. Discard it?

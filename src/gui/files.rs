@@ -1,5 +1,6 @@
 //! Attachments leaving the app: saved under safe names, or opened from a
-//! private temporary copy.
+//! private temporary copy; and files coming in through the system's file
+//! chooser.
 
 use std::path::PathBuf;
 
@@ -45,4 +46,32 @@ pub fn open_link(url: &str) -> Result<(), String> {
         .spawn()
         .map(drop)
         .map_err(|e| fl!("link-open-failed", reason = e.to_string()))
+}
+
+/// Asks the system's file chooser for files, over the window: the XDG
+/// desktop portal, else zenity (rfd tries both). The answer is the files
+/// picked (empty when the user cancelled), or `None` when neither chooser
+/// is there to ask (rfd 0.17 on Linux answers `None` only then).
+pub fn pick_files(title: String) -> iced::Task<Option<Vec<PathBuf>>> {
+    iced::window::latest()
+        .and_then(move |id| {
+            let title = title.clone();
+            iced::window::run(id, move |window| {
+                rfd::AsyncFileDialog::new()
+                    .set_title(title)
+                    .set_parent(&window)
+                    .pick_files()
+            })
+        })
+        .then(|dialog| {
+            iced::Task::future(async move {
+                let picked = dialog.await;
+                if picked.is_none() {
+                    tracing::warn!(
+                        "no file chooser: neither the desktop portal nor zenity answered"
+                    );
+                }
+                picked.map(|files| files.into_iter().map(|f| f.path().to_owned()).collect())
+            })
+        })
 }

@@ -4,6 +4,8 @@
 use iced_test::simulator;
 
 use super::*;
+use crate::gui::ui_state::UiState;
+use crate::store::messages::{Order, Scope};
 use crate::store::{NewMessage, Store};
 
 fn temp_dirs(tag: &str) -> Dirs {
@@ -80,7 +82,9 @@ fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
         .collect();
     let ids = store.insert_messages(folder.id, &batch).expect("insert");
     let raw = b"From: Sender 1 <s1@example.test>\r\nTo: work@example.test\r\nSubject: Subject number 1\r\nDate: Tue, 14 Nov 2023 22:13:21 +0000\r\n\r\nThe body of the first message.\r\n";
-    store.set_body(ids[0], raw, "", "").expect("body");
+    if let Some(&first) = ids.first() {
+        store.set_body(first, raw, "", "").expect("body");
+    }
     let config = crate::config::Settings {
         accounts: vec![Account {
             name: "work".into(),
@@ -103,12 +107,14 @@ fn load(app: &mut App) {
             account: account.clone(),
             folders: s.folder_summaries(&account).expect("folders"),
         }];
-        let total = s
-            .count_role(crate::store::FolderRole::Inbox)
-            .expect("count");
-        let rows = s
-            .list_role_at(crate::store::FolderRole::Inbox, 0, 120)
-            .expect("rows");
+        let inbox = Scope::Role(crate::store::FolderRole::Inbox);
+        let total = s.count_in(inbox).expect("count");
+        let order = if mailbox.threads {
+            Order::Threads
+        } else {
+            Order::Newest
+        };
+        let rows = s.list_at(inbox, order, 0, 120).expect("rows");
         (folders, (total, rows))
     };
     feed(
@@ -475,4 +481,278 @@ fn an_html_message_is_painted_with_remote_content_held_back() {
         "the bar goes once the user allowed remote content"
     );
     assert!(ui.find(fl!("reader-laying-out").as_str()).is_ok());
+}
+
+#[test]
+fn the_window_opens_at_the_saved_size() {
+    let saved = UiState {
+        width: 1000.0,
+        height: 640.0,
+        maximized: true,
+        ..UiState::default()
+    };
+    let settings = window_settings(&saved);
+    assert_eq!(settings.size, iced::Size::new(1000.0, 640.0));
+    assert!(settings.maximized);
+    assert_eq!(settings.platform_specific.application_id, APP_ID);
+    assert_eq!(
+        window_settings(&UiState::default()).size,
+        iced::Size::new(1200.0, 760.0)
+    );
+}
+
+#[test]
+fn dragging_a_divider_is_remembered_and_the_next_start_uses_it() {
+    let (dirs, _) = populated("panes", 3);
+    let (mut app, _) = App::new(dirs.clone());
+    load(&mut app);
+    let before = app.mailbox.as_ref().expect("mailbox").split_ratios();
+    assert_eq!(before, (0.2, 0.42), "the defaults without a state file");
+    // Drag the divider between the folders and the list from 20% of the
+    // 1024-pixel simulator to about 30%.
+    let mut ui = simulator(app.view());
+    let divider = iced::Point::new(1024.0 * 0.2, 400.0);
+    ui.point_at(divider);
+    let _ = ui.simulate([iced::Event::Mouse(iced::mouse::Event::ButtonPressed(
+        iced::mouse::Button::Left,
+    ))]);
+    let target = iced::Point::new(1024.0 * 0.3, 400.0);
+    ui.point_at(target);
+    let _ = ui.simulate([
+        iced::Event::Mouse(iced::mouse::Event::CursorMoved { position: target }),
+        iced::Event::Mouse(iced::mouse::Event::ButtonReleased(
+            iced::mouse::Button::Left,
+        )),
+    ]);
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| matches!(m, Message::Mailbox(mailbox::Message::Resized(_)))),
+        "the pane grid reported the drag: {messages:?}"
+    );
+    feed(&mut app, messages);
+    let (folders, list) = app.mailbox.as_ref().expect("mailbox").split_ratios();
+    assert!((folders - 0.3).abs() < 0.02, "{folders}");
+    assert_eq!(list, 0.42, "the other divider stayed");
+    assert_eq!(app.ui_state().folders_ratio, folders);
+    // Nothing is written while the divider moves; once it settled, the
+    // state file holds it. (The settle message is what the timer sends.)
+    let path = ui_state::path(&dirs.data);
+    assert!(!path.exists(), "not written on every event");
+    let stale = app.ui_changes.saturating_sub(1);
+    let _ = app.update(Message::UiSettled(stale));
+    assert!(!path.exists(), "an older change does not save");
+    let _ = app.update(Message::UiSettled(app.ui_changes));
+    // The save runs as a task; the close request saves at once.
+    let _ = app.update(Message::CloseRequested(window::Id::unique()));
+    assert_eq!(ui_state::load(&dirs.data).folders_ratio, folders);
+    // The next start puts the divider there.
+    let (again, _) = App::new(dirs);
+    let (folders_again, _) = again.mailbox.as_ref().expect("mailbox").split_ratios();
+    assert_eq!(folders_again, folders);
+}
+
+#[test]
+fn a_resize_is_remembered_but_a_maximized_size_is_not() {
+    let (dirs, _) = populated("resize", 1);
+    let (mut app, _) = App::new(dirs);
+    let _ = app.update(Message::WindowState(iced::Size::new(900.0, 700.0), false));
+    assert_eq!(
+        (
+            app.ui_state().width,
+            app.ui_state().height,
+            app.ui_state().maximized
+        ),
+        (900.0, 700.0, false)
+    );
+    let _ = app.update(Message::WindowState(iced::Size::new(1920.0, 1080.0), true));
+    assert_eq!(
+        (
+            app.ui_state().width,
+            app.ui_state().height,
+            app.ui_state().maximized
+        ),
+        (900.0, 700.0, true),
+        "the size to come back to is kept"
+    );
+}
+
+/// A folder with two conversations and a lone message.
+fn threaded(tag: &str) -> Dirs {
+    let (dirs, _) = populated(tag, 0);
+    let mut store = Store::open(&dirs.data).expect("store");
+    let folder = store
+        .folder("work", "INBOX")
+        .expect("query")
+        .expect("folder");
+    let mail = |uid: u32, minute: i64, subject: &str, id: &str, parent: Option<&str>| NewMessage {
+        uid: Some(uid),
+        date: 1_700_000_000 + minute * 60,
+        from_name: format!("Sender {uid}"),
+        from_addr: format!("s{uid}@example.test"),
+        subject: subject.to_owned(),
+        message_id: Some(id.to_owned()),
+        in_reply_to: parent.map(str::to_owned),
+        references: parent.unwrap_or_default().to_owned(),
+        ..NewMessage::default()
+    };
+    store
+        .insert_messages(
+            folder.id,
+            &[
+                mail(1, 1, "Picnic on Sunday", "picnic@x", None),
+                mail(2, 2, "Budget 2024", "budget@x", None),
+                mail(3, 3, "Re: Picnic on Sunday", "picnic-2@x", Some("picnic@x")),
+                mail(4, 4, "Lone note", "note@x", None),
+                mail(
+                    5,
+                    5,
+                    "Re: Re: Picnic on Sunday",
+                    "picnic-3@x",
+                    Some("picnic-2@x"),
+                ),
+            ],
+        )
+        .expect("insert");
+    dirs
+}
+
+fn shown_subjects(app: &App) -> Vec<String> {
+    app.mailbox
+        .as_ref()
+        .expect("mailbox")
+        .list
+        .rows
+        .iter()
+        .map(|r| r.subject.clone())
+        .collect()
+}
+
+#[test]
+fn group_by_thread_regroups_the_list_and_is_remembered() {
+    let dirs = threaded("threads");
+    let (mut app, _) = App::new(dirs.clone());
+    load(&mut app);
+    assert_eq!(
+        shown_subjects(&app),
+        [
+            "Re: Re: Picnic on Sunday",
+            "Lone note",
+            "Re: Picnic on Sunday",
+            "Budget 2024",
+            "Picnic on Sunday"
+        ]
+    );
+    let count = fl!("list-thread-count", count = 3u32);
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(count.as_str()).is_err(),
+        "no counts when not grouped"
+    );
+    let _ = ui
+        .click(fl!("list-group-by-thread").as_str())
+        .expect("the toggle is there");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    assert!(app.mailbox.as_ref().expect("mailbox").threads);
+    // The list reloads in the grouped order (the store answers directly).
+    load(&mut app);
+    assert_eq!(
+        shown_subjects(&app),
+        [
+            "Picnic on Sunday",
+            "Re: Picnic on Sunday",
+            "Re: Re: Picnic on Sunday",
+            "Lone note",
+            "Budget 2024"
+        ]
+    );
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(count.as_str()).is_ok(),
+        "the thread's first row counts it"
+    );
+    drop(ui);
+    assert!(
+        app.ui_state().group_by_thread,
+        "remembered for the next start"
+    );
+    let _ = app.update(Message::CloseRequested(window::Id::unique()));
+    let (again, _) = App::new(dirs);
+    assert!(again.mailbox.as_ref().expect("mailbox").threads);
+    // Off again: newest first.
+    let _ = app.update(Message::Mailbox(mailbox::Message::GroupByThread(false)));
+    load(&mut app);
+    assert_eq!(shown_subjects(&app)[0], "Re: Re: Picnic on Sunday");
+}
+
+#[test]
+fn files_picked_in_the_chooser_become_attachments() {
+    let (dirs, _) = populated("pick", 1);
+    let (mut app, _) = App::new(dirs.clone());
+    let _ = app.update(Message::Mailbox(mailbox::Message::Tool(
+        mailbox::Tool::Compose,
+    )));
+    // "Attach…" asks for the chooser (the dialog itself is the desktop's).
+    let mut ui = simulator(app.view());
+    let _ = ui
+        .click(fl!("compose-attach-browse").as_str())
+        .expect("the button is there");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(
+        matches!(
+            messages.as_slice(),
+            [Message::Composer(composer::Message::Browse)]
+        ),
+        "{messages:?}"
+    );
+    feed(&mut app, messages);
+    // Cancelled: nothing changes.
+    let _ = app.update(Message::Composer(composer::Message::Picked(Some(
+        Vec::new(),
+    ))));
+    let composer = app.composer.as_ref().expect("composer");
+    assert!(composer.attachments.is_empty() && composer.error.is_none());
+    assert!(!composer.unsaved, "a cancelled chooser is no change");
+    // Two files picked: two chips, through the same checks as dropped files.
+    let files = dirs.data.join("picked");
+    std::fs::create_dir_all(&files).expect("dir");
+    let (a, b) = (files.join("report.pdf"), files.join("photo.jpg"));
+    std::fs::write(&a, vec![b'x'; 2048]).expect("file");
+    std::fs::write(&b, b"jpeg").expect("file");
+    let _ = app.update(Message::Composer(composer::Message::Picked(Some(vec![
+        a.clone(),
+        b.clone(),
+    ]))));
+    let composer = app.composer.as_ref().expect("composer");
+    assert_eq!(
+        composer.attachments,
+        [
+            crate::message::compose::AttachmentSource::File(a),
+            crate::message::compose::AttachmentSource::File(b),
+        ]
+    );
+    assert!(composer.unsaved);
+    let mut ui = simulator(app.view());
+    assert!(ui.find("report.pdf (2 KB)").is_ok());
+    assert!(ui.find("photo.jpg (4 B)").is_ok());
+    drop(ui);
+    // A folder picked is refused as a dropped one is.
+    let _ = app.update(Message::Composer(composer::Message::Picked(Some(vec![
+        files.clone(),
+    ]))));
+    let expected = fl!("compose-not-a-file", path = files.display().to_string());
+    assert_eq!(
+        app.composer.as_ref().expect("composer").error.as_deref(),
+        Some(expected.as_str())
+    );
+    // No chooser on this desktop: one sentence that says what to do instead.
+    let _ = app.update(Message::Composer(composer::Message::Picked(None)));
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("compose-no-file-chooser").as_str()).is_ok());
+    assert_eq!(
+        app.composer.as_ref().expect("composer").attachments.len(),
+        2
+    );
 }

@@ -259,7 +259,14 @@ impl Store {
     /// Removes everything the store holds for an account.
     pub fn forget_account(&mut self, account: &str) -> Result<()> {
         let tx = self.atomic()?;
-        for table in ["folders", "outbox", "drafts", "pending", "pop3_seen"] {
+        for table in [
+            "folders",
+            "outbox",
+            "drafts",
+            "pending",
+            "pop3_seen",
+            "thread_ids",
+        ] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE account = ?1"),
                 [account],

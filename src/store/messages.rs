@@ -4,7 +4,10 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Result, Store};
+use super::{Result, Store, threads};
+
+pub(crate) mod list;
+pub use list::{Cursor, Order, Scope};
 
 /// The system flags, as bits; other keywords are kept as text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -110,13 +113,27 @@ pub struct MessageRow {
     pub message_id: Option<String>,
     pub in_reply_to: Option<String>,
     pub references: String,
+    /// The conversation it belongs to (see `store::threads`).
+    pub thread_id: i64,
+    /// Its place in its thread, in a list grouped by thread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadPlace>,
+}
+
+/// Where a row stands in its thread, in a list grouped by thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ThreadPlace {
+    /// 0 for the thread's first (oldest) message in the list.
+    pub index: u32,
+    /// Messages of the thread in the list.
+    pub size: u32,
 }
 
 fn flag_names<S: serde::Serializer>(flags: &Flags, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(flags.names())
 }
 
-pub(crate) const ROW_COLUMNS: &str = "m.id, m.folder_id, f.name, f.account, m.uid, m.date, m.from_name, m.from_addr, m.to_addrs, m.cc_addrs, m.subject, m.flags, m.size, m.has_attachments, m.snippet, m.message_id, m.in_reply_to, m.refs";
+pub(crate) const ROW_COLUMNS: &str = "m.id, m.folder_id, f.name, f.account, m.uid, m.date, m.from_name, m.from_addr, m.to_addrs, m.cc_addrs, m.subject, m.flags, m.size, m.has_attachments, m.snippet, m.message_id, m.in_reply_to, m.refs, m.thread_id";
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -138,14 +155,9 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
         message_id: r.get(15)?,
         in_reply_to: r.get(16)?,
         references: r.get(17)?,
+        thread_id: r.get::<_, Option<i64>>(18)?.unwrap_or_default(),
+        thread: None,
     })
-}
-
-/// Where a page of a list starts: strictly older than this (date, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub date: i64,
-    pub id: i64,
 }
 
 impl Store {
@@ -155,6 +167,14 @@ impl Store {
         let tx = self.atomic()?;
         let mut ids = Vec::with_capacity(batch.len());
         let mut fresh = Vec::with_capacity(batch.len());
+        let account: String = tx
+            .query_row(
+                "SELECT account FROM folders WHERE id = ?1",
+                [folder_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default();
         {
             // Known messages are found through the messages table's own
             // unique indexes: asking the contentless FTS table whether a
@@ -169,9 +189,11 @@ impl Store {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
                      to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
-                     snippet, modseq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                     snippet, modseq, thread_id, thread_last)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                     ?19, ?20)",
             )?;
+            let mut threader = threads::Threader::new(&tx);
             for m in batch {
                 let known: Option<i64> = match (m.uid, &m.uidl) {
                     (Some(uid), _) => by_uid
@@ -192,6 +214,17 @@ impl Store {
                     ids.push(id);
                     continue;
                 }
+                let links = threads::links(
+                    m.message_id.as_deref(),
+                    m.in_reply_to.as_deref(),
+                    &m.references,
+                );
+                let joined = threader.join(&account, &links)?;
+                let thread_last = if joined.new {
+                    m.date
+                } else {
+                    threads::newest_with(&tx, folder_id, joined.thread, m.date)?
+                };
                 // No RETURNING: SQLite runs it as a trigger, and a trigger
                 // makes every insert keep a statement journal.
                 insert.execute(params![
@@ -213,68 +246,18 @@ impl Store {
                     m.has_attachments,
                     m.snippet,
                     m.modseq.map(|v| v as i64),
+                    joined.thread,
+                    thread_last,
                 ])?;
                 let id = tx.last_insert_rowid();
                 fresh.push((id, m));
                 ids.push(id);
             }
+            threader.finish()?;
         }
         index_headers(&tx, &fresh)?;
         tx.commit()?;
         Ok(ids)
-    }
-
-    /// A page of a folder, newest first, starting after `before`.
-    pub fn list(
-        &self,
-        folder_id: i64,
-        limit: u32,
-        before: Option<Cursor>,
-    ) -> Result<Vec<MessageRow>> {
-        let (date, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.date, c.id));
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE m.folder_id = ?1 AND (m.date, m.id) < (?2, ?3)
-             ORDER BY m.date DESC, m.id DESC LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(params![folder_id, date, id, limit], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The `n`-th newest message of a folder (0-based): lets a windowed list
-    /// jump to any scroll position without reading what lies before it.
-    pub fn list_at(&self, folder_id: i64, offset: u64, limit: u32) -> Result<Vec<MessageRow>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE m.folder_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt.query_map(params![folder_id, limit, offset as i64], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Messages of every account's folder with this role (the unified
-    /// Inbox), newest first, from the `offset`-th on.
-    pub fn list_role_at(
-        &self,
-        role: super::FolderRole,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Vec<MessageRow>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM messages m JOIN folders f ON f.id = m.folder_id
-             WHERE f.role = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt.query_map(params![role.as_str(), limit, offset as i64], row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn count_role(&self, role: super::FolderRole) -> Result<u64> {
-        let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.role = ?1",
-            [role.as_str()],
-            |r| r.get(0),
-        )?;
-        Ok(n as u64)
     }
 
     /// Addresses seen as senders that start with `prefix` (address or any
@@ -330,12 +313,7 @@ impl Store {
     }
 
     pub fn count(&self, folder_id: i64) -> Result<u64> {
-        let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM messages WHERE folder_id = ?1",
-            [folder_id],
-            |r| r.get(0),
-        )?;
-        Ok(n as u64)
+        self.count_in(Scope::Folder(folder_id))
     }
 
     /// The highest UID cached for a folder.
@@ -524,7 +502,13 @@ mod tests {
         let mut uids: Vec<_> = seen.iter().filter_map(|m| m.uid).collect();
         uids.sort_unstable();
         assert_eq!(uids, (1..=25).collect::<Vec<_>>());
-        assert_eq!(t.store.list_at(f.id, 24, 10).expect("tail").len(), 1);
+        assert_eq!(
+            t.store
+                .list_at(Scope::Folder(f.id), Order::Newest, 24, 10)
+                .expect("tail")
+                .len(),
+            1
+        );
     }
 
     #[test]

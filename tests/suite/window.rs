@@ -150,3 +150,95 @@ fn a_second_launch_hands_its_mailto_link_to_the_running_one() {
     assert!(!out.status.success());
     let _ = std::fs::remove_dir_all(runtime);
 }
+
+#[test]
+fn the_window_opens_at_its_remembered_size_and_remembers_a_new_one() {
+    let display = free_display();
+    let xvfb = Reaped(
+        Command::new("Xvfb")
+            .args([
+                &format!(":{display}"),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts (tests/run installs it)"),
+    );
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !socket.exists() {
+        assert!(Instant::now() < deadline, "Xvfb :{display} never came up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let base = std::env::temp_dir().join(format!("postel-window-size-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (data, config, runtime) = (base.join("data"), base.join("config"), base.join("run"));
+    for dir in [&data, &config, &runtime] {
+        std::fs::create_dir_all(dir).expect("dir");
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    }
+    let state = data.join("ui-state.json");
+    std::fs::write(
+        &state,
+        r#"{"width": 900, "height": 600, "maximized": false, "folders_ratio": 0.3}"#,
+    )
+    .expect("state file");
+    let app = Reaped(
+        Command::new(env!("CARGO_BIN_EXE_postel"))
+            .env("DISPLAY", format!(":{display}"))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("POSTEL_DATA_DIR", &data)
+            .env("POSTEL_CONFIG_DIR", &config)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("postel starts"),
+    );
+    let xdotool = |args: &[&str]| {
+        run(Command::new("xdotool")
+            .env("DISPLAY", format!(":{display}"))
+            .args(args))
+    };
+    let found = xdotool(&[
+        "search",
+        "--sync",
+        "--pid",
+        &app.0.id().to_string(),
+        "--name",
+        "Postel",
+    ]);
+    let window = found.lines().next().expect("a window id").trim().to_owned();
+    let geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+    assert!(
+        geometry.contains("WIDTH=900") && geometry.contains("HEIGHT=600"),
+        "opened at the saved size: {geometry}"
+    );
+    // Resized by the user: written once it settled (about a second).
+    xdotool(&["windowsize", &window, "1000", "700"]);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = std::fs::read_to_string(&state).unwrap_or_default();
+        let saved: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if saved["width"] == 1000.0 && saved["height"] == 700.0 {
+            assert_eq!(saved["folders_ratio"], 0.3, "the rest is kept: {saved}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new size was not saved: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(app);
+    drop(xvfb);
+    let _ = std::fs::remove_dir_all(base);
+}

@@ -1,5 +1,6 @@
 //! The composer: From, To/Cc/Bcc with address checking, subject, body,
-//! attachments (by path or dropped on the window). Send hands a draft to
+//! attachments (chosen in the system's file chooser, dropped on the window
+//! or typed as a path). Send hands a draft to
 //! the app, which commits it to the outbox; closing with changes asks.
 
 use std::path::PathBuf;
@@ -56,6 +57,11 @@ pub enum Message {
     Body(text_editor::Action),
     AttachPath(String),
     Attach,
+    /// "Attach…": open the system's file chooser.
+    Browse,
+    /// What the file chooser answered: the files picked (none when the user
+    /// cancelled), or `None` when there is no file chooser to ask.
+    Picked(Option<Vec<PathBuf>>),
     FileDropped(PathBuf),
     Remove(usize),
     Send,
@@ -81,6 +87,8 @@ pub enum Action {
         account: String,
         draft: Box<Draft>,
     },
+    /// Ask the system's file chooser for files to attach.
+    PickFiles,
     Close,
 }
 
@@ -178,11 +186,14 @@ impl State {
             // Moving the cursor or selecting is not a change.
             Message::Body(action) => action.is_edit(),
             Message::Send
+            | Message::Browse
             | Message::Close
             | Message::Discard
             | Message::KeepEditing
             | Message::SaveAndClose => false,
             Message::Complete(_) => true,
+            // Cancelling the file chooser changes nothing.
+            Message::Picked(paths) => paths.as_ref().is_some_and(|p| !p.is_empty()),
             _ => true,
         };
         if edit {
@@ -213,6 +224,14 @@ impl State {
                 self.attach(path);
                 self.attach_path.clear();
             }
+            Message::Browse => return Action::PickFiles,
+            Message::Picked(Some(paths)) => {
+                // The same way in as a dropped file.
+                for path in paths {
+                    self.attach(path);
+                }
+            }
+            Message::Picked(None) => self.error = Some(fl!("compose-no-file-chooser")),
             Message::FileDropped(path) => self.attach(path),
             Message::Remove(i) => {
                 if i < self.attachments.len() {
@@ -387,6 +406,7 @@ impl State {
         form = form.push(chips);
         form = form.push(
             row![
+                button(text(fl!("compose-attach-browse"))).on_press(Message::Browse),
                 text_input(&fl!("compose-attach-placeholder"), &self.attach_path)
                     .id("compose-attach")
                     .on_input(Message::AttachPath)

@@ -5,17 +5,20 @@
 use std::sync::Arc;
 
 use iced::widget::{
-    button, column, container, pane_grid, row, rule, scrollable, text, text_editor, text_input,
+    button, checkbox, column, container, pane_grid, row, rule, scrollable, text, text_editor,
+    text_input,
 };
 use iced::{Element, Font, Length, Task, font};
 
 use crate::engine::mail::FlagChange;
 use crate::fl;
+use crate::gui::ui_state::UiState;
 use crate::gui::widget::{html_view, message_list};
 
 mod reading;
 use crate::message::Message as Parsed;
 use crate::store::folders::FolderSummary;
+use crate::store::messages::{Order, Scope};
 use crate::store::{Flags, FolderRole, MessageRow};
 use crate::sync::SharedStore;
 
@@ -83,6 +86,9 @@ pub struct State {
     pub dark: bool,
     /// Senders whose remote content is always loaded (lower case).
     remote_senders: std::collections::HashSet<String>,
+    /// The list is grouped by thread (folders and the unified Inbox; search
+    /// results keep their own order).
+    pub threads: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +118,8 @@ pub enum Message {
     OutboxEditLoaded(i64, String, Result<(Vec<u8>, Vec<String>), String>),
     Html(html_view::Message),
     WindowResized(iced::Size),
+    /// The "Group by thread" toggle.
+    GroupByThread(bool),
     /// The desktop switched between a light and a dark theme.
     DarkTheme(bool),
     RemoteSendersLoaded(Vec<String>),
@@ -193,14 +201,15 @@ pub enum Compose {
 }
 
 impl State {
-    pub fn new(store: SharedStore) -> (Self, Task<Message>) {
+    /// The mailbox as it was left (`ui`: pane widths, grouping, window).
+    pub fn new(store: SharedStore, ui: &UiState) -> (Self, Task<Message>) {
         let panes = pane_grid::State::with_configuration(pane_grid::Configuration::Split {
             axis: pane_grid::Axis::Vertical,
-            ratio: 0.2,
+            ratio: ui.folders_ratio,
             a: Box::new(pane_grid::Configuration::Pane(Pane::Folders)),
             b: Box::new(pane_grid::Configuration::Split {
                 axis: pane_grid::Axis::Vertical,
-                ratio: 0.42,
+                ratio: ui.list_ratio,
                 a: Box::new(pane_grid::Configuration::Pane(Pane::List)),
                 b: Box::new(pane_grid::Configuration::Pane(Pane::Reader)),
             }),
@@ -215,9 +224,10 @@ impl State {
             reader: Reader::Empty,
             outbox: super::outbox::State::default(),
             renderer: crate::render::Renderer::start(),
-            window: iced::Size::new(1200.0, 800.0),
+            window: iced::Size::new(ui.width, ui.height),
             dark: false,
             remote_senders: Default::default(),
+            threads: ui.group_by_thread,
         };
         let task = Task::batch([
             state.load_folders(),
@@ -226,6 +236,19 @@ impl State {
             state.reload_list(),
         ]);
         (state, task)
+    }
+
+    /// Where the dividers stand: the folders pane's share of the window,
+    /// and the list's share of the rest.
+    pub fn split_ratios(&self) -> (f32, f32) {
+        let default = UiState::default();
+        match self.panes.layout() {
+            pane_grid::Node::Split { ratio, b, .. } => match b.as_ref() {
+                pane_grid::Node::Split { ratio: inner, .. } => (*ratio, *inner),
+                pane_grid::Node::Pane(_) => (*ratio, default.list_ratio),
+            },
+            pane_grid::Node::Pane(_) => (default.folders_ratio, default.list_ratio),
+        }
     }
 
     /// Reloads folders, the outbox and the current list (after a sync or
@@ -283,17 +306,25 @@ impl State {
     fn load_rows(&self, generation: u64, start: u64, limit: u32) -> Task<Message> {
         let store = self.store.clone();
         let selection = self.selection.clone();
+        let order = if self.threads {
+            Order::Threads
+        } else {
+            Order::Newest
+        };
         Task::perform(
             async move {
                 store
                     .run(move |s| match selection {
-                        Selection::Unified => Ok((
-                            s.count_role(FolderRole::Inbox)?,
-                            start,
-                            s.list_role_at(FolderRole::Inbox, start, limit)?,
-                        )),
-                        Selection::Folder { id, .. } => {
-                            Ok((s.count(id)?, start, s.list_at(id, start, limit)?))
+                        Selection::Unified | Selection::Folder { .. } => {
+                            let scope = match selection {
+                                Selection::Folder { id, .. } => Scope::Folder(id),
+                                _ => Scope::Role(FolderRole::Inbox),
+                            };
+                            Ok((
+                                s.count_in(scope)?,
+                                start,
+                                s.list_at(scope, order, start, limit)?,
+                            ))
                         }
                         Selection::Search(query) => {
                             let rows = s.search(&query, None, 500)?;
@@ -400,6 +431,11 @@ impl State {
             Message::WindowResized(size) => {
                 self.window = size;
                 self.reflow()
+            }
+            Message::GroupByThread(on) => {
+                self.threads = on;
+                self.list.reset(0);
+                Action::Run(self.reload_list())
             }
             Message::Html(message) => self.html_message(message),
             Message::SearchChanged(text) => {
@@ -724,7 +760,20 @@ impl State {
     }
 
     fn list_view(&self) -> Element<'_, Message> {
-        self.list.view().map(Message::List)
+        let list = self.list.view().map(Message::List);
+        // Search results come by relevance and date; they are not grouped.
+        if matches!(self.selection, Selection::Search(_)) {
+            return list;
+        }
+        let header = container(
+            checkbox(self.threads)
+                .label(fl!("list-group-by-thread"))
+                .on_toggle(Message::GroupByThread)
+                .size(14)
+                .text_size(13),
+        )
+        .padding([4, 8]);
+        column![header, list].into()
     }
 
     fn reader_view(&self) -> Element<'_, Message> {

@@ -5,13 +5,15 @@
 
 use iced::widget::scrollable::Viewport;
 use iced::widget::text::Wrapping;
-use iced::widget::{button, column, container, row, scrollable, space, text};
+use iced::widget::{button, column, container, row, rule, scrollable, space, text};
 use iced::{Element, Font, Length, font};
 
 use crate::fl;
 use crate::store::{Flags, MessageRow};
 
 pub const ROW_HEIGHT: f32 = 46.0;
+/// How far a reply is indented in a list grouped by thread.
+const REPLY_INDENT: f32 = 18.0;
 /// Rows kept beyond each edge of the view, so small scrolls need no query.
 const MARGIN: u64 = 40;
 
@@ -144,6 +146,14 @@ impl State {
             m.from_name.as_str()
         };
         let mut marks = row![].spacing(4);
+        // Grouped by thread: the first row of a thread says how many it holds.
+        if let Some(place) = m.thread.filter(|p| p.index == 0 && p.size > 1) {
+            marks = marks.push(
+                container(text(fl!("list-thread-count", count = place.size)).size(11))
+                    .padding([0, 6])
+                    .style(container::rounded_box),
+            );
+        }
         if m.flags.has(Flags::FLAGGED) {
             marks = marks.push(text("★").size(12));
         }
@@ -174,8 +184,20 @@ impl State {
             marks,
         ]
         .spacing(8);
+        let lines = column![line1, line2].spacing(2);
+        // ... and its replies are indented under it, behind a thread line.
+        let content: Element<'a, Message> = match m.thread {
+            Some(place) if place.index > 0 => row![
+                space().width(REPLY_INDENT - 8.0),
+                rule::vertical(2),
+                space().width(6),
+                lines
+            ]
+            .into(),
+            _ => lines.into(),
+        };
         let selected = self.selected == Some(m.id);
-        button(container(column![line1, line2].spacing(2)).clip(true))
+        button(container(content).clip(true))
             .on_press(Message::Clicked(m.id))
             .width(Length::Fill)
             .height(ROW_HEIGHT)
@@ -220,6 +242,8 @@ mod tests {
                 message_id: None,
                 in_reply_to: None,
                 references: String::new(),
+                thread_id: i as i64 + 1,
+                thread: None,
             })
             .collect()
     }
