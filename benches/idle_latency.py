@@ -139,8 +139,13 @@ def main():
     ap.add_argument("--user", required=True)
     ap.add_argument("--password", default="bigpass")
     ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("command", nargs="*", help="for postel: the watch command line")
-    args = ap.parse_args()
+    argv = sys.argv[1:]
+    # Everything after "--" is the watcher's command line, taken as it is.
+    command = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = ap.parse_args(argv[: len(argv) - len(command) - (1 if command else 0)])
+    args.command = command
+    if args.who == "postel" and not command:
+        ap.error("postel needs the watch command after --")
     env = env_file(args.env)
     run = run_postel if args.who == "postel" else run_imaplib
     try:

@@ -80,8 +80,15 @@ pub(crate) async fn sync_on(
     sink: &Sink,
 ) -> Result<Summary, Error> {
     // The user's changes go up first, so the flag sync that follows
-    // cannot undo them.
-    actions::replay(account, session, store, caps).await?;
+    // cannot undo them. Replaying selects folders of its own.
+    let name = account.name.clone();
+    let pending = store.run(move |s| s.pending(&name)).await?;
+    let mut options = options.clone();
+    if !pending.is_empty() {
+        options.selected = false;
+        actions::replay(account, session, store, caps).await?;
+    }
+    let options = &options;
     // Folders synced before go first and the folder list is asked for after
     // them: on Dovecot with Maildir, a LIST makes every later SELECT in the
     // session re-read the folder's directory (250 ms at 100k messages,
@@ -107,6 +114,10 @@ pub(crate) async fn sync_on(
         account: account.name.clone(),
         ..Summary::default()
     };
+    // Only a folder synced before can be the one still selected.
+    let mut options = options.clone();
+    options.selected &= !list_after;
+    let options = &options;
     let mut meter = Meter::new(&account.name, first.len());
     let mut synced: Vec<Folder> = Vec::new();
     for folder in first {
@@ -290,7 +301,14 @@ async fn sync_folder(
     meter: &mut Meter,
     summary: &mut Summary,
 ) -> Result<(), Error> {
-    let mailbox = if caps.condstore {
+    let mailbox = if options.selected {
+        let items = if caps.condstore {
+            "(MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)"
+        } else {
+            "(MESSAGES UIDNEXT UIDVALIDITY)"
+        };
+        session.status(&folder.name, items).await
+    } else if caps.condstore {
         session.select_condstore(&folder.name).await
     } else {
         session.select(&folder.name).await

@@ -65,7 +65,11 @@ async fn idle_once(
             .await
             .map_err(|e| imap::server_err(account, e))?;
         if let async_imap::extensions::idle::IdleResponse::NewData(_) = response {
-            imap::sync_on(account, &mut session, caps, store, &inbox_only, sink).await?;
+            let still_selected = Options {
+                selected: true,
+                ..inbox_only.clone()
+            };
+            imap::sync_on(account, &mut session, caps, store, &still_selected, sink).await?;
         }
     }
 }
