@@ -64,12 +64,16 @@ mod tests {
         {
             let inner = store.atomic().expect("savepoint");
             assert!(matches!(inner, Atomic::Savepoint(_)));
-            inner.execute("INSERT INTO t VALUES (1)", []).expect("insert");
+            inner
+                .execute("INSERT INTO t VALUES (1)", [])
+                .expect("insert");
             // Dropped without commit: only this unit is undone.
         }
         {
             let inner = store.atomic().expect("savepoint");
-            inner.execute("INSERT INTO t VALUES (2)", []).expect("insert");
+            inner
+                .execute("INSERT INTO t VALUES (2)", [])
+                .expect("insert");
             inner.commit().expect("commit");
         }
         store.conn().execute_batch("COMMIT").expect("commit");

@@ -39,7 +39,9 @@ impl Store {
             for &(id, raw, snippet, text) in bodies {
                 keep.execute(params![id, raw])?;
                 let headers: Option<(String, String, String)> = snip
-                    .query_row(params![id, snippet], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .query_row(params![id, snippet], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
                     .optional()?;
                 let (subject, sender, recipients) =
                     headers.ok_or(super::Error::NoSuchMessage(id))?;
