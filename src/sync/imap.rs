@@ -83,12 +83,10 @@ pub(crate) async fn sync_on(
     // cannot undo them. Replaying selects folders of its own.
     let name = account.name.clone();
     let pending = store.run(move |s| s.pending(&name)).await?;
-    let mut options = options.clone();
-    if !pending.is_empty() {
-        options.selected = false;
+    let replayed = !pending.is_empty();
+    if replayed {
         actions::replay(account, session, store, caps).await?;
     }
-    let options = &options;
     // Folders synced before go first and the folder list is asked for after
     // them: on Dovecot with Maildir, a LIST makes every later SELECT in the
     // session re-read the folder's directory (250 ms at 100k messages,
@@ -114,9 +112,10 @@ pub(crate) async fn sync_on(
         account: account.name.clone(),
         ..Summary::default()
     };
-    // Only a folder synced before can be the one still selected.
+    // Only a folder synced before can be the one still selected, and only
+    // if no replayed action selected another.
     let mut options = options.clone();
-    options.selected &= !list_after;
+    options.selected &= !list_after && !replayed;
     let options = &options;
     let mut meter = Meter::new(&account.name, first.len());
     let mut synced: Vec<Folder> = Vec::new();
