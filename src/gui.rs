@@ -78,6 +78,10 @@ pub enum Message {
     Request(String),
     Suggestions(composer::Field, String, Vec<String>),
     Shortcut(Shortcut),
+    /// Tab or Shift+Tab in the composer: the next or previous field.
+    Focus {
+        back: bool,
+    },
 }
 
 impl App {
@@ -217,6 +221,10 @@ impl App {
                             ..Draft::default()
                         };
                         self.composer = Some(composer::State::new(names, None, draft));
+                        return Task::batch([
+                            self.composer_focus(),
+                            window::latest().and_then(window::gain_focus),
+                        ]);
                     }
                     // One composer at a time: an open one is not replaced.
                     Ok(_) => self.notices.push(fl!("mailto-busy")),
@@ -224,6 +232,8 @@ impl App {
                 }
                 window::latest().and_then(window::gain_focus)
             }
+            Message::Focus { back: true } => iced::widget::operation::focus_previous(),
+            Message::Focus { back: false } => iced::widget::operation::focus_next(),
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -236,6 +246,15 @@ impl App {
                 }
                 Task::none()
             }
+        }
+    }
+
+    /// The cursor in a new composer: in To when it is empty, else in the text.
+    fn composer_focus(&self) -> Task<Message> {
+        match &self.composer {
+            Some(c) if c.to.trim().is_empty() => iced::widget::operation::focus("compose-to"),
+            Some(_) => iced::widget::operation::focus("compose-body"),
+            None => Task::none(),
         }
     }
 
@@ -633,6 +652,13 @@ impl App {
                     modifiers,
                     ..
                 } if modifiers.command() => Some(Message::SendShortcut),
+                keyboard::Event::KeyPressed {
+                    key: keyboard::Key::Named(keyboard::key::Named::Tab),
+                    modifiers,
+                    ..
+                } => Some(Message::Focus {
+                    back: modifiers.shift(),
+                }),
                 _ => None,
             }));
         }
