@@ -2,6 +2,7 @@
 //! It is a face over the engine: screens own their state and say what they
 //! need as `Action`s; this module turns those into engine calls.
 
+mod bench;
 mod connection;
 mod dates;
 mod desktop;
@@ -52,6 +53,8 @@ pub struct App {
     settings: Option<settings::State>,
     progress: Option<String>,
     notices: Vec<String>,
+    /// Timing lines for the benchmarks; `None` unless POSTEL_BENCH_TIMING is set.
+    bench: Option<bench::Bench>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +85,9 @@ pub enum Message {
     Focus {
         back: bool,
     },
+    /// A frame was presented (only while the benchmark hook listens).
+    BenchFrame(std::time::Instant),
+    BenchStart,
 }
 
 impl App {
@@ -97,6 +103,7 @@ impl App {
             settings: None,
             progress: None,
             notices: Vec::new(),
+            bench: bench::Bench::from_env(),
         };
         let mut engine = match Engine::open(dirs) {
             Ok(e) => e,
@@ -234,6 +241,13 @@ impl App {
             }
             Message::Focus { back: true } => iced::widget::operation::focus_previous(),
             Message::Focus { back: false } => iced::widget::operation::focus_next(),
+            Message::BenchFrame(at) => self.bench_frame(at),
+            Message::BenchStart => {
+                if let Some(b) = &mut self.bench {
+                    b.start();
+                }
+                Task::none()
+            }
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -255,6 +269,49 @@ impl App {
             Some(c) if c.to.trim().is_empty() => iced::widget::operation::focus("compose-to"),
             Some(_) => iced::widget::operation::focus("compose-body"),
             None => Task::none(),
+        }
+    }
+
+    fn bench_frame(&mut self, at: std::time::Instant) -> Task<Message> {
+        let Some(b) = &mut self.bench else {
+            return Task::none();
+        };
+        let (total, covered) = match &self.mailbox {
+            Some(m) => (m.list.total, m.list.wanted().is_none()),
+            None => (0, true),
+        };
+        let (next, in_folder) = (b.frame(at, total, covered), b.in_folder);
+        match next {
+            bench::Next::Nothing => Task::none(),
+            bench::Next::StartAfter(pause) => {
+                let largest = match (&self.mailbox, in_folder) {
+                    (Some(m), true) => m
+                        .folders
+                        .iter()
+                        .flat_map(|a| a.folders.iter().map(move |f| (a, f)))
+                        .max_by_key(|(_, f)| f.total)
+                        .map(|(a, f)| mailbox::Selection::Folder {
+                            account: a.account.clone(),
+                            id: f.folder.id,
+                            name: f.folder.name.clone(),
+                        }),
+                    _ => None,
+                };
+                let select = match largest {
+                    Some(s) => self.mailbox_message(mailbox::Message::Select(s)),
+                    None => Task::none(),
+                };
+                let start = Task::perform(tokio::time::sleep(pause), |()| Message::BenchStart);
+                Task::batch([select, start])
+            }
+            bench::Next::ScrollTo(y) => iced::widget::operation::scroll_to(
+                "message-list",
+                iced::widget::scrollable::AbsoluteOffset {
+                    x: None,
+                    y: Some(y),
+                },
+            ),
+            bench::Next::Exit => iced::exit(),
         }
     }
 
@@ -662,6 +719,9 @@ impl App {
                 _ => None,
             }));
         }
+        if self.bench.as_ref().is_some_and(bench::Bench::wants_frames) {
+            subs.push(window::frames().map(Message::BenchFrame));
+        }
         Subscription::batch(subs)
     }
 }
@@ -674,6 +734,7 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    bench::started();
     let result = iced::application(
         move || {
             let (mut app, task) = App::new(dirs.clone());
