@@ -2,6 +2,7 @@
 //! It is a face over the engine: screens own their state and say what they
 //! need as `Action`s; this module turns those into engine calls.
 
+mod bench;
 mod connection;
 mod dates;
 mod desktop;
@@ -63,6 +64,8 @@ pub struct App {
     ui: UiState,
     /// Bumped at each change of `ui`; a save waits until it stops moving.
     ui_changes: u64,
+    /// Timing lines for the benchmarks; `None` unless POSTEL_BENCH_TIMING is set.
+    bench: Option<bench::Bench>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +98,13 @@ pub enum Message {
     /// No change of the window state since change number `n`: save it.
     UiSettled(u64),
     CloseRequested(window::Id),
+    /// Tab or Shift+Tab in the composer: the next or previous field.
+    Focus {
+        back: bool,
+    },
+    /// A frame was presented (only while the benchmark hook listens).
+    BenchFrame(std::time::Instant),
+    BenchStart,
 }
 
 impl App {
@@ -118,6 +128,7 @@ impl App {
             notices: Vec::new(),
             ui,
             ui_changes: 0,
+            bench: bench::Bench::from_env(),
         };
         let mut engine = match Engine::open(dirs) {
             Ok(e) => e,
@@ -242,6 +253,10 @@ impl App {
                             ..Draft::default()
                         };
                         self.composer = Some(composer::State::new(names, None, draft));
+                        return Task::batch([
+                            self.composer_focus(),
+                            window::latest().and_then(window::gain_focus),
+                        ]);
                     }
                     // One composer at a time: an open one is not replaced.
                     Ok(_) => self.notices.push(fl!("mailto-busy")),
@@ -253,6 +268,15 @@ impl App {
             Message::WindowState(size, maximized) => self.window_state(size, maximized),
             Message::UiSettled(n) => self.ui_settled(n),
             Message::CloseRequested(id) => self.close(id),
+            Message::Focus { back: true } => iced::widget::operation::focus_previous(),
+            Message::Focus { back: false } => iced::widget::operation::focus_next(),
+            Message::BenchFrame(at) => self.bench_frame(at),
+            Message::BenchStart => {
+                if let Some(b) = &mut self.bench {
+                    b.start();
+                }
+                Task::none()
+            }
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -265,6 +289,58 @@ impl App {
                 }
                 Task::none()
             }
+        }
+    }
+
+    /// The cursor in a new composer: in To when it is empty, else in the text.
+    fn composer_focus(&self) -> Task<Message> {
+        match &self.composer {
+            Some(c) if c.to.trim().is_empty() => iced::widget::operation::focus("compose-to"),
+            Some(_) => iced::widget::operation::focus("compose-body"),
+            None => Task::none(),
+        }
+    }
+
+    fn bench_frame(&mut self, at: std::time::Instant) -> Task<Message> {
+        let Some(b) = &mut self.bench else {
+            return Task::none();
+        };
+        let (total, covered) = match &self.mailbox {
+            Some(m) => (m.list.total, m.list.wanted().is_none()),
+            None => (0, true),
+        };
+        let (next, in_folder) = (b.frame(at, total, covered), b.in_folder);
+        match next {
+            bench::Next::Nothing => Task::none(),
+            bench::Next::StartAfter(pause) => {
+                let largest = match (&self.mailbox, in_folder) {
+                    (Some(m), true) => m
+                        .folders
+                        .iter()
+                        .flat_map(|a| a.folders.iter().map(move |f| (a, f)))
+                        .max_by_key(|(_, f)| f.total)
+                        .map(|(a, f)| mailbox::Selection::Folder {
+                            account: a.account.clone(),
+                            id: f.folder.id,
+                            name: f.folder.name.clone(),
+                        }),
+                    _ => None,
+                };
+                let select = match largest {
+                    Some(s) => self.mailbox_message(mailbox::Message::Select(s)),
+                    None => Task::none(),
+                };
+                let start = Task::perform(tokio::time::sleep(pause), |()| Message::BenchStart);
+                Task::batch([select, start])
+            }
+            bench::Next::ScrollTo(y) => iced::widget::operation::scroll_to(
+                "message-list",
+                iced::widget::scrollable::AbsoluteOffset {
+                    x: None,
+                    y: Some(y),
+                },
+            ),
+            bench::Next::Exit => iced::exit(),
         }
     }
 
@@ -665,8 +741,18 @@ impl App {
                     modifiers,
                     ..
                 } if modifiers.command() => Some(Message::SendShortcut),
+                keyboard::Event::KeyPressed {
+                    key: keyboard::Key::Named(keyboard::key::Named::Tab),
+                    modifiers,
+                    ..
+                } => Some(Message::Focus {
+                    back: modifiers.shift(),
+                }),
                 _ => None,
             }));
+        }
+        if self.bench.as_ref().is_some_and(bench::Bench::wants_frames) {
+            subs.push(window::frames().map(Message::BenchFrame));
         }
         Subscription::batch(subs)
     }
@@ -680,6 +766,7 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    bench::started();
     let ui = ui_state::load(&dirs.data);
     let settings = window_settings(&ui);
     let result = iced::application(

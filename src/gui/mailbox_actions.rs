@@ -61,11 +61,11 @@ impl App {
                         let mut composer = composer::State::new(names, Some(account), *draft);
                         composer.replaces = Some(replaces);
                         self.composer = Some(composer);
-                        return Task::none();
+                        return self.composer_focus();
                     }
                 };
                 self.composer = Some(composer::State::new(names, account, draft));
-                Task::none()
+                self.composer_focus()
             }
             mailbox::Action::FetchBody { account, id } => Task::perform(
                 async move {

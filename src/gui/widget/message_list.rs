@@ -114,6 +114,9 @@ impl State {
             .total
             .saturating_sub(self.start + self.rows.len() as u64) as f32
             * ROW_HEIGHT;
+        if !self.rows.is_empty() {
+            crate::gui::bench::rows_built();
+        }
         let mut items = column![space().height(before)];
         let today = crate::gui::dates::today();
         for m in &self.rows {
