@@ -1,6 +1,8 @@
 //! Message headers and flags: written in batches by sync, read a page at a
 //! time (keyset on date and id) by the list views.
 
+use std::collections::HashSet;
+
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -175,6 +177,11 @@ impl Store {
             )
             .optional()?
             .unwrap_or_default();
+        // A UID above the folder's highest is new: the first sync of a
+        // folder asks nothing per message.
+        let max_uid: Option<u32> = tx
+            .prepare_cached("SELECT MAX(uid) FROM messages WHERE folder_id = ?1")?
+            .query_row([folder_id], |r| r.get(0))?;
         {
             // Known messages are found through the messages table's own
             // unique indexes: asking the contentless FTS table whether a
@@ -193,9 +200,25 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                      ?19, ?20)",
             )?;
-            let mut threader = threads::Threader::new(&tx);
-            for m in batch {
+            let batch_links: Vec<Vec<&str>> = batch
+                .iter()
+                .map(|m| {
+                    threads::links(
+                        m.message_id.as_deref(),
+                        m.in_reply_to.as_deref(),
+                        &m.references,
+                    )
+                })
+                .collect();
+            let mut threader = threads::Threader::new(&tx, &account);
+            threader.prefetch(batch_links.iter().flatten().copied())?;
+            // A batch that names one UID twice stores it once.
+            let mut seen = HashSet::new();
+            for (m, links) in batch.iter().zip(&batch_links) {
                 let known: Option<i64> = match (m.uid, &m.uidl) {
+                    (Some(uid), _) if max_uid.is_none_or(|max| uid > max) && seen.insert(uid) => {
+                        None
+                    }
                     (Some(uid), _) => by_uid
                         .query_row(params![folder_id, uid], |r| r.get(0))
                         .optional()?,
@@ -214,17 +237,7 @@ impl Store {
                     ids.push(id);
                     continue;
                 }
-                let links = threads::links(
-                    m.message_id.as_deref(),
-                    m.in_reply_to.as_deref(),
-                    &m.references,
-                );
-                let joined = threader.join(&account, &links)?;
-                let thread_last = if joined.new {
-                    m.date
-                } else {
-                    threads::newest_with(&tx, folder_id, joined.thread, m.date)?
-                };
+                let joined = threader.join(folder_id, m.date, links)?;
                 // No RETURNING: SQLite runs it as a trigger, and a trigger
                 // makes every insert keep a statement journal.
                 insert.execute(params![
@@ -247,7 +260,7 @@ impl Store {
                     m.snippet,
                     m.modseq.map(|v| v as i64),
                     joined.thread,
-                    thread_last,
+                    joined.last,
                 ])?;
                 let id = tx.last_insert_rowid();
                 fresh.push((id, m));

@@ -15,7 +15,9 @@
 //! keeps it current here; the triggers of migration 6 keep it current when
 //! messages are deleted or moved.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, params};
 
 use super::Result;
 
@@ -43,67 +45,140 @@ pub(crate) fn links<'a>(
     out
 }
 
-/// Threads messages as a batch of them is stored, in its transaction: new
-/// thread ids are counted here and the counter written once, at the end.
+/// Threads a batch of messages of one account as it is stored, in its
+/// transaction. The batch's ids are looked up in one statement first
+/// ([`Threader::prefetch`]); then each message is threaded in memory, and
+/// the ids it adds, the thread counter and the threads' newest dates are
+/// written once, at the end ([`Threader::finish`]). Statement per message
+/// and link would cost a header sync as much as the fetch itself.
 pub(crate) struct Threader<'c> {
     conn: &'c Connection,
+    account: &'c str,
     next: Option<i64>,
+    /// Every id of the batch already in `thread_ids`, and those the batch
+    /// added: after `prefetch`, an id missing here is unknown.
+    known: HashMap<String, i64>,
+    /// Ids the batch added, to be written by `finish`.
+    added: Vec<String>,
+    /// The newest date of a thread in a folder, as far as this batch knows.
+    newest: HashMap<(i64, i64), i64>,
 }
 
-/// The thread a message joins, and whether it starts it.
+/// The thread a message joins, and the date of the newest message of that
+/// thread in its folder, counting the message itself (`thread_last`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Joined {
     pub thread: i64,
-    pub new: bool,
+    pub last: i64,
 }
 
 impl<'c> Threader<'c> {
-    pub fn new(conn: &'c Connection) -> Self {
-        Self { conn, next: None }
+    pub fn new(conn: &'c Connection, account: &'c str) -> Self {
+        Self {
+            conn,
+            account,
+            next: None,
+            known: HashMap::new(),
+            added: Vec::new(),
+            newest: HashMap::new(),
+        }
     }
 
-    /// The thread a new message of `account` belongs to, given its `links`
-    /// (see [`links`]). Threads the links join are merged into the oldest
-    /// of them; a message that names no known id starts a thread of its
-    /// own.
-    pub fn join(&mut self, account: &str, links: &[&str]) -> Result<Joined> {
-        let conn = self.conn;
-        let mut lookup = conn.prepare_cached(
-            "SELECT thread FROM thread_ids WHERE account = ?1 AND message_id = ?2",
+    /// Reads which of `ids` the account already has, in one statement.
+    pub fn prefetch<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let ids: Vec<&str> = ids
+            .into_iter()
+            .filter(|id| !self.known.contains_key(*id))
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let list = serde_json::to_string(&ids).expect("strings serialise");
+        let mut lookup = self.conn.prepare_cached(
+            "SELECT message_id, thread FROM thread_ids
+             WHERE account = ?1 AND message_id IN (SELECT value FROM json_each(?2))",
         )?;
+        let rows = lookup.query_map(params![self.account, list], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (id, thread) = row?;
+            self.known.insert(id, thread);
+        }
+        Ok(())
+    }
+
+    /// The thread a new message of `date` in `folder` joins, given its
+    /// `links` (see [`links`]), all of them prefetched. Threads the links
+    /// join are merged into the oldest of them; a message that names no
+    /// known id starts a thread of its own.
+    pub fn join(&mut self, folder: i64, date: i64, links: &[&str]) -> Result<Joined> {
         let mut found: Vec<i64> = Vec::new();
-        let mut unknown: Vec<&str> = Vec::new();
         for id in links {
-            match lookup
-                .query_row(params![account, id], |r| r.get::<_, i64>(0))
-                .optional()?
+            if let Some(&t) = self.known.get(*id)
+                && !found.contains(&t)
             {
-                Some(t) => {
-                    if !found.contains(&t) {
-                        found.push(t);
-                    }
-                }
-                None => unknown.push(id),
+                found.push(t);
             }
         }
-        let joined = match found.iter().min() {
-            Some(&thread) => Joined { thread, new: false },
-            None => Joined {
-                thread: self.allocate()?,
-                new: true,
-            },
+        let thread = match found.iter().min() {
+            Some(&thread) => thread,
+            None => self.allocate()?,
         };
-        for &other in found.iter().filter(|&&t| t != joined.thread) {
-            merge(conn, account, other, joined.thread)?;
+        for &other in found.iter().filter(|&&t| t != thread) {
+            self.merge(other, thread)?;
         }
-        let mut register = conn.prepare_cached(
-            "INSERT INTO thread_ids (account, message_id, thread) VALUES (?1, ?2, ?3)
-             ON CONFLICT DO UPDATE SET thread = excluded.thread",
-        )?;
-        for id in unknown {
-            register.execute(params![account, id, joined.thread])?;
+        for id in links {
+            if !self.known.contains_key(*id) {
+                self.known.insert((*id).to_owned(), thread);
+                self.added.push((*id).to_owned());
+            }
         }
-        Ok(joined)
+        let last = if found.is_empty() {
+            date
+        } else {
+            self.newest_with(folder, thread, date)?
+        };
+        self.newest.insert((folder, thread), last);
+        Ok(Joined { thread, last })
+    }
+
+    /// The `thread_last` of a message of `date` about to join `thread` in
+    /// `folder`; when it is the newest there, the others follow it.
+    fn newest_with(&mut self, folder: i64, thread: i64, date: i64) -> Result<i64> {
+        let newest = match self.newest.get(&(folder, thread)) {
+            Some(&n) => Some(n),
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT MAX(date) FROM messages WHERE folder_id = ?1 AND thread_id = ?2",
+                )?
+                .query_row(params![folder, thread], |r| r.get(0))?,
+        };
+        match newest {
+            Some(n) if n >= date => Ok(n),
+            Some(_) => {
+                self.conn
+                    .prepare_cached(
+                        "UPDATE messages SET thread_last = ?3 WHERE folder_id = ?1 AND thread_id = ?2",
+                    )?
+                    .execute(params![folder, thread, date])?;
+                Ok(date)
+            }
+            None => Ok(date),
+        }
+    }
+
+    /// Moves every message and id of thread `from` into thread `into`,
+    /// stored or still in this batch's memory.
+    fn merge(&mut self, from: i64, into: i64) -> Result<()> {
+        merge(self.conn, self.account, from, into)?;
+        for thread in self.known.values_mut().filter(|t| **t == from) {
+            *thread = into;
+        }
+        // The merged thread's newest dates are asked again when needed.
+        self.newest.retain(|&(_, t), _| t != from && t != into);
+        Ok(())
     }
 
     fn allocate(&mut self) -> Result<i64> {
@@ -117,8 +192,25 @@ impl<'c> Threader<'c> {
         Ok(next)
     }
 
-    /// Writes back the counter; call before the transaction commits.
+    /// Writes the ids the batch added and the counter; call before the
+    /// transaction commits.
     pub fn finish(self) -> Result<()> {
+        if !self.added.is_empty() {
+            let pairs: Vec<(&str, i64)> = self
+                .added
+                .iter()
+                .map(|id| (id.as_str(), self.known[id]))
+                .collect();
+            let list = serde_json::to_string(&pairs).expect("pairs serialise");
+            // `WHERE true` tells the parser the upsert clause is not a join's.
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO thread_ids (account, message_id, thread)
+                     SELECT ?1, value ->> 0, value ->> 1 FROM json_each(?2) WHERE true
+                     ON CONFLICT DO UPDATE SET thread = excluded.thread",
+                )?
+                .execute(params![self.account, list])?;
+        }
         if let Some(next) = self.next {
             self.conn
                 .execute("UPDATE thread_counter SET next = ?1", [next])?;
@@ -146,57 +238,58 @@ fn merge(conn: &Connection, account: &str, from: i64, into: i64) -> Result<()> {
     Ok(())
 }
 
-/// The `thread_last` of a message of `date` about to join `thread` in
-/// `folder`; when it is the newest there, the others follow it.
-pub(crate) fn newest_with(conn: &Connection, folder: i64, thread: i64, date: i64) -> Result<i64> {
-    let newest: Option<i64> = conn
-        .prepare_cached("SELECT MAX(date) FROM messages WHERE folder_id = ?1 AND thread_id = ?2")?
-        .query_row(params![folder, thread], |r| r.get(0))?;
-    match newest {
-        Some(n) if n >= date => Ok(n),
-        Some(_) => {
-            conn.prepare_cached(
-                "UPDATE messages SET thread_last = ?3 WHERE folder_id = ?1 AND thread_id = ?2",
-            )?
-            .execute(params![folder, thread, date])?;
-            Ok(date)
-        }
-        None => Ok(date),
-    }
-}
+/// A stored message's id, folder, date, Message-ID, In-Reply-To and
+/// References.
+type Stored = (i64, i64, i64, Option<String>, Option<String>, String);
 
-/// A stored message's id, account, Message-ID, In-Reply-To and References.
-type Stored = (i64, String, Option<String>, Option<String>, String);
-
-/// Migration 6: threads for the messages stored before it, oldest first,
-/// through the same lookups as new mail; then each thread's newest date.
+/// Migration 6: threads for the messages stored before it, account by
+/// account and oldest first, through the same threader as new mail; then
+/// each thread's newest date.
 pub(crate) fn backfill(conn: &Connection) -> Result<()> {
     const CHUNK: i64 = 2000;
-    let mut after = 0_i64;
-    loop {
-        // A chunk at a time: the rows are read before they are written.
-        let chunk: Vec<Stored> = conn
-            .prepare(
-                "SELECT m.id, f.account, m.message_id, m.in_reply_to, m.refs
-                 FROM messages m JOIN folders f ON f.id = m.folder_id
-                 WHERE m.id > ?1 ORDER BY m.id LIMIT ?2",
-            )?
-            .query_map(params![after, CHUNK], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let Some(last) = chunk.last() else {
-            break;
-        };
-        after = last.0;
-        let mut set = conn.prepare_cached("UPDATE messages SET thread_id = ?2 WHERE id = ?1")?;
-        let mut threader = Threader::new(conn);
-        for (id, account, message_id, in_reply_to, refs) in &chunk {
-            let links = links(message_id.as_deref(), in_reply_to.as_deref(), refs);
-            let joined = threader.join(account, &links)?;
-            set.execute(params![id, joined.thread])?;
+    let accounts: Vec<String> = conn
+        .prepare("SELECT DISTINCT account FROM folders")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for account in &accounts {
+        let mut after = 0_i64;
+        loop {
+            // A chunk at a time: the rows are read before they are written.
+            let chunk: Vec<Stored> = conn
+                .prepare_cached(
+                    "SELECT m.id, m.folder_id, m.date, m.message_id, m.in_reply_to, m.refs
+                     FROM messages m JOIN folders f ON f.id = m.folder_id
+                     WHERE f.account = ?1 AND m.id > ?2 ORDER BY m.id LIMIT ?3",
+                )?
+                .query_map(params![account, after, CHUNK], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let Some(last) = chunk.last() else {
+                break;
+            };
+            after = last.0;
+            let chunk_links: Vec<Vec<&str>> = chunk
+                .iter()
+                .map(|(_, _, _, id, reply, refs)| links(id.as_deref(), reply.as_deref(), refs))
+                .collect();
+            let mut set =
+                conn.prepare_cached("UPDATE messages SET thread_id = ?2 WHERE id = ?1")?;
+            let mut threader = Threader::new(conn, account);
+            threader.prefetch(chunk_links.iter().flatten().copied())?;
+            for ((id, folder, date, ..), links) in chunk.iter().zip(&chunk_links) {
+                let joined = threader.join(*folder, *date, links)?;
+                set.execute(params![id, joined.thread])?;
+            }
+            threader.finish()?;
         }
-        threader.finish()?;
     }
     conn.execute(
         "UPDATE messages SET thread_last = (SELECT MAX(x.date) FROM messages x

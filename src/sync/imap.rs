@@ -119,46 +119,11 @@ pub(crate) async fn sync_on(
     let options = &options;
     let mut meter = Meter::new(&account.name, first.len());
     let mut synced: Vec<Folder> = Vec::new();
-    for folder in first {
-        match sync_folder(
-            account,
-            session,
-            store,
-            &folder,
-            caps,
-            options,
-            sink,
-            &mut meter,
-            &mut summary,
-        )
-        .await
-        {
-            // Deleted on the server since: the LIST below drops it.
-            Err(Error::Refused(reason)) if list_after => {
-                tracing::info!("{}: not synced: {reason}", folder.name);
-            }
-            Err(err) => return Err(err),
-            Ok(()) => synced.push(folder),
-        }
-        meter.finish_folder(sink);
-    }
-    if list_after {
-        let listed = list_folders(account, session, store).await?;
-        let fresh: Vec<Folder> = match &options.folder {
-            Some(name) => vec![
-                listed
-                    .into_iter()
-                    .find(|f| is(f, name))
-                    .ok_or_else(|| crate::store::Error::NoSuchFolder(name.clone()))?,
-            ],
-            None => listed
-                .into_iter()
-                .filter(|f| !synced.iter().any(|done| done.id == f.id))
-                .collect(),
-        };
-        meter.add_folders(fresh.len());
-        for folder in fresh {
-            sync_folder(
+    let mut queue = first;
+    let mut listed = !list_after;
+    loop {
+        for folder in std::mem::take(&mut queue) {
+            match sync_folder(
                 account,
                 session,
                 store,
@@ -169,10 +134,35 @@ pub(crate) async fn sync_on(
                 &mut meter,
                 &mut summary,
             )
-            .await?;
+            .await
+            {
+                // Deleted on the server since: the LIST below drops it.
+                Err(Error::Refused(reason)) if !listed => {
+                    tracing::info!("{}: not synced: {reason}", folder.name);
+                }
+                Err(err) => return Err(err),
+                Ok(()) => synced.push(folder),
+            }
             meter.finish_folder(sink);
-            synced.push(folder);
         }
+        if listed {
+            break;
+        }
+        listed = true;
+        let found = list_folders(account, session, store).await?;
+        queue = match &options.folder {
+            Some(name) => vec![
+                found
+                    .into_iter()
+                    .find(|f| is(f, name))
+                    .ok_or_else(|| crate::store::Error::NoSuchFolder(name.clone()))?,
+            ],
+            None => found
+                .into_iter()
+                .filter(|f| !synced.iter().any(|done| done.id == f.id))
+                .collect(),
+        };
+        meter.add_folders(queue.len());
     }
     summary.folders = synced.len();
     let wanted = synced;

@@ -162,6 +162,60 @@ fn different_accounts_never_share_a_thread() {
     assert_eq!(dates, [("b", 20), ("a", 10), ("b", 5)], "merged by date");
 }
 
+/// Messages of tangled threads: replies before and after their parents,
+/// a chain that joins two threads, a duplicate UID.
+fn tangle() -> Vec<NewMessage> {
+    vec![
+        mail(9, 90, "c1@x", &["p@x"]),
+        mail(8, 80, "q@x", &[]),
+        mail(7, 70, "c2@x", &["p@x", "c1@x"]),
+        mail(6, 60, "r1@x", &["q@x"]),
+        mail(5, 50, "p@x", &[]),
+        mail(4, 40, "bridge@x", &["q@x", "p@x"]),
+        mail(10, 35, "r2@x", &["q@x", "r1@x"]),
+        mail(3, 30, "alone@x", &[]),
+        mail(2, 20, "s2@x", &["s@x"]),
+        mail(1, 10, "s@x", &[]),
+        mail(1, 10, "s@x", &[]),
+    ]
+}
+
+/// The threads of a folder as sets of subjects, and each row's
+/// `thread_last`, in an order that does not depend on thread numbers.
+fn partition(t: &TempStore, f: i64) -> Vec<(Vec<String>, i64)> {
+    let rows = all(t, f, Order::Threads);
+    let mut out: Vec<(Vec<String>, i64)> = Vec::new();
+    for thread in rows.chunk_by(|a, b| a.thread_id == b.thread_id) {
+        let mut subjects: Vec<String> = thread.iter().map(|m| m.subject.clone()).collect();
+        subjects.sort();
+        let last = thread.iter().map(|m| m.date).max().unwrap_or_default();
+        out.push((subjects, last));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn one_batch_threads_as_one_message_at_a_time_does() {
+    let mut one = temp_store("thread-batch-one");
+    let f1 = folder(&mut one, "a", "INBOX");
+    one.store.insert_messages(f1, &tangle()).expect("one batch");
+    let mut each = temp_store("thread-batch-each");
+    let f2 = folder(&mut each, "a", "INBOX");
+    for m in tangle() {
+        each.store
+            .insert_messages(f2, std::slice::from_ref(&m))
+            .expect("one message");
+    }
+    let batch = partition(&one, f1);
+    assert_eq!(batch, partition(&each, f2));
+    let sizes: Vec<usize> = batch.iter().map(|(s, _)| s.len()).collect();
+    // p, c1, c2, q, r1, r2 and bridge are one thread; s and s2; alone.
+    assert_eq!(sizes, [1, 7, 2], "{batch:?}");
+    assert_eq!(batch[1].1, 90, "the merged thread's newest date");
+    assert_eq!(one.store.count(f1).expect("count"), 10, "UID 1 once");
+}
+
 /// Three threads with interleaved dates; the newest message decides.
 fn three_threads(t: &mut TempStore) -> i64 {
     let f = folder(t, "a", "INBOX");

@@ -1,0 +1,182 @@
+//! How the mailbox looks: the three panes, the toolbar, the folder tree.
+
+use iced::widget::{
+    button, checkbox, column, container, pane_grid, row, rule, scrollable, text, text_input,
+};
+use iced::{Element, Font, Length, font};
+
+use super::{Message, Pane, Reader, Selection, State, Tool, role_label};
+use crate::fl;
+use crate::store::FolderRole;
+
+impl State {
+    pub fn view(&self) -> Element<'_, Message> {
+        let grid = pane_grid(&self.panes, |_, pane, _| {
+            let outbox = self.selection == Selection::Outbox;
+            pane_grid::Content::new(match pane {
+                Pane::Folders => self.folders_view(),
+                Pane::List if outbox => self.outbox.list_view().map(Message::Outbox),
+                Pane::Reader if outbox => container(self.outbox.detail_view().map(Message::Outbox))
+                    .padding(10)
+                    .into(),
+                Pane::List => self.list_view(),
+                Pane::Reader => self.reader_view(),
+            })
+        })
+        .spacing(2)
+        .on_resize(8, Message::Resized);
+        column![self.toolbar(), rule::horizontal(1), grid].into()
+    }
+
+    fn toolbar(&self) -> Element<'_, Message> {
+        let has = self.opened().is_some();
+        let tool = |label: String, t: Tool, enabled: bool| {
+            button(text(label).size(14))
+                .on_press_maybe(enabled.then_some(Message::Tool(t)))
+                .padding([6, 10])
+        };
+        row![
+            tool(fl!("tool-compose"), Tool::Compose, true),
+            tool(fl!("tool-reply"), Tool::Reply, has),
+            tool(fl!("tool-reply-all"), Tool::ReplyAll, has),
+            tool(fl!("tool-forward"), Tool::Forward, has),
+            tool(fl!("tool-delete"), Tool::Delete, has),
+            tool(fl!("tool-read"), Tool::ToggleRead, has),
+            tool(fl!("tool-flag"), Tool::ToggleFlag, has),
+            self.move_picker(),
+            tool(fl!("tool-refresh"), Tool::Refresh, true),
+            tool(fl!("tool-settings"), Tool::Settings, true),
+            text_input(&fl!("search-placeholder"), &self.search)
+                .id("search")
+                .on_input(Message::SearchChanged)
+                .on_submit(Message::SearchSubmitted)
+                .width(Length::Fill),
+        ]
+        .spacing(6)
+        .padding(6)
+        .into()
+    }
+
+    /// "Move to…": the folders of the opened message's account.
+    fn move_picker(&self) -> Element<'_, Message> {
+        let folders: Vec<String> = match self.opened() {
+            Some(o) => self
+                .folders
+                .iter()
+                .filter(|a| a.account == o.row.account)
+                .flat_map(|a| a.folders.iter().map(|f| f.folder.name.clone()))
+                .filter(|name| *name != o.row.folder)
+                .collect(),
+            None => Vec::new(),
+        };
+        iced::widget::pick_list(folders, None::<String>, Message::MoveTo)
+            .placeholder(fl!("tool-move"))
+            .text_size(14)
+            .into()
+    }
+
+    fn folders_view(&self) -> Element<'_, Message> {
+        let entry = |label: String, unread: u64, selection: Selection, bold: bool| {
+            let label = if unread > 0 {
+                format!("{label} ({unread})")
+            } else {
+                label
+            };
+            let weight = if bold || unread > 0 {
+                font::Weight::Bold
+            } else {
+                font::Weight::Normal
+            };
+            let selected = self.selection == selection;
+            button(text(label).size(14).font(Font {
+                weight,
+                ..Font::DEFAULT
+            }))
+            .on_press(Message::Select(selection))
+            .width(Length::Fill)
+            .style(move |theme: &iced::Theme, status| {
+                if selected {
+                    button::primary(theme, status)
+                } else {
+                    button::text(theme, status)
+                }
+            })
+        };
+        let unified_unread: u64 = self
+            .folders
+            .iter()
+            .flat_map(|a| &a.folders)
+            .filter(|f| f.folder.role == Some(FolderRole::Inbox))
+            .map(|f| f.unread)
+            .sum();
+        let mut list = column![entry(
+            fl!("unified-inbox"),
+            unified_unread,
+            Selection::Unified,
+            true
+        )]
+        .spacing(2);
+        let (waiting, failed) = self.outbox.counts();
+        if !self.outbox.items.is_empty() {
+            list = list.push(entry(
+                fl!("outbox"),
+                (waiting + failed) as u64,
+                Selection::Outbox,
+                failed > 0,
+            ));
+        }
+        for account in &self.folders {
+            list = list.push(container(text(account.account.clone()).size(12)).padding([8, 4]));
+            for f in &account.folders {
+                let label = match f.folder.role {
+                    Some(role) => role_label(role),
+                    None => f.folder.name.clone(),
+                };
+                list = list.push(entry(
+                    label,
+                    f.unread,
+                    Selection::Folder {
+                        account: account.account.clone(),
+                        id: f.folder.id,
+                        name: f.folder.name.clone(),
+                    },
+                    false,
+                ));
+            }
+        }
+        scrollable(list.padding(4)).height(Length::Fill).into()
+    }
+
+    fn list_view(&self) -> Element<'_, Message> {
+        let list = self.list.view().map(Message::List);
+        // Search results come by relevance and date; they are not grouped.
+        if matches!(self.selection, Selection::Search(_)) {
+            return list;
+        }
+        let header = container(
+            checkbox(self.threads)
+                .label(fl!("list-group-by-thread"))
+                .on_toggle(Message::GroupByThread)
+                .size(14)
+                .text_size(13),
+        )
+        .padding([4, 8]);
+        column![header, list].into()
+    }
+
+    fn reader_view(&self) -> Element<'_, Message> {
+        let body: Element<'_, Message> = match &self.reader {
+            Reader::Empty => text(fl!("reader-empty")).size(14).into(),
+            Reader::Loading(_) => text(fl!("reader-loading")).size(14).into(),
+            Reader::Failed(e) => text(fl!("reader-failed", reason = e.clone()))
+                .size(14)
+                .into(),
+            Reader::Ready(o) => crate::gui::widget::reader::view(o),
+        };
+        container(body)
+            .padding(10)
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .into()
+    }
+}
