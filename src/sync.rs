@@ -72,8 +72,6 @@ pub async fn join<T>(handle: tokio::task::JoinHandle<store::Result<T>>) -> Resul
         .map_err(Error::from)
 }
 
-impl SharedStore {}
-
 /// Where a sync stands, for progress bars and status lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Progress {

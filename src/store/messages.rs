@@ -1,7 +1,7 @@
 //! Message headers and flags: written in batches by sync, read a page at a
 //! time (keyset on date and id) by the list views.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -166,9 +166,12 @@ impl Store {
     /// Inserts a batch in one transaction; a message already there (same
     /// UID or UIDL) gets the new flags. Returns the local ids, in order.
     pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
+        /// Where each message of the batch went.
+        enum Slot {
+            Stored(i64),
+            Fresh(usize),
+        }
         let tx = self.atomic()?;
-        let mut ids = Vec::with_capacity(batch.len());
-        let mut fresh = Vec::with_capacity(batch.len());
         let account: String = tx
             .query_row(
                 "SELECT account FROM folders WHERE id = ?1",
@@ -182,6 +185,8 @@ impl Store {
         let max_uid: Option<u32> = tx
             .prepare_cached("SELECT MAX(uid) FROM messages WHERE folder_id = ?1")?
             .query_row([folder_id], |r| r.get(0))?;
+        let mut slots = Vec::with_capacity(batch.len());
+        let mut new: Vec<&NewMessage> = Vec::with_capacity(batch.len());
         {
             // Known messages are found through the messages table's own
             // unique indexes: asking the contentless FTS table whether a
@@ -193,32 +198,18 @@ impl Store {
             let mut update = tx.prepare_cached(
                 "UPDATE messages SET flags = ?2, keywords = ?3, modseq = ?4 WHERE id = ?1",
             )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
-                     to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
-                     snippet, modseq, thread_id, thread_last)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                     ?19, ?20)",
-            )?;
-            let batch_links: Vec<Vec<&str>> = batch
-                .iter()
-                .map(|m| {
-                    threads::links(
-                        m.message_id.as_deref(),
-                        m.in_reply_to.as_deref(),
-                        &m.references,
-                    )
-                })
-                .collect();
-            let mut threader = threads::Threader::new(&tx, &account);
-            threader.prefetch(batch_links.iter().flatten().copied())?;
-            // A batch that names one UID twice stores it once.
-            let mut seen = HashSet::new();
-            for (m, links) in batch.iter().zip(&batch_links) {
+            // A batch that names a message twice stores it once, as last named.
+            let mut in_batch: HashMap<(Option<u32>, Option<&str>), usize> = HashMap::new();
+            for m in batch {
+                let key = (m.uid, m.uidl.as_deref());
+                let has_key = key != (None, None);
+                if let Some(&i) = in_batch.get(&key) {
+                    new[i] = m;
+                    slots.push(Slot::Fresh(i));
+                    continue;
+                }
                 let known: Option<i64> = match (m.uid, &m.uidl) {
-                    (Some(uid), _) if max_uid.is_none_or(|max| uid > max) && seen.insert(uid) => {
-                        None
-                    }
+                    (Some(uid), _) if max_uid.is_none_or(|max| uid > max) => None,
                     (Some(uid), _) => by_uid
                         .query_row(params![folder_id, uid], |r| r.get(0))
                         .optional()?,
@@ -234,10 +225,39 @@ impl Store {
                         m.keywords,
                         m.modseq.map(|v| v as i64)
                     ])?;
-                    ids.push(id);
-                    continue;
+                    slots.push(Slot::Stored(id));
+                } else {
+                    if has_key {
+                        in_batch.insert(key, new.len());
+                    }
+                    slots.push(Slot::Fresh(new.len()));
+                    new.push(m);
                 }
-                let joined = threader.join(folder_id, m.date, links)?;
+            }
+        }
+        let arrivals: Vec<threads::Arrival<'_>> = new
+            .iter()
+            .map(|m| threads::Arrival {
+                folder: folder_id,
+                date: m.date,
+                links: threads::links(
+                    m.message_id.as_deref(),
+                    m.in_reply_to.as_deref(),
+                    &m.references,
+                ),
+            })
+            .collect();
+        let joined = threads::thread_batch(&tx, &account, &arrivals)?;
+        let mut fresh = Vec::with_capacity(new.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
+                     to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
+                     snippet, modseq, thread_id, thread_last)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                     ?19, ?20)",
+            )?;
+            for (m, joined) in new.iter().zip(&joined) {
                 // No RETURNING: SQLite runs it as a trigger, and a trigger
                 // makes every insert keep a statement journal.
                 insert.execute(params![
@@ -262,12 +282,16 @@ impl Store {
                     joined.thread,
                     joined.last,
                 ])?;
-                let id = tx.last_insert_rowid();
-                fresh.push((id, m));
-                ids.push(id);
+                fresh.push((tx.last_insert_rowid(), *m));
             }
-            threader.finish()?;
         }
+        let ids = slots
+            .iter()
+            .map(|slot| match *slot {
+                Slot::Stored(id) => id,
+                Slot::Fresh(i) => fresh[i].0,
+            })
+            .collect();
         index_headers(&tx, &fresh)?;
         tx.commit()?;
         Ok(ids)

@@ -15,7 +15,7 @@
 //! keeps it current here; the triggers of migration 6 keep it current when
 //! messages are deleted or moved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, params};
 
@@ -45,23 +45,12 @@ pub(crate) fn links<'a>(
     out
 }
 
-/// Threads a batch of messages of one account as it is stored, in its
-/// transaction. The batch's ids are looked up in one statement first
-/// ([`Threader::prefetch`]); then each message is threaded in memory, and
-/// the ids it adds, the thread counter and the threads' newest dates are
-/// written once, at the end ([`Threader::finish`]). Statement per message
-/// and link would cost a header sync as much as the fetch itself.
-pub(crate) struct Threader<'c> {
-    conn: &'c Connection,
-    account: &'c str,
-    next: Option<i64>,
-    /// Every id of the batch already in `thread_ids`, and those the batch
-    /// added: after `prefetch`, an id missing here is unknown.
-    known: HashMap<String, i64>,
-    /// Ids the batch added, to be written by `finish`.
-    added: Vec<String>,
-    /// The newest date of a thread in a folder, as far as this batch knows.
-    newest: HashMap<(i64, i64), i64>,
+/// A message about to be stored, as threading sees it: its folder, its
+/// date and its [`links`].
+pub(crate) struct Arrival<'a> {
+    pub folder: i64,
+    pub date: i64,
+    pub links: Vec<&'a str>,
 }
 
 /// The thread a message joins, and the date of the newest message of that
@@ -72,24 +61,98 @@ pub(crate) struct Joined {
     pub last: i64,
 }
 
+/// Threads a batch of new messages of `account`, in the transaction that
+/// stores them (before they are inserted): each one's thread and
+/// `thread_last`, in order. The batch's ids are looked up in one statement,
+/// the messages threaded in memory, and then each thread the batch touches
+/// is asked once for its newest stored date; the ids the batch adds and the
+/// thread counter are written once. A statement per message and link would
+/// cost a header sync as much as the fetch itself.
+pub(crate) fn thread_batch(
+    conn: &Connection,
+    account: &str,
+    batch: &[Arrival<'_>],
+) -> Result<Vec<Joined>> {
+    let mut threader = Threader::new(conn, account);
+    threader.prefetch(batch.iter().flat_map(|a| a.links.iter().copied()))?;
+    for arrival in batch {
+        threader.join(&arrival.links)?;
+    }
+    // Each thread's newest date per folder: the batch's own, unless the
+    // thread already has newer mail stored there.
+    let mut newest: HashMap<(i64, i64), i64> = HashMap::new();
+    for (arrival, &thread) in batch.iter().zip(&threader.joined) {
+        let date = newest
+            .entry((arrival.folder, thread))
+            .or_insert(arrival.date);
+        *date = (*date).max(arrival.date);
+    }
+    for (&(folder, thread), last) in newest.iter_mut() {
+        if threader.fresh.contains(&thread) {
+            continue;
+        }
+        let stored: Option<i64> = conn
+            .prepare_cached(
+                "SELECT MAX(date) FROM messages WHERE folder_id = ?1 AND thread_id = ?2",
+            )?
+            .query_row(params![folder, thread], |r| r.get(0))?;
+        match stored {
+            Some(stored) if stored >= *last => *last = stored,
+            // The batch brings the thread's newest message: the stored
+            // ones follow it.
+            Some(_) => {
+                conn.prepare_cached(
+                    "UPDATE messages SET thread_last = ?3 WHERE folder_id = ?1 AND thread_id = ?2",
+                )?
+                .execute(params![folder, thread, *last])?;
+            }
+            None => {}
+        }
+    }
+    let joined = batch
+        .iter()
+        .zip(&threader.joined)
+        .map(|(arrival, &thread)| Joined {
+            thread,
+            last: newest[&(arrival.folder, thread)],
+        })
+        .collect();
+    threader.finish()?;
+    Ok(joined)
+}
+
+/// The in-memory side of [`thread_batch`].
+struct Threader<'c> {
+    conn: &'c Connection,
+    account: &'c str,
+    next: Option<i64>,
+    /// Every id of the batch already in `thread_ids`, and those the batch
+    /// added: after `prefetch`, an id missing here is unknown.
+    known: HashMap<String, i64>,
+    /// Ids the batch added, to be written by `finish`.
+    added: Vec<String>,
+    /// The thread of each message joined so far, in order.
+    joined: Vec<i64>,
+    /// Threads started by this batch: nothing of them is stored yet.
+    fresh: HashSet<i64>,
+}
+
 impl<'c> Threader<'c> {
-    pub fn new(conn: &'c Connection, account: &'c str) -> Self {
+    fn new(conn: &'c Connection, account: &'c str) -> Self {
         Self {
             conn,
             account,
             next: None,
             known: HashMap::new(),
             added: Vec::new(),
-            newest: HashMap::new(),
+            joined: Vec::new(),
+            fresh: HashSet::new(),
         }
     }
 
     /// Reads which of `ids` the account already has, in one statement.
-    pub fn prefetch<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
-        let ids: Vec<&str> = ids
-            .into_iter()
-            .filter(|id| !self.known.contains_key(*id))
-            .collect();
+    fn prefetch<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let ids: Vec<&str> = ids.into_iter().collect();
         if ids.is_empty() {
             return Ok(());
         }
@@ -108,11 +171,10 @@ impl<'c> Threader<'c> {
         Ok(())
     }
 
-    /// The thread a new message of `date` in `folder` joins, given its
-    /// `links` (see [`links`]), all of them prefetched. Threads the links
-    /// join are merged into the oldest of them; a message that names no
-    /// known id starts a thread of its own.
-    pub fn join(&mut self, folder: i64, date: i64, links: &[&str]) -> Result<Joined> {
+    /// Threads the next message of the batch by its `links`, all of them
+    /// prefetched. Threads the links join are merged into the oldest of
+    /// them; a message that names no known id starts a thread of its own.
+    fn join(&mut self, links: &[&str]) -> Result<()> {
         let mut found: Vec<i64> = Vec::new();
         for id in links {
             if let Some(&t) = self.known.get(*id)
@@ -123,7 +185,11 @@ impl<'c> Threader<'c> {
         }
         let thread = match found.iter().min() {
             Some(&thread) => thread,
-            None => self.allocate()?,
+            None => {
+                let thread = self.allocate()?;
+                self.fresh.insert(thread);
+                thread
+            }
         };
         for &other in found.iter().filter(|&&t| t != thread) {
             self.merge(other, thread)?;
@@ -134,50 +200,24 @@ impl<'c> Threader<'c> {
                 self.added.push((*id).to_owned());
             }
         }
-        let last = if found.is_empty() {
-            date
-        } else {
-            self.newest_with(folder, thread, date)?
-        };
-        self.newest.insert((folder, thread), last);
-        Ok(Joined { thread, last })
-    }
-
-    /// The `thread_last` of a message of `date` about to join `thread` in
-    /// `folder`; when it is the newest there, the others follow it.
-    fn newest_with(&mut self, folder: i64, thread: i64, date: i64) -> Result<i64> {
-        let newest = match self.newest.get(&(folder, thread)) {
-            Some(&n) => Some(n),
-            None => self
-                .conn
-                .prepare_cached(
-                    "SELECT MAX(date) FROM messages WHERE folder_id = ?1 AND thread_id = ?2",
-                )?
-                .query_row(params![folder, thread], |r| r.get(0))?,
-        };
-        match newest {
-            Some(n) if n >= date => Ok(n),
-            Some(_) => {
-                self.conn
-                    .prepare_cached(
-                        "UPDATE messages SET thread_last = ?3 WHERE folder_id = ?1 AND thread_id = ?2",
-                    )?
-                    .execute(params![folder, thread, date])?;
-                Ok(date)
-            }
-            None => Ok(date),
-        }
+        self.joined.push(thread);
+        Ok(())
     }
 
     /// Moves every message and id of thread `from` into thread `into`,
     /// stored or still in this batch's memory.
     fn merge(&mut self, from: i64, into: i64) -> Result<()> {
-        merge(self.conn, self.account, from, into)?;
-        for thread in self.known.values_mut().filter(|t| **t == from) {
+        if !self.fresh.contains(&from) {
+            merge(self.conn, self.account, from, into)?;
+        }
+        for thread in self
+            .known
+            .values_mut()
+            .chain(self.joined.iter_mut())
+            .filter(|t| **t == from)
+        {
             *thread = into;
         }
-        // The merged thread's newest dates are asked again when needed.
-        self.newest.retain(|&(_, t), _| t != from && t != into);
         Ok(())
     }
 
@@ -192,9 +232,8 @@ impl<'c> Threader<'c> {
         Ok(next)
     }
 
-    /// Writes the ids the batch added and the counter; call before the
-    /// transaction commits.
-    pub fn finish(self) -> Result<()> {
+    /// Writes the ids the batch added and the counter.
+    fn finish(self) -> Result<()> {
         if !self.added.is_empty() {
             let pairs: Vec<(&str, i64)> = self
                 .added
@@ -276,19 +315,20 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
                 break;
             };
             after = last.0;
-            let chunk_links: Vec<Vec<&str>> = chunk
+            let arrivals: Vec<Arrival<'_>> = chunk
                 .iter()
-                .map(|(_, _, _, id, reply, refs)| links(id.as_deref(), reply.as_deref(), refs))
+                .map(|(_, folder, date, id, reply, refs)| Arrival {
+                    folder: *folder,
+                    date: *date,
+                    links: links(id.as_deref(), reply.as_deref(), refs),
+                })
                 .collect();
+            let joined = thread_batch(conn, account, &arrivals)?;
             let mut set =
                 conn.prepare_cached("UPDATE messages SET thread_id = ?2 WHERE id = ?1")?;
-            let mut threader = Threader::new(conn, account);
-            threader.prefetch(chunk_links.iter().flatten().copied())?;
-            for ((id, folder, date, ..), links) in chunk.iter().zip(&chunk_links) {
-                let joined = threader.join(*folder, *date, links)?;
+            for ((id, ..), joined) in chunk.iter().zip(&joined) {
                 set.execute(params![id, joined.thread])?;
             }
-            threader.finish()?;
         }
     }
     conn.execute(

@@ -451,11 +451,20 @@ async fn sync_folder(
 
 type Stored = (Vec<i64>, u64, u64);
 
-/// Parses and stores fetched batches on a blocking thread while the next
-/// batch is fetched, so header parsing and SQLite overlap the network.
+/// Rows waiting for the store beyond this many make the fetch wait.
+const MAX_QUEUED: usize = 5000;
+
+/// Stores fetched batches while the next ones are fetched: each batch is
+/// parsed on a blocking thread of its own (without the store), and parsed
+/// rows go to the store in one transaction per store call. While the store
+/// is still busy with the previous call, new rows queue and go in together:
+/// the first batch is listable at once, and a store slower than the network
+/// pays its per-transaction costs (commit, index flush) less often.
 struct Writer<'a> {
     store: &'a SharedStore,
     folder_id: i64,
+    parsing: Option<tokio::task::JoinHandle<Vec<NewMessage>>>,
+    queued: Vec<NewMessage>,
     pending: Option<tokio::task::JoinHandle<crate::store::Result<Stored>>>,
     ids: Vec<i64>,
 }
@@ -465,6 +474,8 @@ impl<'a> Writer<'a> {
         Self {
             store,
             folder_id,
+            parsing: None,
+            queued: Vec::new(),
             pending: None,
             ids: Vec::new(),
         }
@@ -476,17 +487,41 @@ impl<'a> Writer<'a> {
         meter: &mut Meter,
         sink: &Sink,
     ) -> Result<(), Error> {
-        // One batch in flight at a time: memory stays at two batches.
-        self.settle(meter, sink).await?;
+        self.take_parsed().await?;
+        self.parsing = Some(tokio::task::spawn_blocking(move || {
+            fetches.iter().filter_map(to_row).collect()
+        }));
+        let store_idle = self.pending.as_ref().is_none_or(|p| p.is_finished());
+        if store_idle || self.queued.len() >= MAX_QUEUED {
+            self.settle(meter, sink).await?;
+            self.store_queued();
+        }
+        Ok(())
+    }
+
+    /// Moves the rows of the batch being parsed into the queue.
+    async fn take_parsed(&mut self) -> Result<(), Error> {
+        if let Some(handle) = self.parsing.take() {
+            let rows = handle
+                .await
+                .map_err(|e| Error::Refused(format!("the header parser failed: {e}")))?;
+            self.queued.extend(rows);
+        }
+        Ok(())
+    }
+
+    fn store_queued(&mut self) {
+        if self.queued.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut self.queued);
         let folder_id = self.folder_id;
         self.pending = Some(self.store.spawn(move |s| {
-            let rows: Vec<NewMessage> = fetches.iter().filter_map(to_row).collect();
             let bytes: u64 = rows.iter().map(|r| r.size).sum();
             let n = rows.len() as u64;
             s.insert_messages(folder_id, &rows)
                 .map(|ids| (ids, n, bytes))
         }));
-        Ok(())
     }
 
     async fn settle(&mut self, meter: &mut Meter, sink: &Sink) -> Result<(), Error> {
@@ -499,6 +534,9 @@ impl<'a> Writer<'a> {
     }
 
     async fn finish(mut self, meter: &mut Meter, sink: &Sink) -> Result<Vec<i64>, Error> {
+        self.take_parsed().await?;
+        self.settle(meter, sink).await?;
+        self.store_queued();
         self.settle(meter, sink).await?;
         Ok(self.ids)
     }

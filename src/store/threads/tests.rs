@@ -209,6 +209,11 @@ fn one_batch_threads_as_one_message_at_a_time_does() {
     }
     let batch = partition(&one, f1);
     assert_eq!(batch, partition(&each, f2));
+    assert_eq!(
+        subjects(&all(&one, f1, Order::Threads)),
+        subjects(&all(&each, f2, Order::Threads)),
+        "the same grouped order"
+    );
     let sizes: Vec<usize> = batch.iter().map(|(s, _)| s.len()).collect();
     // p, c1, c2, q, r1, r2 and bridge are one thread; s and s2; alone.
     assert_eq!(sizes, [1, 7, 2], "{batch:?}");
