@@ -26,18 +26,9 @@ fn free_display() -> u32 {
         .expect("a free X display number")
 }
 
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("tool runs");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-#[test]
-fn the_app_opens_a_window_with_its_app_id() {
+/// A private X server of this screen size on a free display, up and
+/// listening: its display number and the process.
+fn xvfb(screen: &str) -> (u32, Reaped) {
     let display = free_display();
     let xvfb = Reaped(
         Command::new("Xvfb")
@@ -45,7 +36,7 @@ fn the_app_opens_a_window_with_its_app_id() {
                 &format!(":{display}"),
                 "-screen",
                 "0",
-                "1024x768x24",
+                screen,
                 "-nolisten",
                 "tcp",
             ])
@@ -60,6 +51,22 @@ fn the_app_opens_a_window_with_its_app_id() {
         assert!(Instant::now() < deadline, "Xvfb :{display} never came up");
         std::thread::sleep(Duration::from_millis(50));
     }
+    (display, xvfb)
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_app_opens_a_window_with_its_app_id() {
+    let (display, xvfb) = xvfb("1024x768x24");
     let runtime = tempfile_dir();
     let app = Reaped(
         Command::new(env!("CARGO_BIN_EXE_postel"))
@@ -153,28 +160,7 @@ fn a_second_launch_hands_its_mailto_link_to_the_running_one() {
 
 #[test]
 fn the_window_opens_at_its_remembered_size_and_remembers_a_new_one() {
-    let display = free_display();
-    let xvfb = Reaped(
-        Command::new("Xvfb")
-            .args([
-                &format!(":{display}"),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts (tests/run installs it)"),
-    );
-    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !socket.exists() {
-        assert!(Instant::now() < deadline, "Xvfb :{display} never came up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (display, xvfb) = xvfb("1280x800x24");
     let base = std::env::temp_dir().join(format!("postel-window-size-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let (data, config, runtime) = (base.join("data"), base.join("config"), base.join("run"));

@@ -104,13 +104,7 @@ impl State {
                 ])
                 .on_press(Message::Select(item.id))
                 .width(Length::Fill)
-                .style(move |theme: &iced::Theme, status| {
-                    if selected {
-                        button::primary(theme, status)
-                    } else {
-                        button::text(theme, status)
-                    }
-                }),
+                .style(crate::gui::widget::pickable(selected)),
             );
         }
         scrollable(list).height(Length::Fill).into()

@@ -205,16 +205,9 @@ impl State {
             .width(Length::Fill)
             .height(ROW_HEIGHT)
             .padding([4, 8])
-            .style(move |theme: &iced::Theme, status| {
-                let base = if selected {
-                    button::primary(theme, status)
-                } else {
-                    button::text(theme, status)
-                };
-                button::Style {
-                    border: iced::Border::default(),
-                    ..base
-                }
+            .style(move |theme: &iced::Theme, status| button::Style {
+                border: iced::Border::default(),
+                ..super::pickable(selected)(theme, status)
             })
             .into()
     }

@@ -94,13 +94,7 @@ impl State {
             }))
             .on_press(Message::Select(selection))
             .width(Length::Fill)
-            .style(move |theme: &iced::Theme, status| {
-                if selected {
-                    button::primary(theme, status)
-                } else {
-                    button::text(theme, status)
-                }
-            })
+            .style(crate::gui::widget::pickable(selected))
         };
         let unified_unread: u64 = self
             .folders
