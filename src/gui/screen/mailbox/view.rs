@@ -7,6 +7,7 @@ use iced::{Element, Font, Length, font};
 
 use super::{Message, Pane, Reader, Selection, State, Tool, role_label};
 use crate::fl;
+use crate::gui::icon::{self, Place};
 use crate::store::FolderRole;
 
 impl State {
@@ -76,7 +77,7 @@ impl State {
     }
 
     fn folders_view(&self) -> Element<'_, Message> {
-        let entry = |label: String, unread: u64, selection: Selection, bold: bool| {
+        let entry = |place: Place, label: String, unread: u64, selection: Selection, bold: bool| {
             let label = if unread > 0 {
                 format!("{label} ({unread})")
             } else {
@@ -88,10 +89,17 @@ impl State {
                 font::Weight::Normal
             };
             let selected = self.selection == selection;
-            button(text(label).size(14).font(Font {
-                weight,
-                ..Font::DEFAULT
-            }))
+            button(
+                row![
+                    icon::folder(place, selected),
+                    text(label).size(14).font(Font {
+                        weight,
+                        ..Font::DEFAULT
+                    })
+                ]
+                .spacing(6)
+                .align_y(iced::Alignment::Center),
+            )
             .on_press(Message::Select(selection))
             .width(Length::Fill)
             .style(crate::gui::widget::pickable(selected))
@@ -104,6 +112,7 @@ impl State {
             .map(|f| f.unread)
             .sum();
         let mut list = column![entry(
+            Place::AllInboxes,
             fl!("unified-inbox"),
             unified_unread,
             Selection::Unified,
@@ -113,6 +122,7 @@ impl State {
         let (waiting, failed) = self.outbox.counts();
         if !self.outbox.items.is_empty() {
             list = list.push(entry(
+                Place::Outbox,
                 fl!("outbox"),
                 (waiting + failed) as u64,
                 Selection::Outbox,
@@ -126,7 +136,9 @@ impl State {
                     Some(role) => role_label(role),
                     None => f.folder.name.clone(),
                 };
+                let place = f.folder.role.map_or(Place::Plain, Place::Role);
                 list = list.push(entry(
+                    place,
                     label,
                     f.unread,
                     Selection::Folder {
