@@ -271,12 +271,7 @@ impl App {
             Message::Focus { back: true } => iced::widget::operation::focus_previous(),
             Message::Focus { back: false } => iced::widget::operation::focus_next(),
             Message::BenchFrame(at) => self.bench_frame(at),
-            Message::BenchStart => {
-                if let Some(b) = &mut self.bench {
-                    b.start();
-                }
-                Task::none()
-            }
+            Message::BenchStart => self.bench_start(),
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -298,49 +293,6 @@ impl App {
             Some(c) if c.to.trim().is_empty() => iced::widget::operation::focus("compose-to"),
             Some(_) => iced::widget::operation::focus("compose-body"),
             None => Task::none(),
-        }
-    }
-
-    fn bench_frame(&mut self, at: std::time::Instant) -> Task<Message> {
-        let Some(b) = &mut self.bench else {
-            return Task::none();
-        };
-        let (total, covered) = match &self.mailbox {
-            Some(m) => (m.list.total, m.list.wanted().is_none()),
-            None => (0, true),
-        };
-        let (next, in_folder) = (b.frame(at, total, covered), b.in_folder);
-        match next {
-            bench::Next::Nothing => Task::none(),
-            bench::Next::StartAfter(pause) => {
-                let largest = match (&self.mailbox, in_folder) {
-                    (Some(m), true) => m
-                        .folders
-                        .iter()
-                        .flat_map(|a| a.folders.iter().map(move |f| (a, f)))
-                        .max_by_key(|(_, f)| f.total)
-                        .map(|(a, f)| mailbox::Selection::Folder {
-                            account: a.account.clone(),
-                            id: f.folder.id,
-                            name: f.folder.name.clone(),
-                        }),
-                    _ => None,
-                };
-                let select = match largest {
-                    Some(s) => self.mailbox_message(mailbox::Message::Select(s)),
-                    None => Task::none(),
-                };
-                let start = Task::perform(tokio::time::sleep(pause), |()| Message::BenchStart);
-                Task::batch([select, start])
-            }
-            bench::Next::ScrollTo(y) => iced::widget::operation::scroll_to(
-                "message-list",
-                iced::widget::scrollable::AbsoluteOffset {
-                    x: None,
-                    y: Some(y),
-                },
-            ),
-            bench::Next::Exit => iced::exit(),
         }
     }
 

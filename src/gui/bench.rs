@@ -24,6 +24,9 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
+use iced::Task;
+
+use super::Message;
 use crate::gui::widget::message_list::ROW_HEIGHT;
 
 static ENABLED: OnceLock<Option<String>> = OnceLock::new();
@@ -181,4 +184,58 @@ fn report(what: &str) {
         .get()
         .map_or(f64::NAN, |t| t.elapsed().as_secs_f64() * 1000.0);
     eprintln!("postel-bench {what} unix={unix:.6} run_ms={run_ms:.1}");
+}
+
+impl super::App {
+    /// The hook's side in the window: after each frame, what the run does
+    /// next (pick the largest folder, scroll a step, close).
+    pub(super) fn bench_frame(&mut self, at: std::time::Instant) -> Task<Message> {
+        let Some(b) = &mut self.bench else {
+            return Task::none();
+        };
+        let (total, covered) = match &self.mailbox {
+            Some(m) => (m.list.total, m.list.wanted().is_none()),
+            None => (0, true),
+        };
+        let (next, in_folder) = (b.frame(at, total, covered), b.in_folder);
+        match next {
+            Next::Nothing => Task::none(),
+            Next::StartAfter(pause) => {
+                let largest = match (&self.mailbox, in_folder) {
+                    (Some(m), true) => m
+                        .folders
+                        .iter()
+                        .flat_map(|a| a.folders.iter().map(move |f| (a, f)))
+                        .max_by_key(|(_, f)| f.total)
+                        .map(|(a, f)| super::mailbox::Selection::Folder {
+                            account: a.account.clone(),
+                            id: f.folder.id,
+                            name: f.folder.name.clone(),
+                        }),
+                    _ => None,
+                };
+                let select = match largest {
+                    Some(s) => self.mailbox_message(super::mailbox::Message::Select(s)),
+                    None => Task::none(),
+                };
+                let start = Task::perform(tokio::time::sleep(pause), |()| Message::BenchStart);
+                Task::batch([select, start])
+            }
+            Next::ScrollTo(y) => iced::widget::operation::scroll_to(
+                "message-list",
+                iced::widget::scrollable::AbsoluteOffset {
+                    x: None,
+                    y: Some(y),
+                },
+            ),
+            Next::Exit => iced::exit(),
+        }
+    }
+
+    pub(super) fn bench_start(&mut self) -> Task<Message> {
+        if let Some(b) = &mut self.bench {
+            b.start();
+        }
+        Task::none()
+    }
 }
