@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use folders::{Folder, FolderRole};
-pub use messages::{Flags, MessageRow, NewMessage};
+pub use messages::{Flags, Indexing, MessageRow, NewMessage};
 
 pub const FILE_NAME: &str = "postel.sqlite3";
 
@@ -222,6 +222,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // map), and each index costs every stored message a B-tree insert.
     r#"
     DROP INDEX messages_by_message_id;
+    "#,
+    // 8: messages stored without their search row because their body is
+    // about to be downloaded (a prefetch): the body's row is written once,
+    // instead of a header row written and then replaced, whose tombstone
+    // every later FTS5 segment merge has to check.
+    r#"
+    CREATE TABLE unindexed (
+        message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE
+    );
     "#,
 ];
 

@@ -32,6 +32,7 @@ impl Store {
         {
             let mut keep =
                 tx.prepare_cached("INSERT OR REPLACE INTO bodies (message, raw) VALUES (?1, ?2)")?;
+            let mut waiting = tx.prepare_cached("DELETE FROM unindexed WHERE message = ?1")?;
             let mut snip = tx.prepare_cached(
                 "UPDATE messages SET snippet = ?2 WHERE id = ?1
                  RETURNING subject, from_name || ' ' || from_addr, to_addrs || ' ' || cc_addrs",
@@ -45,7 +46,9 @@ impl Store {
                     .optional()?;
                 let (subject, sender, recipients) =
                     headers.ok_or(super::Error::NoSuchMessage(id))?;
-                indexed.push((id, subject, sender, recipients, text));
+                // A message waiting for its body has no row to replace.
+                let waited = waiting.execute([id])? > 0;
+                indexed.push((id, waited, subject, sender, recipients, text));
             }
         }
         // The index is written last: a statement journal opened between two
@@ -56,8 +59,10 @@ impl Store {
             let mut index = tx.prepare_cached(
                 "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            for (id, subject, sender, recipients, text) in &indexed {
-                unindex.execute([id])?;
+            for (id, waited, subject, sender, recipients, text) in &indexed {
+                if !waited {
+                    unindex.execute([id])?;
+                }
                 index.execute(params![id, subject, sender, recipients, text])?;
             }
         }

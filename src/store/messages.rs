@@ -162,10 +162,30 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     })
 }
 
+/// When a new message gets its row in the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexing {
+    /// Now, from its headers.
+    Now,
+    /// With its body, which the caller is about to download; until then it
+    /// waits in `unindexed`, and `index_unindexed` gives the ones whose body
+    /// never came a header row.
+    WithBody,
+}
+
 impl Store {
     /// Inserts a batch in one transaction; a message already there (same
     /// UID or UIDL) gets the new flags. Returns the local ids, in order.
     pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
+        self.insert_messages_indexed(folder_id, batch, Indexing::Now)
+    }
+
+    pub fn insert_messages_indexed(
+        &mut self,
+        folder_id: i64,
+        batch: &[NewMessage],
+        indexing: Indexing,
+    ) -> Result<Vec<i64>> {
         /// Where each message of the batch went.
         enum Slot {
             Stored(i64),
@@ -292,9 +312,34 @@ impl Store {
                 Slot::Fresh(i) => fresh[i].0,
             })
             .collect();
-        index_headers(&tx, &fresh)?;
+        match indexing {
+            Indexing::Now => index_headers(&tx, &fresh)?,
+            Indexing::WithBody => {
+                let mut wait = tx.prepare_cached("INSERT INTO unindexed (message) VALUES (?1)")?;
+                for (id, _) in &fresh {
+                    wait.execute([id])?;
+                }
+            }
+        }
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// Gives the messages still waiting for a body (see
+    /// `Indexing::WithBody`) their header row: the prefetch that was to
+    /// index them ended, was interrupted, or left them out of its range.
+    pub fn index_unindexed(&mut self) -> Result<usize> {
+        let tx = self.atomic()?;
+        let n = tx.execute(
+            "INSERT INTO search (rowid, subject, sender, recipients, body)
+             SELECT m.id, m.subject, m.from_name || ' ' || m.from_addr,
+                    m.to_addrs || ' ' || m.cc_addrs, ''
+             FROM unindexed u JOIN messages m ON m.id = u.message",
+            [],
+        )?;
+        tx.execute("DELETE FROM unindexed", [])?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Addresses seen as senders that start with `prefix` (address or any

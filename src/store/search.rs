@@ -141,4 +141,57 @@ mod tests {
         t.store.delete_message(ids[1]).expect("delete");
         assert!(subjects("zucchini", None).is_empty());
     }
+
+    #[test]
+    fn messages_waiting_for_a_body_are_indexed_once() {
+        let mut t = temp_store("waiting");
+        let f = t
+            .store
+            .upsert_folder("work", "INBOX", None, None)
+            .expect("folder");
+        let m = |uid, subject: &str| NewMessage {
+            uid: Some(uid),
+            date: i64::from(uid),
+            subject: subject.into(),
+            ..NewMessage::default()
+        };
+        let ids = t
+            .store
+            .insert_messages_indexed(
+                f.id,
+                &[m(1, "Budget one"), m(2, "Budget two"), m(3, "Budget three")],
+                crate::store::Indexing::WithBody,
+            )
+            .expect("insert");
+        let found = |t: &crate::store::testing::TempStore, q: &str| -> Vec<i64> {
+            let mut ids: Vec<i64> = t
+                .store
+                .search(q, None, 50)
+                .expect("search")
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        assert!(
+            found(&t, "budget").is_empty(),
+            "not indexed before its body"
+        );
+        t.store
+            .set_body(ids[0], b"raw", "", "apricot jam")
+            .expect("body");
+        t.store.delete_message(ids[2]).expect("delete");
+        assert_eq!(found(&t, "budget"), [ids[0]]);
+        assert_eq!(t.store.index_unindexed().expect("index"), 1);
+        assert_eq!(found(&t, "budget"), [ids[0], ids[1]]);
+        assert_eq!(found(&t, "apricot"), [ids[0]]);
+        // Nothing is left waiting, and a later body replaces the header row.
+        assert_eq!(t.store.index_unindexed().expect("index"), 0);
+        t.store
+            .set_body(ids[1], b"raw", "", "plum cake")
+            .expect("body");
+        assert_eq!(found(&t, "budget"), [ids[0], ids[1]]);
+        assert_eq!(found(&t, "plum"), [ids[1]]);
+    }
 }

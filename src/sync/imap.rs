@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope};
 use crate::account::{Account, Role};
 use crate::net::imap::{Session, connect, imap_error};
-use crate::store::{Flags, Folder, FolderRole, NewMessage};
+use crate::store::{Flags, Folder, FolderRole, Indexing, NewMessage};
 use crate::{message, secret};
 
 /// Opens a logged-in session for the account's incoming server.
@@ -165,13 +165,15 @@ pub(crate) async fn sync_on(
         meter.add_folders(queue.len());
     }
     summary.folders = synced.len();
-    let wanted = synced;
     if let Some(days) = options.prefetch_days {
         let since = crate::store::now() - i64::from(days) * 86_400;
-        for folder in &wanted {
+        for folder in &synced {
             summary.bodies += prefetch(account, session, store, folder, since).await?;
         }
     }
+    // Messages stored to be indexed with their body and not prefetched
+    // (too old, gone from the server, or a sync interrupted before).
+    store.run(|s| s.index_unindexed()).await?;
     Ok(summary)
 }
 
@@ -361,8 +363,13 @@ async fn sync_folder(
     }
 
     let query = fetch_query(caps);
+    let indexing = if options.prefetch_days.is_some() {
+        Indexing::WithBody
+    } else {
+        Indexing::Now
+    };
     let mut new_ids = Vec::new();
-    let mut writer = Writer::new(store, id);
+    let mut writer = Writer::new(store, id, indexing);
     if exists > 0 {
         if count == 0 {
             // First sync: newest first by sequence number, so the latest mail
@@ -416,7 +423,7 @@ async fn sync_folder(
         store.run(move |s| s.delete_uids(id, &gone)).await?;
         let mut missing: Vec<u32> = on_server.difference(&local_set).copied().collect();
         missing.sort_unstable_by(|a, b| b.cmp(a));
-        let mut writer = Writer::new(store, id);
+        let mut writer = Writer::new(store, id, indexing);
         for chunk in missing.chunks(options.batch.max(1) as usize) {
             let set = chunk
                 .iter()
@@ -463,6 +470,7 @@ const MAX_QUEUED: usize = 5000;
 struct Writer<'a> {
     store: &'a SharedStore,
     folder_id: i64,
+    indexing: Indexing,
     parsing: Option<tokio::task::JoinHandle<Vec<NewMessage>>>,
     queued: Vec<NewMessage>,
     pending: Option<tokio::task::JoinHandle<crate::store::Result<Stored>>>,
@@ -470,10 +478,11 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(store: &'a SharedStore, folder_id: i64) -> Self {
+    fn new(store: &'a SharedStore, folder_id: i64, indexing: Indexing) -> Self {
         Self {
             store,
             folder_id,
+            indexing,
             parsing: None,
             queued: Vec::new(),
             pending: None,
@@ -515,11 +524,11 @@ impl<'a> Writer<'a> {
             return;
         }
         let rows = std::mem::take(&mut self.queued);
-        let folder_id = self.folder_id;
+        let (folder_id, indexing) = (self.folder_id, self.indexing);
         self.pending = Some(self.store.spawn(move |s| {
             let bytes: u64 = rows.iter().map(|r| r.size).sum();
             let n = rows.len() as u64;
-            s.insert_messages(folder_id, &rows)
+            s.insert_messages_indexed(folder_id, &rows, indexing)
                 .map(|ids| (ids, n, bytes))
         }));
     }

@@ -375,6 +375,56 @@ fn bodies_are_fetched_on_demand_and_searchable() {
 }
 
 #[test]
+fn a_prefetching_sync_indexes_every_message_once() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "fetchall", 4));
+    let postel = Postel::new();
+    let hits = |account: &str, query: &str| -> Vec<i64> {
+        let found = postel.json(&["search", query, "--account", account]);
+        let mut ids: Vec<i64> = found
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["id"].as_i64().expect("id"))
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    // Every message prefetched: each is indexed with its body, once.
+    let all = postel.add_imap("fetchall", "alice", "alicepass");
+    let sync = |account: &str, days: &str| {
+        postel.ok(
+            &[
+                "sync",
+                account,
+                "--folder",
+                &folder,
+                "--prefetch-days",
+                days,
+            ],
+            None,
+        );
+    };
+    sync(&all, "100000");
+    assert_eq!(hits(&all, "kumquat1"), [id_of(&postel, &all, &folder, 2)]);
+    assert_eq!(hits(&all, "fetchall").len(), 4, "one row per message");
+    // None in range (all dated 1-4 Nov 2026): the sync still indexes their
+    // headers before it ends.
+    let none = postel.add_imap("fetchnone", "alice", "alicepass");
+    sync(&none, "0");
+    assert!(hits(&none, "kumquat1").is_empty(), "no body downloaded");
+    assert_eq!(hits(&none, "fetchall").len(), 4);
+    assert_eq!(
+        hits(&none, "\"fetchall-3\""),
+        [id_of(&postel, &none, &folder, 4)]
+    );
+    // A body downloaded later replaces the header row.
+    sync(&none, "100000");
+    assert_eq!(hits(&none, "kumquat3"), [id_of(&postel, &none, &folder, 4)]);
+    assert_eq!(hits(&none, "fetchall").len(), 4);
+}
+
+#[test]
 fn idle_brings_new_mail_into_the_store_within_seconds() {
     let s = servers();
     let postel = Postel::new();
