@@ -603,9 +603,11 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
         .await
 }
 
-/// Downloads the bodies the store lacks (newer than `since`), in batches:
-/// each batch is parsed and stored in one transaction on a blocking thread
-/// while the next one is fetched.
+/// Downloads the bodies the store lacks (newer than `since`), in batches,
+/// as a pipeline: while one batch comes over the network the one before is
+/// parsed (snippet, searchable text) on a thread of its own and the one
+/// before that is written to the store, so the work spreads over the cores
+/// instead of each step waiting for the others.
 async fn prefetch(
     account: &Account,
     session: &mut Session,
@@ -613,6 +615,7 @@ async fn prefetch(
     folder: &Folder,
     since: i64,
 ) -> Result<u64, Error> {
+    type Parsed = Vec<(i64, Vec<u8>, String, String)>;
     const BATCH: usize = 250;
     let id = folder.id;
     let missing = store
@@ -626,38 +629,55 @@ async fn prefetch(
         .await
         .map_err(|e| server_err(account, e))?;
     let mut done = 0;
-    let mut pending: Option<tokio::task::JoinHandle<crate::store::Result<u64>>> = None;
-    for chunk in missing.chunks(BATCH) {
-        let set = chunk
-            .iter()
-            .map(|(_, u)| u.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let fetches: Vec<Fetch> = session
-            .uid_fetch(set, "(UID BODY.PEEK[])")
-            .await
-            .map_err(|e| server_err(account, e))?
-            .try_collect()
-            .await
-            .map_err(|e| server_err(account, e))?;
-        if let Some(handle) = pending.take() {
-            done += super::join(handle).await?;
+    let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
+    let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<u64>>> = None;
+    let mut chunks = missing.chunks(BATCH);
+    loop {
+        let fetched = match chunks.next() {
+            Some(chunk) => {
+                let set = chunk
+                    .iter()
+                    .map(|(_, u)| u.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let fetches: Vec<Fetch> = session
+                    .uid_fetch(set, "(UID BODY.PEEK[])")
+                    .await
+                    .map_err(|e| server_err(account, e))?
+                    .try_collect()
+                    .await
+                    .map_err(|e| server_err(account, e))?;
+                Some((chunk.to_vec(), fetches))
+            }
+            None => None,
+        };
+        if let Some(handle) = parsing.take() {
+            let bodies = handle
+                .await
+                .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
+            if let Some(handle) = storing.take() {
+                done += super::join(handle).await?;
+            }
+            storing = Some(store.spawn(move |s| {
+                let n = bodies.len() as u64;
+                s.set_bodies(&bodies).map(|()| n)
+            }));
         }
-        let wanted: Vec<(i64, u32)> = chunk.to_vec();
-        pending = Some(store.spawn(move |s| {
-            let bodies: Vec<(i64, Vec<u8>, String, String)> = wanted
+        let Some((wanted, fetches)) = fetched else {
+            break;
+        };
+        parsing = Some(tokio::task::spawn_blocking(move || {
+            wanted
                 .iter()
                 .filter_map(|(local, uid)| {
                     let raw = fetches.iter().find(|f| f.uid == Some(*uid))?.body()?;
                     let (snippet, text) = body_text(raw);
                     Some((*local, raw.to_vec(), snippet, text))
                 })
-                .collect();
-            let n = bodies.len() as u64;
-            s.set_bodies(&bodies).map(|()| n)
+                .collect()
         }));
     }
-    if let Some(handle) = pending.take() {
+    if let Some(handle) = storing.take() {
         done += super::join(handle).await?;
     }
     Ok(done)
