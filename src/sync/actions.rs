@@ -11,6 +11,9 @@ use crate::account::Account;
 use crate::net::imap::Session;
 use crate::store::pending::{Action, Pending};
 
+/// Sends the account's pending actions to the server, oldest first; returns
+/// how many it tried (each one tried selects a folder, so a caller knows
+/// whether the session's selected folder changed).
 pub(crate) async fn replay(
     account: &Account,
     session: &mut Session,
@@ -19,8 +22,8 @@ pub(crate) async fn replay(
 ) -> Result<usize, Error> {
     let name = account.name.clone();
     let pending = store.run(move |s| s.pending(&name)).await?;
+    let tried = pending.len();
     let mut selected: Option<String> = None;
-    let mut done = 0;
     for p in pending {
         let result = async {
             if selected.as_deref() != Some(p.folder.as_str()) {
@@ -34,7 +37,7 @@ pub(crate) async fn replay(
         }
         .await;
         match result {
-            Ok(()) => done += 1,
+            Ok(()) => {}
             Err(Error::Refused(reason)) => {
                 tracing::warn!(
                     "{}: dropped an action on {} uid {} the server refused: {reason}",
@@ -49,7 +52,7 @@ pub(crate) async fn replay(
         let id = p.id;
         store.run(move |s| s.remove_pending(id)).await?;
     }
-    Ok(done)
+    Ok(tried)
 }
 
 async fn apply(

@@ -81,12 +81,7 @@ pub(crate) async fn sync_on(
 ) -> Result<Summary, Error> {
     // The user's changes go up first, so the flag sync that follows
     // cannot undo them. Replaying selects folders of its own.
-    let name = account.name.clone();
-    let pending = store.run(move |s| s.pending(&name)).await?;
-    let replayed = !pending.is_empty();
-    if replayed {
-        actions::replay(account, session, store, caps).await?;
-    }
+    let replayed = actions::replay(account, session, store, caps).await? > 0;
     // Folders synced before go first and the folder list is asked for after
     // them: on Dovecot with Maildir, a LIST makes every later SELECT in the
     // session re-read the folder's directory (250 ms at 100k messages,
