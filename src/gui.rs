@@ -29,7 +29,7 @@ use crate::engine::mail::Applied;
 use crate::engine::{Dirs, Engine, Password};
 use crate::fl;
 use crate::message::compose::{self, Draft};
-use crate::sync::{Event as SyncEvent, SharedStore};
+use crate::sync::{Event as SyncEvent, SharedStore, Stage};
 use connection::{discover, test_account};
 use desktop::{notify_new_mail, requests};
 use files::save_attachment;
@@ -561,13 +561,24 @@ impl App {
         match event {
             worker::Event::Sync(SyncEvent::Progress(p)) => {
                 self.progress = (p.eta_seconds != Some(0)).then(|| {
-                    let mut line = fl!(
-                        "status-progress",
-                        account = p.account,
-                        folder = p.folder,
-                        done = p.messages_done,
-                        total = p.messages_total
-                    );
+                    let (account, folder) = (p.account, p.folder);
+                    let (done, total) = (p.messages_done, p.messages_total);
+                    let mut line = match p.stage {
+                        Stage::Headers => fl!(
+                            "status-progress",
+                            account = account,
+                            folder = folder,
+                            done = done,
+                            total = total
+                        ),
+                        Stage::Bodies => fl!(
+                            "status-progress-bodies",
+                            account = account,
+                            folder = folder,
+                            done = done,
+                            total = total
+                        ),
+                    };
                     if let Some(eta) = p.eta_seconds {
                         line.push_str(&format!(" · {}", fl!("status-eta", seconds = eta)));
                     }

@@ -72,11 +72,23 @@ pub async fn join<T>(handle: tokio::task::JoinHandle<store::Result<T>>) -> Resul
         .map_err(Error::from)
 }
 
+/// What a sync is doing in a folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Listing messages (headers and flags).
+    #[default]
+    Headers,
+    /// Downloading whole messages for offline reading (a prefetch).
+    Bodies,
+}
+
 /// Where a sync stands, for progress bars and status lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Progress {
     pub account: String,
     pub folder: String,
+    pub stage: Stage,
     pub folders_done: usize,
     pub folders_total: usize,
     pub messages_done: u64,
@@ -186,8 +198,18 @@ impl Meter {
     }
 
     pub fn start_folder(&mut self, folder: &str, total: u64) {
+        self.start(folder, Stage::Headers, total);
+    }
+
+    /// A prefetch of `total` bodies begins in a folder already listed.
+    pub fn start_bodies(&mut self, folder: &str, total: u64) {
+        self.start(folder, Stage::Bodies, total);
+    }
+
+    fn start(&mut self, folder: &str, stage: Stage, total: u64) {
         self.started = Instant::now();
         self.progress.folder = folder.to_owned();
+        self.progress.stage = stage;
         self.progress.messages_done = 0;
         self.progress.messages_total = total;
         self.progress.eta_seconds = None;
@@ -208,6 +230,12 @@ impl Meter {
 
     pub fn finish_folder(&mut self, sink: &Sink) {
         self.progress.folders_done += 1;
+        self.finish_stage(sink);
+    }
+
+    /// The stage ends in this folder without finishing it (a prefetch: the
+    /// folder was counted done when it was listed).
+    pub fn finish_stage(&mut self, sink: &Sink) {
         self.progress.eta_seconds = Some(0);
         sink(Event::Progress(self.progress.clone()));
     }

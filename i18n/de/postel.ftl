@@ -105,6 +105,7 @@ setup-bad-port = Der Port des Servers für { $server } muss eine Zahl von 1 bis 
 status-idle = Bereit.
 status-syncing = E-Mails werden abgerufen…
 status-progress = { $account }: { $folder }: { $done } von { $total }
+status-progress-bodies = { $account }: { $folder }: Nachrichten werden für die Offline-Nutzung geladen, { $done } von { $total }
 status-sent = Gesendet.
 status-send-failed = Nicht gesendet: { $reason }. Die Nachricht bleibt als fehlgeschlagen im Postausgang.
 status-queued = Noch nicht gesendet: { $reason }. Die Nachricht bleibt im Postausgang und wird erneut versucht.

@@ -105,6 +105,7 @@ setup-bad-port = The port of the { $server } server must be a number from 1 to 6
 status-idle = Ready.
 status-syncing = Getting mail…
 status-progress = { $account }: { $folder }: { $done } of { $total }
+status-progress-bodies = { $account }: { $folder }: downloading messages for offline reading, { $done } of { $total }
 status-sent = Sent.
 status-send-failed = Not sent: { $reason }. It stays in the outbox as failed.
 status-queued = Not sent yet: { $reason }. It stays in the outbox and is retried.

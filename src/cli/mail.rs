@@ -12,7 +12,7 @@ use super::Failure;
 use crate::engine::Engine;
 use crate::engine::mail::{Applied, FlagChange};
 use crate::store::MessageRow;
-use crate::sync::{self, Event, Options, Progress};
+use crate::sync::{self, Event, Options, Progress, Stage};
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -148,8 +148,12 @@ fn progress_line(p: &Progress) -> String {
         Some(s) => format!("about {s} s left"),
         None => String::new(),
     };
+    let what = match p.stage {
+        Stage::Headers => "messages",
+        Stage::Bodies => "bodies downloaded",
+    };
     format!(
-        "{}: folder {}/{} {}: {}/{} messages, {} KB {eta}",
+        "{}: folder {}/{} {}: {}/{} {what}, {} KB {eta}",
         p.account,
         if p.eta_seconds == Some(0) {
             p.folders_done

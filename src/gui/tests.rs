@@ -756,3 +756,42 @@ fn files_picked_in_the_chooser_become_attachments() {
         2
     );
 }
+
+#[test]
+fn the_status_line_says_what_a_sync_is_doing() {
+    let (mut app, _) = App::new(temp_dirs("progress"));
+    let progress = |stage, done| {
+        Message::Worker(worker::Event::Sync(SyncEvent::Progress(
+            crate::sync::Progress {
+                account: "work".into(),
+                folder: "INBOX".into(),
+                stage,
+                folders_done: 0,
+                folders_total: 1,
+                messages_done: done,
+                messages_total: 40,
+                bytes: 0,
+                eta_seconds: None,
+            },
+        )))
+    };
+    feed(&mut app, [progress(Stage::Headers, 10)]);
+    let listing = fl!(
+        "status-progress",
+        account = "work",
+        folder = "INBOX",
+        done = 10,
+        total = 40
+    );
+    assert!(simulator(app.view()).find(listing.as_str()).is_ok());
+    feed(&mut app, [progress(Stage::Bodies, 25)]);
+    let downloading = fl!(
+        "status-progress-bodies",
+        account = "work",
+        folder = "INBOX",
+        done = 25,
+        total = 40
+    );
+    assert_ne!(listing, downloading);
+    assert!(simulator(app.view()).find(downloading.as_str()).is_ok());
+}

@@ -163,7 +163,8 @@ pub(crate) async fn sync_on(
     if let Some(days) = options.prefetch_days {
         let since = crate::store::now() - i64::from(days) * 86_400;
         for folder in &synced {
-            summary.bodies += prefetch(account, session, store, folder, since).await?;
+            summary.bodies +=
+                prefetch(account, session, store, folder, since, &mut meter, sink).await?;
         }
     }
     // Messages stored to be indexed with their body and not prefetched
@@ -609,6 +610,8 @@ async fn prefetch(
     store: &SharedStore,
     folder: &Folder,
     since: i64,
+    meter: &mut Meter,
+    sink: &Sink,
 ) -> Result<u64, Error> {
     type Parsed = Vec<(i64, Vec<u8>, String, String)>;
     const BATCH: usize = 250;
@@ -625,7 +628,12 @@ async fn prefetch(
         .map_err(|e| server_err(account, e))?;
     let mut done = 0;
     let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
-    let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<u64>>> = None;
+    let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<(u64, u64)>>> = None;
+    meter.start_bodies(&folder.name, missing.len() as u64);
+    let stored = |(n, bytes): (u64, u64), meter: &mut Meter| {
+        meter.advance(n, bytes, sink);
+        n
+    };
     let mut chunks = missing.chunks(BATCH);
     loop {
         let fetched = match chunks.next() {
@@ -651,11 +659,12 @@ async fn prefetch(
                 .await
                 .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
             if let Some(handle) = storing.take() {
-                done += super::join(handle).await?;
+                done += stored(super::join(handle).await?, meter);
             }
             storing = Some(store.spawn(move |s| {
                 let n = bodies.len() as u64;
-                s.set_bodies(&bodies).map(|()| n)
+                let bytes = bodies.iter().map(|b| b.1.len() as u64).sum();
+                s.set_bodies(&bodies).map(|()| (n, bytes))
             }));
         }
         let Some((wanted, fetches)) = fetched else {
@@ -673,8 +682,9 @@ async fn prefetch(
         }));
     }
     if let Some(handle) = storing.take() {
-        done += super::join(handle).await?;
+        done += stored(super::join(handle).await?, meter);
     }
+    meter.finish_stage(sink);
     Ok(done)
 }
 

@@ -405,7 +405,26 @@ fn a_prefetching_sync_indexes_every_message_once() {
             None,
         );
     };
-    sync(&all, "100000");
+    let out = postel.run(
+        &[
+            "sync",
+            &all,
+            "--folder",
+            &folder,
+            "--prefetch-days",
+            "100000",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    // Progress, one line per stage as it ends (stderr is not a terminal):
+    // the listing, then the download.
+    let progress = String::from_utf8_lossy(&out.stderr);
+    let listed = progress.find(": 4/4 messages, ").expect("listing progress");
+    let fetched = progress
+        .find(": 4/4 bodies downloaded, ")
+        .unwrap_or_else(|| panic!("no download progress in {progress}"));
+    assert!(listed < fetched, "{progress}");
     assert_eq!(hits(&all, "kumquat1"), [id_of(&postel, &all, &folder, 2)]);
     assert_eq!(hits(&all, "fetchall").len(), 4, "one row per message");
     // None in range (all dated 1-4 Nov 2026): the sync still indexes their
