@@ -105,6 +105,9 @@ pub struct Incoming {
     #[serde(flatten)]
     pub server: Server,
     pub pop3: Pop3Options,
+    /// IMAP: each sync also downloads the whole messages of the last this
+    /// many days, to read them offline; only on demand when unset.
+    pub offline_days: Option<u32>,
 }
 
 impl Default for Incoming {
@@ -117,6 +120,7 @@ impl Default for Incoming {
                 ..Server::default()
             },
             pop3: Pop3Options::default(),
+            offline_days: None,
         }
     }
 }

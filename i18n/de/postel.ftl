@@ -101,6 +101,9 @@ setup-cancel = Abbrechen
 setup-test-ok = verbunden und angemeldet.
 setup-trust = Diesem Zertifikat vertrauen ({ $fingerprint })
 setup-bad-port = Der Port des Servers für { $server } muss eine Zahl von 1 bis 65535 sein.
+setup-offline-days = Offline (Tage)
+setup-offline-hint = Ganze Nachrichten so vieler letzter Tage werden bei jedem Abgleich geladen, um sie ohne Verbindung zu lesen. Leer: jede Nachricht wird beim Öffnen geladen.
+setup-bad-offline-days = Die Offline-Tage müssen eine ganze Zahl sein oder leer bleiben.
 
 status-idle = Bereit.
 status-syncing = E-Mails werden abgerufen…

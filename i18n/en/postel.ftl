@@ -101,6 +101,9 @@ setup-cancel = Cancel
 setup-test-ok = connected and logged in.
 setup-trust = Trust this certificate ({ $fingerprint })
 setup-bad-port = The port of the { $server } server must be a number from 1 to 65535.
+setup-offline-days = Offline (days)
+setup-offline-hint = Whole messages of this many recent days are downloaded at each sync, to read without a connection. Empty: each message is downloaded when you open it.
+setup-bad-offline-days = The offline days must be a whole number of days, or empty.
 
 status-idle = Ready.
 status-syncing = Getting mail…

@@ -100,6 +100,10 @@ pub struct Settings {
     /// POP3: delete messages from the server this many days after download.
     #[arg(long, value_name = "DAYS")]
     delete_after_days: Option<u32>,
+    /// IMAP: download whole messages of the last DAYS days at each sync, to
+    /// read them offline (0: only on demand).
+    #[arg(long, value_name = "DAYS")]
+    offline_days: Option<u32>,
 }
 
 pub async fn run(engine: &mut Engine, command: Command, json: bool) -> Result<ExitCode, Failure> {
@@ -250,6 +254,9 @@ pub(super) fn apply(account: &mut Account, s: Settings) -> Result<(), Failure> {
     if let Some(days) = s.delete_after_days {
         account.incoming.pop3.delete_after_days = Some(days);
     }
+    if let Some(days) = s.offline_days {
+        account.incoming.offline_days = (days > 0).then_some(days);
+    }
     if let Some(command) = s.password_command {
         let argv = shell_words::split(&command).map_err(|e| {
             Failure(format!(
@@ -379,6 +386,15 @@ fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
         for pin in &s.pinned_sha256 {
             println!("                pinned certificate {pin}");
         }
+    }
+    if a.incoming.protocol == Protocol::Imap {
+        println!(
+            "offline:        {}",
+            match a.incoming.offline_days {
+                Some(days) => format!("messages of the last {days} days downloaded"),
+                None => "messages downloaded when opened".to_owned(),
+            }
+        );
     }
     if a.incoming.protocol == Protocol::Pop3 {
         let p = &a.incoming.pop3;

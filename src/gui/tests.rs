@@ -795,3 +795,45 @@ fn the_status_line_says_what_a_sync_is_doing() {
     assert_ne!(listing, downloading);
     assert!(simulator(app.view()).find(downloading.as_str()).is_ok());
 }
+
+#[test]
+fn the_offline_days_are_typed_in_the_account_form() {
+    let (mut app, _) = App::new(temp_dirs("offline"));
+    app.setup = Some(account_setup::State::new());
+    feed(
+        &mut app,
+        [Message::Setup(account_setup::Message::Email(
+            "ann@example.org".into(),
+        ))],
+    );
+    // IMAP accounts show the field; typing into it sets the days.
+    let mut ui = simulator(app.view());
+    let _ = ui
+        .click(iced_test::selector::id("setup-offline-days"))
+        .expect("offline field");
+    let _ = ui.typewrite("30");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let setup = app.setup.as_ref().expect("setup open");
+    let account = setup.account().expect("valid");
+    assert_eq!(account.incoming.offline_days, Some(30));
+    // Editing shows what is saved; a word is refused with a sentence.
+    let mut editing = account_setup::State::editing(&account);
+    assert_eq!(editing.offline_days, "30");
+    let _ = editing.update(account_setup::Message::OfflineDays("a month".into()));
+    assert_eq!(editing.account().err(), Some(fl!("setup-bad-offline-days")));
+    let _ = editing.update(account_setup::Message::OfflineDays(String::new()));
+    assert_eq!(
+        editing.account().expect("valid").incoming.offline_days,
+        None
+    );
+    // POP3 downloads everything: no such field.
+    let _ = editing.update(account_setup::Message::Protocol(
+        crate::account::Protocol::Pop3,
+    ));
+    let mut ui = simulator(editing.view().map(Message::Setup));
+    assert!(
+        ui.find(iced_test::selector::id("setup-offline-days"))
+            .is_err()
+    );
+}

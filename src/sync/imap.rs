@@ -111,6 +111,8 @@ pub(crate) async fn sync_on(
     // if no replayed action selected another.
     let mut options = options.clone();
     options.selected &= !list_after && !replayed;
+    // The account's offline setting, unless this sync was given its own.
+    options.prefetch_days = options.prefetch_days.or(account.incoming.offline_days);
     let options = &options;
     let mut meter = Meter::new(&account.name, first.len());
     let mut synced: Vec<Folder> = Vec::new();

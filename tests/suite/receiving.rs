@@ -441,6 +441,19 @@ fn a_prefetching_sync_indexes_every_message_once() {
     sync(&none, "100000");
     assert_eq!(hits(&none, "kumquat3"), [id_of(&postel, &none, &folder, 4)]);
     assert_eq!(hits(&none, "fetchall").len(), 4);
+    // An account set to keep messages offline downloads them at every sync.
+    let offline = postel.add_imap("fetchoffline", "alice", "alicepass");
+    postel.ok(
+        &["account", "edit", &offline, "--offline-days", "100000"],
+        None,
+    );
+    let shown = postel.ok(&["account", "show", &offline], None);
+    assert!(shown.contains("last 100000 days downloaded"), "{shown}");
+    postel.ok(&["sync", &offline, "--folder", &folder], None);
+    assert_eq!(
+        hits(&offline, "kumquat2"),
+        [id_of(&postel, &offline, &folder, 3)]
+    );
 }
 
 #[test]

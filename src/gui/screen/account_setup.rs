@@ -31,6 +31,8 @@ pub struct State {
     pub in_port: String,
     pub in_security: Option<Security>,
     pub username: String,
+    /// Days of whole messages kept for offline reading (IMAP); empty: none.
+    pub offline_days: String,
     pub out_host: String,
     pub out_port: String,
     pub out_security: Option<Security>,
@@ -57,6 +59,7 @@ pub enum Message {
     InPort(String),
     InSecurity(Security),
     Username(String),
+    OfflineDays(String),
     OutHost(String),
     OutPort(String),
     OutSecurity(Security),
@@ -107,6 +110,11 @@ impl State {
             in_port: account.incoming.server.port.to_string(),
             in_security: Some(account.incoming.server.security),
             username: account.incoming.username.clone(),
+            offline_days: account
+                .incoming
+                .offline_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             out_host: account.outgoing.server.host.clone(),
             out_port: account.outgoing.server.port.to_string(),
             out_security: Some(account.outgoing.server.security),
@@ -155,6 +163,14 @@ impl State {
         };
         let in_port = port(&self.in_port, &fl!("setup-incoming"))?;
         let out_port = port(&self.out_port, &fl!("setup-outgoing"))?;
+        let offline_days = match self.offline_days.trim() {
+            "" => None,
+            days => match days.parse::<u32>() {
+                Ok(0) => None,
+                Ok(d) => Some(d),
+                Err(_) => return Err(fl!("setup-bad-offline-days")),
+            },
+        };
         let name = if self.name.trim().is_empty() {
             self.email.trim().to_owned()
         } else {
@@ -175,6 +191,7 @@ impl State {
                     pinned_sha256: self.pins.clone(),
                     ..Server::default()
                 },
+                offline_days,
                 ..Incoming::default()
             },
             outgoing: Outgoing {
@@ -245,6 +262,7 @@ impl State {
                 self.username = v;
                 self.touched[2] = true;
             }
+            Message::OfflineDays(v) => self.offline_days = v,
             Message::OutHost(v) => {
                 self.out_host = v;
                 self.touched[1] = true;
@@ -327,6 +345,21 @@ impl State {
             .align_y(iced::Alignment::Center)
         };
         let securities = [Security::Tls, Security::Starttls, Security::None];
+        // Offline copies are an IMAP matter: POP3 downloads everything.
+        let offline = (self.protocol != Some(Protocol::Pop3)).then(|| {
+            column![
+                field(
+                    fl!("setup-offline-days"),
+                    "setup-offline-days",
+                    &self.offline_days,
+                    Message::OfflineDays
+                ),
+                // Under the input, not the label.
+                container(text(fl!("setup-offline-hint")).size(12))
+                    .padding(iced::Padding::ZERO.left(178)),
+            ]
+            .spacing(4)
+        });
         let mut form = column![
             text(if self.original.is_some() {
                 fl!("setup-edit-title")
@@ -385,6 +418,7 @@ impl State {
                 &self.username,
                 Message::Username
             ),
+            offline,
             text(fl!("setup-outgoing")).size(16),
             row![
                 text(fl!("setup-security")).size(14).width(170),
