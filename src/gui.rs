@@ -561,24 +561,18 @@ impl App {
         match event {
             worker::Event::Sync(SyncEvent::Progress(p)) => {
                 self.progress = (p.eta_seconds != Some(0)).then(|| {
-                    let (account, folder) = (p.account, p.folder);
-                    let (done, total) = (p.messages_done, p.messages_total);
-                    let mut line = match p.stage {
-                        Stage::Headers => fl!(
-                            "status-progress",
-                            account = account,
-                            folder = folder,
-                            done = done,
-                            total = total
-                        ),
-                        Stage::Bodies => fl!(
-                            "status-progress-bodies",
-                            account = account,
-                            folder = folder,
-                            done = done,
-                            total = total
-                        ),
+                    let stage = match p.stage {
+                        Stage::Headers => "headers",
+                        Stage::Bodies => "bodies",
                     };
+                    let mut line = fl!(
+                        "status-progress",
+                        account = p.account,
+                        folder = p.folder,
+                        stage = stage,
+                        done = p.messages_done,
+                        total = p.messages_total
+                    );
                     if let Some(eta) = p.eta_seconds {
                         line.push_str(&format!(" · {}", fl!("status-eta", seconds = eta)));
                     }

@@ -107,8 +107,10 @@ setup-bad-offline-days = Die Offline-Tage müssen eine ganze Zahl sein oder leer
 
 status-idle = Bereit.
 status-syncing = E-Mails werden abgerufen…
-status-progress = { $account }: { $folder }: { $done } von { $total }
-status-progress-bodies = { $account }: { $folder }: Nachrichten werden für die Offline-Nutzung geladen, { $done } von { $total }
+status-progress = { $account }: { $folder }: { $stage ->
+    [bodies] Nachrichten werden für die Offline-Nutzung geladen, { $done } von { $total }
+   *[headers] { $done } von { $total }
+}
 status-sent = Gesendet.
 status-send-failed = Nicht gesendet: { $reason }. Die Nachricht bleibt als fehlgeschlagen im Postausgang.
 status-queued = Noch nicht gesendet: { $reason }. Die Nachricht bleibt im Postausgang und wird erneut versucht.

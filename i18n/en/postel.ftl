@@ -107,8 +107,10 @@ setup-bad-offline-days = The offline days must be a whole number of days, or emp
 
 status-idle = Ready.
 status-syncing = Getting mail…
-status-progress = { $account }: { $folder }: { $done } of { $total }
-status-progress-bodies = { $account }: { $folder }: downloading messages for offline reading, { $done } of { $total }
+status-progress = { $account }: { $folder }: { $stage ->
+    [bodies] downloading messages for offline reading, { $done } of { $total }
+   *[headers] { $done } of { $total }
+}
 status-sent = Sent.
 status-send-failed = Not sent: { $reason }. It stays in the outbox as failed.
 status-queued = Not sent yet: { $reason }. It stays in the outbox and is retried.

@@ -780,18 +780,21 @@ fn the_status_line_says_what_a_sync_is_doing() {
         "status-progress",
         account = "work",
         folder = "INBOX",
+        stage = "headers",
         done = 10,
         total = 40
     );
     assert!(simulator(app.view()).find(listing.as_str()).is_ok());
     feed(&mut app, [progress(Stage::Bodies, 25)]);
     let downloading = fl!(
-        "status-progress-bodies",
+        "status-progress",
         account = "work",
         folder = "INBOX",
+        stage = "bodies",
         done = 25,
         total = 40
     );
+    assert!(downloading.contains("offline"), "{downloading}");
     assert_ne!(listing, downloading);
     assert!(simulator(app.view()).find(downloading.as_str()).is_ok());
 }
