@@ -116,6 +116,9 @@ pub(crate) async fn sync_on(
     let options = &options;
     let mut meter = Meter::new(&account.name, first.len());
     let mut synced: Vec<Folder> = Vec::new();
+    // The folder the session has selected: a prefetch there needs no new
+    // EXAMINE (which on Dovecot re-reads a Maildir: 0.8 s at 100k).
+    let mut selected: Option<i64> = None;
     let mut queue = first;
     let mut listed = !list_after;
     loop {
@@ -135,10 +138,15 @@ pub(crate) async fn sync_on(
             {
                 // Deleted on the server since: the LIST below drops it.
                 Err(Error::Refused(reason)) if !listed => {
+                    // A failed SELECT leaves nothing selected.
+                    selected = None;
                     tracing::info!("{}: not synced: {reason}", folder.name);
                 }
                 Err(err) => return Err(err),
-                Ok(()) => synced.push(folder),
+                Ok(()) => {
+                    selected = Some(folder.id);
+                    synced.push(folder);
+                }
             }
             meter.finish_folder(sink);
         }
@@ -165,8 +173,17 @@ pub(crate) async fn sync_on(
     if let Some(days) = options.prefetch_days {
         let since = crate::store::now() - i64::from(days) * 86_400;
         for folder in &synced {
-            summary.bodies +=
-                prefetch(account, session, store, folder, since, &mut meter, sink).await?;
+            summary.bodies += prefetch(
+                account,
+                session,
+                store,
+                folder,
+                &mut selected,
+                since,
+                &mut meter,
+                sink,
+            )
+            .await?;
         }
     }
     // Messages stored to be indexed with their body and not prefetched
@@ -605,12 +622,15 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
 /// as a pipeline: while one batch comes over the network the one before is
 /// parsed (snippet, searchable text) on a thread of its own and the one
 /// before that is written to the store, so the work spreads over the cores
-/// instead of each step waiting for the others.
+/// instead of each step waiting for the others. `selected` is the folder
+/// the session has selected, kept up to date.
+#[allow(clippy::too_many_arguments)]
 async fn prefetch(
     account: &Account,
     session: &mut Session,
     store: &SharedStore,
     folder: &Folder,
+    selected: &mut Option<i64>,
     since: i64,
     meter: &mut Meter,
     sink: &Sink,
@@ -624,10 +644,14 @@ async fn prefetch(
     if missing.is_empty() {
         return Ok(0);
     }
-    session
-        .examine(&folder.name)
-        .await
-        .map_err(|e| server_err(account, e))?;
+    if *selected != Some(folder.id) {
+        *selected = None;
+        session
+            .examine(&folder.name)
+            .await
+            .map_err(|e| server_err(account, e))?;
+        *selected = Some(folder.id);
+    }
     let mut done = 0;
     let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
     let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<(u64, u64)>>> = None;
