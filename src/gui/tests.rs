@@ -674,25 +674,21 @@ fn the_status_line_says_what_a_sync_is_doing() {
             },
         )))
     };
+    let expected = |stage: &str, done: u64| {
+        fl!(
+            "status-progress",
+            account = "work",
+            folder = "INBOX",
+            stage = stage,
+            done = done,
+            total = 40
+        )
+    };
     feed(&mut app, [progress(Stage::Headers, 10)]);
-    let listing = fl!(
-        "status-progress",
-        account = "work",
-        folder = "INBOX",
-        stage = "headers",
-        done = 10,
-        total = 40
-    );
+    let listing = expected("headers", 10);
     assert!(simulator(app.view()).find(listing.as_str()).is_ok());
     feed(&mut app, [progress(Stage::Bodies, 25)]);
-    let downloading = fl!(
-        "status-progress",
-        account = "work",
-        folder = "INBOX",
-        stage = "bodies",
-        done = 25,
-        total = 40
-    );
+    let downloading = expected("bodies", 25);
     assert!(downloading.contains("offline"), "{downloading}");
     assert_ne!(listing, downloading);
     assert!(simulator(app.view()).find(downloading.as_str()).is_ok());
