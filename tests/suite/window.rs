@@ -92,6 +92,7 @@ fn the_app_opens_a_window_with_its_app_id() {
         .args([
             "search",
             "--sync",
+            "--onlyvisible",
             "--pid",
             &app.0.id().to_string(),
             "--name",
@@ -209,13 +210,23 @@ fn the_window_opens_at_its_remembered_size_and_remembers_a_new_one() {
     let found = xdotool(&[
         "search",
         "--sync",
+        "--onlyvisible",
         "--pid",
         &app.0.id().to_string(),
         "--name",
         "Postel",
     ]);
     let window = found.lines().next().expect("a window id").trim().to_owned();
-    let geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+    // Read until it settles: on a loaded machine the window can be found
+    // before its size reaches the X server.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+    while !(geometry.contains("WIDTH=900") && geometry.contains("HEIGHT=600"))
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        geometry = xdotool(&["getwindowgeometry", "--shell", &window]);
+    }
     assert!(
         geometry.contains("WIDTH=900") && geometry.contains("HEIGHT=600"),
         "opened at the saved size: {geometry}"
