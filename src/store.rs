@@ -6,6 +6,7 @@
 
 mod atomic;
 pub mod bodies;
+mod checkpoint;
 pub mod drafts;
 pub mod folders;
 pub mod messages;
@@ -239,12 +240,32 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     INSERT INTO search (search, rank) VALUES ('automerge', 8);
     "#,
+    // 10: the thread map keyed by a keyed 64-bit hash instead of text (see
+    // store/threads.rs); `threads::rekey` moves the old map over.
+    r#"
+    CREATE TABLE thread_keys (
+        key INTEGER PRIMARY KEY,
+        thread INTEGER NOT NULL
+    );
+    CREATE INDEX thread_keys_by_thread ON thread_keys (thread);
+    CREATE TABLE thread_hash (k0 INTEGER NOT NULL, k1 INTEGER NOT NULL);
+    INSERT INTO thread_hash (k0, k1) VALUES (random(), random());
+    "#,
 ];
 
-/// Work a migration needs beyond its SQL, in the same transaction.
-fn after_migration(version: i64, tx: &Connection) -> Result<()> {
+/// Work a migration needs beyond its SQL, in the same transaction, for a
+/// store that was at version `from` before this run.
+fn after_migration(version: i64, from: i64, tx: &Connection) -> Result<()> {
     match version {
-        6 => threads::backfill(tx),
+        // Threading runs on the map of migration 10: a store older than 6
+        // is threaded then.
+        10 => {
+            threads::rekey(tx)?;
+            if from < 6 {
+                threads::backfill(tx)?;
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
@@ -253,6 +274,9 @@ fn after_migration(version: i64, tx: &Connection) -> Result<()> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Read by the tests: whether the checkpoint thread ran.
+    #[cfg(test)]
+    checkpoints: checkpoint::Done,
 }
 
 impl Store {
@@ -278,8 +302,16 @@ impl Store {
              PRAGMA cache_size = -16384;",
         )
         .map_err(open_err)?;
+        // `rarray`: the threader looks up a batch's keys in one statement.
+        rusqlite::vtab::array::load_module(&conn).map_err(open_err)?;
         migrate(&mut conn)?;
-        Ok(Self { conn, path })
+        let _checkpoints = checkpoint::start(&mut conn, &path);
+        Ok(Self {
+            conn,
+            path,
+            #[cfg(test)]
+            checkpoints: _checkpoints,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -307,7 +339,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        after_migration(i as i64 + 1, &tx)?;
+        after_migration(i as i64 + 1, version, &tx)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

@@ -259,14 +259,14 @@ impl Store {
     /// Removes everything the store holds for an account.
     pub fn forget_account(&mut self, account: &str) -> Result<()> {
         let tx = self.atomic()?;
-        for table in [
-            "folders",
-            "outbox",
-            "drafts",
-            "pending",
-            "pop3_seen",
-            "thread_ids",
-        ] {
+        // The thread map holds no account name, only keys: the account's
+        // are those of its messages' threads (while the folders are there).
+        tx.execute(
+            "DELETE FROM thread_keys WHERE thread IN (SELECT m.thread_id FROM messages m
+                 JOIN folders f ON f.id = m.folder_id WHERE f.account = ?1)",
+            [account],
+        )?;
+        for table in ["folders", "outbox", "drafts", "pending", "pop3_seen"] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE account = ?1"),
                 [account],

@@ -452,11 +452,93 @@ fn grouped_list_figures() {
     // Migration 6 on a store of this size: every thread found again.
     let conn = t.store.conn();
     conn.execute_batch(
-        "BEGIN; UPDATE messages SET thread_id = NULL, thread_last = NULL; DELETE FROM thread_ids;",
+        "BEGIN; UPDATE messages SET thread_id = NULL, thread_last = NULL; DELETE FROM thread_keys;",
     )
     .expect("forget threads");
     let started = Instant::now();
     super::backfill(conn).expect("backfill");
     println!("migration 6 backfill of {n}: {:?}", started.elapsed());
     conn.execute_batch("COMMIT").expect("commit");
+}
+
+#[test]
+fn migration_10_keeps_the_threads_of_a_store() {
+    let dir = std::env::temp_dir().join(format!("postel-store-m10-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    {
+        // A store at version 9: one thread in the text-keyed map.
+        let conn = rusqlite::Connection::open(dir.join(crate::store::FILE_NAME)).expect("opens");
+        for sql in &crate::store::MIGRATIONS[..9] {
+            conn.execute_batch(sql).expect("old schema");
+        }
+        conn.execute_batch(
+            "INSERT INTO folders (id, account, name) VALUES (1, 'a', 'INBOX'), (2, 'b', 'INBOX');
+             INSERT INTO messages (folder_id, uid, date, subject, message_id, in_reply_to, refs,
+                 thread_id, thread_last) VALUES
+               (1, 1, 10, 'parent', 'p@x', NULL, '', 1, 20),
+               (1, 2, 20, 'reply', 'r@x', 'p@x', 'p@x', 1, 20);
+             INSERT INTO thread_ids (account, message_id, thread) VALUES ('a', 'p@x', 1), ('a', 'r@x', 1);
+             UPDATE thread_counter SET next = 2;",
+        )
+        .expect("old rows");
+        conn.pragma_update(None, "user_version", 9)
+            .expect("version");
+    }
+    let mut store = crate::store::Store::open(&dir).expect("migrates");
+    let old_map: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'thread_ids'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("schema");
+    assert_eq!(old_map, 0, "the text-keyed map is gone");
+    // A reply naming only the migrated reply joins the old thread; the
+    // same reference in another account does not.
+    store
+        .insert_messages(1, &[mail(3, 30, "late@x", &["r@x"])])
+        .expect("insert");
+    store
+        .insert_messages(2, &[mail(1, 40, "b@x", &["p@x"])])
+        .expect("insert");
+    let a = store
+        .list_at(Scope::Folder(1), Order::Threads, 0, 10)
+        .expect("list");
+    assert_eq!(subjects(&a), ["parent", "reply", "late@x"]);
+    assert!(a.iter().all(|m| m.thread_id == 1), "{a:?}");
+    let b = store
+        .list_at(Scope::Folder(2), Order::Threads, 0, 10)
+        .expect("list");
+    assert_ne!(b[0].thread_id, 1, "b's message is b's own");
+    drop(store);
+    std::fs::remove_dir_all(dir).expect("cleanup");
+}
+
+#[test]
+fn forgetting_an_account_forgets_its_thread_map() {
+    let mut t = temp_store("thread-forget");
+    let a = folder(&mut t, "a", "INBOX");
+    let b = folder(&mut t, "b", "INBOX");
+    t.store
+        .insert_messages(a, &[mail(1, 10, "p@x", &[]), mail(2, 20, "r@x", &["p@x"])])
+        .expect("a");
+    t.store
+        .insert_messages(b, &[mail(1, 30, "q@x", &["gone@x"])])
+        .expect("b");
+    let keys = |t: &TempStore| -> i64 {
+        t.store
+            .conn()
+            .query_row("SELECT count(*) FROM thread_keys", [], |r| r.get(0))
+            .expect("count")
+    };
+    assert_eq!(keys(&t), 4, "p, r, and b's q and gone");
+    t.store.forget_account("a").expect("forget");
+    assert_eq!(keys(&t), 2, "b's keys stay");
+    // b threads on as before.
+    t.store
+        .insert_messages(b, &[mail(2, 40, "q2@x", &["gone@x"])])
+        .expect("b again");
+    assert_eq!(thread_of(&t, b, "q2@x"), thread_of(&t, b, "q@x"));
 }
