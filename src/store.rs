@@ -253,15 +253,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Work a migration needs beyond its SQL, in the same transaction, for a
-/// store that was at version `from` before this run.
-fn after_migration(version: i64, from: i64, tx: &Connection) -> Result<()> {
+/// Work a migration needs beyond its SQL, in the same transaction.
+fn after_migration(version: i64, tx: &Connection) -> Result<()> {
     match version {
-        // Threading runs on the map of migration 10: a store older than 6
-        // is threaded then.
+        // Threading runs on the map of migration 10: messages stored before
+        // migration 6 are threaded then. Asked of the rows, not of the
+        // version the store had: a run stopped between 6 and 10 leaves them
+        // unthreaded for the next one.
         10 => {
             threads::rekey(tx)?;
-            if from < 6 {
+            let unthreaded: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM messages WHERE thread_id IS NULL)",
+                [],
+                |r| r.get(0),
+            )?;
+            if unthreaded {
                 threads::backfill(tx)?;
             }
             Ok(())
@@ -274,9 +280,13 @@ fn after_migration(version: i64, from: i64, tx: &Connection) -> Result<()> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// Read by the tests: whether the checkpoint thread ran.
-    #[cfg(test)]
-    checkpoints: checkpoint::Done,
+    checkpointer: checkpoint::Checkpointer,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.checkpointer.stop(&mut self.conn);
+    }
 }
 
 impl Store {
@@ -305,12 +315,11 @@ impl Store {
         // `rarray`: the threader looks up a batch's keys in one statement.
         rusqlite::vtab::array::load_module(&conn).map_err(open_err)?;
         migrate(&mut conn)?;
-        let _checkpoints = checkpoint::start(&mut conn, &path);
+        let checkpointer = checkpoint::Checkpointer::start(&mut conn, &path);
         Ok(Self {
             conn,
             path,
-            #[cfg(test)]
-            checkpoints: _checkpoints,
+            checkpointer,
         })
     }
 
@@ -339,7 +348,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        after_migration(i as i64 + 1, version, &tx)?;
+        after_migration(i as i64 + 1, &tx)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

@@ -261,6 +261,9 @@ impl Store {
         let tx = self.atomic()?;
         // The thread map holds no account name, only keys: the account's
         // are those of its messages' threads (while the folders are there).
+        // Keys of threads whose every message was deleted stay behind:
+        // hashes that name nothing, and that only this account name with
+        // this store's key could ever find again.
         tx.execute(
             "DELETE FROM thread_keys WHERE thread IN (SELECT m.thread_id FROM messages m
                  JOIN folders f ON f.id = m.folder_id WHERE f.account = ?1)",

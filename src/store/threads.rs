@@ -6,7 +6,7 @@
 //! id it names; one that names ids of two threads joins them. So a parent
 //! stored after its children finds its own id already there and joins
 //! them, and two replies to a message never fetched still share one
-//! thread. Accounts never share a thread: the map is per account.
+//! thread. Accounts never share a thread: every key includes the account.
 //!
 //! The map is keyed by a 64-bit SipHash of account and Message-ID, with a
 //! random key made once per store (`thread_hash`): an integer key makes

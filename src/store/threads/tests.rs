@@ -542,3 +542,19 @@ fn forgetting_an_account_forgets_its_thread_map() {
         .expect("b again");
     assert_eq!(thread_of(&t, b, "q2@x"), thread_of(&t, b, "q@x"));
 }
+
+#[test]
+fn thread_keys_never_change_across_versions() {
+    // Keys are stored: a hash that changed (a new siphasher, another
+    // separator) would cut every stored thread from its new replies.
+    assert_eq!(super::key((1, 2), "a", "m@x"), PINNED);
+    assert_ne!(super::key((1, 2), "b", "m@x"), PINNED, "the account counts");
+    assert_ne!(
+        super::key((1, 3), "a", "m@x"),
+        PINNED,
+        "the store's key counts"
+    );
+}
+
+/// SipHash-1-3 under (1, 2) of `a`, 0xff, `m@x`, as first stored.
+const PINNED: i64 = 6_026_444_424_736_600_240;
