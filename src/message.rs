@@ -131,16 +131,28 @@ pub(crate) fn split_quote(line: &str) -> (usize, &str) {
 /// wrote, leaving out quoted text, the "… wrote:" line that introduces it,
 /// and the signature. At most `max_chars` characters, ending in `…` when cut.
 pub fn snippet(msg: &Message, max_chars: usize) -> String {
+    snippet_of(&readable_text(msg), max_chars)
+}
+
+/// The snippet (see [`snippet`]) and the search text (see [`search_text`])
+/// of a message being stored, its HTML turned into text once for both.
+pub fn snippet_and_text(msg: &Message, max_chars: usize) -> (String, String) {
     let text = readable_text(msg);
-    let lines: Vec<&str> = text.lines().collect();
+    (snippet_of(&text, max_chars), text.into_owned())
+}
+
+fn snippet_of(text: &str, max_chars: usize) -> String {
+    // Lines are read only as far as the snippet goes: a long message is
+    // stored with its snippet on every sync that downloads it.
+    let mut lines = text.lines();
     let mut words: Vec<&str> = Vec::new();
     let mut chars = 0;
-    for (i, line) in lines.iter().enumerate() {
+    while let Some(line) = lines.next() {
         if is_signature_separator(line) {
             break;
         }
         let line = line.trim();
-        if line.starts_with('>') || introduces_quote(line, &lines[i + 1..]) {
+        if line.starts_with('>') || introduces_quote(line, lines.clone()) {
             continue;
         }
         for word in line.split_whitespace() {
@@ -174,10 +186,9 @@ fn is_signature_separator(line: &str) -> bool {
 
 /// "On Monday, Anna wrote:" in whatever language: a line ending in a colon
 /// whose next non-blank line is quoted.
-fn introduces_quote(line: &str, following: &[&str]) -> bool {
+fn introduces_quote<'a>(line: &str, following: impl Iterator<Item = &'a str>) -> bool {
     line.ends_with(':')
         && following
-            .iter()
             .map(|l| l.trim())
             .find(|l| !l.is_empty())
             .is_some_and(|l| l.starts_with('>'))
@@ -294,6 +305,25 @@ mod tests {
         assert!(search.contains("old stuff"), "{search}");
         assert!(!search.contains('<'), "{search}");
         assert_eq!(snippet(&Message::default(), 50), "");
+    }
+
+    #[test]
+    fn snippet_and_text_agree_with_their_parts() {
+        let html = parse(
+            b"Content-Type: text/html\r\n\r\n<p>On Monday, Anna wrote:</p><blockquote>&gt; old</blockquote><p>New words here.</p>",
+        )
+        .expect("parses");
+        let plain = parse(
+            b"Content-Type: text/plain\r\n\r\nHi,\r\nAnna wrote:\r\n\r\n> quoted\r\nmine\r\n-- \r\nsig\r\n",
+        )
+        .expect("parses");
+        for msg in [&html, &plain] {
+            assert_eq!(
+                snippet_and_text(msg, 200),
+                (snippet(msg, 200), search_text(msg))
+            );
+        }
+        assert_eq!(snippet(&plain, 200), "Hi, mine");
     }
 
     #[test]

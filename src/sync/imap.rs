@@ -601,10 +601,7 @@ pub async fn fetch_body(
 /// The snippet and the searchable text of a raw message.
 fn body_text(raw: &[u8]) -> (String, String) {
     match message::parse(raw) {
-        Ok(parsed) => (
-            message::snippet(&parsed, 200),
-            message::search_text(&parsed),
-        ),
+        Ok(parsed) => message::snippet_and_text(&parsed, 200),
         Err(_) => (String::new(), String::new()),
     }
 }

@@ -117,10 +117,7 @@ async fn store_message(
     let (snippet, text) = match message::parse(&raw) {
         Ok(parsed) => {
             row.has_attachments = !parsed.attachments.is_empty();
-            (
-                message::snippet(&parsed, 200),
-                message::search_text(&parsed),
-            )
+            message::snippet_and_text(&parsed, 200)
         }
         Err(_) => (String::new(), String::new()),
     };

@@ -359,10 +359,7 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
                         super::envelope::fill(&mut row, &raw, Some(crate::store::now()));
                         let ids = s.insert_messages(folder.id, std::slice::from_ref(&row))?;
                         let (snippet, text) = match crate::message::parse(&raw) {
-                            Ok(m) => (
-                                crate::message::snippet(&m, 200),
-                                crate::message::search_text(&m),
-                            ),
+                            Ok(m) => crate::message::snippet_and_text(&m, 200),
                             Err(_) => (String::new(), String::new()),
                         };
                         s.set_body(ids[0], &raw, &snippet, &text)?;
