@@ -387,6 +387,22 @@ pub(crate) mod testing {
         let store = Store::open(&dir).expect("store opens");
         TempStore { store, dir }
     }
+
+    /// A fresh directory holding a store at schema `version` (as released
+    /// then) with `rows` written into it, for migration tests.
+    pub fn old_store(tag: &str, version: usize, rows: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("postel-store-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let conn = Connection::open(dir.join(FILE_NAME)).expect("opens");
+        for sql in &MIGRATIONS[..version] {
+            conn.execute_batch(sql).expect("old schema");
+        }
+        conn.execute_batch(rows).expect("old rows");
+        conn.pragma_update(None, "user_version", version as i64)
+            .expect("version");
+        dir
+    }
 }
 
 #[cfg(test)]
@@ -434,23 +450,12 @@ mod tests {
 
     #[test]
     fn queued_messages_keep_their_bytes_across_the_outbox_raw_move() {
-        let dir = std::env::temp_dir().join(format!("postel-store-move-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("dir");
-        {
-            let conn = Connection::open(dir.join(FILE_NAME)).expect("opens");
-            for sql in &MIGRATIONS[..3] {
-                conn.execute_batch(sql).expect("old schema");
-            }
-            conn.execute(
-                "INSERT INTO outbox (account, raw, message_id, sender, recipients, state, created, next_attempt)
-                 VALUES ('a', x'0d0a2e00ff', 'm@x', 'a@x', 'b@x', 'queued', 1, 1)",
-                [],
-            )
-            .expect("old row");
-            conn.pragma_update(None, "user_version", 3)
-                .expect("version");
-        }
+        let dir = testing::old_store(
+            "move",
+            3,
+            "INSERT INTO outbox (account, raw, message_id, sender, recipients, state, created, next_attempt)
+             VALUES ('a', x'0d0a2e00ff', 'm@x', 'a@x', 'b@x', 'queued', 1, 1)",
+        );
         let store = Store::open(&dir).expect("migrates");
         let item = store.outbox_item(1).expect("get").expect("kept");
         assert_eq!((item.size, item.recipients), (5, vec!["b@x".to_owned()]));

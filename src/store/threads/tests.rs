@@ -351,26 +351,16 @@ fn lists_are_index_walks_merged_not_sorted() {
 
 #[test]
 fn migration_6_threads_the_messages_already_stored() {
-    let dir = std::env::temp_dir().join(format!("postel-store-m6-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    {
-        let conn = rusqlite::Connection::open(dir.join(crate::store::FILE_NAME)).expect("opens");
-        for sql in &crate::store::MIGRATIONS[..5] {
-            conn.execute_batch(sql).expect("old schema");
-        }
-        conn.execute_batch(
-            "INSERT INTO folders (id, account, name) VALUES (1, 'a', 'INBOX'), (2, 'b', 'INBOX');
+    let dir = crate::store::testing::old_store(
+        "m6",
+        5,
+        "INSERT INTO folders (id, account, name) VALUES (1, 'a', 'INBOX'), (2, 'b', 'INBOX');
              INSERT INTO messages (folder_id, uid, date, subject, message_id, in_reply_to, refs) VALUES
                (1, 1, 20, 'reply', 'r@x', 'p@x', 'p@x'),
                (1, 2, 10, 'parent', 'p@x', NULL, ''),
                (1, 3, 30, 'alone', 'l@x', NULL, ''),
                (2, 1, 40, 'b reply', 'r2@x', 'p@x', 'p@x');",
-        )
-        .expect("old rows");
-        conn.pragma_update(None, "user_version", 5)
-            .expect("version");
-    }
+    );
     let store = crate::store::Store::open(&dir).expect("migrates");
     let rows = store
         .list_at(Scope::Folder(1), Order::Threads, 0, 10)
@@ -463,28 +453,18 @@ fn grouped_list_figures() {
 
 #[test]
 fn migration_10_keeps_the_threads_of_a_store() {
-    let dir = std::env::temp_dir().join(format!("postel-store-m10-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    {
-        // A store at version 9: one thread in the text-keyed map.
-        let conn = rusqlite::Connection::open(dir.join(crate::store::FILE_NAME)).expect("opens");
-        for sql in &crate::store::MIGRATIONS[..9] {
-            conn.execute_batch(sql).expect("old schema");
-        }
-        conn.execute_batch(
-            "INSERT INTO folders (id, account, name) VALUES (1, 'a', 'INBOX'), (2, 'b', 'INBOX');
+    // A store at version 9: one thread in the text-keyed map.
+    let dir = crate::store::testing::old_store(
+        "m10",
+        9,
+        "INSERT INTO folders (id, account, name) VALUES (1, 'a', 'INBOX'), (2, 'b', 'INBOX');
              INSERT INTO messages (folder_id, uid, date, subject, message_id, in_reply_to, refs,
                  thread_id, thread_last) VALUES
                (1, 1, 10, 'parent', 'p@x', NULL, '', 1, 20),
                (1, 2, 20, 'reply', 'r@x', 'p@x', 'p@x', 1, 20);
              INSERT INTO thread_ids (account, message_id, thread) VALUES ('a', 'p@x', 1), ('a', 'r@x', 1);
              UPDATE thread_counter SET next = 2;",
-        )
-        .expect("old rows");
-        conn.pragma_update(None, "user_version", 9)
-            .expect("version");
-    }
+    );
     let mut store = crate::store::Store::open(&dir).expect("migrates");
     let old_map: i64 = store
         .conn()
