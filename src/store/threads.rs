@@ -9,10 +9,11 @@
 //! thread. Accounts never share a thread: every key includes the account.
 //!
 //! The map is keyed by a 64-bit SipHash of account and Message-ID, with a
-//! random key made once per store (`thread_hash`): an integer key makes
-//! the lookups and inserts of a header sync a quarter of what text keys
-//! cost (100k messages: 0.8 s of 4 s), and a key nobody outside knows
-//! keeps a crafted Message-ID from landing in someone else's thread.
+//! random key made once per store (`thread_hash`): with integer keys the
+//! threading of a 100k header sync took 0.53 s instead of 0.83 s with the
+//! text keys before (the ids' lookups and inserts were most of it), and a
+//! key nobody outside knows keeps a crafted Message-ID from landing in
+//! someone else's thread.
 //!
 //! For the list grouped by thread, each message also keeps `thread_last`:
 //! the date of the newest message of its thread in the same folder. The
