@@ -53,7 +53,10 @@ impl Store {
         }
         // The index is written last: a statement journal opened between two
         // index writes makes FTS5 flush a segment per message (see
-        // `messages::index_headers`).
+        // `messages::index_headers`). So does a rowid lower than the one
+        // before, and a prefetch comes newest first, in falling ids: in
+        // rising order one segment holds the whole batch.
+        indexed.sort_unstable_by_key(|row| row.0);
         {
             let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
             let mut index = tx.prepare_cached(
@@ -103,5 +106,59 @@ impl Store {
             Ok((r.get(0)?, r.get(1)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::testing::temp_store;
+    use crate::store::{Indexing, NewMessage};
+
+    /// A prefetch stores bodies newest first, so in falling ids; FTS5
+    /// starts a new segment whenever a rowid is lower than the one before,
+    /// which turned one batch into a segment per message for the merges to
+    /// rewrite.
+    #[test]
+    fn a_batch_of_bodies_in_falling_ids_is_one_index_segment() {
+        let mut t = temp_store("segments");
+        let f = t
+            .store
+            .upsert_folder("work", "INBOX", None, None)
+            .expect("folder");
+        let batch: Vec<NewMessage> = (1..=40)
+            .map(|uid| NewMessage {
+                uid: Some(uid),
+                date: i64::from(uid),
+                subject: format!("Report {uid}"),
+                ..NewMessage::default()
+            })
+            .collect();
+        let ids = t
+            .store
+            .insert_messages_indexed(f.id, &batch, Indexing::WithBody)
+            .expect("insert");
+        let bodies: Vec<_> = ids
+            .iter()
+            .rev()
+            .map(|&id| {
+                (
+                    id,
+                    b"raw".to_vec(),
+                    String::new(),
+                    format!("word{id} common"),
+                )
+            })
+            .collect();
+        t.store.set_bodies(&bodies).expect("bodies");
+        let segments: i64 = t
+            .store
+            .conn()
+            .query_row("SELECT count(DISTINCT segid) FROM search_idx", [], |r| {
+                r.get(0)
+            })
+            .expect("segments");
+        assert_eq!(segments, 1);
+        let found = t.store.search("common", None, 100).expect("search");
+        assert_eq!(found.len(), ids.len());
     }
 }

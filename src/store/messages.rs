@@ -328,13 +328,15 @@ impl Store {
     /// Gives the messages still waiting for a body (see
     /// `Indexing::WithBody`) their header row: the prefetch that was to
     /// index them ended, was interrupted, or left them out of its range.
+    /// In rising ids: FTS5 starts a new segment at every lower rowid.
     pub fn index_unindexed(&mut self) -> Result<usize> {
         let tx = self.atomic()?;
         let n = tx.execute(
             "INSERT INTO search (rowid, subject, sender, recipients, body)
              SELECT m.id, m.subject, m.from_name || ' ' || m.from_addr,
                     m.to_addrs || ' ' || m.cc_addrs, ''
-             FROM unindexed u JOIN messages m ON m.id = u.message",
+             FROM unindexed u JOIN messages m ON m.id = u.message
+             ORDER BY u.message",
             [],
         )?;
         tx.execute("DELETE FROM unindexed", [])?;
