@@ -16,6 +16,7 @@ pub mod pop3;
 pub mod remote;
 pub mod search;
 pub mod threads;
+pub mod tokens;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,7 @@ use rusqlite::Connection;
 
 pub use folders::{Folder, FolderRole};
 pub use messages::{Flags, Indexing, MessageRow, NewMessage};
+pub use tokens::IndexText;
 
 pub const FILE_NAME: &str = "postel.sqlite3";
 
@@ -314,6 +316,8 @@ impl Store {
         .map_err(open_err)?;
         // `rarray`: the threader looks up a batch's keys in one statement.
         rusqlite::vtab::array::load_module(&conn).map_err(open_err)?;
+        // Before the search table is first opened (see store/tokens.rs).
+        tokens::register(&conn).map_err(open_err)?;
         migrate(&mut conn)?;
         let checkpointer = checkpoint::Checkpointer::start(&mut conn, &path);
         Ok(Self {

@@ -49,7 +49,9 @@ fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
     let ids = store.insert_messages(folder.id, &batch).expect("insert");
     let raw = b"From: Sender 1 <s1@example.test>\r\nTo: work@example.test\r\nSubject: Subject number 1\r\nDate: Tue, 14 Nov 2023 22:13:21 +0000\r\n\r\nThe body of the first message.\r\n";
     if let Some(&first) = ids.first() {
-        store.set_body(first, raw, "", "").expect("body");
+        store
+            .set_body(first, raw, "", &crate::store::IndexText::default())
+            .expect("body");
     }
     let config = crate::config::Settings {
         accounts: vec![Account {

@@ -2,6 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use super::tokens::{IndexText, unmarked};
 use super::{Result, Store};
 
 impl Store {
@@ -12,21 +13,21 @@ impl Store {
         id: i64,
         raw: &[u8],
         snippet: &str,
-        search_text: &str,
+        search_text: &IndexText,
     ) -> Result<()> {
         self.store_bodies(&[(id, raw, snippet, search_text)])
     }
 
     /// Stores many bodies in one transaction (prefetch).
-    pub fn set_bodies(&mut self, bodies: &[(i64, Vec<u8>, String, String)]) -> Result<()> {
+    pub fn set_bodies(&mut self, bodies: &[(i64, Vec<u8>, String, IndexText)]) -> Result<()> {
         let borrowed: Vec<_> = bodies
             .iter()
-            .map(|(id, raw, snippet, text)| (*id, raw.as_slice(), snippet.as_str(), text.as_str()))
+            .map(|(id, raw, snippet, text)| (*id, raw.as_slice(), snippet.as_str(), text))
             .collect();
         self.store_bodies(&borrowed)
     }
 
-    fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &str)]) -> Result<()> {
+    fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
         let tx = self.atomic()?;
         let mut indexed = Vec::with_capacity(bodies.len());
         {
@@ -66,7 +67,13 @@ impl Store {
                 if !waited {
                     unindex.execute([id])?;
                 }
-                index.execute(params![id, subject, sender, recipients, text])?;
+                index.execute(params![
+                    id,
+                    unmarked(subject),
+                    unmarked(sender),
+                    unmarked(recipients),
+                    text.as_str()
+                ])?;
             }
         }
         tx.commit()
@@ -112,7 +119,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use crate::store::testing::temp_store;
-    use crate::store::{Indexing, NewMessage};
+    use crate::store::{IndexText, Indexing, NewMessage};
 
     /// A prefetch stores bodies newest first, so in falling ids; FTS5
     /// starts a new segment whenever a rowid is lower than the one before,
@@ -141,12 +148,8 @@ mod tests {
             .iter()
             .rev()
             .map(|&id| {
-                (
-                    id,
-                    b"raw".to_vec(),
-                    String::new(),
-                    format!("word{id} common"),
-                )
+                let text = IndexText::new(&format!("word{id} common"));
+                (id, b"raw".to_vec(), String::new(), text)
             })
             .collect();
         t.store.set_bodies(&bodies).expect("bodies");

@@ -332,9 +332,11 @@ impl Store {
     pub fn index_unindexed(&mut self) -> Result<usize> {
         let tx = self.atomic()?;
         let n = tx.execute(
+            // The leading spaces keep a subject or name that starts with
+            // the mark of tokenized text from being read as such.
             "INSERT INTO search (rowid, subject, sender, recipients, body)
-             SELECT m.id, m.subject, m.from_name || ' ' || m.from_addr,
-                    m.to_addrs || ' ' || m.cc_addrs, ''
+             SELECT m.id, ' ' || m.subject, ' ' || m.from_name || ' ' || m.from_addr,
+                    ' ' || m.to_addrs || ' ' || m.cc_addrs, ''
              FROM unindexed u JOIN messages m ON m.id = u.message
              ORDER BY u.message",
             [],
@@ -531,7 +533,12 @@ fn index_headers(conn: &rusqlite::Connection, fresh: &[(i64, &NewMessage)]) -> R
             buf.push(' ');
             buf.push_str(b);
         }
-        index.execute(params![id, m.subject, sender, recipients])?;
+        index.execute(params![
+            id,
+            super::tokens::unmarked(&m.subject),
+            super::tokens::unmarked(&sender),
+            super::tokens::unmarked(&recipients)
+        ])?;
     }
     Ok(())
 }

@@ -31,7 +31,7 @@ impl Store {
         message: &super::NewMessage,
         raw: &[u8],
         snippet: &str,
-        search_text: &str,
+        search_text: &super::IndexText,
     ) -> Result<i64> {
         let uidl = message.uidl.clone().unwrap_or_default();
         // One savepoint around all three writes; the inner ones nest in it.

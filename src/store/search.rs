@@ -118,7 +118,12 @@ mod tests {
             .insert_messages(b.id, &[m(3, "Quarterly taxes", "erin@example.test")])
             .expect("insert");
         t.store
-            .set_body(ids[1], b"raw", "snip", "the zucchini risotto is ready")
+            .set_body(
+                ids[1],
+                b"raw",
+                "snip",
+                &crate::store::IndexText::new("the zucchini risotto is ready"),
+            )
             .expect("body");
         let subjects = |q: &str, acct| -> Vec<String> {
             t.store
@@ -179,7 +184,12 @@ mod tests {
             "not indexed before its body"
         );
         t.store
-            .set_body(ids[0], b"raw", "", "apricot jam")
+            .set_body(
+                ids[0],
+                b"raw",
+                "",
+                &crate::store::IndexText::new("apricot jam"),
+            )
             .expect("body");
         t.store.delete_message(ids[2]).expect("delete");
         assert_eq!(found(&t, "budget"), [ids[0]]);
@@ -189,7 +199,12 @@ mod tests {
         // Nothing is left waiting, and a later body replaces the header row.
         assert_eq!(t.store.index_unindexed().expect("index"), 0);
         t.store
-            .set_body(ids[1], b"raw", "", "plum cake")
+            .set_body(
+                ids[1],
+                b"raw",
+                "",
+                &crate::store::IndexText::new("plum cake"),
+            )
             .expect("body");
         assert_eq!(found(&t, "budget"), [ids[0], ids[1]]);
         assert_eq!(found(&t, "plum"), [ids[1]]);

@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope};
 use crate::account::{Account, Role};
 use crate::net::imap::{Session, connect, imap_error};
-use crate::store::{Flags, Folder, FolderRole, Indexing, NewMessage};
+use crate::store::{Flags, Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
 
 /// Opens a logged-in session for the account's incoming server.
@@ -599,10 +599,13 @@ pub async fn fetch_body(
 }
 
 /// The snippet and the searchable text of a raw message.
-fn body_text(raw: &[u8]) -> (String, String) {
+fn body_text(raw: &[u8]) -> (String, IndexText) {
     match message::parse(raw) {
-        Ok(parsed) => message::snippet_and_text(&parsed, 200),
-        Err(_) => (String::new(), String::new()),
+        Ok(parsed) => {
+            let (snippet, text) = message::snippet_and_text(&parsed, 200);
+            (snippet, IndexText::new(&text))
+        }
+        Err(_) => (String::new(), IndexText::default()),
     }
 }
 
@@ -632,7 +635,7 @@ async fn prefetch(
     meter: &mut Meter,
     sink: &Sink,
 ) -> Result<u64, Error> {
-    type Parsed = Vec<(i64, Vec<u8>, String, String)>;
+    type Parsed = Vec<(i64, Vec<u8>, String, IndexText)>;
     const BATCH: usize = 250;
     let id = folder.id;
     let missing = store

@@ -121,6 +121,7 @@ async fn store_message(
         }
         Err(_) => (String::new(), String::new()),
     };
+    let text = crate::store::IndexText::new(&text);
     let name = account.name.clone();
     store
         .run(move |s| s.pop3_store(&name, folder_id, &row, &raw, &snippet, &text))

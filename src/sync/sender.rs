@@ -362,6 +362,7 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
                             Ok(m) => crate::message::snippet_and_text(&m, 200),
                             Err(_) => (String::new(), String::new()),
                         };
+                        let text = crate::store::IndexText::new(&text);
                         s.set_body(ids[0], &raw, &snippet, &text)?;
                         s.outbox_sent_copy_done(id)
                     })
