@@ -32,6 +32,7 @@ const ARGS: [&CStr; 2] = [c"remove_diacritics", c"2"];
 
 /// The first character of a tokenized text.
 pub const MARK: char = '\u{1}';
+const _: () = assert!(MARK.is_ascii(), "written as one byte");
 
 /// A message's searchable text, made ready for the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,22 +111,23 @@ impl Unicode61 {
     /// tokenized here.
     fn words(&self, text: &str) -> Option<String> {
         let len = c_int::try_from(text.len()).ok()?;
-        let mut out = String::with_capacity(text.len() + 1);
-        out.push(MARK);
+        let mut out = Vec::with_capacity(text.len() + 1);
+        out.push(MARK as u8);
         // SAFETY: the instance was made by this module and not deleted;
         // `text` is valid for `len` bytes during the call; the callback
         // gets `out` as its context, as `collect` expects.
         let rc = unsafe {
             (self.module.xTokenize?)(
                 self.instance,
-                (&mut out as *mut String).cast(),
+                (&mut out as *mut Vec<u8>).cast(),
                 ffi::FTS5_TOKENIZE_DOCUMENT,
                 text.as_ptr().cast(),
                 len,
                 Some(collect),
             )
         };
-        (rc == ffi::SQLITE_OK).then_some(out)
+        // One check of the whole text rather than one per word.
+        (rc == ffi::SQLITE_OK).then(|| String::from_utf8(out).ok())?
     }
 }
 
@@ -138,7 +140,7 @@ impl Drop for Unicode61 {
     }
 }
 
-/// Appends one word and a space to the `String` behind `ctx`.
+/// Appends one word and a space to the bytes behind `ctx`.
 unsafe extern "C" fn collect(
     ctx: *mut c_void,
     _flags: c_int,
@@ -147,23 +149,17 @@ unsafe extern "C" fn collect(
     _start: c_int,
     _end: c_int,
 ) -> c_int {
-    // SAFETY: `ctx` is the `String` passed by `words`, used by nothing
-    // else during the call; `token` holds `len` bytes.
-    let (out, bytes) = unsafe {
-        (
-            &mut *ctx.cast::<String>(),
-            std::slice::from_raw_parts(token.cast::<u8>(), len.max(0) as usize),
-        )
-    };
-    // unicode61 writes whole UTF-8 characters.
-    match std::str::from_utf8(bytes) {
-        Ok(word) => {
-            out.push_str(word);
-            out.push(' ');
-            ffi::SQLITE_OK
-        }
-        Err(_) => ffi::SQLITE_ERROR,
+    // SAFETY: `ctx` is the `Vec` passed by `words`, used by nothing else
+    // during the call; `token` holds `len` bytes.
+    unsafe {
+        let out = &mut *ctx.cast::<Vec<u8>>();
+        out.extend_from_slice(std::slice::from_raw_parts(
+            token.cast::<u8>(),
+            len.max(0) as usize,
+        ));
+        out.push(b' ');
     }
+    ffi::SQLITE_OK
 }
 
 /// The connection's FTS5 API, as SQLite hands it out: bound as a pointer
@@ -387,7 +383,15 @@ mod tests {
     fn tokenized_text_gives_the_index_the_words_of_the_text() {
         let plain = Connection::open_in_memory().expect("db");
         let expected = words_of(&plain, SAMPLE);
-        for word in ["koln", "cafe", "naive", "κείμενο", "текст", "gruße", "snake"] {
+        for word in [
+            "koln",
+            "cafe",
+            "naive",
+            "κείμενο",
+            "текст",
+            "gruße",
+            "snake",
+        ] {
             assert!(expected.iter().any(|w| w == word), "{word} in {expected:?}");
         }
         let text = IndexText::new(SAMPLE);
