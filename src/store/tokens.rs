@@ -43,11 +43,10 @@ impl IndexText {
     /// be loaded the text stays as it is, for the store to tokenize.
     pub fn new(text: &str) -> Self {
         BUILTIN.with(|cell| {
+            // A load that failed is not tried again for every message.
             let mut slot = cell.borrow_mut();
-            if slot.is_none() {
-                *slot = Unicode61::load();
-            }
-            match slot.as_ref().and_then(|t| t.words(text)) {
+            let tokenizer = slot.get_or_insert_with(Unicode61::load);
+            match tokenizer.as_ref().and_then(|t| t.words(text)) {
                 Some(words) => Self(words),
                 None => Self(unmarked(text).into_owned()),
             }
@@ -77,7 +76,7 @@ pub fn unmarked(text: &str) -> std::borrow::Cow<'_, str> {
 thread_local! {
     /// Each parsing thread's own instance (a tokenizer is not shared
     /// between threads).
-    static BUILTIN: RefCell<Option<Unicode61>> = const { RefCell::new(None) };
+    static BUILTIN: RefCell<Option<Option<Unicode61>>> = const { RefCell::new(None) };
 }
 
 /// A `unicode61` tokenizer with the table's settings, on a private
@@ -149,14 +148,14 @@ unsafe extern "C" fn collect(
     _start: c_int,
     _end: c_int,
 ) -> c_int {
+    if token.is_null() || len <= 0 {
+        return ffi::SQLITE_OK;
+    }
     // SAFETY: `ctx` is the `Vec` passed by `words`, used by nothing else
     // during the call; `token` holds `len` bytes.
     unsafe {
         let out = &mut *ctx.cast::<Vec<u8>>();
-        out.extend_from_slice(std::slice::from_raw_parts(
-            token.cast::<u8>(),
-            len.max(0) as usize,
-        ));
+        out.extend_from_slice(std::slice::from_raw_parts(token.cast::<u8>(), len as usize));
         out.push(b' ');
     }
     ffi::SQLITE_OK
@@ -219,6 +218,29 @@ struct Builtin {
 struct Wrapped {
     inner: *mut ffi::Fts5Tokenizer,
     module: ffi::fts5_tokenizer,
+    /// Whether its arguments are the ones [`IndexText::new`] tokenizes
+    /// with: only then are tokenized words the words it would find.
+    takes_words: bool,
+}
+
+/// Whether the `nargs` arguments at `args` are [`ARGS`] (FTS5 compares
+/// option names without case).
+///
+/// # Safety
+/// `args` holds `nargs` NUL-terminated strings, or `nargs` is 0.
+unsafe fn are_ours(args: *mut *const c_char, nargs: c_int) -> bool {
+    if usize::try_from(nargs).ok() != Some(ARGS.len()) || args.is_null() {
+        return false;
+    }
+    // SAFETY: as the caller promises.
+    let given = unsafe { std::slice::from_raw_parts(args, ARGS.len()) };
+    given.iter().zip(ARGS).all(|(&arg, ours)| {
+        // SAFETY: each one a NUL-terminated string.
+        !arg.is_null()
+            && unsafe { CStr::from_ptr(arg) }
+                .to_bytes()
+                .eq_ignore_ascii_case(ours.to_bytes())
+    })
 }
 
 /// Puts the tokenizer that takes tokenized text in front of the built-in
@@ -228,17 +250,18 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
         || rusqlite::Error::ModuleError("the search tokenizer could not be registered".into());
     let (user, module) = find_builtin(conn).ok_or_else(failed)?;
     let api = fts5_api(conn).ok_or_else(failed)?;
+    // SAFETY: `api` is the connection's, valid while it is open.
+    let create_tokenizer = unsafe { (*api).xCreateTokenizer }.ok_or_else(failed)?;
     let builtin = Box::into_raw(Box::new(Builtin { user, module }));
     let mut ours = ffi::fts5_tokenizer {
         xCreate: Some(create),
         xDelete: Some(delete),
         xTokenize: Some(tokenize),
     };
-    // SAFETY: `api` is the connection's; FTS5 copies `ours` and owns
-    // `builtin` from here on, freeing it with `destroy` when the
-    // connection closes (also when registering fails).
+    // SAFETY: FTS5 copies `ours`; once registered it owns `builtin` and
+    // frees it with `destroy` when the connection closes.
     let rc = unsafe {
-        ((*api).xCreateTokenizer.ok_or_else(failed)?)(
+        create_tokenizer(
             api,
             c"unicode61".as_ptr(),
             builtin.cast(),
@@ -249,6 +272,9 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     if rc == ffi::SQLITE_OK {
         Ok(())
     } else {
+        // SAFETY: a failed registration (out of memory) kept nothing and
+        // will never call `destroy`: the box is still ours.
+        drop(unsafe { Box::from_raw(builtin) });
         Err(failed())
     }
 }
@@ -279,6 +305,7 @@ unsafe extern "C" fn create(
         let wrapped = Box::new(Wrapped {
             inner,
             module: builtin.module,
+            takes_words: are_ours(args, nargs),
         });
         *out = Box::into_raw(wrapped).cast();
         ffi::SQLITE_OK
@@ -317,11 +344,8 @@ unsafe extern "C" fn tokenize(
         };
         let mut mark = [0; 4];
         let mark = MARK.encode_utf8(&mut mark).as_bytes();
-        match (
-            flags & ffi::FTS5_TOKENIZE_DOCUMENT != 0,
-            bytes.strip_prefix(mark),
-            token,
-        ) {
+        let document = flags & ffi::FTS5_TOKENIZE_DOCUMENT != 0 && wrapped.takes_words;
+        match (document, bytes.strip_prefix(mark), token) {
             (true, Some(words), Some(token)) => {
                 let mut start = mark.len();
                 for word in words.split(|&b| b == b' ') {
@@ -335,6 +359,11 @@ unsafe extern "C" fn tokenize(
                             start as c_int,
                             end as c_int,
                         );
+                        // As the built-in: DONE from the callback ends the
+                        // text without an error.
+                        if rc == ffi::SQLITE_DONE {
+                            break;
+                        }
                         if rc != ffi::SQLITE_OK {
                             return rc;
                         }
@@ -404,6 +433,29 @@ mod tests {
         assert_eq!(words_of(&plain, text.as_str()), expected);
         // Untokenized text still goes to the built-in tokenizer.
         assert_eq!(words_of(&ours, SAMPLE), expected);
+    }
+
+    #[test]
+    fn a_table_with_other_settings_tokenizes_the_words_itself() {
+        let ours = Connection::open_in_memory().expect("db");
+        register(&ours).expect("register");
+        ours.execute_batch(
+            "CREATE VIRTUAL TABLE o USING fts5 (x, content = '', tokenize = 'unicode61 separators o');
+             CREATE VIRTUAL TABLE ov USING fts5vocab (o, instance);",
+        )
+        .expect("tables");
+        let text = IndexText::new("Köln");
+        assert_eq!(text.as_str(), "\u{1}koln ");
+        ours.execute("INSERT INTO o (rowid, x) VALUES (1, ?1)", [text.as_str()])
+            .expect("insert");
+        let words: Vec<String> = ours
+            .prepare("SELECT term FROM ov ORDER BY offset")
+            .expect("vocab")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("words");
+        assert_eq!(words, ["k", "ln"]);
     }
 
     #[test]
