@@ -384,15 +384,20 @@ unsafe extern "C" fn tokenize(
 mod tests {
     use super::*;
 
-    /// Every word the built-in tokenizer finds in `text`, read back through
-    /// an fts5vocab table of a throwaway index.
+    /// Every word a table of the search table's settings indexes for
+    /// `text` on `conn`.
     fn words_of(conn: &Connection, text: &str) -> Vec<String> {
-        conn.execute_batch(
+        words_with(conn, "unicode61 remove_diacritics 2", text)
+    }
+
+    /// Every word a table with `tokenize` indexes for `text`, read back
+    /// through an fts5vocab table of a throwaway index.
+    fn words_with(conn: &Connection, tokenize: &str, text: &str) -> Vec<String> {
+        conn.execute_batch(&format!(
             "DROP TABLE IF EXISTS t; DROP TABLE IF EXISTS v;
-             CREATE VIRTUAL TABLE t USING fts5 (x, content = '',
-                 tokenize = 'unicode61 remove_diacritics 2');
+             CREATE VIRTUAL TABLE t USING fts5 (x, content = '', tokenize = '{tokenize}');
              CREATE VIRTUAL TABLE v USING fts5vocab (t, instance);",
-        )
+        ))
         .expect("tables");
         conn.execute("INSERT INTO t (rowid, x) VALUES (1, ?1)", [text])
             .expect("insert");
@@ -439,22 +444,9 @@ mod tests {
     fn a_table_with_other_settings_tokenizes_the_words_itself() {
         let ours = Connection::open_in_memory().expect("db");
         register(&ours).expect("register");
-        ours.execute_batch(
-            "CREATE VIRTUAL TABLE o USING fts5 (x, content = '', tokenize = 'unicode61 separators o');
-             CREATE VIRTUAL TABLE ov USING fts5vocab (o, instance);",
-        )
-        .expect("tables");
         let text = IndexText::new("Köln");
         assert_eq!(text.as_str(), "\u{1}koln ");
-        ours.execute("INSERT INTO o (rowid, x) VALUES (1, ?1)", [text.as_str()])
-            .expect("insert");
-        let words: Vec<String> = ours
-            .prepare("SELECT term FROM ov ORDER BY offset")
-            .expect("vocab")
-            .query_map([], |r| r.get(0))
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("words");
+        let words = words_with(&ours, "unicode61 separators o", text.as_str());
         assert_eq!(words, ["k", "ln"]);
     }
 
