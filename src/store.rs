@@ -317,7 +317,11 @@ impl Store {
         // `rarray`: the threader looks up a batch's keys in one statement.
         rusqlite::vtab::array::load_module(&conn).map_err(open_err)?;
         // Before the search table is first opened (see store/tokens.rs).
-        tokens::register(&conn).map_err(open_err)?;
+        // Without it the built-in tokenizer reads tokenized text to the
+        // same words, only on this thread.
+        if let Err(err) = tokens::register(&conn) {
+            tracing::warn!("store: {err}");
+        }
         migrate(&mut conn)?;
         let checkpointer = checkpoint::Checkpointer::start(&mut conn, &path);
         Ok(Self {
