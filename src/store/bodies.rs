@@ -27,7 +27,7 @@ impl Store {
         self.store_bodies(&borrowed)
     }
 
-    fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
+    pub(crate) fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
         let tx = self.atomic()?;
         let mut indexed = Vec::with_capacity(bodies.len());
         {

@@ -22,29 +22,41 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Stores a downloaded message and records its UIDL in one transaction:
-    /// a crash leaves either both or neither, so it is fetched exactly once.
+    /// Stores downloaded messages (`rows[i]` with `bodies[i]`: raw bytes,
+    /// snippet, search text) and records their UIDLs in one transaction: a
+    /// crash leaves all or none of them, so each is fetched exactly once.
+    /// Returns the local ids, in order.
     pub fn pop3_store(
         &mut self,
         account: &str,
         folder_id: i64,
-        message: &super::NewMessage,
-        raw: &[u8],
-        snippet: &str,
-        search_text: &super::IndexText,
-    ) -> Result<i64> {
-        let uidl = message.uidl.clone().unwrap_or_default();
+        rows: &[super::NewMessage],
+        bodies: &[(Vec<u8>, String, super::IndexText)],
+    ) -> Result<Vec<i64>> {
+        debug_assert_eq!(rows.len(), bodies.len());
         // One savepoint around all three writes; the inner ones nest in it.
         self.conn().execute_batch("SAVEPOINT pop3_store")?;
         let result = (|| {
-            let ids = self.insert_messages(folder_id, std::slice::from_ref(message))?;
-            let id = ids[0];
-            self.set_body(id, raw, snippet, search_text)?;
-            self.conn().execute(
+            // Indexed once, with the body, as a prefetch does.
+            let ids = self.insert_messages_indexed(folder_id, rows, super::Indexing::WithBody)?;
+            let stored: Vec<_> = ids
+                .iter()
+                .zip(bodies)
+                .map(|(&id, (raw, snippet, text))| (id, raw.as_slice(), snippet.as_str(), text))
+                .collect();
+            self.store_bodies(&stored)?;
+            let mut seen = self.conn().prepare_cached(
                 "INSERT OR IGNORE INTO pop3_seen (account, uidl, downloaded_at) VALUES (?1, ?2, ?3)",
-                params![account, uidl, super::now()],
             )?;
-            Ok(id)
+            let now = super::now();
+            for row in rows {
+                seen.execute(params![
+                    account,
+                    row.uidl.as_deref().unwrap_or_default(),
+                    now
+                ])?;
+            }
+            Ok(ids)
         })();
         let end = if result.is_ok() {
             "RELEASE pop3_store"

@@ -1,6 +1,6 @@
-//! POP3 download: only messages whose UIDL was never downloaded, each
-//! stored with its UIDL in one transaction, so a dropped connection loses
-//! nothing and fetches nothing twice. Leave-on-server by default; removal
+//! POP3 download: only messages whose UIDL was never downloaded, stored in
+//! batches with their UIDLs in one transaction each, so a dropped
+//! connection loses nothing and fetches nothing twice. Leave-on-server by default; removal
 //! right away or after N days when the account says so.
 
 use std::collections::HashSet;
@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use super::{Error, Event, Meter, SharedStore, Sink, Summary, envelope};
 use crate::account::{Account, Role};
 use crate::net::pop3::{connect, net_error};
-use crate::store::{FolderRole, NewMessage};
+use crate::store::{FolderRole, IndexText, NewMessage};
 use crate::{message, secret};
 
 pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result<Summary, Error> {
@@ -37,14 +37,20 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     meter.start_folder("INBOX", fresh.len() as u64);
     let mut new_ids = Vec::new();
     let mut downloaded = HashSet::new();
-    for (n, uidl) in fresh {
-        let raw = client.retr(*n).await.map_err(|e| net_error(server, e))?;
-        let bytes = raw.len() as u64;
-        let id = store_message(account, store, inbox.id, uidl, raw).await?;
-        new_ids.push(id);
-        downloaded.insert(uidl.clone());
-        meter.advance(1, bytes, sink);
-    }
+    download(
+        account,
+        &mut client,
+        store,
+        inbox.id,
+        &fresh,
+        &mut meter,
+        sink,
+        |ids, uidls| {
+            new_ids.extend(ids);
+            downloaded.extend(uidls);
+        },
+    )
+    .await?;
     meter.finish_folder(sink);
 
     // Removal from the server: everything already downloaded when the
@@ -95,15 +101,95 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     Ok(summary)
 }
 
-async fn store_message(
+/// Messages stored together: one transaction, one index segment and one
+/// commit for the batch instead of for each message.
+const BATCH: usize = 100;
+/// A batch also ends at this many bytes, to bound the memory it holds.
+const BATCH_BYTES: usize = 16 << 20;
+
+type Parsed = (Vec<NewMessage>, Vec<(Vec<u8>, String, IndexText)>);
+/// A stored batch: its ids, UIDLs and bytes.
+type Stored = (Vec<i64>, Vec<String>, u64);
+
+/// Downloads `fresh` as a pipeline: while a batch comes over the network
+/// the one before is parsed on a thread of its own and the one before that
+/// stored. `stored` gets each stored batch's ids and UIDLs. A dropped
+/// connection stores what was downloaded before it, then returns its error.
+#[allow(clippy::too_many_arguments)]
+async fn download(
     account: &Account,
+    client: &mut crate::net::pop3::Client<crate::net::stream::Stream>,
     store: &SharedStore,
     folder_id: i64,
-    uidl: &str,
-    raw: Vec<u8>,
-) -> Result<i64, Error> {
+    fresh: &[&(u32, String)],
+    meter: &mut Meter,
+    sink: &Sink,
+    mut stored: impl FnMut(Vec<i64>, Vec<String>),
+) -> Result<(), Error> {
+    let server = &account.incoming.server;
+    let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
+    let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<Stored>>> = None;
+    let mut pending = fresh.iter();
+    let mut failed = None;
+    loop {
+        let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut bytes = 0;
+        if failed.is_none() {
+            while batch.len() < BATCH && bytes < BATCH_BYTES {
+                let Some((n, uidl)) = pending.next() else {
+                    break;
+                };
+                match client.retr(*n).await {
+                    Ok(raw) => {
+                        bytes += raw.len();
+                        batch.push((uidl.clone(), raw));
+                    }
+                    Err(e) => {
+                        failed = Some(net_error(server, e));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(handle) = parsing.take() {
+            let (rows, bodies) = handle
+                .await
+                .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
+            if let Some(handle) = storing.take() {
+                let (ids, uidls, bytes) = super::join(handle).await?;
+                meter.advance(ids.len() as u64, bytes, sink);
+                stored(ids, uidls);
+            }
+            let name = account.name.clone();
+            storing = Some(store.spawn(move |s| {
+                let ids = s.pop3_store(&name, folder_id, &rows, &bodies)?;
+                let uidls = rows.into_iter().filter_map(|r| r.uidl).collect();
+                let bytes = bodies.iter().map(|b| b.0.len() as u64).sum();
+                Ok((ids, uidls, bytes))
+            }));
+        }
+        if batch.is_empty() {
+            break;
+        }
+        parsing = Some(tokio::task::spawn_blocking(move || {
+            batch
+                .into_iter()
+                .map(|(uidl, raw)| parse(uidl, raw))
+                .unzip()
+        }));
+    }
+    if let Some(handle) = storing.take() {
+        let (ids, uidls, bytes) = super::join(handle).await?;
+        meter.advance(ids.len() as u64, bytes, sink);
+        stored(ids, uidls);
+    }
+    failed.map_or(Ok(()), |e| Err(e.into()))
+}
+
+/// A downloaded message's row, snippet and search text.
+fn parse(uidl: String, raw: Vec<u8>) -> (NewMessage, (Vec<u8>, String, IndexText)) {
     let mut row = NewMessage {
-        uidl: Some(uidl.to_owned()),
+        uidl: Some(uidl),
         size: raw.len() as u64,
         ..NewMessage::default()
     };
@@ -121,9 +207,6 @@ async fn store_message(
         }
         Err(_) => (String::new(), String::new()),
     };
-    let text = crate::store::IndexText::new(&text);
-    let name = account.name.clone();
-    store
-        .run(move |s| s.pop3_store(&name, folder_id, &row, &raw, &snippet, &text))
-        .await
+    let text = IndexText::new(&text);
+    (row, (raw, snippet, text))
 }

@@ -665,6 +665,79 @@ fn pop3_downloads_each_message_exactly_once() {
     );
 }
 
+/// POP3 through a proxy that cuts the connection part way: what came
+/// before the cut is stored, and the next sync fetches the rest, each
+/// message once.
+#[test]
+fn a_pop3_download_cut_midway_loses_nothing_and_fetches_nothing_twice() {
+    // A maildrop no other test reads or empties.
+    let user = "hank";
+    let s = servers();
+    let before = pop3_count(user);
+    let n = 250;
+    let subjects: Vec<String> = rt().block_on(async {
+        let mut session = session(user).await;
+        let mut subjects = Vec::new();
+        for i in 0..n {
+            let subject = unique(&format!("cut{i}"));
+            session
+                .append("INBOX", None, None, raw_message(i, &subject))
+                .await
+                .expect("APPEND");
+            subjects.push(subject);
+        }
+        let _ = session.logout().await;
+        subjects
+    });
+    // About half of the 250 messages (~400 bytes each) gets through.
+    let (port, cuts) = cutting_proxy(s.pop3s, 60_000);
+    let postel = Postel::new();
+    let account = postel.add_pop3("pop-cut", user, &[]);
+    postel.ok(
+        &["account", "edit", &account, "--in-port", &port.to_string()],
+        None,
+    );
+    let err = postel.fails(&["sync", &account], None);
+    assert!(cuts.load(Ordering::Relaxed) >= 1, "the proxy cut it");
+    assert!(err.contains("localhost"), "says which server: {err}");
+    let ours = |postel: &Postel| -> Vec<String> {
+        postel
+            .json(&["list", &account, "--limit", "100000"])
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["subject"].as_str().map(str::to_owned))
+            .filter(|subject| subjects.contains(subject))
+            .collect()
+    };
+    let partial = ours(&postel).len();
+    assert!(
+        partial > 0 && partial < n,
+        "what came before the cut is kept: {partial} of {n}"
+    );
+    postel.ok(
+        &[
+            "account",
+            "edit",
+            &account,
+            "--in-port",
+            &s.pop3s.to_string(),
+        ],
+        None,
+    );
+    postel.ok(&["sync", &account], None);
+    let mut got = ours(&postel);
+    got.sort();
+    let mut want = subjects.clone();
+    want.sort();
+    assert_eq!(got, want, "each message once, none lost");
+    let all = postel.json(&["list", &account, "--limit", "100000"]);
+    assert_eq!(
+        all.as_array().expect("rows").len() as u64,
+        before + n as u64
+    );
+}
+
 fn wait_for_pop3(user: &str, n: u64) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while pop3_count(user) < n {
