@@ -16,6 +16,11 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     let password = secret::password(account, Role::Incoming).await?;
     let mut client = connect(server, &account.incoming.username, &password).await?;
     let listing = client.uidl_all().await.map_err(|e| net_error(server, e))?;
+    // Asked after login: a server may offer more to a logged-in client.
+    let pipelining = client
+        .capabilities()
+        .await
+        .is_ok_and(|caps| caps.iter().any(|c| c == "PIPELINING"));
     let name = account.name.clone();
     let (inbox, seen) = store
         .run(move |s| {
@@ -43,6 +48,7 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
         store,
         inbox.id,
         &fresh,
+        pipelining,
         &mut meter,
         sink,
         |ids, uidls| {
@@ -106,6 +112,9 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
 const BATCH: usize = 100;
 /// A batch also ends at this many bytes, to bound the memory it holds.
 const BATCH_BYTES: usize = 16 << 20;
+/// RETR commands sent at once to a server that offers PIPELINING: few
+/// enough that a batch stops near its byte bound.
+const PIPELINED: usize = 10;
 
 type Parsed = (Vec<NewMessage>, Vec<(Vec<u8>, String, IndexText)>);
 /// A stored batch: its ids, UIDLs and bytes.
@@ -122,6 +131,7 @@ async fn download(
     store: &SharedStore,
     folder_id: i64,
     fresh: &[&(u32, String)],
+    pipelining: bool,
     meter: &mut Meter,
     sink: &Sink,
     mut stored: impl FnMut(Vec<i64>, Vec<String>),
@@ -135,19 +145,21 @@ async fn download(
         let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
         let mut bytes = 0;
         if failed.is_none() {
+            let group = if pipelining { PIPELINED } else { 1 };
             while batch.len() < BATCH && bytes < BATCH_BYTES {
-                let Some((n, uidl)) = pending.next() else {
+                let wanted: Vec<&(u32, String)> = pending.by_ref().take(group).copied().collect();
+                if wanted.is_empty() {
                     break;
-                };
-                match client.retr(*n).await {
-                    Ok(raw) => {
-                        bytes += raw.len();
-                        batch.push((uidl.clone(), raw));
-                    }
-                    Err(e) => {
-                        failed = Some(net_error(server, e));
-                        break;
-                    }
+                }
+                let numbers: Vec<u32> = wanted.iter().map(|(n, _)| *n).collect();
+                let (raws, err) = client.retr_pipelined(&numbers).await;
+                for ((_, uidl), raw) in wanted.iter().zip(raws) {
+                    bytes += raw.len();
+                    batch.push((uidl.clone(), raw));
+                }
+                if let Some(e) = err {
+                    failed = Some(net_error(server, e));
+                    break;
                 }
             }
         }

@@ -738,6 +738,58 @@ fn a_pop3_download_cut_midway_loses_nothing_and_fetches_nothing_twice() {
     );
 }
 
+/// Pipelined RETRs give the same bytes as one at a time, and stop at the
+/// first refusal with the messages before it.
+#[test]
+fn pipelined_retr_matches_one_at_a_time() {
+    let s = servers();
+    // The catch-all maildrop: nothing counts or empties it.
+    let user = "sink";
+    rt().block_on(async {
+        let mut session = session(user).await;
+        for i in 0..3 {
+            let subject = unique(&format!("pipe{i}"));
+            session
+                .append("INBOX", None, None, raw_message(i, &subject))
+                .await
+                .expect("APPEND");
+        }
+        let _ = session.logout().await;
+        let mut c = postel::net::pop3::connect(
+            &test_server(s.pop3s, Security::Tls),
+            user,
+            s.password(user),
+        )
+        .await
+        .expect("POP3 login");
+        let caps = c.capabilities().await.expect("CAPA");
+        assert!(caps.iter().any(|c| c == "PIPELINING"), "{caps:?}");
+        let (n, _) = c.stat().await.expect("STAT");
+        let n = u32::try_from(n).expect("count");
+        let numbers = [n - 2, n - 1, n];
+        let mut one_by_one = Vec::new();
+        for &k in &numbers {
+            one_by_one.push(c.retr(k).await.expect("RETR"));
+        }
+        let (pipelined, err) = c.retr_pipelined(&numbers).await;
+        assert!(err.is_none(), "{err:?}");
+        // Other tests' mail may land here too: whichever three are last,
+        // both ways read the same bytes, in order.
+        assert_eq!(pipelined, one_by_one);
+        assert!(
+            pipelined
+                .iter()
+                .all(|m| m.windows(9).any(|w| w == b"Subject: "))
+        );
+        let (before, err) = c.retr_pipelined(&[n, n + 100, n - 1]).await;
+        assert_eq!(before, [one_by_one[2].clone()]);
+        assert!(
+            matches!(err, Some(postel::net::pop3::Error::Negative(_))),
+            "{err:?}"
+        );
+    });
+}
+
 fn wait_for_pop3(user: &str, n: u64) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while pop3_count(user) < n {
