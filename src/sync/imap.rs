@@ -610,11 +610,16 @@ fn body_text(raw: &[u8]) -> (String, IndexText) {
 }
 
 pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Result<(), Error> {
+    // Parsed before taking the store, which other calls (the list the
+    // user scrolls) wait for meanwhile.
+    let (raw, snippet, text) = tokio::task::spawn_blocking(move || {
+        let (snippet, text) = body_text(&raw);
+        (raw, snippet, text)
+    })
+    .await
+    .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
     store
-        .run(move |s| {
-            let (snippet, text) = body_text(&raw);
-            s.set_body(id, &raw, &snippet, &text)
-        })
+        .run(move |s| s.set_body(id, &raw, &snippet, &text))
         .await
 }
 
