@@ -110,6 +110,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             .collect()
     }
 
+    /// Every message's number and size in octets (LIST, RFC 1939 §5).
+    pub async fn list_all(&mut self) -> Result<Vec<(u32, u64)>, Error> {
+        self.command("LIST").await?;
+        let lines = self.multiline().await?;
+        lines
+            .iter()
+            .map(|line| {
+                let mut words = line.split_ascii_whitespace();
+                match (
+                    words.next().and_then(|n| n.parse().ok()),
+                    words.next().and_then(|n| n.parse().ok()),
+                ) {
+                    (Some(n), Some(size)) => Ok((n, size)),
+                    _ => Err(Error::Protocol(format!("LIST line \"{line}\""))),
+                }
+            })
+            .collect()
+    }
+
     /// Downloads message `n` whole, dot-unstuffed, line ends kept.
     pub async fn retr(&mut self, n: u32) -> Result<Vec<u8>, Error> {
         self.command(&format!("RETR {n}")).await?;

@@ -1,5 +1,5 @@
 //! One atomic unit of writes: a transaction, or a savepoint inside one that
-//! is already open (POP3 stores a message, its body and its UIDL together).
+//! is already open.
 //!
 //! Outermost savepoints are not used as transactions: SQLite then copies
 //! every page they touch into a sub-journal, in case of a partial rollback.

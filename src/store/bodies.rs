@@ -27,55 +27,9 @@ impl Store {
         self.store_bodies(&borrowed)
     }
 
-    pub(crate) fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
+    fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
         let tx = self.atomic()?;
-        let mut indexed = Vec::with_capacity(bodies.len());
-        {
-            let mut keep =
-                tx.prepare_cached("INSERT OR REPLACE INTO bodies (message, raw) VALUES (?1, ?2)")?;
-            let mut waiting = tx.prepare_cached("DELETE FROM unindexed WHERE message = ?1")?;
-            let mut snip = tx.prepare_cached(
-                "UPDATE messages SET snippet = ?2 WHERE id = ?1
-                 RETURNING subject, from_name || ' ' || from_addr, to_addrs || ' ' || cc_addrs",
-            )?;
-            for &(id, raw, snippet, text) in bodies {
-                keep.execute(params![id, raw])?;
-                let headers: Option<(String, String, String)> = snip
-                    .query_row(params![id, snippet], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })
-                    .optional()?;
-                let (subject, sender, recipients) =
-                    headers.ok_or(super::Error::NoSuchMessage(id))?;
-                // A message waiting for its body has no row to replace.
-                let waited = waiting.execute([id])? > 0;
-                indexed.push((id, waited, subject, sender, recipients, text));
-            }
-        }
-        // The index is written last: a statement journal opened between two
-        // index writes makes FTS5 flush a segment per message (see
-        // `messages::index_headers`). So does a rowid lower than the one
-        // before, and a prefetch comes newest first, in falling ids: in
-        // rising order one segment holds the whole batch.
-        indexed.sort_unstable_by_key(|row| row.0);
-        {
-            let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
-            let mut index = tx.prepare_cached(
-                "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (id, waited, subject, sender, recipients, text) in &indexed {
-                if !waited {
-                    unindex.execute([id])?;
-                }
-                index.execute(params![
-                    id,
-                    unmarked(subject),
-                    unmarked(sender),
-                    unmarked(recipients),
-                    text.as_str()
-                ])?;
-            }
-        }
+        bodies_in(&tx, bodies)?;
         tx.commit()
     }
 
@@ -114,6 +68,77 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A body's row for the index: id, whether it waited in `unindexed`,
+/// subject, sender, recipients, text.
+type Indexed<'a> = (i64, bool, String, String, String, &'a IndexText);
+
+/// [`Store::set_bodies`] inside a unit of writes the caller commits.
+pub(super) fn bodies_in(
+    tx: &rusqlite::Connection,
+    bodies: &[(i64, &[u8], &str, &IndexText)],
+) -> Result<()> {
+    let mut indexed: Vec<Indexed<'_>> = Vec::with_capacity(bodies.len());
+    {
+        let mut keep =
+            tx.prepare_cached("INSERT OR REPLACE INTO bodies (message, raw) VALUES (?1, ?2)")?;
+        let mut waiting = tx.prepare_cached("DELETE FROM unindexed WHERE message = ?1")?;
+        let mut snip = tx.prepare_cached(
+            "UPDATE messages SET snippet = ?2 WHERE id = ?1
+             RETURNING subject, from_name || ' ' || from_addr, to_addrs || ' ' || cc_addrs",
+        )?;
+        for &(id, raw, snippet, text) in bodies {
+            keep.execute(params![id, raw])?;
+            let headers: Option<(String, String, String)> = snip
+                .query_row(params![id, snippet], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let (subject, sender, recipients) = headers.ok_or(super::Error::NoSuchMessage(id))?;
+            // A message waiting for its body has no row to replace.
+            let waited = waiting.execute([id])? > 0;
+            indexed.push((id, waited, subject, sender, recipients, text));
+        }
+    }
+    // The index is written last: a statement journal opened between two
+    // index writes makes FTS5 flush a segment per message (see
+    // `messages::index_headers`). So does a rowid lower than the one
+    // before, and a prefetch comes newest first, in falling ids: in
+    // rising order one segment holds the whole batch.
+    // Stable: a message named twice keeps its order, and is indexed once,
+    // as last named; it waited for its body if its first naming did.
+    indexed.sort_by_key(|row| row.0);
+    let mut once: Vec<Indexed<'_>> = Vec::with_capacity(indexed.len());
+    for row in indexed {
+        match once.last_mut() {
+            Some(last) if last.0 == row.0 => {
+                let waited = last.1;
+                *last = row;
+                last.1 = waited;
+            }
+            _ => once.push(row),
+        }
+    }
+    {
+        let mut unindex = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
+        let mut index = tx.prepare_cached(
+            "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (id, waited, subject, sender, recipients, text) in &once {
+            if !waited {
+                unindex.execute([id])?;
+            }
+            index.execute(params![
+                id,
+                unmarked(subject),
+                unmarked(sender),
+                unmarked(recipients),
+                text.as_str()
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -163,5 +188,39 @@ mod tests {
         assert_eq!(segments, 1);
         let found = t.store.search("common", None, 100).expect("search");
         assert_eq!(found.len(), ids.len());
+    }
+
+    /// A batch that names a message twice (a POP3 server listing a UIDL
+    /// twice) indexes it once, as last named.
+    #[test]
+    fn a_body_named_twice_in_a_batch_is_indexed_once() {
+        let mut t = temp_store("twice");
+        let f = t
+            .store
+            .upsert_folder("work", "INBOX", None, None)
+            .expect("folder");
+        let row = NewMessage {
+            uid: Some(1),
+            date: 1,
+            subject: "Minutes".into(),
+            ..NewMessage::default()
+        };
+        let ids = t
+            .store
+            .insert_messages_indexed(f.id, &[row], Indexing::WithBody)
+            .expect("insert");
+        let body = |text: &str| (ids[0], b"raw".to_vec(), String::new(), IndexText::new(text));
+        t.store
+            .set_bodies(&[body("apricot"), body("quince")])
+            .expect("bodies");
+        let hits = |q: &str| t.store.search(q, None, 10).expect("search").len();
+        assert_eq!(
+            (hits("apricot"), hits("quince"), hits("minutes")),
+            (0, 1, 1)
+        );
+        t.store
+            .conn()
+            .execute("INSERT INTO search (search) VALUES ('integrity-check')", [])
+            .expect("the index is consistent");
     }
 }

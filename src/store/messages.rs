@@ -186,141 +186,8 @@ impl Store {
         batch: &[NewMessage],
         indexing: Indexing,
     ) -> Result<Vec<i64>> {
-        /// Where each message of the batch went.
-        enum Slot {
-            Stored(i64),
-            Fresh(usize),
-        }
         let tx = self.atomic()?;
-        let account: String = tx
-            .query_row(
-                "SELECT account FROM folders WHERE id = ?1",
-                [folder_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_default();
-        // A UID above the folder's highest is new: the first sync of a
-        // folder asks nothing per message.
-        let max_uid: Option<u32> = tx
-            .prepare_cached("SELECT MAX(uid) FROM messages WHERE folder_id = ?1")?
-            .query_row([folder_id], |r| r.get(0))?;
-        let mut slots = Vec::with_capacity(batch.len());
-        let mut new: Vec<&NewMessage> = Vec::with_capacity(batch.len());
-        {
-            // Known messages are found through the messages table's own
-            // unique indexes: asking the contentless FTS table whether a
-            // rowid is there walks its segments, once per message.
-            let mut by_uid =
-                tx.prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
-            let mut by_uidl =
-                tx.prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uidl = ?2")?;
-            let mut update = tx.prepare_cached(
-                "UPDATE messages SET flags = ?2, keywords = ?3, modseq = ?4 WHERE id = ?1",
-            )?;
-            // A batch that names a message twice stores it once, as last named.
-            let mut in_batch: HashMap<(Option<u32>, Option<&str>), usize> = HashMap::new();
-            for m in batch {
-                let key = (m.uid, m.uidl.as_deref());
-                let has_key = key != (None, None);
-                if let Some(&i) = in_batch.get(&key) {
-                    new[i] = m;
-                    slots.push(Slot::Fresh(i));
-                    continue;
-                }
-                let known: Option<i64> = match (m.uid, &m.uidl) {
-                    (Some(uid), _) if max_uid.is_none_or(|max| uid > max) => None,
-                    (Some(uid), _) => by_uid
-                        .query_row(params![folder_id, uid], |r| r.get(0))
-                        .optional()?,
-                    (None, Some(uidl)) => by_uidl
-                        .query_row(params![folder_id, uidl], |r| r.get(0))
-                        .optional()?,
-                    (None, None) => None,
-                };
-                if let Some(id) = known {
-                    update.execute(params![
-                        id,
-                        m.flags.0,
-                        m.keywords,
-                        m.modseq.map(|v| v as i64)
-                    ])?;
-                    slots.push(Slot::Stored(id));
-                } else {
-                    if has_key {
-                        in_batch.insert(key, new.len());
-                    }
-                    slots.push(Slot::Fresh(new.len()));
-                    new.push(m);
-                }
-            }
-        }
-        let arrivals: Vec<threads::Arrival<'_>> = new
-            .iter()
-            .map(|m| threads::Arrival {
-                folder: folder_id,
-                date: m.date,
-                links: threads::links(
-                    m.message_id.as_deref(),
-                    m.in_reply_to.as_deref(),
-                    &m.references,
-                ),
-            })
-            .collect();
-        let joined = threads::thread_batch(&tx, &account, &arrivals)?;
-        let mut fresh = Vec::with_capacity(new.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
-                     to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
-                     snippet, modseq, thread_id, thread_last)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                     ?19, ?20)",
-            )?;
-            for (m, joined) in new.iter().zip(&joined) {
-                // No RETURNING: SQLite runs it as a trigger, and a trigger
-                // makes every insert keep a statement journal.
-                insert.execute(params![
-                    folder_id,
-                    m.uid,
-                    m.uidl,
-                    m.flags.0,
-                    m.keywords,
-                    m.date,
-                    m.from_name,
-                    m.from_addr,
-                    m.to,
-                    m.cc,
-                    m.subject,
-                    m.message_id,
-                    m.in_reply_to,
-                    m.references,
-                    m.size as i64,
-                    m.has_attachments,
-                    m.snippet,
-                    m.modseq.map(|v| v as i64),
-                    joined.thread,
-                    joined.last,
-                ])?;
-                fresh.push((tx.last_insert_rowid(), *m));
-            }
-        }
-        let ids = slots
-            .iter()
-            .map(|slot| match *slot {
-                Slot::Stored(id) => id,
-                Slot::Fresh(i) => fresh[i].0,
-            })
-            .collect();
-        match indexing {
-            Indexing::Now => index_headers(&tx, &fresh)?,
-            Indexing::WithBody => {
-                let mut wait = tx.prepare_cached("INSERT INTO unindexed (message) VALUES (?1)")?;
-                for (id, _) in &fresh {
-                    wait.execute([id])?;
-                }
-            }
-        }
+        let ids = insert_in(&tx, folder_id, batch, indexing)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -517,6 +384,151 @@ impl Store {
 /// each statement that opens a statement journal makes FTS5 flush its
 /// pending terms as a new segment, and a segment per message costs more in
 /// merging than the whole rest of the header sync.
+/// [`Store::insert_messages_indexed`] inside a unit of writes the caller
+/// commits.
+pub(super) fn insert_in(
+    tx: &rusqlite::Connection,
+    folder_id: i64,
+    batch: &[NewMessage],
+    indexing: Indexing,
+) -> Result<Vec<i64>> {
+    /// Where each message of the batch went.
+    enum Slot {
+        Stored(i64),
+        Fresh(usize),
+    }
+    let account: String = tx
+        .query_row(
+            "SELECT account FROM folders WHERE id = ?1",
+            [folder_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default();
+    // A UID above the folder's highest is new: the first sync of a
+    // folder asks nothing per message.
+    let max_uid: Option<u32> = tx
+        .prepare_cached("SELECT MAX(uid) FROM messages WHERE folder_id = ?1")?
+        .query_row([folder_id], |r| r.get(0))?;
+    let mut slots = Vec::with_capacity(batch.len());
+    let mut new: Vec<&NewMessage> = Vec::with_capacity(batch.len());
+    {
+        // Known messages are found through the messages table's own
+        // unique indexes: asking the contentless FTS table whether a
+        // rowid is there walks its segments, once per message.
+        let mut by_uid =
+            tx.prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2")?;
+        let mut by_uidl =
+            tx.prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uidl = ?2")?;
+        let mut update = tx.prepare_cached(
+            "UPDATE messages SET flags = ?2, keywords = ?3, modseq = ?4 WHERE id = ?1",
+        )?;
+        // A batch that names a message twice stores it once, as last named.
+        let mut in_batch: HashMap<(Option<u32>, Option<&str>), usize> = HashMap::new();
+        for m in batch {
+            let key = (m.uid, m.uidl.as_deref());
+            let has_key = key != (None, None);
+            if let Some(&i) = in_batch.get(&key) {
+                new[i] = m;
+                slots.push(Slot::Fresh(i));
+                continue;
+            }
+            let known: Option<i64> = match (m.uid, &m.uidl) {
+                (Some(uid), _) if max_uid.is_none_or(|max| uid > max) => None,
+                (Some(uid), _) => by_uid
+                    .query_row(params![folder_id, uid], |r| r.get(0))
+                    .optional()?,
+                (None, Some(uidl)) => by_uidl
+                    .query_row(params![folder_id, uidl], |r| r.get(0))
+                    .optional()?,
+                (None, None) => None,
+            };
+            if let Some(id) = known {
+                update.execute(params![
+                    id,
+                    m.flags.0,
+                    m.keywords,
+                    m.modseq.map(|v| v as i64)
+                ])?;
+                slots.push(Slot::Stored(id));
+            } else {
+                if has_key {
+                    in_batch.insert(key, new.len());
+                }
+                slots.push(Slot::Fresh(new.len()));
+                new.push(m);
+            }
+        }
+    }
+    let arrivals: Vec<threads::Arrival<'_>> = new
+        .iter()
+        .map(|m| threads::Arrival {
+            folder: folder_id,
+            date: m.date,
+            links: threads::links(
+                m.message_id.as_deref(),
+                m.in_reply_to.as_deref(),
+                &m.references,
+            ),
+        })
+        .collect();
+    let joined = threads::thread_batch(tx, &account, &arrivals)?;
+    let mut fresh = Vec::with_capacity(new.len());
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO messages (folder_id, uid, uidl, flags, keywords, date, from_name, from_addr,
+                 to_addrs, cc_addrs, subject, message_id, in_reply_to, refs, size, has_attachments,
+                 snippet, modseq, thread_id, thread_last)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20)",
+        )?;
+        for (m, joined) in new.iter().zip(&joined) {
+            // No RETURNING: SQLite runs it as a trigger, and a trigger
+            // makes every insert keep a statement journal.
+            insert.execute(params![
+                folder_id,
+                m.uid,
+                m.uidl,
+                m.flags.0,
+                m.keywords,
+                m.date,
+                m.from_name,
+                m.from_addr,
+                m.to,
+                m.cc,
+                m.subject,
+                m.message_id,
+                m.in_reply_to,
+                m.references,
+                m.size as i64,
+                m.has_attachments,
+                m.snippet,
+                m.modseq.map(|v| v as i64),
+                joined.thread,
+                joined.last,
+            ])?;
+            fresh.push((tx.last_insert_rowid(), *m));
+        }
+    }
+    let ids = slots
+        .iter()
+        .map(|slot| match *slot {
+            Slot::Stored(id) => id,
+            Slot::Fresh(i) => fresh[i].0,
+        })
+        .collect();
+    match indexing {
+        Indexing::Now => index_headers(tx, &fresh)?,
+        Indexing::WithBody => {
+            let mut wait = tx.prepare_cached("INSERT INTO unindexed (message) VALUES (?1)")?;
+            for (id, _) in &fresh {
+                wait.execute([id])?;
+            }
+        }
+    }
+    Ok(ids)
+}
+
 fn index_headers(conn: &rusqlite::Connection, fresh: &[(i64, &NewMessage)]) -> Result<()> {
     let mut index = conn.prepare_cached(
         "INSERT INTO search (rowid, subject, sender, recipients, body) VALUES (?1, ?2, ?3, ?4, '')",

@@ -34,18 +34,19 @@ impl Store {
         bodies: &[(Vec<u8>, String, super::IndexText)],
     ) -> Result<Vec<i64>> {
         debug_assert_eq!(rows.len(), bodies.len());
-        // One savepoint around all three writes; the inner ones nest in it.
-        self.conn().execute_batch("SAVEPOINT pop3_store")?;
-        let result = (|| {
-            // Indexed once, with the body, as a prefetch does.
-            let ids = self.insert_messages_indexed(folder_id, rows, super::Indexing::WithBody)?;
-            let stored: Vec<_> = ids
-                .iter()
-                .zip(bodies)
-                .map(|(&id, (raw, snippet, text))| (id, raw.as_slice(), snippet.as_str(), text))
-                .collect();
-            self.store_bodies(&stored)?;
-            let mut seen = self.conn().prepare_cached(
+        // One unit, no savepoints inside it: a savepoint copies every page
+        // it touches, bodies included, into a sub-journal.
+        let tx = self.atomic()?;
+        // Indexed once, with the body, as a prefetch does.
+        let ids = super::messages::insert_in(&tx, folder_id, rows, super::Indexing::WithBody)?;
+        let stored: Vec<_> = ids
+            .iter()
+            .zip(bodies)
+            .map(|(&id, (raw, snippet, text))| (id, raw.as_slice(), snippet.as_str(), text))
+            .collect();
+        super::bodies::bodies_in(&tx, &stored)?;
+        {
+            let mut seen = tx.prepare_cached(
                 "INSERT OR IGNORE INTO pop3_seen (account, uidl, downloaded_at) VALUES (?1, ?2, ?3)",
             )?;
             let now = super::now();
@@ -56,15 +57,9 @@ impl Store {
                     now
                 ])?;
             }
-            Ok(ids)
-        })();
-        let end = if result.is_ok() {
-            "RELEASE pop3_store"
-        } else {
-            "ROLLBACK TO pop3_store; RELEASE pop3_store"
-        };
-        self.conn().execute_batch(end)?;
-        result
+        }
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// UIDLs downloaded before `before` (unix seconds) and still on the server.

@@ -16,11 +16,6 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     let password = secret::password(account, Role::Incoming).await?;
     let mut client = connect(server, &account.incoming.username, &password).await?;
     let listing = client.uidl_all().await.map_err(|e| net_error(server, e))?;
-    // Asked after login: a server may offer more to a logged-in client.
-    let pipelining = client
-        .capabilities()
-        .await
-        .is_ok_and(|caps| caps.iter().any(|c| c == "PIPELINING"));
     let name = account.name.clone();
     let (inbox, seen) = store
         .run(move |s| {
@@ -33,30 +28,49 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
         folders: 1,
         ..Summary::default()
     };
-    let fresh: Vec<&(u32, String)> = listing
+    // A UIDL listed twice (a broken server) is downloaded once.
+    let mut listed = HashSet::new();
+    let fresh: Vec<(u32, String)> = listing
         .iter()
         .rev()
-        .filter(|(_, u)| !seen.contains(u))
+        .filter(|(_, u)| !seen.contains(u) && listed.insert(u.as_str()))
+        .cloned()
         .collect();
     let mut meter = Meter::new(&account.name, 1);
     meter.start_folder("INBOX", fresh.len() as u64);
     let mut new_ids = Vec::new();
     let mut downloaded = HashSet::new();
-    download(
-        account,
-        &mut client,
-        store,
-        inbox.id,
-        &fresh,
-        pipelining,
-        &mut meter,
-        sink,
-        |ids, uidls| {
-            new_ids.extend(ids);
-            downloaded.extend(uidls);
-        },
-    )
-    .await?;
+    let plan = if fresh.is_empty() {
+        Ok(Vec::new())
+    } else {
+        plan(&mut client, &fresh)
+            .await
+            .map_err(|e| net_error(server, e))
+    };
+    let result = match plan {
+        Ok(groups) => {
+            download(
+                account,
+                &mut client,
+                store,
+                inbox.id,
+                groups,
+                &mut meter,
+                sink,
+                |ids, uidls| {
+                    new_ids.extend(ids);
+                    downloaded.extend(uidls);
+                },
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    };
+    if let Err(err) = result {
+        // What was stored before the failure is new mail all the same.
+        new_mail(account, sink, new_ids);
+        return Err(err);
+    }
     meter.finish_folder(sink);
 
     // Removal from the server: everything already downloaded when the
@@ -97,41 +111,82 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
         })
         .await?;
     summary.new_messages = new_ids.len() as u64;
-    if !new_ids.is_empty() {
+    new_mail(account, sink, new_ids);
+    Ok(summary)
+}
+
+fn new_mail(account: &Account, sink: &Sink, ids: Vec<i64>) {
+    if !ids.is_empty() {
         sink(Event::NewMail {
             account: account.name.clone(),
             folder: "INBOX".into(),
-            ids: new_ids,
+            ids,
         });
     }
-    Ok(summary)
 }
 
 /// Messages stored together: one transaction, one index segment and one
 /// commit for the batch instead of for each message.
 const BATCH: usize = 100;
-/// A batch also ends at this many bytes, to bound the memory it holds.
-const BATCH_BYTES: usize = 16 << 20;
-/// RETR commands sent at once to a server that offers PIPELINING: few
-/// enough that a batch stops near its byte bound.
+/// A batch also ends at this many bytes (as the server declares them), to
+/// bound the memory it holds; a larger message goes alone.
+const BATCH_BYTES: u64 = 16 << 20;
+/// RETR commands sent at once to a server that offers PIPELINING.
 const PIPELINED: usize = 10;
 
 type Parsed = (Vec<NewMessage>, Vec<(Vec<u8>, String, IndexText)>);
 /// A stored batch: its ids, UIDLs and bytes.
 type Stored = (Vec<i64>, Vec<String>, u64);
+/// A batch, as the groups of RETRs that download it.
+type Batch = Vec<Vec<(u32, String)>>;
 
-/// Downloads `fresh` as a pipeline: while a batch comes over the network
-/// the one before is parsed on a thread of its own and the one before that
-/// stored. `stored` gets each stored batch's ids and UIDLs. A dropped
-/// connection stores what was downloaded before it, then returns its error.
+/// Cuts `fresh` into batches by count and declared size (LIST), and each
+/// batch into groups of RETRs sent at once: up to [`PIPELINED`] when the
+/// server offers PIPELINING, else one.
+async fn plan(
+    client: &mut crate::net::pop3::Client<crate::net::stream::Stream>,
+    fresh: &[(u32, String)],
+) -> Result<Vec<Batch>, crate::net::pop3::Error> {
+    let sizes: std::collections::HashMap<u32, u64> = client.list_all().await?.into_iter().collect();
+    // Asked after login: a server may offer more to a logged-in client. A
+    // refusal means no; any other failure is the connection's.
+    let group = match client.capabilities().await {
+        Ok(caps) if caps.iter().any(|c| c == "PIPELINING") => PIPELINED,
+        Ok(_) | Err(crate::net::pop3::Error::Negative(_)) => 1,
+        Err(err) => return Err(err),
+    };
+    let mut batches: Vec<Batch> = Vec::new();
+    let (mut count, mut bytes) = (0, 0);
+    for message in fresh {
+        let size = sizes.get(&message.0).copied().unwrap_or(0);
+        let full = count == BATCH || (count > 0 && bytes + size > BATCH_BYTES);
+        if full || batches.is_empty() {
+            batches.push(Vec::new());
+            (count, bytes) = (0, 0);
+        }
+        let batch = batches.last_mut().expect("a batch was just pushed");
+        match batch.last_mut() {
+            Some(retrs) if retrs.len() < group => retrs.push(message.clone()),
+            _ => batch.push(vec![message.clone()]),
+        }
+        count += 1;
+        bytes += size;
+    }
+    Ok(batches)
+}
+
+/// Downloads the `batches` as a pipeline: while a batch comes over the
+/// network the one before is parsed on a thread of its own and the one
+/// before that stored. `stored` gets each stored batch's ids and UIDLs. On
+/// a failure what was downloaded before it is still stored, then the
+/// failure is returned.
 #[allow(clippy::too_many_arguments)]
 async fn download(
     account: &Account,
     client: &mut crate::net::pop3::Client<crate::net::stream::Stream>,
     store: &SharedStore,
     folder_id: i64,
-    fresh: &[&(u32, String)],
-    pipelining: bool,
+    batches: Vec<Batch>,
     meter: &mut Meter,
     sink: &Sink,
     mut stored: impl FnMut(Vec<i64>, Vec<String>),
@@ -139,46 +194,42 @@ async fn download(
     let server = &account.incoming.server;
     let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
     let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<Stored>>> = None;
-    let mut pending = fresh.iter();
-    let mut failed = None;
+    let mut pending = batches.into_iter();
+    let mut failed: Option<Error> = None;
     loop {
         let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut bytes = 0;
-        if failed.is_none() {
-            let group = if pipelining { PIPELINED } else { 1 };
-            while batch.len() < BATCH && bytes < BATCH_BYTES {
-                let wanted: Vec<&(u32, String)> = pending.by_ref().take(group).copied().collect();
-                if wanted.is_empty() {
-                    break;
-                }
-                let numbers: Vec<u32> = wanted.iter().map(|(n, _)| *n).collect();
+        if failed.is_none()
+            && let Some(groups) = pending.next()
+        {
+            for group in groups {
+                let numbers: Vec<u32> = group.iter().map(|(n, _)| *n).collect();
                 let (raws, err) = client.retr_pipelined(&numbers).await;
-                for ((_, uidl), raw) in wanted.iter().zip(raws) {
-                    bytes += raw.len();
-                    batch.push((uidl.clone(), raw));
-                }
+                batch.extend(group.into_iter().map(|(_, uidl)| uidl).zip(raws));
                 if let Some(e) = err {
-                    failed = Some(net_error(server, e));
+                    failed = Some(net_error(server, e).into());
                     break;
                 }
             }
         }
         if let Some(handle) = parsing.take() {
-            let (rows, bodies) = handle
-                .await
-                .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
-            if let Some(handle) = storing.take() {
-                let (ids, uidls, bytes) = super::join(handle).await?;
-                meter.advance(ids.len() as u64, bytes, sink);
-                stored(ids, uidls);
+            // A parse cannot panic (see `parse_safely`); a task that still
+            // failed leaves its batch for the next sync.
+            match handle.await {
+                Ok((rows, bodies)) => {
+                    settle(&mut storing, meter, sink, &mut stored, &mut failed).await;
+                    let name = account.name.clone();
+                    storing = Some(store.spawn(move |s| {
+                        let ids = s.pop3_store(&name, folder_id, &rows, &bodies)?;
+                        let uidls = rows.into_iter().filter_map(|r| r.uidl).collect();
+                        let bytes = bodies.iter().map(|b| b.0.len() as u64).sum();
+                        Ok((ids, uidls, bytes))
+                    }));
+                }
+                Err(e) => {
+                    failed
+                        .get_or_insert(Error::Refused(format!("the message parser stopped: {e}")));
+                }
             }
-            let name = account.name.clone();
-            storing = Some(store.spawn(move |s| {
-                let ids = s.pop3_store(&name, folder_id, &rows, &bodies)?;
-                let uidls = rows.into_iter().filter_map(|r| r.uidl).collect();
-                let bytes = bodies.iter().map(|b| b.0.len() as u64).sum();
-                Ok((ids, uidls, bytes))
-            }));
         }
         if batch.is_empty() {
             break;
@@ -186,20 +237,55 @@ async fn download(
         parsing = Some(tokio::task::spawn_blocking(move || {
             batch
                 .into_iter()
-                .map(|(uidl, raw)| parse(uidl, raw))
+                .map(|(uidl, raw)| parse_safely(uidl, raw))
                 .unzip()
         }));
     }
+    settle(&mut storing, meter, sink, &mut stored, &mut failed).await;
+    failed.map_or(Ok(()), Err)
+}
+
+/// Waits for the batch being stored, if any, and reports it; a store error
+/// becomes the failure unless there already is one.
+async fn settle(
+    storing: &mut Option<tokio::task::JoinHandle<crate::store::Result<Stored>>>,
+    meter: &mut Meter,
+    sink: &Sink,
+    stored: &mut impl FnMut(Vec<i64>, Vec<String>),
+    failed: &mut Option<Error>,
+) {
     if let Some(handle) = storing.take() {
-        let (ids, uidls, bytes) = super::join(handle).await?;
-        meter.advance(ids.len() as u64, bytes, sink);
-        stored(ids, uidls);
+        match super::join(handle).await {
+            Ok((ids, uidls, bytes)) => {
+                meter.advance(ids.len() as u64, bytes, sink);
+                stored(ids, uidls);
+            }
+            Err(err) => {
+                failed.get_or_insert(err);
+            }
+        }
     }
-    failed.map_or(Ok(()), |e| Err(e.into()))
+}
+
+/// [`parse`], and if the parser panics on a malformed message, the
+/// message is still stored, with no snippet and no search text.
+fn parse_safely(uidl: String, raw: Vec<u8>) -> (NewMessage, (Vec<u8>, String, IndexText)) {
+    let attempt =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(uidl.clone(), &raw)));
+    let (row, snippet, text) = attempt.unwrap_or_else(|_| {
+        let row = NewMessage {
+            uidl: Some(uidl),
+            size: raw.len() as u64,
+            date: crate::store::now(),
+            ..NewMessage::default()
+        };
+        (row, String::new(), IndexText::default())
+    });
+    (row, (raw, snippet, text))
 }
 
 /// A downloaded message's row, snippet and search text.
-fn parse(uidl: String, raw: Vec<u8>) -> (NewMessage, (Vec<u8>, String, IndexText)) {
+fn parse(uidl: String, raw: &[u8]) -> (NewMessage, String, IndexText) {
     let mut row = NewMessage {
         uidl: Some(uidl),
         size: raw.len() as u64,
@@ -212,13 +298,12 @@ fn parse(uidl: String, raw: Vec<u8>) -> (NewMessage, (Vec<u8>, String, IndexText
         .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
         .unwrap_or(raw.len());
     envelope::fill(&mut row, &raw[..header_end], Some(crate::store::now()));
-    let (snippet, text) = match message::parse(&raw) {
+    let (snippet, text) = match message::parse(raw) {
         Ok(parsed) => {
             row.has_attachments = !parsed.attachments.is_empty();
             message::snippet_and_text(&parsed, 200)
         }
         Err(_) => (String::new(), String::new()),
     };
-    let text = IndexText::new(&text);
-    (row, (raw, snippet, text))
+    (row, snippet, IndexText::new(&text))
 }
