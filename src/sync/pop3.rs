@@ -48,13 +48,13 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
             .map_err(|e| net_error(server, e))
     };
     let result = match plan {
-        Ok(groups) => {
+        Ok(batches) => {
             download(
                 account,
                 &mut client,
                 store,
                 inbox.id,
-                groups,
+                batches,
                 &mut meter,
                 sink,
                 |ids, uidls| {
