@@ -600,16 +600,17 @@ fn a_connection_dropped_mid_sync_loses_nothing() {
     );
 }
 
+/// A POP3S session of a test user.
+async fn pop3_session(user: &str) -> postel::net::pop3::Client<postel::net::stream::Stream> {
+    let s = servers();
+    postel::net::pop3::connect(&test_server(s.pop3s, Security::Tls), user, s.password(user))
+        .await
+        .expect("POP3 login")
+}
+
 fn pop3_count(user: &str) -> u64 {
     rt().block_on(async {
-        let s = servers();
-        let mut c = postel::net::pop3::connect(
-            &test_server(s.pop3s, Security::Tls),
-            user,
-            s.password(user),
-        )
-        .await
-        .expect("POP3 login");
+        let mut c = pop3_session(user).await;
         let (n, _) = c.stat().await.expect("STAT");
         c.quit().await.expect("QUIT");
         n
@@ -761,7 +762,6 @@ fn a_pop3_download_cut_midway_loses_nothing_and_fetches_nothing_twice() {
 /// first refusal with the messages before it.
 #[test]
 fn pipelined_retr_matches_one_at_a_time() {
-    let s = servers();
     // The catch-all maildrop: nothing counts or empties it.
     let user = "sink";
     rt().block_on(async {
@@ -774,13 +774,7 @@ fn pipelined_retr_matches_one_at_a_time() {
                 .expect("APPEND");
         }
         let _ = session.logout().await;
-        let mut c = postel::net::pop3::connect(
-            &test_server(s.pop3s, Security::Tls),
-            user,
-            s.password(user),
-        )
-        .await
-        .expect("POP3 login");
+        let mut c = pop3_session(user).await;
         let caps = c.capabilities().await.expect("CAPA");
         assert!(caps.iter().any(|c| c == "PIPELINING"), "{caps:?}");
         let (n, _) = c.stat().await.expect("STAT");
