@@ -1,6 +1,6 @@
 //! Receiving against the real Dovecot: IMAP sync (new mail, flags both ways,
-//! expunge, UIDVALIDITY, moves, IDLE, a dropped connection) and POP3
-//! download exactly once.
+//! expunge, UIDVALIDITY, moves, IDLE, a dropped connection). POP3 is in
+//! `pop3.rs`.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -16,7 +16,7 @@ use postel::net::{imap, tls};
 use crate::harness::{servers, unique};
 use crate::postel::Postel;
 
-fn test_server(port: u16, security: Security) -> Server {
+pub(crate) fn test_server(port: u16, security: Security) -> Server {
     Server {
         host: "localhost".into(),
         port,
@@ -34,14 +34,14 @@ pub async fn session(user: &str) -> imap::Session {
         .expect("test user logs in")
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime")
 }
 
-fn raw_message(i: usize, subject: &str) -> String {
+pub(crate) fn raw_message(i: usize, subject: &str) -> String {
     format!(
         "From: =?UTF-8?Q?Z=C3=B6e_Sender?= <zoe{i}@example.test>\r\n\
          To: alice@example.test\r\n\
@@ -514,7 +514,7 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
 
 /// A loopback proxy to Dovecot that cuts every connection after `limit`
 /// bytes from the server, as a dropped network would.
-fn cutting_proxy(upstream: u16, limit: usize) -> (u16, Arc<AtomicUsize>) {
+pub(crate) fn cutting_proxy(upstream: u16, limit: usize) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let cuts = Arc::new(AtomicUsize::new(0));
@@ -598,215 +598,4 @@ fn a_connection_dropped_mid_sync_loses_nothing() {
         server,
         "after {partial} before the cut"
     );
-}
-
-/// A POP3S session of a test user.
-async fn pop3_session(user: &str) -> postel::net::pop3::Client<postel::net::stream::Stream> {
-    let s = servers();
-    postel::net::pop3::connect(&test_server(s.pop3s, Security::Tls), user, s.password(user))
-        .await
-        .expect("POP3 login")
-}
-
-fn pop3_count(user: &str) -> u64 {
-    rt().block_on(async {
-        let mut c = pop3_session(user).await;
-        let (n, _) = c.stat().await.expect("STAT");
-        c.quit().await.expect("QUIT");
-        n
-    })
-}
-
-#[test]
-fn pop3_downloads_each_message_exactly_once() {
-    let s = servers();
-    let user = "erin";
-    let before = pop3_count(user);
-    let postel = Postel::new();
-    let keep = postel.add_pop3("pop-keep", user, &[]);
-    let subjects: Vec<String> = (0..3).map(|i| unique(&format!("pop{i}"))).collect();
-    for subject in &subjects {
-        crate::smoke::submit(&s.address(user), subject);
-    }
-    wait_for_pop3(user, before + 3);
-    let first = postel.ok(&["sync", &keep], None);
-    assert!(first.contains(&format!("{} new", before + 3)), "{first}");
-    let again = postel.ok(&["sync", &keep], None);
-    assert!(again.contains("0 new"), "nothing twice: {again}");
-    assert_eq!(
-        pop3_count(user),
-        before + 3,
-        "left on the server by default"
-    );
-    let inbox = postel.json(&["list", &keep, "--limit", "1000"]);
-    for subject in &subjects {
-        let n = inbox
-            .as_array()
-            .expect("rows")
-            .iter()
-            .filter(|r| r["subject"] == subject.as_str())
-            .count();
-        assert_eq!(n, 1, "{subject} exactly once");
-    }
-    // Bodies came with the download: searchable at once.
-    let found = postel.json(&["search", &subjects[0], "--account", &keep]);
-    assert_eq!(found.as_array().expect("rows").len(), 1);
-
-    // Another account on the same maildrop that does not leave mail there.
-    let take = postel.add_pop3("pop-take", user, &["--leave-on-server", "false"]);
-    postel.ok(&["sync", &take], None);
-    assert_eq!(pop3_count(user), 0, "removed after download");
-    let again = postel.ok(&["sync", &keep], None);
-    assert!(again.contains("0 new"), "{again}");
-    let inbox = postel.json(&["list", &keep, "--limit", "1000"]);
-    assert_eq!(
-        inbox.as_array().expect("rows").len() as u64,
-        before + 3,
-        "the local copies stay"
-    );
-}
-
-/// POP3 through a proxy that cuts the connection part way: what came
-/// before the cut is stored, and the next sync fetches the rest, each
-/// message once.
-#[test]
-fn a_pop3_download_cut_midway_loses_nothing_and_fetches_nothing_twice() {
-    // A maildrop no other test reads, emptied first so that earlier runs
-    // on the same servers do not move the cut.
-    let user = "hank";
-    let s = servers();
-    let n = 250;
-    let subjects: Vec<String> = rt().block_on(async {
-        let mut session = session(user).await;
-        let inbox = session.select("INBOX").await.expect("SELECT");
-        if inbox.exists > 0 {
-            session
-                .store("1:*", "+FLAGS (\\Deleted)")
-                .await
-                .expect("STORE")
-                .try_collect::<Vec<_>>()
-                .await
-                .expect("STORE replies");
-            session
-                .expunge()
-                .await
-                .expect("EXPUNGE")
-                .try_collect::<Vec<_>>()
-                .await
-                .expect("EXPUNGE replies");
-        }
-        let mut subjects = Vec::new();
-        for i in 0..n {
-            let subject = unique(&format!("cut{i}"));
-            session
-                .append("INBOX", None, None, raw_message(i, &subject))
-                .await
-                .expect("APPEND");
-            subjects.push(subject);
-        }
-        let _ = session.logout().await;
-        subjects
-    });
-    // About half of the 250 messages (~400 bytes each) gets through.
-    let (port, cuts) = cutting_proxy(s.pop3s, 60_000);
-    let postel = Postel::new();
-    let account = postel.add_pop3("pop-cut", user, &[]);
-    postel.ok(
-        &["account", "edit", &account, "--in-port", &port.to_string()],
-        None,
-    );
-    let err = postel.fails(&["sync", &account], None);
-    assert!(cuts.load(Ordering::Relaxed) >= 1, "the proxy cut it");
-    assert!(err.contains("localhost"), "says which server: {err}");
-    let ours = |postel: &Postel| -> Vec<String> {
-        postel
-            .json(&["list", &account, "--limit", "100000"])
-            .as_array()
-            .expect("rows")
-            .iter()
-            .filter_map(|r| r["subject"].as_str().map(str::to_owned))
-            .filter(|subject| subjects.contains(subject))
-            .collect()
-    };
-    let partial = ours(&postel).len();
-    assert!(
-        partial > 0 && partial < n,
-        "what came before the cut is kept: {partial} of {n}"
-    );
-    assert_eq!(pop3_count(user), n as u64, "nothing else in the maildrop");
-    postel.ok(
-        &[
-            "account",
-            "edit",
-            &account,
-            "--in-port",
-            &s.pop3s.to_string(),
-        ],
-        None,
-    );
-    let rest = postel.ok(&["sync", &account], None);
-    // Only what the cut kept from coming: a message stored before it and
-    // downloaded again would count as new here.
-    assert!(
-        rest.contains(&format!("{} new", n - partial)),
-        "{partial} stored before the cut: {rest}"
-    );
-    let mut got = ours(&postel);
-    got.sort();
-    let mut want = subjects.clone();
-    want.sort();
-    assert_eq!(got, want, "each message once, none lost");
-}
-
-/// Pipelined RETRs give the same bytes as one at a time, and stop at the
-/// first refusal with the messages before it.
-#[test]
-fn pipelined_retr_matches_one_at_a_time() {
-    // The catch-all maildrop: nothing counts or empties it.
-    let user = "sink";
-    rt().block_on(async {
-        let mut session = session(user).await;
-        for i in 0..3 {
-            let subject = unique(&format!("pipe{i}"));
-            session
-                .append("INBOX", None, None, raw_message(i, &subject))
-                .await
-                .expect("APPEND");
-        }
-        let _ = session.logout().await;
-        let mut c = pop3_session(user).await;
-        let caps = c.capabilities().await.expect("CAPA");
-        assert!(caps.iter().any(|c| c == "PIPELINING"), "{caps:?}");
-        let (n, _) = c.stat().await.expect("STAT");
-        let n = u32::try_from(n).expect("count");
-        let numbers = [n - 2, n - 1, n];
-        let mut one_by_one = Vec::new();
-        for &k in &numbers {
-            one_by_one.push(c.retr(k).await.expect("RETR"));
-        }
-        let (pipelined, err) = c.retr_pipelined(&numbers).await;
-        assert!(err.is_none(), "{err:?}");
-        // Other tests' mail may land here too: whichever three are last,
-        // both ways read the same bytes, in order.
-        assert_eq!(pipelined, one_by_one);
-        assert!(
-            pipelined
-                .iter()
-                .all(|m| m.windows(9).any(|w| w == b"Subject: "))
-        );
-        let (before, err) = c.retr_pipelined(&[n, n + 100, n - 1]).await;
-        assert_eq!(before, [one_by_one[2].clone()]);
-        assert!(
-            matches!(err, Some(postel::net::pop3::Error::Negative(_))),
-            "{err:?}"
-        );
-    });
-}
-
-fn wait_for_pop3(user: &str, n: u64) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while pop3_count(user) < n {
-        assert!(Instant::now() < deadline, "mail for {user} never arrived");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
