@@ -96,23 +96,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
 
     /// Every message's number and unique id (UIDL, RFC 1939 §7).
     pub async fn uidl_all(&mut self) -> Result<Vec<(u32, String)>, Error> {
-        self.command("UIDL").await?;
-        let lines = self.multiline().await?;
-        lines
-            .iter()
-            .map(|line| {
-                let mut words = line.split_ascii_whitespace();
-                match (words.next().and_then(|n| n.parse().ok()), words.next()) {
-                    (Some(n), Some(uidl)) => Ok((n, uidl.to_owned())),
-                    _ => Err(Error::Protocol(format!("UIDL line \"{line}\""))),
-                }
-            })
-            .collect()
+        self.listing("UIDL", |uidl| Some(uidl.to_owned())).await
     }
 
     /// Every message's number and size in octets (LIST, RFC 1939 §5).
     pub async fn list_all(&mut self) -> Result<Vec<(u32, u64)>, Error> {
-        self.command("LIST").await?;
+        self.listing("LIST", |size| size.parse().ok()).await
+    }
+
+    /// A multi-line listing of "number value" lines, each value read by
+    /// `value`.
+    async fn listing<T>(
+        &mut self,
+        command: &str,
+        value: impl Fn(&str) -> Option<T>,
+    ) -> Result<Vec<(u32, T)>, Error> {
+        self.command(command).await?;
         let lines = self.multiline().await?;
         lines
             .iter()
@@ -120,10 +119,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 let mut words = line.split_ascii_whitespace();
                 match (
                     words.next().and_then(|n| n.parse().ok()),
-                    words.next().and_then(|n| n.parse().ok()),
+                    words.next().and_then(&value),
                 ) {
-                    (Some(n), Some(size)) => Ok((n, size)),
-                    _ => Err(Error::Protocol(format!("LIST line \"{line}\""))),
+                    (Some(n), Some(v)) => Ok((n, v)),
+                    _ => Err(Error::Protocol(format!("{command} line \"{line}\""))),
                 }
             })
             .collect()
