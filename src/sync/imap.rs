@@ -27,6 +27,9 @@ pub async fn open(account: &Account) -> Result<Session, Error> {
     .await?)
 }
 
+/// The one folder name every IMAP server has, in any letter case.
+const INBOX: &str = "INBOX";
+
 pub(crate) fn server_err(account: &Account, err: async_imap::error::Error) -> Error {
     match err {
         async_imap::error::Error::No(text) | async_imap::error::Error::Bad(text) => {
@@ -86,21 +89,34 @@ pub(crate) async fn sync_on(
     // them: on Dovecot with Maildir, a LIST makes every later SELECT in the
     // session re-read the folder's directory (250 ms at 100k messages,
     // against 1 ms before it). One folder asked for by name needs no LIST.
+    // INBOX exists on every server (RFC 3501), so a first sync starts
+    // there too, before the LIST: the mail a user waits for comes first.
     let account_name = account.name.clone();
-    let stored: Vec<Folder> = store
-        .run(move |s| s.folders(&account_name))
-        .await?
+    let (stored, inbox) = store
+        .run(move |s| {
+            let all = s.folders(&account_name)?;
+            let inbox = match all.iter().find(|f| f.role == Some(FolderRole::Inbox)) {
+                Some(known) => known.clone(),
+                None => s.upsert_folder(&account_name, INBOX, None, Some(FolderRole::Inbox))?,
+            };
+            Ok((all, inbox))
+        })
+        .await?;
+    let stored: Vec<Folder> = stored
         .into_iter()
         .filter(|f| f.uidvalidity.is_some())
         .collect();
     let is = |f: &Folder, name: &str| {
-        f.name == name || (name.eq_ignore_ascii_case("inbox") && f.role == Some(FolderRole::Inbox))
+        f.name == name || (name.eq_ignore_ascii_case(INBOX) && f.role == Some(FolderRole::Inbox))
     };
+    let inbox_first = inbox.uidvalidity.is_none();
     let (first, list_after): (Vec<Folder>, bool) = match &options.folder {
         Some(name) => match stored.into_iter().find(|f| is(f, name)) {
             Some(known) => (vec![known], false),
+            None if is(&inbox, name) => (vec![inbox], true),
             None => (Vec::new(), true),
         },
+        None if inbox_first => (std::iter::once(inbox).chain(stored).collect(), true),
         None => (stored, true),
     };
     let mut summary = Summary {
@@ -155,18 +171,16 @@ pub(crate) async fn sync_on(
         }
         listed = true;
         let found = list_folders(account, session, store).await?;
-        queue = match &options.folder {
-            Some(name) => vec![
-                found
-                    .into_iter()
-                    .find(|f| is(f, name))
-                    .ok_or_else(|| crate::store::Error::NoSuchFolder(name.clone()))?,
-            ],
-            None => found
-                .into_iter()
-                .filter(|f| !synced.iter().any(|done| done.id == f.id))
-                .collect(),
-        };
+        if let Some(name) = &options.folder
+            && !found.iter().any(|f| is(f, name))
+        {
+            return Err(crate::store::Error::NoSuchFolder(name.clone()).into());
+        }
+        queue = found
+            .into_iter()
+            .filter(|f| options.folder.as_ref().is_none_or(|name| is(f, name)))
+            .filter(|f| !synced.iter().any(|done| done.id == f.id))
+            .collect();
         meter.add_folders(queue.len());
     }
     summary.folders = synced.len();
@@ -223,7 +237,7 @@ pub async fn list_folders(
             NameAttribute::Extension(other) => FolderRole::from_special_use(other),
             _ => None,
         });
-        let role = if name.name().eq_ignore_ascii_case("INBOX") {
+        let role = if name.name().eq_ignore_ascii_case(INBOX) {
             Some(FolderRole::Inbox)
         } else {
             special.or_else(|| FolderRole::from_name(name.name(), name.delimiter()))
@@ -237,8 +251,15 @@ pub async fn list_folders(
     let account_name = account.name.clone();
     store
         .run(move |s| {
+            // INBOX is one folder however the server spells it (RFC 3501):
+            // the row a first sync made before listing keeps its messages.
+            let inbox = s.folder_by_role(&account_name, FolderRole::Inbox)?;
             let mut folders = Vec::new();
             for (name, delimiter, role) in &found {
+                let name = match &inbox {
+                    Some(known) if name.eq_ignore_ascii_case(INBOX) => &known.name,
+                    _ => name,
+                };
                 folders.push(s.upsert_folder(&account_name, name, delimiter.as_deref(), *role)?);
             }
             let keep: HashSet<i64> = folders.iter().map(|f| f.id).collect();

@@ -220,6 +220,107 @@ fn sync_mirrors_the_server_then_follows_its_changes() {
     assert!(out.contains("0 new, 0 flag change(s), 0 removed"), "{out}");
 }
 
+/// What a first sync of an account says to the server, in order: INBOX
+/// is selected before the folder list is asked for (on Dovecot with
+/// Maildir, a LIST makes every later SELECT re-read the folder's
+/// directory: 65-400 ms at 100k messages instead of under 1 ms).
+#[test]
+fn a_first_sync_selects_inbox_before_listing_folders() {
+    let other = rt().block_on(folder_with("alice", "first", 1));
+    let postel = Postel::new();
+    let account = postel.add_imap("first", "alice", "alicepass");
+    let (port, said) = recording_proxy(servers().imap);
+    let port = port.to_string();
+    postel.ok(
+        &[
+            "account",
+            "edit",
+            &account,
+            "--in-port",
+            &port,
+            "--in-security",
+            "none",
+        ],
+        None,
+    );
+    // One folder named by the user: INBOX, synced once, then the list of
+    // the others for the folder pane (`folders_created_and_deleted_on_the_
+    // server_follow` syncs them all).
+    postel.ok(&["sync", &account, "--folder", "INBOX"], None);
+    let said = String::from_utf8_lossy(&said.lock().expect("record")).into_owned();
+    let commands: Vec<&str> = said
+        .lines()
+        .filter_map(|l| l.split(' ').nth(1))
+        .filter(|c| ["SELECT", "LIST", "FETCH"].contains(&c.to_ascii_uppercase().as_str()))
+        .collect();
+    let count = |name: &str| {
+        commands
+            .iter()
+            .filter(|c| c.eq_ignore_ascii_case(name))
+            .count()
+    };
+    assert_eq!((count("SELECT"), count("LIST")), (1, 1), "{said}");
+    assert!(
+        commands
+            .first()
+            .is_some_and(|c| c.eq_ignore_ascii_case("SELECT")),
+        "{said}"
+    );
+    assert!(
+        commands
+            .last()
+            .is_some_and(|c| c.eq_ignore_ascii_case("LIST")),
+        "{said}"
+    );
+    assert!(said.contains(" SELECT \"INBOX\""), "{said}");
+    let folders = postel.json(&["folders", &account]);
+    assert!(
+        folders
+            .as_array()
+            .expect("folders")
+            .iter()
+            .any(|f| f["name"] == other.as_str()),
+        "{folders}"
+    );
+}
+
+/// A loopback proxy to Dovecot that keeps what clients send (commands,
+/// with a plain-text login: a test account's password only).
+fn recording_proxy(upstream: u16) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let said = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = said.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().map_while(Result::ok) {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                continue;
+            };
+            let (mut c_read, mut s_write) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            let record = record.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = c_read.read(&mut buf) {
+                    record.lock().expect("record").extend_from_slice(&buf[..n]);
+                    if s_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = s_write.shutdown(Shutdown::Write);
+            });
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut s_read, &mut c_write);
+                let _ = c_write.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    (port, said)
+}
+
 /// Folders synced before are synced first and the folder list is asked for
 /// after them: one deleted on the server since is dropped without failing
 /// the sync, one created since is synced in the same run.
@@ -232,7 +333,23 @@ fn folders_created_and_deleted_on_the_server_follow() {
     let gone = rt.block_on(folder_with(user, "gone", 2));
     let postel = Postel::new();
     let account = postel.add_imap("folders", user, "ivypass");
-    postel.ok(&["sync", &account], None);
+    // A first sync starts at INBOX before it knows the other folders (on
+    // Dovecot a LIST first slows every SELECT after it), then syncs each
+    // folder the LIST finds, INBOX not a second time.
+    let first = postel.run(&["sync", &account], None);
+    assert!(first.status.success(), "{first:?}");
+    let done: Vec<String> = String::from_utf8_lossy(&first.stderr)
+        .lines()
+        .filter(|l| l.ends_with(" done"))
+        .map(|l| {
+            let name = l.split(' ').nth(3).expect("folder name");
+            name.trim_end_matches(':').to_owned()
+        })
+        .collect();
+    assert_eq!(done.first().map(String::as_str), Some("INBOX"), "{done:?}");
+    for folder in [&keep, &gone, &"INBOX".to_owned()] {
+        assert_eq!(done.iter().filter(|f| f == &folder).count(), 1, "{done:?}");
+    }
     let names = |postel: &Postel| -> Vec<String> {
         postel
             .json(&["folders", &account])
