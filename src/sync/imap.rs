@@ -492,37 +492,70 @@ async fn sync_folder(
     Ok(())
 }
 
-type Stored = (Vec<i64>, u64, u64);
-
-/// Rows waiting for the store beyond this many make the fetch wait.
-const MAX_QUEUED: usize = 5000;
+/// Parsed batches waiting for the store beyond this many make the fetch
+/// wait (5000 messages at the usual batch size).
+const QUEUED_BATCHES: usize = 5;
 
 /// Stores fetched batches while the next ones are fetched: each batch is
-/// parsed on a blocking thread of its own (without the store), and parsed
-/// rows go to the store in one transaction per store call. While the store
-/// is still busy with the previous call, new rows queue and go in together:
-/// the first batch is listable at once, and a store slower than the network
-/// pays its per-transaction costs (commit, index flush) less often.
-struct Writer<'a> {
-    store: &'a SharedStore,
-    folder_id: i64,
-    indexing: Indexing,
-    parsing: Option<tokio::task::JoinHandle<Vec<NewMessage>>>,
-    queued: Vec<NewMessage>,
-    pending: Option<tokio::task::JoinHandle<crate::store::Result<Stored>>>,
-    ids: Vec<i64>,
+/// parsed on a blocking thread of its own (without the store), and a
+/// driver task stores parsed batches, in order, as soon as they are
+/// parsed, so the last one is stored right after it arrives instead of a
+/// batch later. Batches parsed while the store was busy go in together, in
+/// one transaction: the first batch is listable at once, and a store
+/// slower than the network pays its per-transaction costs (commit, index
+/// flush) less often. A sync dropped midway leaves the driver to store
+/// what was fetched.
+struct Writer {
+    parses: tokio::sync::mpsc::Sender<tokio::task::JoinHandle<Vec<NewMessage>>>,
+    /// Messages and bytes of each stored transaction, for the meter.
+    stored: tokio::sync::mpsc::UnboundedReceiver<(u64, u64)>,
+    driver: tokio::task::JoinHandle<Result<Vec<i64>, Error>>,
 }
 
-impl<'a> Writer<'a> {
-    fn new(store: &'a SharedStore, folder_id: i64, indexing: Indexing) -> Self {
+impl Writer {
+    fn new(store: &SharedStore, folder_id: i64, indexing: Indexing) -> Self {
+        let (parses, mut parsed) = tokio::sync::mpsc::channel(QUEUED_BATCHES);
+        let (done, stored) = tokio::sync::mpsc::unbounded_channel();
+        let store = store.clone();
+        let driver = tokio::spawn(async move {
+            let rows_of = |handle: tokio::task::JoinHandle<Vec<NewMessage>>| async move {
+                handle
+                    .await
+                    .map_err(|e| Error::Refused(format!("the header parser failed: {e}")))
+            };
+            let mut ids = Vec::new();
+            let mut next = None;
+            loop {
+                let handle = match next.take() {
+                    Some(handle) => handle,
+                    None => match parsed.recv().await {
+                        Some(handle) => handle,
+                        None => break,
+                    },
+                };
+                let mut rows: Vec<NewMessage> = rows_of(handle).await?;
+                while let Ok(handle) = parsed.try_recv() {
+                    if !handle.is_finished() {
+                        next = Some(handle);
+                        break;
+                    }
+                    rows.extend(rows_of(handle).await?);
+                }
+                let bytes: u64 = rows.iter().map(|r| r.size).sum();
+                let n = rows.len() as u64;
+                ids.extend(
+                    store
+                        .run(move |s| s.insert_messages_indexed(folder_id, &rows, indexing))
+                        .await?,
+                );
+                let _ = done.send((n, bytes));
+            }
+            Ok(ids)
+        });
         Self {
-            store,
-            folder_id,
-            indexing,
-            parsing: None,
-            queued: Vec::new(),
-            pending: None,
-            ids: Vec::new(),
+            parses,
+            stored,
+            driver,
         }
     }
 
@@ -532,58 +565,44 @@ impl<'a> Writer<'a> {
         meter: &mut Meter,
         sink: &Sink,
     ) -> Result<(), Error> {
-        self.take_parsed().await?;
-        self.parsing = Some(tokio::task::spawn_blocking(move || {
-            fetches.iter().filter_map(to_row).collect()
-        }));
-        let store_idle = self.pending.as_ref().is_none_or(|p| p.is_finished());
-        if store_idle || self.queued.len() >= MAX_QUEUED {
-            self.settle(meter, sink).await?;
-            self.store_queued();
+        let parsing =
+            tokio::task::spawn_blocking(move || fetches.iter().filter_map(to_row).collect());
+        if self.parses.send(parsing).await.is_err() {
+            // The driver stopped: the store failed.
+            return match (&mut self.driver).await {
+                Ok(Err(err)) => Err(err),
+                Ok(Ok(_)) => Err(Error::Refused("the store stopped taking messages".into())),
+                Err(e) => Err(Error::Refused(format!("the store task failed: {e}"))),
+            };
         }
+        report(&mut self.stored, meter, sink);
         Ok(())
     }
 
-    /// Moves the rows of the batch being parsed into the queue.
-    async fn take_parsed(&mut self) -> Result<(), Error> {
-        if let Some(handle) = self.parsing.take() {
-            let rows = handle
-                .await
-                .map_err(|e| Error::Refused(format!("the header parser failed: {e}")))?;
-            self.queued.extend(rows);
-        }
-        Ok(())
+    async fn finish(self, meter: &mut Meter, sink: &Sink) -> Result<Vec<i64>, Error> {
+        let Self {
+            parses,
+            mut stored,
+            driver,
+        } = self;
+        // The driver ends once it has stored every batch sent before this.
+        drop(parses);
+        let ids = driver
+            .await
+            .map_err(|e| Error::Refused(format!("the store task failed: {e}")))?;
+        report(&mut stored, meter, sink);
+        ids
     }
+}
 
-    fn store_queued(&mut self) {
-        if self.queued.is_empty() {
-            return;
-        }
-        let rows = std::mem::take(&mut self.queued);
-        let (folder_id, indexing) = (self.folder_id, self.indexing);
-        self.pending = Some(self.store.spawn(move |s| {
-            let bytes: u64 = rows.iter().map(|r| r.size).sum();
-            let n = rows.len() as u64;
-            s.insert_messages_indexed(folder_id, &rows, indexing)
-                .map(|ids| (ids, n, bytes))
-        }));
-    }
-
-    async fn settle(&mut self, meter: &mut Meter, sink: &Sink) -> Result<(), Error> {
-        if let Some(handle) = self.pending.take() {
-            let (ids, n, bytes) = super::join(handle).await?;
-            meter.advance(n, bytes, sink);
-            self.ids.extend(ids);
-        }
-        Ok(())
-    }
-
-    async fn finish(mut self, meter: &mut Meter, sink: &Sink) -> Result<Vec<i64>, Error> {
-        self.take_parsed().await?;
-        self.settle(meter, sink).await?;
-        self.store_queued();
-        self.settle(meter, sink).await?;
-        Ok(self.ids)
+/// Moves the meter on by what the store has taken since it was last asked.
+fn report(
+    stored: &mut tokio::sync::mpsc::UnboundedReceiver<(u64, u64)>,
+    meter: &mut Meter,
+    sink: &Sink,
+) {
+    while let Ok((n, bytes)) = stored.try_recv() {
+        meter.advance(n, bytes, sink);
     }
 }
 
