@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod imap;
+pub mod imap_raw;
 pub mod pop3;
 pub mod smtp;
 pub mod stream;
