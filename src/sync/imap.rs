@@ -6,10 +6,10 @@
 use std::collections::HashSet;
 
 use async_imap::imap_proto::NameAttribute;
-use async_imap::types::{Fetch, Flag};
+use async_imap::types::Fetch;
 use futures::TryStreamExt;
 
-use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope};
+use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope, fetched};
 use crate::account::{Account, Role};
 use crate::net::imap::{Session, connect, imap_error};
 use crate::net::imap_raw;
@@ -285,68 +285,7 @@ fn fetch_query(caps: Caps) -> String {
 }
 
 fn flags_of(fetch: &Fetch) -> (Flags, String) {
-    flags_from(fetch.flags())
-}
-
-fn flags_from<'a>(flags: impl Iterator<Item = Flag<'a>>) -> (Flags, String) {
-    let mut bits = 0;
-    let mut keywords = Vec::new();
-    for flag in flags {
-        match flag {
-            Flag::Seen => bits |= Flags::SEEN,
-            Flag::Answered => bits |= Flags::ANSWERED,
-            Flag::Flagged => bits |= Flags::FLAGGED,
-            Flag::Deleted => bits |= Flags::DELETED,
-            Flag::Draft => bits |= Flags::DRAFT,
-            Flag::Recent | Flag::MayCreate => {}
-            Flag::Custom(k) => keywords.push(k.to_string()),
-        }
-    }
-    (Flags(bits), keywords.join(" "))
-}
-
-/// Unix seconds of an INTERNALDATE (`" 7-Mar-2026 09:05:00 +0100"`).
-fn internal_date(text: &str) -> Option<i64> {
-    // The day is padded with a space, which strptime's %d does not take.
-    jiff::fmt::strtime::parse("%d-%b-%Y %H:%M:%S %z", text.trim_start())
-        .and_then(|t| t.to_timestamp())
-        .ok()
-        .map(|t| t.as_second())
-}
-
-/// A store row from one untagged response to [`fetch_query`]'s items;
-/// None for any other response (EXISTS, EXPUNGE, a FETCH without UID) and
-/// for one that cannot be parsed.
-fn row_of(response: &[u8]) -> Option<NewMessage> {
-    use async_imap::imap_proto::{AttributeValue, Response};
-    let parsed = match Response::parse(response) {
-        Ok((_, Response::Fetch(_, attributes))) => attributes,
-        Ok(_) => return None,
-        Err(err) => {
-            tracing::warn!("IMAP: a FETCH response could not be parsed: {err:?}");
-            return None;
-        }
-    };
-    let mut m = NewMessage::default();
-    let (mut arrival, mut header) = (None, None);
-    for attribute in &parsed {
-        match attribute {
-            AttributeValue::Uid(uid) => m.uid = Some(*uid),
-            AttributeValue::Flags(names) => {
-                (m.flags, m.keywords) = flags_from(names.iter().map(|n| Flag::from(n.as_ref())));
-            }
-            AttributeValue::Rfc822Size(size) => m.size = u64::from(*size),
-            AttributeValue::ModSeq(modseq) => m.modseq = Some(*modseq),
-            AttributeValue::InternalDate(date) => arrival = internal_date(date),
-            AttributeValue::BodySection { data, .. } | AttributeValue::Rfc822Header(data) => {
-                header = data.as_deref();
-            }
-            _ => {}
-        }
-    }
-    m.uid?;
-    envelope::fill(&mut m, header.unwrap_or_default(), arrival);
-    Some(m)
+    fetched::flags_from(fetch.flags())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -588,7 +527,7 @@ impl Writer {
         let parsing = tokio::task::spawn_blocking(move || {
             fetched
                 .iter()
-                .filter_map(row_of)
+                .filter_map(fetched::row_of)
                 .filter(|m| above.is_none_or(|max| m.uid.is_some_and(|uid| uid > max)))
                 .collect()
         });
@@ -791,68 +730,4 @@ pub async fn push_pending(account: &Account, store: &SharedStore) -> Result<(), 
     actions::replay(account, &mut session, store, caps).await?;
     let _ = session.logout().await;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn internal_dates_read_with_a_padded_day_and_a_zone() {
-        assert_eq!(
-            internal_date(" 7-Mar-2026 09:05:00 +0100"),
-            Some(1_772_870_700)
-        );
-        assert_eq!(
-            internal_date("17-Mar-2026 09:05:00 +0100"),
-            Some(1_772_870_700 + 864_000)
-        );
-        assert_eq!(
-            internal_date("07-Mar-2026 08:05:00 +0000"),
-            Some(1_772_870_700)
-        );
-        assert_eq!(internal_date("yesterday"), None);
-    }
-
-    #[test]
-    fn a_fetch_response_becomes_a_row() {
-        let header = "From: =?UTF-8?Q?Z=C3=B6e?= <zoe@example.test>\r\n\
-            Subject: Hello\r\nDate: Sat, 07 Mar 2026 09:00:00 +0000\r\n\
-            Message-ID: <a@x>\r\n\r\n";
-        let response = format!(
-            "* 12 FETCH (UID 345 FLAGS (\\Seen $Work \\Recent) INTERNALDATE \" 7-Mar-2026 09:05:00 +0100\" \
-             RFC822.SIZE 2048 MODSEQ (77) BODY[HEADER.FIELDS (FROM SUBJECT DATE MESSAGE-ID)] {{{}}}\r\n{header})\r\n",
-            header.len()
-        );
-        let m = row_of(response.as_bytes()).expect("a row");
-        assert_eq!(m.uid, Some(345));
-        assert_eq!(
-            (m.flags, m.keywords.as_str()),
-            (Flags(Flags::SEEN), "$Work")
-        );
-        assert_eq!((m.size, m.modseq), (2048, Some(77)));
-        assert_eq!(
-            (m.from_name.as_str(), m.from_addr.as_str()),
-            ("Zöe", "zoe@example.test")
-        );
-        assert_eq!(m.subject, "Hello");
-        assert_eq!(m.message_id.as_deref(), Some("a@x"));
-        assert_eq!(m.date, 1_772_874_000);
-        // No Date header: the server's arrival time.
-        let bare =
-            "* 1 FETCH (UID 9 INTERNALDATE \"07-Mar-2026 08:05:00 +0000\" BODY[HEADER] NIL)\r\n";
-        assert_eq!(row_of(bare.as_bytes()).map(|m| m.date), Some(1_772_870_700));
-    }
-
-    #[test]
-    fn other_responses_are_no_rows() {
-        for other in [
-            "* 3 EXISTS\r\n",
-            "* 2 EXPUNGE\r\n",
-            "* 4 FETCH (FLAGS (\\Seen))\r\n",
-            "* 5 FETCH (UID\r\n",
-        ] {
-            assert!(row_of(other.as_bytes()).is_none(), "{other}");
-        }
-    }
 }
