@@ -27,13 +27,12 @@ use rusqlite::Connection;
 use rusqlite::hooks::Wal;
 use rusqlite::wal::CheckpointMode;
 
-/// A commit that leaves the WAL at least this long (pages) wakes the
-/// checkpointer: SQLite's own default threshold.
-const PAGES: c_int = 1000;
+/// A commit that leaves the WAL at least this long wakes the
+/// checkpointer: SQLite's own default threshold (1000 pages of 4 KB).
+const WAKE_BYTES: i64 = 4000 * 1024;
 
-/// A commit that leaves the WAL at least this long (64 MB) checkpoints it
-/// itself.
-const LONG: c_int = 16 * 1024;
+/// A commit that leaves the WAL at least this long checkpoints it itself.
+const LONG_BYTES: i64 = 64 * 1024 * 1024;
 
 /// The checkpoint thread of one store connection.
 #[derive(Debug)]
@@ -52,17 +51,24 @@ impl Checkpointer {
         // One checkpoint at a time in this process: a second one would be
         // refused at once (SQLITE_BUSY), not wait.
         let turn = Arc::new(Mutex::new(()));
+        // The hook counts pages, whose size a store chose when it was made.
+        let page: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap_or(4096)
+            .max(512);
+        let wake_pages = c_int::try_from(WAKE_BYTES / page).unwrap_or(c_int::MAX);
+        let long_pages = c_int::try_from(LONG_BYTES / page).unwrap_or(c_int::MAX);
         let thread = match spawn(path, done.clone(), turn.clone()) {
             Ok((thread, wake)) => {
                 // Replaces the automatic checkpoint (both are the one WAL hook).
                 let hooked = conn.wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
-                    if pages >= LONG {
+                    if pages >= long_pages {
                         let _turn = turn.lock().unwrap_or_else(|p| p.into_inner());
                         // Busy means another process is checkpointing: the
                         // next commit tries again. An error here would fail
                         // the statement whose commit already happened.
                         let _ = wal.checkpoint_v2(CheckpointMode::PASSIVE);
-                    } else if pages >= PAGES {
+                    } else if pages >= wake_pages {
                         // Full: a wake-up is already waiting.
                         let _ = wake.try_send(());
                     }
@@ -82,7 +88,7 @@ impl Checkpointer {
             }
         };
         // The WAL file keeps its largest size unless told otherwise.
-        if let Err(err) = conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024) {
+        if let Err(err) = conn.pragma_update(None, "journal_size_limit", LONG_BYTES) {
             tracing::warn!("store: journal_size_limit: {err}");
         }
         Self { thread, done }
