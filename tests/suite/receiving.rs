@@ -284,43 +284,6 @@ fn a_first_sync_selects_inbox_before_listing_folders() {
     );
 }
 
-/// A loopback proxy to Dovecot that keeps what clients send (commands,
-/// with a plain-text login: a test account's password only).
-fn recording_proxy(upstream: u16) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let said = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let record = said.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().map_while(Result::ok) {
-            let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
-                continue;
-            };
-            let (mut c_read, mut s_write) = (
-                client.try_clone().expect("clone"),
-                server.try_clone().expect("clone"),
-            );
-            let record = record.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n @ 1..) = c_read.read(&mut buf) {
-                    record.lock().expect("record").extend_from_slice(&buf[..n]);
-                    if s_write.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = s_write.shutdown(Shutdown::Write);
-            });
-            let (mut s_read, mut c_write) = (server, client);
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut s_read, &mut c_write);
-                let _ = c_write.shutdown(Shutdown::Write);
-            });
-        }
-    });
-    (port, said)
-}
-
 /// Folders synced before are synced first and the folder list is asked for
 /// after them: one deleted on the server since is dropped without failing
 /// the sync, one created since is synced in the same run.
@@ -629,49 +592,91 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
     );
 }
 
-/// A loopback proxy to Dovecot that cuts every connection after `limit`
-/// bytes from the server, as a dropped network would.
-pub(crate) fn cutting_proxy(upstream: u16, limit: usize) -> (u16, Arc<AtomicUsize>) {
+/// A loopback proxy to `upstream`: each connection's two directions run
+/// on threads of their own, `up` copying from the client (first stream)
+/// to the server, `down` from the server to the client.
+fn proxy<U, D>(upstream: u16, up: U, down: D) -> u16
+where
+    U: Fn(TcpStream, TcpStream) + Send + Sync + 'static,
+    D: Fn(TcpStream, TcpStream) + Send + Sync + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let cuts = Arc::new(AtomicUsize::new(0));
-    let counter = cuts.clone();
+    let (up, down) = (Arc::new(up), Arc::new(down));
     std::thread::spawn(move || {
         for client in listener.incoming().map_while(Result::ok) {
             let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
                 continue;
             };
-            let (mut c_read, mut s_write) = (
+            let (c_read, s_write) = (
                 client.try_clone().expect("clone"),
                 server.try_clone().expect("clone"),
             );
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut c_read, &mut s_write);
-            });
-            let (mut s_read, mut c_write) = (server, client);
-            let counter = counter.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                let mut total = 0;
-                loop {
-                    let n = match s_read.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n.min(limit - total),
-                    };
-                    if c_write.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
-                    total += n;
-                    if total >= limit {
-                        counter.fetch_add(1, Ordering::Relaxed);
-                        break;
-                    }
-                }
-                let _ = c_write.shutdown(Shutdown::Both);
-                let _ = s_read.shutdown(Shutdown::Both);
-            });
+            let up = up.clone();
+            std::thread::spawn(move || up(c_read, s_write));
+            let down = down.clone();
+            std::thread::spawn(move || down(server, client));
         }
     });
+    port
+}
+
+/// A loopback proxy to Dovecot that keeps what clients send (commands,
+/// with a plain-text login: a test account's password only).
+fn recording_proxy(upstream: u16) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
+    let said = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = said.clone();
+    let port = proxy(
+        upstream,
+        move |mut from, mut to| {
+            let mut buf = [0u8; 8192];
+            while let Ok(n @ 1..) = from.read(&mut buf) {
+                record.lock().expect("record").extend_from_slice(&buf[..n]);
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            let _ = to.shutdown(Shutdown::Write);
+        },
+        |mut from, mut to| {
+            let _ = std::io::copy(&mut from, &mut to);
+            let _ = to.shutdown(Shutdown::Write);
+        },
+    );
+    (port, said)
+}
+
+/// A loopback proxy to Dovecot that cuts every connection after `limit`
+/// bytes from the server, as a dropped network would.
+pub(crate) fn cutting_proxy(upstream: u16, limit: usize) -> (u16, Arc<AtomicUsize>) {
+    let cuts = Arc::new(AtomicUsize::new(0));
+    let counter = cuts.clone();
+    let port = proxy(
+        upstream,
+        |mut from, mut to| {
+            let _ = std::io::copy(&mut from, &mut to);
+        },
+        move |mut from, mut to| {
+            let mut buf = [0u8; 8192];
+            let mut total = 0;
+            loop {
+                let n = match from.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n.min(limit - total),
+                };
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+                total += n;
+                if total >= limit {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+            }
+            let _ = to.shutdown(Shutdown::Both);
+            let _ = from.shutdown(Shutdown::Both);
+        },
+    );
     (port, cuts)
 }
 
