@@ -284,6 +284,39 @@ fn a_first_sync_selects_inbox_before_listing_folders() {
     );
 }
 
+/// A command read straight off the connection (the header sync's FETCH
+/// batches) shares the session with async-imap: its responses all come
+/// back, a refusal is an error, and async-imap's next commands find the
+/// session in step.
+#[test]
+fn raw_commands_and_async_imap_share_a_session() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "raw", 3));
+    rt.block_on(async {
+        let mut s = session("alice").await;
+        s.select(&folder).await.expect("SELECT");
+        let fetched = postel::net::imap_raw::run(&mut s, "FETCH 1:3 (UID BODY.PEEK[HEADER])")
+            .await
+            .expect("FETCH");
+        assert_eq!(fetched.len(), 3);
+        assert!(
+            fetched
+                .iter()
+                .all(|r| r.starts_with(b"* ") && r.ends_with(b")\r\n")),
+            "{fetched:?}"
+        );
+        let refused = postel::net::imap_raw::run(&mut s, "FETCH 1:3 (NO-SUCH-ITEM)").await;
+        assert!(
+            matches!(refused, Err(async_imap::error::Error::Bad(_))),
+            "{refused:?}"
+        );
+        s.noop().await.expect("NOOP after the raw commands");
+        let uids = s.uid_search("ALL").await.expect("SEARCH");
+        assert_eq!(uids.len(), 3);
+        let _ = s.logout().await;
+    });
+}
+
 /// Folders synced before are synced first and the folder list is asked for
 /// after them: one deleted on the server since is dropped without failing
 /// the sync, one created since is synced in the same run.
