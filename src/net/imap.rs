@@ -15,6 +15,25 @@ const PROTOCOL: &str = "IMAP";
 /// Connects, secures and logs in; the password crosses the wire only
 /// inside TLS unless the user chose no security.
 pub async fn connect(server: &Server, username: &str, password: &str) -> Result<Session, Error> {
+    login(server, secured(server).await?, username, password).await
+}
+
+/// [`connect`] with the password looked up while the connection is made
+/// and secured (a password command or the keyring takes milliseconds that
+/// the TLS handshake would otherwise wait for).
+pub async fn connect_looking_up(
+    server: &Server,
+    username: &str,
+    password: impl std::future::Future<Output = Result<String, crate::secret::Error>>,
+) -> Result<Session, Error> {
+    let (client, password) = tokio::join!(secured(server), password);
+    let client = client?;
+    login(server, client, username, &password?).await
+}
+
+/// A connection with the server's greeting read, inside TLS unless the
+/// user chose no security.
+async fn secured(server: &Server) -> Result<Client, Error> {
     let tcp = connect_tcp(&server.host, server.port).await?;
     let client = match server.security {
         Security::Tls => {
@@ -52,7 +71,7 @@ pub async fn connect(server: &Server, username: &str, password: &str) -> Result<
             Client::new(tls::secure(tcp, server).await?)
         }
     };
-    login(server, client, username, password).await
+    Ok(client)
 }
 
 async fn greeting(server: &Server, client: &mut Client) -> Result<(), Error> {

@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 
 use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope, fetched};
 use crate::account::{Account, Role};
-use crate::net::imap::{Session, connect, imap_error};
+use crate::net::imap::{Session, connect_looking_up, imap_error};
 use crate::net::imap_raw;
 use crate::store::{Flags, Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
@@ -19,11 +19,10 @@ use crate::{message, secret};
 /// Opens a logged-in session for the account's incoming server.
 pub async fn open(account: &Account) -> Result<Session, Error> {
     crate::net::tls::preload();
-    let password = secret::password(account, Role::Incoming).await?;
-    Ok(connect(
+    Ok(connect_looking_up(
         &account.incoming.server,
         &account.incoming.username,
-        &password,
+        secret::password(account, Role::Incoming),
     )
     .await?)
 }
