@@ -41,29 +41,41 @@ fn internal_date(text: &str) -> Option<i64> {
         .map(|t| t.as_second())
 }
 
-/// What a row needs from one FETCH response, borrowed where it can be.
+/// What Postel asks of a FETCH response, borrowed where it can be.
 #[derive(Debug, Default)]
 struct Items<'a> {
     uid: Option<u32>,
-    flags: Vec<&'a str>,
+    flags: Vec<Cow<'a, str>>,
     arrival: Option<i64>,
     size: u32,
     modseq: Option<u64>,
-    header: Option<Cow<'a, [u8]>>,
+    /// The data of its `BODY[…]` item (the header fields, or the whole
+    /// message for a prefetch).
+    section: Option<Cow<'a, [u8]>>,
 }
 
 /// A store row from one untagged response to the header sync's items;
 /// None for any other response (EXISTS, EXPUNGE, a FETCH without UID) and
 /// for one that cannot be parsed.
 pub(crate) fn row_of(response: &[u8]) -> Option<NewMessage> {
-    match scan(response) {
-        Some(items) => row(&items),
-        None => parsed_row(response),
-    }
+    row(&items_of(response)?)
 }
 
-/// [`row_of`] through imap-proto's parser, for any response.
-fn parsed_row(response: &[u8]) -> Option<NewMessage> {
+/// The UID and the message of one response to a prefetch's
+/// `(UID BODY.PEEK[])`.
+pub(crate) fn uid_and_message(response: &[u8]) -> Option<(u32, Cow<'_, [u8]>)> {
+    let items = items_of(response)?;
+    Some((items.uid?, items.section?))
+}
+
+/// The items of a FETCH response: read by hand in the usual shape, by
+/// imap-proto otherwise; None for any other response.
+fn items_of(response: &[u8]) -> Option<Items<'_>> {
+    scan(response).or_else(|| parsed(response))
+}
+
+/// [`items_of`] through imap-proto's parser, for any response.
+fn parsed(response: &[u8]) -> Option<Items<'_>> {
     use async_imap::imap_proto::{AttributeValue, Response};
     let attributes = match Response::parse(response) {
         Ok((_, Response::Fetch(_, attributes))) => attributes,
@@ -74,26 +86,24 @@ fn parsed_row(response: &[u8]) -> Option<NewMessage> {
         }
     };
     let mut items = Items::default();
-    for attribute in &attributes {
+    for attribute in attributes {
         match attribute {
-            AttributeValue::Uid(uid) => items.uid = Some(*uid),
-            AttributeValue::Flags(names) => {
-                items.flags = names.iter().map(AsRef::as_ref).collect();
-            }
-            AttributeValue::Rfc822Size(size) => items.size = *size,
-            AttributeValue::ModSeq(modseq) => items.modseq = Some(*modseq),
-            AttributeValue::InternalDate(date) => items.arrival = internal_date(date),
-            AttributeValue::BodySection { data, .. } | AttributeValue::Rfc822Header(data) => {
-                items.header = data.as_deref().map(Cow::Borrowed);
-            }
+            AttributeValue::Uid(uid) => items.uid = Some(uid),
+            AttributeValue::Flags(names) => items.flags = names,
+            AttributeValue::Rfc822Size(size) => items.size = size,
+            AttributeValue::ModSeq(modseq) => items.modseq = Some(modseq),
+            AttributeValue::InternalDate(date) => items.arrival = internal_date(&date),
+            AttributeValue::BodySection { data, .. }
+            | AttributeValue::Rfc822(data)
+            | AttributeValue::Rfc822Header(data) => items.section = data,
             _ => {}
         }
     }
-    row(&items)
+    Some(items)
 }
 
 fn row(items: &Items<'_>) -> Option<NewMessage> {
-    let (flags, keywords) = flags_from(items.flags.iter().map(|&name| Flag::from(name)));
+    let (flags, keywords) = flags_from(items.flags.iter().map(|name| Flag::from(name.as_ref())));
     let mut m = NewMessage {
         uid: Some(items.uid?),
         flags,
@@ -104,7 +114,7 @@ fn row(items: &Items<'_>) -> Option<NewMessage> {
     };
     envelope::fill(
         &mut m,
-        items.header.as_deref().unwrap_or_default(),
+        items.section.as_deref().unwrap_or_default(),
         items.arrival,
     );
     Some(m)
@@ -130,7 +140,9 @@ fn scan(response: &[u8]) -> Option<Items<'_>> {
                     if name.is_empty() {
                         return None;
                     }
-                    items.flags.push(std::str::from_utf8(name).ok()?);
+                    items
+                        .flags
+                        .push(Cow::Borrowed(std::str::from_utf8(name).ok()?));
                     if c.eat(b")").is_some() {
                         break;
                     }
@@ -148,7 +160,7 @@ fn scan(response: &[u8]) -> Option<Items<'_>> {
         } else if c.eat(b"BODY[").is_some() {
             c.take_until(|b| b == b']');
             c.eat(b"] ")?;
-            items.header = Some(match c.peek()? {
+            items.section = Some(match c.peek()? {
                 b'{' => Cow::Borrowed(c.literal()?),
                 b'"' => c.quoted()?,
                 _ => return None,
@@ -304,9 +316,13 @@ mod tests {
         for case in &cases {
             let fast = scan(case.as_bytes()).and_then(|items| row(&items));
             assert!(fast.is_some(), "not read by hand: {case}");
-            assert_eq!(fast, parsed_row(case.as_bytes()), "{case}");
+            assert_eq!(
+                fast,
+                parsed(case.as_bytes()).and_then(|items| row(&items)),
+                "{case}"
+            );
         }
-        let escaped = scan(cases[2].as_bytes()).and_then(|items| items.header);
+        let escaped = scan(cases[2].as_bytes()).and_then(|items| items.section);
         assert_eq!(
             escaped.as_deref(),
             Some(&b"Subject: say \"hi\" \\ bye  "[..])
@@ -330,6 +346,25 @@ mod tests {
             row_of(b"* 1 FETCH (uid 7 BODY[HEADER] {0}\r\n)\r\n").and_then(|m| m.uid),
             Some(7)
         );
+    }
+
+    #[test]
+    fn a_prefetched_message_comes_back_whole() {
+        let message = "Subject: x\r\n\r\nA line ending in {5}\r\n)\r\n* 2 FETCH (UID 3)\r\n";
+        for response in [
+            format!(
+                "* 1 FETCH (UID 42 BODY[] {{{}}}\r\n{message})\r\n",
+                message.len()
+            ),
+            format!(
+                "* 1 FETCH (BODY[] {{{}}}\r\n{message} uid 42)\r\n",
+                message.len()
+            ),
+        ] {
+            let (uid, raw) = uid_and_message(response.as_bytes()).expect("read");
+            assert_eq!((uid, raw.as_ref()), (42, message.as_bytes()), "{response}");
+        }
+        assert!(uid_and_message(b"* 1 FETCH (UID 42 FLAGS (\\Seen))\r\n").is_none());
     }
 
     #[test]

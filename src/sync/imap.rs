@@ -3,7 +3,7 @@
 //! FLAGS sweep otherwise), new mail newest first in batches, expunges, and
 //! bodies on demand.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_imap::imap_proto::NameAttribute;
 use async_imap::types::Fetch;
@@ -677,14 +677,10 @@ async fn prefetch(
                     .map(|(_, u)| u.to_string())
                     .collect::<Vec<_>>()
                     .join(",");
-                let fetches: Vec<Fetch> = session
-                    .uid_fetch(set, "(UID BODY.PEEK[])")
-                    .await
-                    .map_err(|e| server_err(account, e))?
-                    .try_collect()
+                let fetched = imap_raw::run(session, &format!("UID FETCH {set} (UID BODY.PEEK[])"))
                     .await
                     .map_err(|e| server_err(account, e))?;
-                Some((chunk.to_vec(), fetches))
+                Some((chunk.to_vec(), fetched))
             }
             None => None,
         };
@@ -701,16 +697,20 @@ async fn prefetch(
                 s.set_bodies(&bodies).map(|()| (n, bytes))
             }));
         }
-        let Some((wanted, fetches)) = fetched else {
+        let Some((wanted, fetched)) = fetched else {
             break;
         };
         parsing = Some(tokio::task::spawn_blocking(move || {
+            let mut messages: HashMap<u32, std::borrow::Cow<'_, [u8]>> = fetched
+                .iter()
+                .filter_map(fetched::uid_and_message)
+                .collect();
             wanted
                 .iter()
                 .filter_map(|(local, uid)| {
-                    let raw = fetches.iter().find(|f| f.uid == Some(*uid))?.body()?;
-                    let (snippet, text) = body_text(raw);
-                    Some((*local, raw.to_vec(), snippet, text))
+                    let raw = messages.remove(uid)?.into_owned();
+                    let (snippet, text) = body_text(&raw);
+                    Some((*local, raw, snippet, text))
                 })
                 .collect()
         }));
