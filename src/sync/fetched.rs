@@ -45,7 +45,8 @@ fn internal_date(text: &str) -> Option<i64> {
 #[derive(Debug, Default)]
 struct Items<'a> {
     uid: Option<u32>,
-    flags: Vec<Cow<'a, str>>,
+    /// None when the response has no FLAGS item (not the same as none set).
+    flags: Option<Vec<Cow<'a, str>>>,
     arrival: Option<i64>,
     size: u32,
     modseq: Option<u64>,
@@ -66,6 +67,16 @@ pub(crate) fn row_of(response: &[u8]) -> Option<NewMessage> {
 pub(crate) fn uid_and_message(response: &[u8]) -> Option<(u32, Cow<'_, [u8]>)> {
     let items = items_of(response)?;
     Some((items.uid?, items.section?))
+}
+
+/// A flag sync's answer for one message (`(UID FLAGS)`, MODSEQ with
+/// CONDSTORE): its UID, flags, keywords and MODSEQ; None for a response
+/// that does not name both UID and FLAGS.
+pub(crate) fn uid_and_flags(response: &[u8]) -> Option<(u32, Flags, String, Option<u64>)> {
+    let items = items_of(response)?;
+    let names = items.flags.as_ref()?;
+    let (flags, keywords) = flags_from(names.iter().map(|n| Flag::from(n.as_ref())));
+    Some((items.uid?, flags, keywords, items.modseq))
 }
 
 /// The items of a FETCH response: read by hand in the usual shape, by
@@ -89,7 +100,7 @@ fn parsed(response: &[u8]) -> Option<Items<'_>> {
     for attribute in attributes {
         match attribute {
             AttributeValue::Uid(uid) => items.uid = Some(uid),
-            AttributeValue::Flags(names) => items.flags = names,
+            AttributeValue::Flags(names) => items.flags = Some(names),
             AttributeValue::Rfc822Size(size) => items.size = size,
             AttributeValue::ModSeq(modseq) => items.modseq = Some(modseq),
             AttributeValue::InternalDate(date) => items.arrival = internal_date(&date),
@@ -103,7 +114,8 @@ fn parsed(response: &[u8]) -> Option<Items<'_>> {
 }
 
 fn row(items: &Items<'_>) -> Option<NewMessage> {
-    let (flags, keywords) = flags_from(items.flags.iter().map(|name| Flag::from(name.as_ref())));
+    let (flags, keywords) =
+        flags_from(items.flags.iter().flatten().map(|n| Flag::from(n.as_ref())));
     let mut m = NewMessage {
         uid: Some(items.uid?),
         flags,
@@ -134,15 +146,14 @@ fn scan(response: &[u8]) -> Option<Items<'_>> {
         if c.eat(b"UID ").is_some() {
             items.uid = Some(c.number()?);
         } else if c.eat(b"FLAGS (").is_some() {
+            let flags = items.flags.insert(Vec::new());
             if c.eat(b")").is_none() {
                 loop {
                     let name = c.take_until(|b| b == b' ' || b == b')');
                     if name.is_empty() {
                         return None;
                     }
-                    items
-                        .flags
-                        .push(Cow::Borrowed(std::str::from_utf8(name).ok()?));
+                    flags.push(Cow::Borrowed(std::str::from_utf8(name).ok()?));
                     if c.eat(b")").is_some() {
                         break;
                     }
@@ -365,6 +376,21 @@ mod tests {
             assert_eq!((uid, raw.as_ref()), (42, message.as_bytes()), "{response}");
         }
         assert!(uid_and_message(b"* 1 FETCH (UID 42 FLAGS (\\Seen))\r\n").is_none());
+    }
+
+    #[test]
+    fn a_flag_sync_reads_flags_and_modseq() {
+        assert_eq!(
+            uid_and_flags(b"* 3 FETCH (UID 9 FLAGS (\\Seen $Todo) MODSEQ (41))\r\n"),
+            Some((9, Flags(Flags::SEEN), "$Todo".to_owned(), Some(41)))
+        );
+        assert_eq!(
+            uid_and_flags(b"* 3 FETCH (FLAGS () UID 9)\r\n"),
+            Some((9, Flags(0), String::new(), None))
+        );
+        // Without FLAGS nothing is known of them: no change, not "none set".
+        assert_eq!(uid_and_flags(b"* 3 FETCH (UID 9 MODSEQ (41))\r\n"), None);
+        assert_eq!(uid_and_flags(b"* 3 FETCH (FLAGS (\\Seen))\r\n"), None);
     }
 
     #[test]

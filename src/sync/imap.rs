@@ -13,7 +13,7 @@ use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope
 use crate::account::{Account, Role};
 use crate::net::imap::{Session, connect_looking_up, imap_error};
 use crate::net::imap_raw;
-use crate::store::{Flags, Folder, FolderRole, IndexText, Indexing, NewMessage};
+use crate::store::{Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
 
 /// Opens a logged-in session for the account's incoming server.
@@ -283,10 +283,6 @@ fn fetch_query(caps: Caps) -> String {
     )
 }
 
-fn flags_of(fetch: &Fetch) -> (Flags, String) {
-    fetched::flags_from(fetch.flags())
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn sync_folder(
     account: &Account,
@@ -351,20 +347,10 @@ async fn sync_folder(
             (true, Some(since)) => format!("(UID FLAGS) (CHANGEDSINCE {since})"),
             _ => "(UID FLAGS)".to_owned(),
         };
-        let fetches: Vec<Fetch> = session
-            .uid_fetch(format!("1:{max}"), &query)
-            .await
-            .map_err(|e| server_err(account, e))?
-            .try_collect()
+        let fetched = imap_raw::run(session, &format!("UID FETCH 1:{max} {query}"))
             .await
             .map_err(|e| server_err(account, e))?;
-        let changes: Vec<_> = fetches
-            .iter()
-            .filter_map(|f| {
-                let (flags, keywords) = flags_of(f);
-                Some((f.uid?, flags, keywords, f.modseq))
-            })
-            .collect();
+        let changes: Vec<_> = fetched.iter().filter_map(fetched::uid_and_flags).collect();
         summary.changed_flags += changes.len() as u64;
         store.run(move |s| s.update_flags(id, &changes)).await?;
     }
