@@ -27,6 +27,17 @@ pub async fn open(account: &Account) -> Result<Session, Error> {
     .await?)
 }
 
+/// One command read straight off the connection (see `net::imap_raw`).
+async fn run_raw(
+    account: &Account,
+    session: &mut Session,
+    command: &str,
+) -> Result<imap_raw::Responses, Error> {
+    imap_raw::run(session, command)
+        .await
+        .map_err(|e| server_err(account, e))
+}
+
 /// The one folder name every IMAP server has, in any letter case.
 const INBOX: &str = "INBOX";
 
@@ -347,9 +358,7 @@ async fn sync_folder(
             (true, Some(since)) => format!("(UID FLAGS) (CHANGEDSINCE {since})"),
             _ => "(UID FLAGS)".to_owned(),
         };
-        let fetched = imap_raw::run(session, &format!("UID FETCH 1:{max} {query}"))
-            .await
-            .map_err(|e| server_err(account, e))?;
+        let fetched = run_raw(account, session, &format!("UID FETCH 1:{max} {query}")).await?;
         let changes: Vec<_> = fetched.iter().filter_map(fetched::uid_and_flags).collect();
         summary.changed_flags += changes.len() as u64;
         store.run(move |s| s.update_flags(id, &changes)).await?;
@@ -370,16 +379,18 @@ async fn sync_folder(
             let mut end = exists;
             while end > 0 {
                 let start = end.saturating_sub(options.batch.max(1) - 1).max(1);
-                let fetched = imap_raw::run(session, &format!("FETCH {start}:{end} {query}"))
-                    .await
-                    .map_err(|e| server_err(account, e))?;
+                let fetched =
+                    run_raw(account, session, &format!("FETCH {start}:{end} {query}")).await?;
                 writer.push(fetched, None, meter, sink).await?;
                 end = start - 1;
             }
         } else if let Some(max) = max_uid {
-            let fetched = imap_raw::run(session, &format!("UID FETCH {}:* {query}", max + 1))
-                .await
-                .map_err(|e| server_err(account, e))?;
+            let fetched = run_raw(
+                account,
+                session,
+                &format!("UID FETCH {}:* {query}", max + 1),
+            )
+            .await?;
             // `N:*` always returns the last message, even when it is old.
             writer.push(fetched, Some(max), meter, sink).await?;
         }
@@ -411,9 +422,7 @@ async fn sync_folder(
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            let fetched = imap_raw::run(session, &format!("UID FETCH {set} {query}"))
-                .await
-                .map_err(|e| server_err(account, e))?;
+            let fetched = run_raw(account, session, &format!("UID FETCH {set} {query}")).await?;
             writer.push(fetched, None, meter, sink).await?;
         }
         new_ids.extend(writer.finish(meter, sink).await?);
@@ -663,9 +672,12 @@ async fn prefetch(
                     .map(|(_, u)| u.to_string())
                     .collect::<Vec<_>>()
                     .join(",");
-                let fetched = imap_raw::run(session, &format!("UID FETCH {set} (UID BODY.PEEK[])"))
-                    .await
-                    .map_err(|e| server_err(account, e))?;
+                let fetched = run_raw(
+                    account,
+                    session,
+                    &format!("UID FETCH {set} (UID BODY.PEEK[])"),
+                )
+                .await?;
                 Some((chunk.to_vec(), fetched))
             }
             None => None,
