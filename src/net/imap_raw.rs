@@ -65,9 +65,18 @@ pub async fn run(session: &mut Session, command: &str) -> Result<Responses, Erro
     stream.flush().await?;
     let mut out = Responses::default();
     let mut framer = Framer::default();
+    // The completion, once it came: what follows it in the same reads is
+    // read to its end, so the session is left between two responses.
+    let mut completion: Option<Result<(), Error>> = None;
     loop {
-        while let Some(span) = framer.next(&out.bytes) {
+        while let Some(span) = framer.next(&out.bytes)? {
             let line = &out.bytes[span.clone()];
+            if completion.is_some() {
+                // Unsolicited news after the completion (EXISTS, EXPUNGE):
+                // the sync's count check catches up.
+                tracing::debug!("IMAP: a response after {tag} dropped");
+                continue;
+            }
             if line.starts_with(b"* ") {
                 out.spans.push(span);
                 continue;
@@ -85,24 +94,19 @@ pub async fn run(session: &mut Session, command: &str) -> Result<Responses, Erro
             };
             let status = String::from_utf8_lossy(status).trim_end().to_owned();
             let (word, text) = status.split_once(' ').unwrap_or((&status, ""));
-            return match word.to_ascii_uppercase().as_str() {
-                "OK" => {
-                    if span.end < out.bytes.len() {
-                        // Unsolicited news after the completion (EXISTS,
-                        // EXPUNGE): the sync's count check catches up.
-                        tracing::debug!(
-                            "IMAP: {} bytes after {tag} dropped",
-                            out.bytes.len() - span.end
-                        );
-                    }
-                    Ok(out)
-                }
+            completion = Some(match word.to_ascii_uppercase().as_str() {
+                "OK" => Ok(()),
                 "NO" => Err(Error::No(text.to_owned())),
                 _ => Err(Error::Bad(text.to_owned())),
-            };
+            });
+        }
+        if framer.start == out.bytes.len()
+            && let Some(done) = completion.take()
+        {
+            return done.map(|()| out);
         }
         if out.bytes.len() - framer.start > MAX_RESPONSE {
-            return Err(Error::Bad("a response was larger than 512 MB".into()));
+            return Err(too_large());
         }
         out.bytes.reserve(READ);
         if stream.read_buf(&mut out.bytes).await? == 0 {
@@ -111,37 +115,54 @@ pub async fn run(session: &mut Session, command: &str) -> Result<Responses, Erro
     }
 }
 
+fn too_large() -> Error {
+    Error::Bad("a response was larger than 512 MB".into())
+}
+
 /// Finds where responses end in a buffer that grows at its end: at a CRLF
-/// that does not close a literal's announcement (`{123}` before it, after
-/// which that many bytes belong to the response whatever they are).
+/// that does not close a literal's announcement (`{123}` at the end of a
+/// line of an untagged response, after which that many bytes belong to
+/// the response whatever they are; a completion's text has no literals).
 #[derive(Debug, Default)]
 struct Framer {
     /// Where the response being framed starts.
     start: usize,
+    /// Where its current line starts: at `start`, or after a literal.
+    line: usize,
     /// Where to look for its next CRLF: past what was scanned and past
     /// any literal already announced.
     cursor: usize,
 }
 
 impl Framer {
-    fn next(&mut self, buf: &[u8]) -> Option<Range<usize>> {
+    fn next(&mut self, buf: &[u8]) -> Result<Option<Range<usize>>, Error> {
         loop {
-            let found = buf
-                .get(self.cursor..)?
+            let Some(rest) = buf.get(self.cursor..) else {
+                // Inside a literal still to come.
+                return Ok(None);
+            };
+            let Some(at) = rest
                 .windows(2)
-                .position(|w| w == b"\r\n");
-            let Some(at) = found.map(|i| self.cursor + i) else {
+                .position(|w| w == b"\r\n")
+                .map(|i| self.cursor + i)
+            else {
                 // Keep the last byte: it may be the CR of a CRLF split by a read.
                 self.cursor = buf.len().saturating_sub(1).max(self.cursor);
-                return None;
+                return Ok(None);
             };
-            match literal_length(&buf[self.start..at]) {
-                Some(n) => self.cursor = at + 2 + n,
+            let untagged = buf[self.start..].starts_with(b"* ");
+            match literal_length(&buf[self.line..at]).filter(|_| untagged) {
+                Some(n) if n > MAX_RESPONSE => return Err(too_large()),
+                Some(n) => {
+                    self.line = at + 2 + n;
+                    self.cursor = self.line;
+                }
                 None => {
                     let span = self.start..at + 2;
                     self.start = at + 2;
+                    self.line = at + 2;
                     self.cursor = at + 2;
-                    return Some(span);
+                    return Ok(Some(span));
                 }
             }
         }
@@ -158,7 +179,13 @@ fn literal_length(line: &[u8]) -> Option<usize> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    // Too many digits for a number is too large for a literal too.
+    Some(
+        std::str::from_utf8(digits)
+            .ok()?
+            .parse()
+            .unwrap_or(usize::MAX),
+    )
 }
 
 #[cfg(test)]
@@ -171,7 +198,7 @@ mod tests {
         let mut out = Vec::new();
         for chunk in chunks {
             buf.extend_from_slice(chunk);
-            while let Some(span) = framer.next(&buf) {
+            while let Some(span) = framer.next(&buf).expect("framed") {
                 out.push(String::from_utf8_lossy(&buf[span]).into_owned());
             }
         }
@@ -207,6 +234,30 @@ mod tests {
                 "* 2 FETCH (UID 1)\r\n".to_owned()
             ]
         );
+    }
+
+    #[test]
+    fn only_an_untagged_line_of_its_own_announces_a_literal() {
+        // A literal ending like an announcement, and a completion's text.
+        let text: &[u8] = b"* 1 FETCH (X {3}\r\n{1}\r\nP1 OK done {2}\r\n";
+        assert_eq!(
+            frames(&[text]),
+            vec![
+                "* 1 FETCH (X {3}\r\n{1}\r\n".to_owned(),
+                "P1 OK done {2}\r\n".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn an_absurd_literal_is_an_error_not_a_hang() {
+        for text in [
+            &b"* 1 FETCH (BODY[] {18446744073709551614}\r\n"[..],
+            b"* 1 FETCH (BODY[] {999999999999}\r\n",
+            b"* 1 FETCH (BODY[] {99999999999999999999999999}\r\n",
+        ] {
+            assert!(Framer::default().next(text).is_err());
+        }
     }
 
     #[test]
