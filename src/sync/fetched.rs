@@ -79,6 +79,21 @@ pub(crate) fn uid_and_flags(response: &[u8]) -> Option<(u32, Flags, String, Opti
     Some((items.uid?, flags, keywords, items.modseq))
 }
 
+/// A FETCH response neither reading understands: a flag sync must not
+/// record the folder's new MODSEQ past a change it could not read.
+pub(crate) fn unreadable(response: &[u8]) -> bool {
+    let fetch = response
+        .strip_prefix(b"* ")
+        .map(|rest| rest.trim_ascii_start())
+        .and_then(|rest| {
+            rest.iter()
+                .position(|b| !b.is_ascii_digit())
+                .map(|n| &rest[n..])
+        })
+        .is_some_and(|rest| rest.len() >= 7 && rest[..7].eq_ignore_ascii_case(b" FETCH "));
+    fetch && items_of(response).is_none()
+}
+
 /// The items of a FETCH response: read by hand in the usual shape, by
 /// imap-proto otherwise; None for any other response.
 fn items_of(response: &[u8]) -> Option<Items<'_>> {
@@ -104,16 +119,22 @@ fn parsed(response: &[u8]) -> Option<Items<'_>> {
             AttributeValue::Rfc822Size(size) => items.size = size,
             AttributeValue::ModSeq(modseq) => items.modseq = Some(modseq),
             AttributeValue::InternalDate(date) => items.arrival = internal_date(&date),
+            // NIL is there all the same: an empty section.
             AttributeValue::BodySection { data, .. }
             | AttributeValue::Rfc822(data)
-            | AttributeValue::Rfc822Header(data) => items.section = data,
+            | AttributeValue::Rfc822Header(data) => {
+                items.section = Some(data.unwrap_or(Cow::Borrowed(b"")));
+            }
             _ => {}
         }
     }
     Some(items)
 }
 
+/// A row of the items; None without the BODY item (an unsolicited FETCH
+/// of flags is no message to store).
 fn row(items: &Items<'_>) -> Option<NewMessage> {
+    let header = items.section.as_deref()?;
     let (flags, keywords) =
         flags_from(items.flags.iter().flatten().map(|n| Flag::from(n.as_ref())));
     let mut m = NewMessage {
@@ -124,11 +145,7 @@ fn row(items: &Items<'_>) -> Option<NewMessage> {
         modseq: items.modseq,
         ..NewMessage::default()
     };
-    envelope::fill(
-        &mut m,
-        items.section.as_deref().unwrap_or_default(),
-        items.arrival,
-    );
+    envelope::fill(&mut m, header, items.arrival);
     Some(m)
 }
 
@@ -320,7 +337,6 @@ mod tests {
             format!(
                 "* 2 FETCH (FLAGS (\\Flagged \\Seen $Label1 NonJunk) UID 8 MODSEQ (12345678901) RFC822.SIZE 99 BODY[HEADER] {literal} INTERNALDATE \" 2-Feb-2026 10:11:12 -0500\")\r\n"
             ),
-            format!("* 3 FETCH (UID 9 BODY[HEADER.FIELDS (SUBJECT)] {quoted})\r\n"),
             "* 4 FETCH (UID 10 FLAGS (\\Answered) RFC822.SIZE 0 BODY[HEADER] {0}\r\n)\r\n"
                 .to_owned(),
         ];
@@ -333,7 +349,10 @@ mod tests {
                 "{case}"
             );
         }
-        let escaped = scan(cases[2].as_bytes()).and_then(|items| items.section);
+        // imap-proto leaves a quoted string's escapes as they are; undone
+        // here, as RFC 3501 means them.
+        let quoted = format!("* 3 FETCH (UID 9 BODY[HEADER.FIELDS (SUBJECT)] {quoted})\r\n");
+        let escaped = scan(quoted.as_bytes()).and_then(|items| items.section);
         assert_eq!(
             escaped.as_deref(),
             Some(&b"Subject: say \"hi\" \\ bye  "[..])
@@ -391,6 +410,26 @@ mod tests {
         // Without FLAGS nothing is known of them: no change, not "none set".
         assert_eq!(uid_and_flags(b"* 3 FETCH (UID 9 MODSEQ (41))\r\n"), None);
         assert_eq!(uid_and_flags(b"* 3 FETCH (FLAGS (\\Seen))\r\n"), None);
+    }
+
+    #[test]
+    fn a_fetch_without_the_body_item_is_no_row_and_nil_is_an_empty_one() {
+        // Flags another client changed, told in the middle of a batch.
+        assert!(row_of(b"* 4 FETCH (UID 10 FLAGS (\\Seen) MODSEQ (5))\r\n").is_none());
+        let nil = row_of(b"* 4 FETCH (UID 10 FLAGS () BODY[HEADER] NIL)\r\n");
+        assert_eq!(
+            nil.map(|m| (m.uid, m.subject)),
+            Some((Some(10), String::new()))
+        );
+    }
+
+    #[test]
+    fn only_a_fetch_neither_reading_understands_is_unreadable() {
+        assert!(unreadable(b"* 4 FETCH (UID 10 FLAGS (\\Seen)\r\n"));
+        assert!(unreadable(b"* 4 fetch (UID 10 FLAGS \\Seen))\r\n"));
+        assert!(!unreadable(b"* 4 FETCH (UID 10 FLAGS (\\Seen))\r\n"));
+        assert!(!unreadable(b"* 4 EXPUNGE\r\n"));
+        assert!(!unreadable(b"* OK [HIGHESTMODSEQ 7] still here\r\n"));
     }
 
     #[test]

@@ -105,12 +105,12 @@ pub(crate) async fn sync_on(
     let account_name = account.name.clone();
     let (stored, inbox) = store
         .run(move |s| {
-            let all = s.folders(&account_name)?;
-            let inbox = match all.iter().find(|f| f.role == Some(FolderRole::Inbox)) {
-                Some(known) => known.clone(),
+            // The same row `list_folders` keeps as INBOX.
+            let inbox = match s.folder_by_role(&account_name, FolderRole::Inbox)? {
+                Some(known) => known,
                 None => s.upsert_folder(&account_name, INBOX, None, Some(FolderRole::Inbox))?,
             };
-            Ok((all, inbox))
+            Ok((s.folders(&account_name)?, inbox))
         })
         .await?;
     let stored: Vec<Folder> = stored
@@ -183,7 +183,7 @@ pub(crate) async fn sync_on(
         listed = true;
         let found = list_folders(account, session, store).await?;
         if let Some(name) = &options.folder
-            && !found.iter().any(|f| is(f, name))
+            && !found.iter().chain(&synced).any(|f| is(f, name))
         {
             return Err(crate::store::Error::NoSuchFolder(name.clone()).into());
         }
@@ -275,7 +275,9 @@ pub async fn list_folders(
             }
             let keep: HashSet<i64> = folders.iter().map(|f| f.id).collect();
             for old in s.folders(&account_name)? {
-                if !keep.contains(&old.id) {
+                // A server that leaves INBOX out of its list still has it.
+                let inbox = inbox.as_ref().is_some_and(|i| i.id == old.id);
+                if !keep.contains(&old.id) && !inbox {
                     s.delete_folder(old.id)?;
                 }
             }
@@ -359,6 +361,13 @@ async fn sync_folder(
             _ => "(UID FLAGS)".to_owned(),
         };
         let fetched = run_raw(account, session, &format!("UID FETCH 1:{max} {query}")).await?;
+        if let Some(bad) = fetched.iter().find(|r| fetched::unreadable(r)) {
+            // Recording the folder's MODSEQ would skip this change for good.
+            return Err(Error::Refused(format!(
+                "a flag change could not be read: {}",
+                String::from_utf8_lossy(bad).trim_end()
+            )));
+        }
         let changes: Vec<_> = fetched.iter().filter_map(fetched::uid_and_flags).collect();
         summary.changed_flags += changes.len() as u64;
         store.run(move |s| s.update_flags(id, &changes)).await?;
