@@ -15,7 +15,7 @@ use async_imap::types::Flag;
 use super::envelope;
 use crate::store::{Flags, NewMessage};
 
-pub(crate) fn flags_from<'a>(flags: impl Iterator<Item = Flag<'a>>) -> (Flags, String) {
+fn flags_from<'a>(flags: impl Iterator<Item = Flag<'a>>) -> (Flags, String) {
     let mut bits = 0;
     let mut keywords = Vec::new();
     for flag in flags {
