@@ -637,6 +637,42 @@ mod tests {
     }
 
     #[test]
+    fn uids_below_above_and_between_the_stored_ones_are_told_apart() {
+        let mut t = temp_store("uid-range");
+        let f = t
+            .store
+            .upsert_folder("a", "INBOX", None, None)
+            .expect("folder");
+        let first = t
+            .store
+            .insert_messages(f.id, &[msg(10, 1, "ten"), msg(20, 2, "twenty")])
+            .expect("insert");
+        let mut twenty = msg(20, 2, "twenty");
+        twenty.flags = Flags(Flags::SEEN);
+        let second = t
+            .store
+            .insert_messages(
+                f.id,
+                &[
+                    msg(5, 3, "five"),
+                    msg(15, 4, "fifteen"),
+                    twenty,
+                    msg(25, 5, "25"),
+                ],
+            )
+            .expect("insert");
+        // 5 is below the lowest, 25 above the highest, 15 between but not
+        // stored: three new rows; 20 is the row already there.
+        assert_eq!(second[2], first[1]);
+        assert_eq!(t.store.uids(f.id).expect("uids"), [5, 10, 15, 20, 25]);
+        assert_eq!(
+            t.store.message(first[1]).expect("row").flags,
+            Flags(Flags::SEEN)
+        );
+        assert_eq!(t.store.message(second[0]).expect("row").subject, "five");
+    }
+
+    #[test]
     fn flags_update_and_expunge_by_uid() {
         let mut t = temp_store("flags");
         let f = t
