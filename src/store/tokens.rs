@@ -27,6 +27,8 @@ use std::ptr;
 use rusqlite::Connection;
 use rusqlite::ffi;
 
+mod table;
+
 /// The tokenizer arguments of the `search` table (migration 1).
 const ARGS: [&CStr; 2] = [c"remove_diacritics", c"2"];
 
@@ -42,6 +44,9 @@ impl IndexText {
     /// Tokenizes `text` as the search table would. If the tokenizer cannot
     /// be loaded the text stays as it is, for the store to tokenize.
     pub fn new(text: &str) -> Self {
+        if let Some(words) = table::get().and_then(|t| t.words(text)) {
+            return Self(words);
+        }
         BUILTIN.with(|cell| {
             // A load that failed is not tried again for every message.
             let mut slot = cell.borrow_mut();
@@ -128,6 +133,60 @@ impl Unicode61 {
         // One check of the whole text rather than one per word.
         (rc == ffi::SQLITE_OK).then(|| String::from_utf8(out).ok())?
     }
+}
+
+impl Unicode61 {
+    /// Each word of `text` with where it starts and ends (byte offsets),
+    /// or None if `text` cannot be tokenized here.
+    fn spans(&self, text: &str) -> Option<Vec<Span>> {
+        let len = c_int::try_from(text.len()).ok()?;
+        let mut out: Vec<Span> = Vec::new();
+        // SAFETY: as in `words`, with `collect_spans` and its `Vec`.
+        let rc = unsafe {
+            (self.module.xTokenize?)(
+                self.instance,
+                (&mut out as *mut Vec<Span>).cast(),
+                ffi::FTS5_TOKENIZE_DOCUMENT,
+                text.as_ptr().cast(),
+                len,
+                Some(collect_spans),
+            )
+        };
+        (rc == ffi::SQLITE_OK).then_some(out)
+    }
+}
+
+/// A word as the tokenizer gave it, and the bytes of the text it came from.
+struct Span {
+    word: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+/// Appends one [`Span`] to the `Vec` behind `ctx`.
+unsafe extern "C" fn collect_spans(
+    ctx: *mut c_void,
+    _flags: c_int,
+    token: *const c_char,
+    len: c_int,
+    start: c_int,
+    end: c_int,
+) -> c_int {
+    let word = if token.is_null() || len <= 0 {
+        Vec::new()
+    } else {
+        // SAFETY: `token` holds `len` bytes.
+        unsafe { std::slice::from_raw_parts(token.cast::<u8>(), len as usize) }.to_vec()
+    };
+    // SAFETY: `ctx` is the `Vec` passed by `spans`, used by nothing else
+    // during the call.
+    let out = unsafe { &mut *ctx.cast::<Vec<Span>>() };
+    out.push(Span {
+        word,
+        start: usize::try_from(start).unwrap_or(usize::MAX),
+        end: usize::try_from(end).unwrap_or(usize::MAX),
+    });
+    ffi::SQLITE_OK
 }
 
 impl Drop for Unicode61 {
