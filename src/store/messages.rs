@@ -547,9 +547,9 @@ fn index_headers(conn: &rusqlite::Connection, fresh: &[(i64, &NewMessage)]) -> R
         }
         index.execute(params![
             id,
-            super::tokens::unmarked(&m.subject),
-            super::tokens::unmarked(&sender),
-            super::tokens::unmarked(&recipients)
+            super::tokens::IndexText::new(&m.subject).as_str(),
+            super::tokens::IndexText::new(&sender).as_str(),
+            super::tokens::IndexText::new(&recipients).as_str()
         ])?;
     }
     Ok(())
