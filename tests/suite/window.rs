@@ -1,6 +1,7 @@
 //! The real binary opens a real window: under a private Xvfb, found by its
 //! process id, with the app id as its class, and it paints.
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,51 +16,37 @@ impl Drop for Reaped {
     }
 }
 
-fn free_display() -> u32 {
-    // Spread over a range by PID so parallel runs rarely collide; skip taken ones.
-    let start = 100 + std::process::id() % 400;
-    (start..start + 100)
-        .find(|n| {
-            !PathBuf::from(format!("/tmp/.X11-unix/X{n}")).exists()
-                && !PathBuf::from(format!("/tmp/.X{n}-lock")).exists()
-        })
-        .expect("a free X display number")
-}
-
-/// A private X server of this screen size on a free display, up and
-/// listening: its display number and the process.
+/// A private X server of this screen size, up and listening: its display
+/// number and the process. Xvfb picks a free display itself and says which
+/// once it listens (`-displayfd`): the tests of this file run at once in
+/// one process, and picking a number here could give two of them the same
+/// display, the second Xvfb failing and its test talking to the first one's
+/// server until that one ended.
 fn xvfb(screen: &str) -> (u32, Reaped) {
-    let display = free_display();
-    let xvfb = Reaped(
-        Command::new("Xvfb")
-            .args([
-                &format!(":{display}"),
-                "-screen",
-                "0",
-                screen,
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts (tests/run installs it)"),
-    );
-    // Up when it answers: on a loaded machine its socket can appear well
-    // before it serves.
-    let answers = || {
-        Command::new("xdpyinfo")
-            .env("DISPLAY", format!(":{display}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !answers() {
-        assert!(Instant::now() < deadline, "Xvfb :{display} never came up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            screen,
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts (tests/run installs it)");
+    let stdout = child.stdout.take().expect("Xvfb's stdout");
+    let xvfb = Reaped(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("Xvfb says its display");
+    let display = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb gave no display number: {line:?}"));
     (display, xvfb)
 }
 
