@@ -14,6 +14,7 @@
 //! own. async-imap reads nothing while it runs (its session is borrowed
 //! here), and what it had buffered before stays there for its next read.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -55,62 +56,147 @@ const MAX_RESPONSE: usize = 512 * 1024 * 1024;
 /// untagged responses once the server completes it with OK; NO and BAD
 /// become async-imap's errors of the same names.
 pub async fn run(session: &mut Session, command: &str) -> Result<Responses, Error> {
-    // async-imap's tags are "A" and a number; ours cannot be mistaken for them.
-    static NEXT: AtomicU32 = AtomicU32::new(1);
-    let tag = format!("P{}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let stream = session.get_mut();
-    stream
-        .write_all(format!("{tag} {command}\r\n").as_bytes())
-        .await?;
-    stream.flush().await?;
-    let mut out = Responses::default();
-    let mut framer = Framer::default();
-    // The completion, once it came: what follows it in the same reads is
-    // read to its end, so the session is left between two responses.
-    let mut completion: Option<Result<(), Error>> = None;
-    loop {
-        while let Some(span) = framer.next(&out.bytes)? {
-            let line = &out.bytes[span.clone()];
-            if completion.is_some() {
-                // Unsolicited news after the completion (EXISTS, EXPUNGE):
-                // the sync's count check catches up.
-                tracing::debug!("IMAP: a response after {tag} dropped");
-                continue;
+    let mut pipeline = Pipeline::new(session);
+    pipeline.send(command).await?;
+    match pipeline.next().await {
+        // A refusal was read to its completion: the session is in step.
+        result @ (Ok(_) | Err(Error::No(_) | Error::Bad(_))) => {
+            pipeline.finish().await?;
+            result
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Commands sent ahead of their responses (RFC 9051, 5.5): the server
+/// starts on the next FETCH while the client reads the responses to the
+/// one before, instead of waiting for the client's next command after
+/// each completion.
+///
+/// A server may run such commands at once, and Dovecot does: the FLAGS
+/// of a second FETCH came before the first one's completion, and
+/// completions may come in any order. So untagged responses are handed
+/// out with the completion they came before, whichever command it ends,
+/// for callers whose responses say what they are about (a FETCH names its
+/// message). After a NO or BAD with commands still outstanding the
+/// session is out of step: a caller drops it.
+pub struct Pipeline<'s> {
+    session: &'s mut Session,
+    /// The tags of the commands sent and not yet completed, oldest first.
+    pending: VecDeque<String>,
+    /// What was read past the last completion.
+    carry: Vec<u8>,
+}
+
+impl<'s> Pipeline<'s> {
+    pub fn new(session: &'s mut Session) -> Self {
+        Self {
+            session,
+            pending: VecDeque::new(),
+            carry: Vec::new(),
+        }
+    }
+
+    /// Commands sent whose completion has not been read.
+    pub fn outstanding(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub async fn send(&mut self, command: &str) -> Result<(), Error> {
+        // async-imap's tags are "A" and a number; ours cannot be mistaken for them.
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let tag = format!("P{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let stream = self.session.get_mut();
+        stream
+            .write_all(format!("{tag} {command}\r\n").as_bytes())
+            .await?;
+        stream.flush().await?;
+        self.pending.push_back(tag);
+        Ok(())
+    }
+
+    /// The untagged responses read until the next completion of a command
+    /// outstanding, if it is OK; NO and BAD become async-imap's errors of
+    /// the same names.
+    pub async fn next(&mut self) -> Result<Responses, Error> {
+        if self.pending.is_empty() {
+            return Err(Error::Bad("no command is waiting for responses".into()));
+        }
+        let stream = self.session.get_mut();
+        let mut out = Responses {
+            bytes: std::mem::take(&mut self.carry),
+            spans: Vec::new(),
+        };
+        let mut framer = Framer::default();
+        loop {
+            while let Some(span) = framer.next(&out.bytes)? {
+                let line = &out.bytes[span.clone()];
+                if line.starts_with(b"* ") {
+                    out.spans.push(span);
+                    continue;
+                }
+                let completed = self.pending.iter().position(|tag| {
+                    line.strip_prefix(tag.as_bytes())
+                        .is_some_and(|rest| rest.starts_with(b" "))
+                });
+                let Some(i) = completed else {
+                    // A continuation request or another tag: nothing these
+                    // commands can answer.
+                    return Err(Error::Bad(format!(
+                        "unexpected response: {}",
+                        String::from_utf8_lossy(line).trim_end()
+                    )));
+                };
+                let status = String::from_utf8_lossy(&line[self.pending[i].len() + 1..])
+                    .trim_end()
+                    .to_owned();
+                self.pending.remove(i);
+                // The next command's responses may have come in the same read.
+                self.carry = out.bytes.split_off(framer.start);
+                let (word, text) = status.split_once(' ').unwrap_or((&status, ""));
+                return match word.to_ascii_uppercase().as_str() {
+                    "OK" => Ok(out),
+                    "NO" => Err(Error::No(text.to_owned())),
+                    _ => Err(Error::Bad(text.to_owned())),
+                };
             }
-            if line.starts_with(b"* ") {
-                out.spans.push(span);
-                continue;
+            if out.bytes.len() - framer.start > MAX_RESPONSE {
+                return Err(too_large());
             }
-            let Some(status) = line
-                .strip_prefix(tag.as_bytes())
-                .and_then(|rest| rest.strip_prefix(b" "))
-            else {
-                // A continuation request or another tag: nothing this
-                // command can answer.
-                return Err(Error::Bad(format!(
-                    "unexpected response: {}",
-                    String::from_utf8_lossy(line).trim_end()
-                )));
-            };
-            let status = String::from_utf8_lossy(status).trim_end().to_owned();
-            let (word, text) = status.split_once(' ').unwrap_or((&status, ""));
-            completion = Some(match word.to_ascii_uppercase().as_str() {
-                "OK" => Ok(()),
-                "NO" => Err(Error::No(text.to_owned())),
-                _ => Err(Error::Bad(text.to_owned())),
-            });
+            out.bytes.reserve(READ);
+            if stream.read_buf(&mut out.bytes).await? == 0 {
+                return Err(Error::ConnectionLost);
+            }
         }
-        if framer.start == out.bytes.len()
-            && let Some(done) = completion.take()
-        {
-            return done.map(|()| out);
+    }
+
+    /// Leaves the session between two responses for async-imap, once
+    /// every command is completed: unsolicited news read after the last
+    /// completion (EXISTS, EXPUNGE) is read to its end and dropped; the
+    /// sync's count check catches up.
+    pub async fn finish(mut self) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            return Err(Error::Bad(
+                "commands are still waiting for responses".into(),
+            ));
         }
-        if out.bytes.len() - framer.start > MAX_RESPONSE {
-            return Err(too_large());
-        }
-        out.bytes.reserve(READ);
-        if stream.read_buf(&mut out.bytes).await? == 0 {
-            return Err(Error::ConnectionLost);
+        let stream = self.session.get_mut();
+        let mut buf = std::mem::take(&mut self.carry);
+        let mut framer = Framer::default();
+        loop {
+            while framer.next(&buf)?.is_some() {
+                tracing::debug!("IMAP: a response after a raw command dropped");
+            }
+            if framer.start == buf.len() {
+                return Ok(());
+            }
+            if buf.len() - framer.start > MAX_RESPONSE {
+                return Err(too_large());
+            }
+            buf.reserve(READ);
+            if stream.read_buf(&mut buf).await? == 0 {
+                return Err(Error::ConnectionLost);
+            }
         }
     }
 }

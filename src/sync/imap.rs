@@ -385,14 +385,24 @@ async fn sync_folder(
         if count == 0 {
             // First sync: newest first by sequence number, so the latest mail
             // is listable after the first round trip.
-            let mut end = exists;
-            while end > 0 {
-                let start = end.saturating_sub(options.batch.max(1) - 1).max(1);
-                let fetched =
-                    run_raw(account, session, &format!("FETCH {start}:{end} {query}")).await?;
+            // The next batch is asked for before the one in flight is read:
+            // the server never waits for our next command.
+            let mut pipeline = imap_raw::Pipeline::new(session);
+            let mut ask = Batches {
+                end: exists,
+                size: options.batch.max(1),
+                query: &query,
+            };
+            ask.fill(&mut pipeline, account).await?;
+            while pipeline.outstanding() > 0 {
+                let fetched = pipeline.next().await.map_err(|e| server_err(account, e))?;
+                ask.fill(&mut pipeline, account).await?;
                 writer.push(fetched, None, meter, sink).await?;
-                end = start - 1;
             }
+            pipeline
+                .finish()
+                .await
+                .map_err(|e| server_err(account, e))?;
         } else if let Some(max) = max_uid {
             let fetched = run_raw(
                 account,
@@ -449,6 +459,36 @@ async fn sync_folder(
         });
     }
     Ok(())
+}
+
+/// FETCH batches of a first sync asked for at a time.
+const PIPELINED: usize = 2;
+
+/// A first sync's FETCH batches by sequence number, newest first.
+struct Batches<'q> {
+    /// The highest sequence number not yet asked for.
+    end: u32,
+    size: u32,
+    query: &'q str,
+}
+
+impl Batches<'_> {
+    /// Asks for batches until [`PIPELINED`] are outstanding or none is left.
+    async fn fill(
+        &mut self,
+        pipeline: &mut imap_raw::Pipeline<'_>,
+        account: &Account,
+    ) -> Result<(), Error> {
+        while self.end > 0 && pipeline.outstanding() < PIPELINED {
+            let start = self.end.saturating_sub(self.size - 1).max(1);
+            pipeline
+                .send(&format!("FETCH {start}:{} {}", self.end, self.query))
+                .await
+                .map_err(|e| server_err(account, e))?;
+            self.end = start - 1;
+        }
+        Ok(())
+    }
 }
 
 /// Parsed batches waiting for the store beyond this many make the fetch

@@ -317,6 +317,70 @@ fn raw_commands_and_async_imap_share_a_session() {
     });
 }
 
+/// Commands sent ahead of their responses each get their own responses,
+/// in order, and leave the session in step for async-imap.
+#[test]
+fn pipelined_raw_commands_each_get_their_responses() {
+    let rt = rt();
+    let folder = rt.block_on(folder_with("alice", "pipelined", 5));
+    rt.block_on(async {
+        let mut s = session("alice").await;
+        s.select(&folder).await.expect("SELECT");
+        let mut pipeline = postel::net::imap_raw::Pipeline::new(&mut s);
+        for command in [
+            "FETCH 4:5 (UID BODY.PEEK[HEADER])",
+            "FETCH 1:3 (UID FLAGS)",
+            "NOOP",
+        ] {
+            pipeline.send(command).await.expect("send");
+        }
+        assert_eq!(pipeline.outstanding(), 3);
+        // Dovecot runs the commands at once: a response comes with
+        // whichever completion it came before, so only all of them together
+        // are what the three commands asked for.
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        let mut batches = Vec::new();
+        for _ in 0..3 {
+            batches.push(pipeline.next().await.expect("completion"));
+        }
+        assert_eq!(pipeline.outstanding(), 0);
+        for batch in &batches {
+            for line in batch.iter() {
+                let line = String::from_utf8_lossy(line);
+                assert!(line.starts_with("* ") && line.ends_with(")\r\n"), "{line}");
+                let seq = line.split(' ').nth(1).unwrap_or_default().to_owned();
+                let kind = if line.contains("BODY[HEADER]") {
+                    "header"
+                } else {
+                    "flags"
+                };
+                seen.push((seq, kind));
+            }
+        }
+        seen.sort();
+        let want: Vec<(String, &str)> = [
+            ("1", "flags"),
+            ("2", "flags"),
+            ("3", "flags"),
+            ("4", "header"),
+            ("5", "header"),
+        ]
+        .into_iter()
+        .map(|(seq, kind)| (seq.to_owned(), kind))
+        .collect();
+        assert_eq!(seen, want);
+        // Nothing is left to ask for: the pipeline hands the session back.
+        assert!(pipeline.next().await.is_err());
+        pipeline.finish().await.expect("finish");
+        let uids = s
+            .uid_search("ALL")
+            .await
+            .expect("SEARCH after the pipeline");
+        assert_eq!(uids.len(), 5);
+        let _ = s.logout().await;
+    });
+}
+
 /// Folders synced before are synced first and the folder list is asked for
 /// after them: one deleted on the server since is dropped without failing
 /// the sync, one created since is synced in the same run.
