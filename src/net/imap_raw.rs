@@ -1,6 +1,7 @@
-//! One IMAP command whose responses are read straight off the connection
+//! IMAP commands whose responses are read straight off the connection
 //! into a single buffer and only framed here; parsing them is left to the
-//! caller, on another thread.
+//! caller, on another thread. One at a time ([`run`]) or several in flight
+//! ([`Pipeline`]).
 //!
 //! The header sync's FETCH batches use it. Through async-imap every
 //! response was decoded on the thread reading from the server, into a
@@ -10,8 +11,8 @@
 //! and finds where each response ends; the bytes are received once, into
 //! one growing buffer.
 //!
-//! The command runs on the session async-imap logged in, with a tag of our
-//! own. async-imap reads nothing while it runs (its session is borrowed
+//! The commands run on the session async-imap logged in, with tags of our
+//! own. async-imap reads nothing while they run (its session is borrowed
 //! here), and what it had buffered before stays there for its next read.
 
 use std::collections::VecDeque;
