@@ -204,7 +204,7 @@ pub(crate) async fn sync_on(
                 store,
                 folder,
                 &mut selected,
-                since,
+                (since, options.body_batch.max(1) as usize),
                 &mut meter,
                 sink,
             )
@@ -387,16 +387,21 @@ async fn sync_folder(
             // is listable after the first round trip.
             // The next batch is asked for before the one in flight is read:
             // the server never waits for our next command.
+            let size = options.batch.max(1);
+            let mut end = exists;
+            let mut commands = std::iter::from_fn(|| {
+                (end > 0).then(|| {
+                    let start = end.saturating_sub(size - 1).max(1);
+                    let command = format!("FETCH {start}:{end} {query}");
+                    end = start - 1;
+                    command
+                })
+            });
             let mut pipeline = imap_raw::Pipeline::new(session);
-            let mut ask = Batches {
-                end: exists,
-                size: options.batch.max(1),
-                query: &query,
-            };
-            ask.fill(&mut pipeline, account).await?;
+            ask(&mut pipeline, &mut commands, account).await?;
             while pipeline.outstanding() > 0 {
                 let fetched = pipeline.next().await.map_err(|e| server_err(account, e))?;
-                ask.fill(&mut pipeline, account).await?;
+                ask(&mut pipeline, &mut commands, account).await?;
                 writer.push(fetched, None, meter, sink).await?;
             }
             pipeline
@@ -461,34 +466,25 @@ async fn sync_folder(
     Ok(())
 }
 
-/// FETCH batches of a first sync asked for at a time.
+/// FETCH batches asked for at a time by a first sync and a prefetch.
 const PIPELINED: usize = 2;
 
-/// A first sync's FETCH batches by sequence number, newest first.
-struct Batches<'q> {
-    /// The highest sequence number not yet asked for.
-    end: u32,
-    size: u32,
-    query: &'q str,
-}
-
-impl Batches<'_> {
-    /// Asks for batches until [`PIPELINED`] are outstanding or none is left.
-    async fn fill(
-        &mut self,
-        pipeline: &mut imap_raw::Pipeline<'_>,
-        account: &Account,
-    ) -> Result<(), Error> {
-        while self.end > 0 && pipeline.outstanding() < PIPELINED {
-            let start = self.end.saturating_sub(self.size - 1).max(1);
-            pipeline
-                .send(&format!("FETCH {start}:{} {}", self.end, self.query))
-                .await
-                .map_err(|e| server_err(account, e))?;
-            self.end = start - 1;
-        }
-        Ok(())
+/// Sends `commands` until [`PIPELINED`] are outstanding or none is left.
+async fn ask(
+    pipeline: &mut imap_raw::Pipeline<'_>,
+    commands: &mut impl Iterator<Item = String>,
+    account: &Account,
+) -> Result<(), Error> {
+    while pipeline.outstanding() < PIPELINED {
+        let Some(command) = commands.next() else {
+            break;
+        };
+        pipeline
+            .send(&command)
+            .await
+            .map_err(|e| server_err(account, e))?;
     }
+    Ok(())
 }
 
 /// Parsed batches waiting for the store beyond this many make the fetch
@@ -682,12 +678,14 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
         .await
 }
 
-/// Downloads the bodies the store lacks (newer than `since`), in batches,
-/// as a pipeline: while one batch comes over the network the one before is
-/// parsed (snippet, searchable text) on a thread of its own and the one
-/// before that is written to the store, so the work spreads over the cores
-/// instead of each step waiting for the others. `selected` is the folder
-/// the session has selected, kept up to date.
+/// Downloads the bodies the store lacks (newer than `since`), `batch`
+/// messages at a time, as a pipeline: while one batch comes over the
+/// network the one before is parsed (snippet, searchable text) on a thread
+/// of its own and the one before that is written to the store, so the work
+/// spreads over the cores instead of each step waiting for the others; the
+/// next batch is asked for before one is read, so the server never waits
+/// for it. `selected` is the folder the session has selected, kept up to
+/// date.
 #[allow(clippy::too_many_arguments)]
 async fn prefetch(
     account: &Account,
@@ -695,12 +693,11 @@ async fn prefetch(
     store: &SharedStore,
     folder: &Folder,
     selected: &mut Option<i64>,
-    since: i64,
+    (since, batch): (i64, usize),
     meter: &mut Meter,
     sink: &Sink,
 ) -> Result<u64, Error> {
     type Parsed = Vec<(i64, Vec<u8>, String, IndexText)>;
-    const BATCH: usize = 250;
     let id = folder.id;
     let missing = store
         .run(move |s| s.missing_bodies(id, since, u32::MAX))
@@ -724,24 +721,28 @@ async fn prefetch(
         meter.advance(n, bytes, sink);
         n
     };
-    let mut chunks = missing.chunks(BATCH);
+    // Each response says which message it holds: with the next batch
+    // asked for before one is read, a server that runs both at once may
+    // send a message of one with the other.
+    let local_of: std::sync::Arc<HashMap<u32, i64>> =
+        std::sync::Arc::new(missing.iter().map(|&(local, uid)| (uid, local)).collect());
+    let mut commands = missing.chunks(batch).map(|chunk| {
+        let set = chunk
+            .iter()
+            .map(|(_, u)| u.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        format!("UID FETCH {set} (UID BODY.PEEK[])")
+    });
+    let mut pipeline = imap_raw::Pipeline::new(session);
+    ask(&mut pipeline, &mut commands, account).await?;
     loop {
-        let fetched = match chunks.next() {
-            Some(chunk) => {
-                let set = chunk
-                    .iter()
-                    .map(|(_, u)| u.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",");
-                let fetched = run_raw(
-                    account,
-                    session,
-                    &format!("UID FETCH {set} (UID BODY.PEEK[])"),
-                )
-                .await?;
-                Some((chunk.to_vec(), fetched))
-            }
-            None => None,
+        let fetched = if pipeline.outstanding() > 0 {
+            let fetched = pipeline.next().await.map_err(|e| server_err(account, e))?;
+            ask(&mut pipeline, &mut commands, account).await?;
+            Some(fetched)
+        } else {
+            None
         };
         if let Some(handle) = parsing.take() {
             let bodies = handle
@@ -756,24 +757,31 @@ async fn prefetch(
                 s.set_bodies(&bodies).map(|()| (n, bytes))
             }));
         }
-        let Some((wanted, fetched)) = fetched else {
+        let Some(fetched) = fetched else {
             break;
         };
+        let local_of = local_of.clone();
         parsing = Some(tokio::task::spawn_blocking(move || {
-            let mut messages: HashMap<u32, std::borrow::Cow<'_, [u8]>> = fetched
+            // A message named twice in a batch is stored once.
+            let messages: HashMap<u32, std::borrow::Cow<'_, [u8]>> = fetched
                 .iter()
                 .filter_map(fetched::uid_and_message)
                 .collect();
-            wanted
-                .iter()
-                .filter_map(|(local, uid)| {
-                    let raw = messages.remove(uid)?.into_owned();
+            messages
+                .into_iter()
+                .filter_map(|(uid, raw)| {
+                    let local = *local_of.get(&uid)?;
+                    let raw = raw.into_owned();
                     let (snippet, text) = body_text(&raw);
-                    Some((*local, raw, snippet, text))
+                    Some((local, raw, snippet, text))
                 })
                 .collect()
         }));
     }
+    pipeline
+        .finish()
+        .await
+        .map_err(|e| server_err(account, e))?;
     if let Some(handle) = storing.take() {
         done += stored(super::join(handle).await?, meter);
     }

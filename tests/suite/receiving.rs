@@ -381,6 +381,74 @@ fn pipelined_raw_commands_each_get_their_responses() {
     });
 }
 
+/// A first sync and a prefetch in batches of two: with the next batch asked
+/// for before one is read (and Dovecot running both at once), every message
+/// is stored once, with its body, and found by a word of its body.
+#[test]
+fn small_pipelined_batches_store_every_message_and_body_once() {
+    let rt = rt();
+    let n = 7;
+    let folder = rt.block_on(folder_with("alice", "batches", n));
+    let s = servers();
+    let dir = crate::harness::TempDir::new("batches");
+    let account = postel::account::Account {
+        name: unique("batches"),
+        email: s.address("alice"),
+        incoming: postel::account::Incoming {
+            username: "alice".into(),
+            server: test_server(s.imaps, Security::Tls),
+            ..Default::default()
+        },
+        password: postel::account::PasswordSource::Command(vec![
+            "echo".into(),
+            s.password("alice").into(),
+        ]),
+        ..Default::default()
+    };
+    let store =
+        postel::sync::SharedStore::new(postel::store::Store::open(dir.path()).expect("store"));
+    let options = postel::sync::Options {
+        folder: Some(folder.clone()),
+        prefetch_days: Some(100_000),
+        batch: 2,
+        body_batch: 2,
+        ..postel::sync::Options::default()
+    };
+    let summary = rt
+        .block_on(postel::sync::imap::sync(
+            &account,
+            &store,
+            &options,
+            &postel::sync::quiet(),
+        ))
+        .expect("sync");
+    assert_eq!((summary.new_messages, summary.bodies), (n as u64, n as u64));
+    let server: Vec<u32> = rt
+        .block_on(server_view("alice", &folder))
+        .into_keys()
+        .collect();
+    let name = account.name.clone();
+    let (uids, bodies, found) = rt
+        .block_on(store.run(move |st| {
+            let f = st.folder(&name, &folder)?.expect("the folder is stored");
+            let uids = st.uids(f.id)?;
+            let mut bodies = 0;
+            let mut found = Vec::new();
+            for i in 0..n {
+                let hits = st.search(&format!("kumquat{i}"), Some(&name), 10)?;
+                found.push(hits.len());
+                for hit in hits {
+                    bodies += usize::from(st.has_body(hit.id)?);
+                }
+            }
+            Ok((uids, bodies, found))
+        }))
+        .expect("store");
+    assert_eq!(uids, server);
+    assert_eq!(found, vec![1; n], "each message's body word finds it once");
+    assert_eq!(bodies, n);
+}
+
 /// Folders synced before are synced first and the folder list is asked for
 /// after them: one deleted on the server since is dropped without failing
 /// the sync, one created since is synced in the same run.
