@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::tokens::{IndexText, unmarked};
+use super::tokens::IndexText;
 use super::{Result, Store};
 
 impl Store {
@@ -131,9 +131,9 @@ pub(super) fn bodies_in(
             }
             index.execute(params![
                 id,
-                unmarked(subject),
-                unmarked(sender),
-                unmarked(recipients),
+                IndexText::new(subject).as_str(),
+                IndexText::new(sender).as_str(),
+                IndexText::new(recipients).as_str(),
                 text.as_str()
             ])?;
         }
