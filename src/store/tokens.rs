@@ -114,47 +114,50 @@ impl Unicode61 {
     /// The words of `text` in tokenized form, or None if it cannot be
     /// tokenized here.
     fn words(&self, text: &str) -> Option<String> {
-        let len = c_int::try_from(text.len()).ok()?;
         let mut out = Vec::with_capacity(text.len() + 1);
         out.push(MARK as u8);
-        // SAFETY: the instance was made by this module and not deleted;
-        // `text` is valid for `len` bytes during the call; the callback
-        // gets `out` as its context, as `collect` expects.
-        let rc = unsafe {
-            (self.module.xTokenize?)(
-                self.instance,
-                (&mut out as *mut Vec<u8>).cast(),
-                ffi::FTS5_TOKENIZE_DOCUMENT,
-                text.as_ptr().cast(),
-                len,
-                Some(collect),
-            )
-        };
+        // SAFETY: `collect` reads its context as the `Vec<u8>` it is.
+        unsafe { self.run(text, &mut out, collect) }?;
         // One check of the whole text rather than one per word.
-        (rc == ffi::SQLITE_OK).then(|| String::from_utf8(out).ok())?
+        String::from_utf8(out).ok()
     }
-}
 
-impl Unicode61 {
     /// Each word of `text` with where it starts and ends (byte offsets),
     /// or None if `text` cannot be tokenized here.
     fn spans(&self, text: &str) -> Option<Vec<Span>> {
-        let len = c_int::try_from(text.len()).ok()?;
         let mut out: Vec<Span> = Vec::new();
-        // SAFETY: as in `words`, with `collect_spans` and its `Vec`.
+        // SAFETY: `collect_spans` reads its context as the `Vec<Span>` it is.
+        unsafe { self.run(text, &mut out, collect_spans) }?;
+        Some(out)
+    }
+
+    /// Tokenizes `text` as a document, `callback` getting `out` as its
+    /// context for each word; None if the tokenizer failed.
+    ///
+    /// # Safety
+    /// `callback` must use its context only as a `T`.
+    unsafe fn run<T>(&self, text: &str, out: &mut T, callback: TokenFn) -> Option<()> {
+        let len = c_int::try_from(text.len()).ok()?;
+        // SAFETY: the instance was made by this module and not deleted;
+        // `text` is valid for `len` bytes during the call; `out` outlives
+        // it, and the caller promises `callback` treats it as a `T`.
         let rc = unsafe {
             (self.module.xTokenize?)(
                 self.instance,
-                (&mut out as *mut Vec<Span>).cast(),
+                (out as *mut T).cast(),
                 ffi::FTS5_TOKENIZE_DOCUMENT,
                 text.as_ptr().cast(),
                 len,
-                Some(collect_spans),
+                Some(callback),
             )
         };
-        (rc == ffi::SQLITE_OK).then_some(out)
+        (rc == ffi::SQLITE_OK).then_some(())
     }
 }
+
+/// A callback FTS5 calls for each word of a text.
+type TokenFn =
+    unsafe extern "C" fn(*mut c_void, c_int, *const c_char, c_int, c_int, c_int) -> c_int;
 
 /// A word as the tokenizer gave it, and the bytes of the text it came from.
 struct Span {
@@ -381,8 +384,7 @@ unsafe extern "C" fn delete(tokenizer: *mut ffi::Fts5Tokenizer) {
     }
 }
 
-type TokenCallback =
-    Option<unsafe extern "C" fn(*mut c_void, c_int, *const c_char, c_int, c_int, c_int) -> c_int>;
+type TokenCallback = Option<TokenFn>;
 
 unsafe extern "C" fn tokenize(
     tokenizer: *mut ffi::Fts5Tokenizer,
