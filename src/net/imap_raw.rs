@@ -161,13 +161,7 @@ impl<'s> Pipeline<'s> {
                     _ => Err(Error::Bad(text.to_owned())),
                 };
             }
-            if out.bytes.len() - framer.start > MAX_RESPONSE {
-                return Err(too_large());
-            }
-            out.bytes.reserve(READ);
-            if stream.read_buf(&mut out.bytes).await? == 0 {
-                return Err(Error::ConnectionLost);
-            }
+            read_more(stream, &mut out.bytes, framer.start).await?;
         }
     }
 
@@ -191,15 +185,26 @@ impl<'s> Pipeline<'s> {
             if framer.start == buf.len() {
                 return Ok(());
             }
-            if buf.len() - framer.start > MAX_RESPONSE {
-                return Err(too_large());
-            }
-            buf.reserve(READ);
-            if stream.read_buf(&mut buf).await? == 0 {
-                return Err(Error::ConnectionLost);
-            }
+            read_more(stream, &mut buf, framer.start).await?;
         }
     }
+}
+
+/// Reads what the server sent next onto `buf`, whose response being framed
+/// starts at `start`.
+async fn read_more<S: AsyncReadExt + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    start: usize,
+) -> Result<(), Error> {
+    if buf.len() - start > MAX_RESPONSE {
+        return Err(too_large());
+    }
+    buf.reserve(READ);
+    if stream.read_buf(buf).await? == 0 {
+        return Err(Error::ConnectionLost);
+    }
+    Ok(())
 }
 
 fn too_large() -> Error {

@@ -204,7 +204,8 @@ pub(crate) async fn sync_on(
                 store,
                 folder,
                 &mut selected,
-                (since, options.body_batch.max(1) as usize),
+                since,
+                options.body_batch.max(1) as usize,
                 &mut meter,
                 sink,
             )
@@ -693,7 +694,8 @@ async fn prefetch(
     store: &SharedStore,
     folder: &Folder,
     selected: &mut Option<i64>,
-    (since, batch): (i64, usize),
+    since: i64,
+    batch: usize,
     meter: &mut Meter,
     sink: &Sink,
 ) -> Result<u64, Error> {
