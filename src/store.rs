@@ -6,6 +6,7 @@
 
 mod atomic;
 pub mod bodies;
+mod cache;
 mod checkpoint;
 pub mod drafts;
 pub mod folders;
@@ -313,12 +314,10 @@ impl Store {
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;
-             -- 16 MB of page cache (default 2): a big folder's indexes
-             -- stay in memory while a sync inserts into all of them.
-             PRAGMA cache_size = -16384;",
+             PRAGMA busy_timeout = 5000;",
         )
         .map_err(open_err)?;
+        conn.execute_batch(cache::PRAGMA).map_err(open_err)?;
         // `rarray`: the threader looks up a batch's keys in one statement.
         rusqlite::vtab::array::load_module(&conn).map_err(open_err)?;
         // Before the search table is first opened (see store/tokens.rs).

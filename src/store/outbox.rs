@@ -180,11 +180,12 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO outbox_raw (outbox_id, raw) VALUES (?1, ?2)",
-            params![id, ZeroBlob(len)],
-        )?;
         {
+            let _small = super::cache::Small::hold(&tx);
+            tx.execute(
+                "INSERT INTO outbox_raw (outbox_id, raw) VALUES (?1, ?2)",
+                params![id, ZeroBlob(len)],
+            )?;
             let blob = tx.blob_open("main", "outbox_raw", "raw", id, false)?;
             let mut out = Counted {
                 inner: blob,
@@ -224,6 +225,7 @@ impl Store {
     /// the right size: a plain SELECT would have SQLite materialise the
     /// value and then copy it, two copies of a message that may be 35 MB.
     pub fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
+        let _small = super::cache::Small::hold(self.conn());
         let mut blob = match self.conn().blob_open("main", "outbox_raw", "raw", id, true) {
             Ok(blob) => blob,
             Err(rusqlite::Error::SqliteFailure(_, _)) if !self.outbox_exists(id)? => {
@@ -519,6 +521,40 @@ mod tests {
             t.store.outbox_raw(id + 100),
             Err(crate::store::Error::NoSuchMessage(_))
         ));
+    }
+
+    /// A message with a large attachment passes through the store without
+    /// filling the 16 MB page cache with its pages (`store/cache.rs`).
+    #[test]
+    fn a_large_message_leaves_the_page_cache_small() {
+        let mut t = temp_store("large");
+        let new = NewItem {
+            account: "a",
+            message_id: "m@x",
+            sender: "a@x",
+            recipients: &["b@x".into()],
+            subject: "video",
+        };
+        let piece: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        let id = t
+            .store
+            .enqueue_streamed(&new, 20 * piece.len() as u64, |out| {
+                (0..20).try_for_each(|_| out.write_all(&piece))
+            })
+            .expect("enqueue");
+        const LIMIT: i64 = 4 << 20;
+        let used = crate::store::cache::used(t.store.conn());
+        assert!(used < LIMIT, "{used} bytes cached after storing it");
+        let raw = t.store.outbox_raw(id).expect("raw");
+        assert_eq!(raw.len(), 20 << 20);
+        let used = crate::store::cache::used(t.store.conn());
+        assert!(used < LIMIT, "{used} bytes cached after reading it");
+        let size: i64 = t
+            .store
+            .conn()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .expect("cache size");
+        assert_eq!(size, -16384, "the cache is large again for the rest");
     }
 
     #[test]
