@@ -17,12 +17,22 @@ pub(super) const PRAGMA: &str = "PRAGMA cache_size = -16384;";
 /// SQLite's default: 2000 KiB.
 const SMALL: &str = "PRAGMA cache_size = -2000;";
 
+/// Messages from this size on go through the small cache; smaller ones
+/// would only evict what a sync left in the large one.
+const LARGE: u64 = 1 << 20;
+
 /// The cache held at the default size until dropped. Pages beyond it are
 /// let go at once (SQLite frees what a smaller cache no longer holds).
 pub(super) struct Small<'c>(&'c Connection);
 
 impl<'c> Small<'c> {
-    pub(super) fn hold(conn: &'c Connection) -> Self {
+    /// Holds the cache small while a message of `len` bytes goes through,
+    /// if it is large.
+    pub(super) fn for_message(conn: &'c Connection, len: u64) -> Option<Self> {
+        (len >= LARGE).then(|| Self::hold(conn))
+    }
+
+    fn hold(conn: &'c Connection) -> Self {
         // A cache left at its size costs memory, not correctness.
         if let Err(err) = conn.execute_batch(SMALL) {
             tracing::debug!("page cache not reduced: {err}");

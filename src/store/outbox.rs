@@ -181,7 +181,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         {
-            let _small = super::cache::Small::hold(&tx);
+            let _small = super::cache::Small::for_message(&tx, len);
             tx.execute(
                 "INSERT INTO outbox_raw (outbox_id, raw) VALUES (?1, ?2)",
                 params![id, ZeroBlob(len)],
@@ -225,7 +225,6 @@ impl Store {
     /// the right size: a plain SELECT would have SQLite materialise the
     /// value and then copy it, two copies of a message that may be 35 MB.
     pub fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
-        let _small = super::cache::Small::hold(self.conn());
         let mut blob = match self.conn().blob_open("main", "outbox_raw", "raw", id, true) {
             Ok(blob) => blob,
             Err(rusqlite::Error::SqliteFailure(_, _)) if !self.outbox_exists(id)? => {
@@ -233,6 +232,7 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
+        let _small = super::cache::Small::for_message(self.conn(), blob.len() as u64);
         let mut raw = Vec::with_capacity(blob.len());
         blob.read_to_end(&mut raw).map_err(super::Error::Queue)?;
         Ok(raw)
@@ -555,6 +555,24 @@ mod tests {
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
             .expect("cache size");
         assert_eq!(size, -16384, "the cache is large again for the rest");
+        // A small message leaves what the cache holds alone.
+        t.store
+            .conn()
+            .execute_batch(
+                "CREATE TABLE filler (x BLOB);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+                 INSERT INTO filler SELECT randomblob(8000) FROM n;",
+            )
+            .expect("filler");
+        let warm = crate::store::cache::used(t.store.conn());
+        assert!(warm > LIMIT, "{warm} bytes cached after the filler");
+        let small = t
+            .store
+            .enqueue(new.account, b"hi", "s@x", "a@x", &[], "")
+            .expect("enqueue");
+        assert_eq!(t.store.outbox_raw(small).expect("raw"), b"hi");
+        let used = crate::store::cache::used(t.store.conn());
+        assert!(used >= warm, "{used} bytes cached after a small message");
     }
 
     #[test]
