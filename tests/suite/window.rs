@@ -21,7 +21,9 @@ impl Drop for Reaped {
 /// once it listens (`-displayfd`): the tests of this file run at once in
 /// one process, and picking a number here could give two of them the same
 /// display, the second Xvfb failing and its test talking to the first one's
-/// server until that one ended.
+/// server until that one ended. `-noreset`: a server that resets when its
+/// last client leaves can refuse the next one while it does (see
+/// tests/e2e-gui).
 fn xvfb(screen: &str) -> (u32, Reaped) {
     let mut child = Command::new("Xvfb")
         .args([
@@ -32,6 +34,7 @@ fn xvfb(screen: &str) -> (u32, Reaped) {
             screen,
             "-nolisten",
             "tcp",
+            "-noreset",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
