@@ -33,13 +33,14 @@ impl Store {
         tx.commit()
     }
 
+    /// A downloaded message's bytes (see [`super::cache::read_message`]),
+    /// or None if it has not been downloaded.
     pub fn body(&self, id: i64) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT raw FROM bodies WHERE message = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        match super::cache::read_message(self.conn(), "bodies", "raw", id) {
+            Ok(raw) => Ok(Some(raw)),
+            Err(rusqlite::Error::SqliteFailure(_, _)) if !self.has_body(id)? => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub fn has_body(&self, id: i64) -> Result<bool> {
@@ -188,6 +189,36 @@ mod tests {
         assert_eq!(segments, 1);
         let found = t.store.search("common", None, 100).expect("search");
         assert_eq!(found.len(), ids.len());
+    }
+
+    /// A large downloaded message is read for the reader whole, and
+    /// without keeping its pages in the page cache (`store/cache.rs`);
+    /// one not downloaded is None.
+    #[test]
+    fn a_large_body_is_read_whole_through_a_small_cache() {
+        let mut t = temp_store("large-body");
+        let f = t
+            .store
+            .upsert_folder("work", "INBOX", None, None)
+            .expect("folder");
+        let rows: Vec<NewMessage> = (1..=2)
+            .map(|uid| NewMessage {
+                uid: Some(uid),
+                date: i64::from(uid),
+                ..NewMessage::default()
+            })
+            .collect();
+        let ids = t.store.insert_messages(f.id, &rows).expect("insert");
+        let raw: Vec<u8> = (0..=255u8).cycle().take(20 << 20).collect();
+        t.store
+            .set_body(ids[0], &raw, "", &IndexText::new("video"))
+            .expect("body");
+        let read = t.store.body(ids[0]).expect("read").expect("downloaded");
+        assert!(read == raw, "the same {} bytes", raw.len());
+        let used = crate::store::cache::used(t.store.conn());
+        assert!(used < 4 << 20, "{used} bytes cached after reading it");
+        assert_eq!(t.store.body(ids[1]).expect("read"), None);
+        assert_eq!(t.store.body(ids[1] + 100).expect("read"), None);
     }
 
     /// A batch that names a message twice (a POP3 server listing a UIDL

@@ -7,7 +7,8 @@
 //! fill all of it with its own pages, which nothing reads again: sending
 //! one peaked at 76 MB instead of 62 MB, over the three times the file's
 //! size a send may take (`benches/send`). Such a message goes through with
-//! the cache held at the default size.
+//! the cache held at the default size: written into the outbox, read from
+//! it, or read from the downloaded messages for the reader.
 
 use rusqlite::Connection;
 
@@ -47,6 +48,23 @@ impl Drop for Small<'_> {
             tracing::debug!("page cache not restored: {err}");
         }
     }
+}
+
+/// A stored message's bytes (`column` of `table`'s row `rowid`), read
+/// whole through a blob handle into a buffer of its size, with the cache
+/// held small if it is large. A plain SELECT would have SQLite materialise
+/// the value and then copy it: two copies of a message that may be 35 MB.
+pub(super) fn read_message(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    rowid: i64,
+) -> rusqlite::Result<Vec<u8>> {
+    let blob = conn.blob_open("main", table, column, rowid, true)?;
+    let _small = Small::for_message(conn, blob.len() as u64);
+    let mut raw = vec![0; blob.len()];
+    blob.read_at_exact(&mut raw, 0)?;
+    Ok(raw)
 }
 
 /// Bytes the connection's page cache holds now, for tests.

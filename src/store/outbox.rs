@@ -2,7 +2,7 @@
 //! byte and leaves the queue only once the server accepted its data. Every
 //! attempt is recorded, so "did it go out?" always has an answer.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use rusqlite::blob::ZeroBlob;
 use rusqlite::{OptionalExtension, params};
@@ -221,21 +221,15 @@ impl Store {
         }
     }
 
-    /// The message's bytes. Read through a blob handle into a buffer of
-    /// the right size: a plain SELECT would have SQLite materialise the
-    /// value and then copy it, two copies of a message that may be 35 MB.
+    /// The message's bytes (see [`super::cache::read_message`]).
     pub fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
-        let mut blob = match self.conn().blob_open("main", "outbox_raw", "raw", id, true) {
-            Ok(blob) => blob,
+        match super::cache::read_message(self.conn(), "outbox_raw", "raw", id) {
+            Ok(raw) => Ok(raw),
             Err(rusqlite::Error::SqliteFailure(_, _)) if !self.outbox_exists(id)? => {
-                return Err(super::Error::NoSuchMessage(id));
+                Err(super::Error::NoSuchMessage(id))
             }
-            Err(e) => return Err(e.into()),
-        };
-        let _small = super::cache::Small::for_message(self.conn(), blob.len() as u64);
-        let mut raw = Vec::with_capacity(blob.len());
-        blob.read_to_end(&mut raw).map_err(super::Error::Queue)?;
-        Ok(raw)
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn outbox_exists(&self, id: i64) -> Result<bool> {
