@@ -3,7 +3,7 @@
 //! FLAGS sweep otherwise), new mail newest first in batches, expunges, and
 //! bodies on demand.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use async_imap::imap_proto::NameAttribute;
 use async_imap::types::Fetch;
@@ -15,6 +15,8 @@ use crate::net::imap::{Session, connect_looking_up, imap_error};
 use crate::net::imap_raw;
 use crate::store::{Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
+
+mod prefetch;
 
 /// Opens a logged-in session for the account's incoming server.
 pub async fn open(account: &Account) -> Result<Session, Error> {
@@ -198,7 +200,7 @@ pub(crate) async fn sync_on(
     if let Some(days) = options.prefetch_days {
         let since = crate::store::now() - i64::from(days) * 86_400;
         for folder in &synced {
-            summary.bodies += prefetch(
+            summary.bodies += prefetch::prefetch(
                 account,
                 session,
                 store,
@@ -677,118 +679,6 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
     store
         .run(move |s| s.set_body(id, &raw, &snippet, &text))
         .await
-}
-
-/// Downloads the bodies the store lacks (newer than `since`), `batch`
-/// messages at a time, as a pipeline: while one batch comes over the
-/// network the one before is parsed (snippet, searchable text) on a thread
-/// of its own and the one before that is written to the store, so the work
-/// spreads over the cores instead of each step waiting for the others; the
-/// next batch is asked for before one is read, so the server never waits
-/// for it. `selected` is the folder the session has selected, kept up to
-/// date.
-#[allow(clippy::too_many_arguments)]
-async fn prefetch(
-    account: &Account,
-    session: &mut Session,
-    store: &SharedStore,
-    folder: &Folder,
-    selected: &mut Option<i64>,
-    since: i64,
-    batch: usize,
-    meter: &mut Meter,
-    sink: &Sink,
-) -> Result<u64, Error> {
-    type Parsed = Vec<(i64, Vec<u8>, String, IndexText)>;
-    let id = folder.id;
-    let missing = store
-        .run(move |s| s.missing_bodies(id, since, u32::MAX))
-        .await?;
-    if missing.is_empty() {
-        return Ok(0);
-    }
-    if *selected != Some(folder.id) {
-        *selected = None;
-        session
-            .examine(&folder.name)
-            .await
-            .map_err(|e| server_err(account, e))?;
-        *selected = Some(folder.id);
-    }
-    let mut done = 0;
-    let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
-    let mut storing: Option<tokio::task::JoinHandle<crate::store::Result<(u64, u64)>>> = None;
-    meter.start_bodies(&folder.name, missing.len() as u64);
-    let stored = |(n, bytes): (u64, u64), meter: &mut Meter| {
-        meter.advance(n, bytes, sink);
-        n
-    };
-    // Each response says which message it holds: with the next batch
-    // asked for before one is read, a server that runs both at once may
-    // send a message of one with the other.
-    let local_of: std::sync::Arc<HashMap<u32, i64>> =
-        std::sync::Arc::new(missing.iter().map(|&(local, uid)| (uid, local)).collect());
-    let mut commands = missing.chunks(batch).map(|chunk| {
-        let set = chunk
-            .iter()
-            .map(|(_, u)| u.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        format!("UID FETCH {set} (UID BODY.PEEK[])")
-    });
-    let mut pipeline = imap_raw::Pipeline::new(session);
-    ask(&mut pipeline, &mut commands, account).await?;
-    loop {
-        let fetched = if pipeline.outstanding() > 0 {
-            let fetched = pipeline.next().await.map_err(|e| server_err(account, e))?;
-            ask(&mut pipeline, &mut commands, account).await?;
-            Some(fetched)
-        } else {
-            None
-        };
-        if let Some(handle) = parsing.take() {
-            let bodies = handle
-                .await
-                .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
-            if let Some(handle) = storing.take() {
-                done += stored(super::join(handle).await?, meter);
-            }
-            storing = Some(store.spawn(move |s| {
-                let n = bodies.len() as u64;
-                let bytes = bodies.iter().map(|b| b.1.len() as u64).sum();
-                s.set_bodies(&bodies).map(|()| (n, bytes))
-            }));
-        }
-        let Some(fetched) = fetched else {
-            break;
-        };
-        let local_of = local_of.clone();
-        parsing = Some(tokio::task::spawn_blocking(move || {
-            // A message named twice in a batch is stored once.
-            let messages: HashMap<u32, std::borrow::Cow<'_, [u8]>> = fetched
-                .iter()
-                .filter_map(fetched::uid_and_message)
-                .collect();
-            messages
-                .into_iter()
-                .filter_map(|(uid, raw)| {
-                    let local = *local_of.get(&uid)?;
-                    let raw = raw.into_owned();
-                    let (snippet, text) = body_text(&raw);
-                    Some((local, raw, snippet, text))
-                })
-                .collect()
-        }));
-    }
-    pipeline
-        .finish()
-        .await
-        .map_err(|e| server_err(account, e))?;
-    if let Some(handle) = storing.take() {
-        done += stored(super::join(handle).await?, meter);
-    }
-    meter.finish_stage(sink);
-    Ok(done)
 }
 
 /// Connects just to replay the account's pending actions.
