@@ -44,25 +44,38 @@ pub struct Dirs {
     pub data: PathBuf,
 }
 
+/// Without a home folder there is no place that is the user's alone; a
+/// shared one (say /tmp/postel) would show every user's mail to the others.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "Postel cannot find your home folder (HOME is not set), so it has no private place for your settings and mail; set HOME, or give both --config-dir and --data-dir."
+)]
+pub struct NoHome;
+
 impl Dirs {
     /// The XDG directories, unless overridden (by flag or environment).
-    pub fn resolve(config: Option<PathBuf>, data: Option<PathBuf>) -> Self {
-        let project = directories::ProjectDirs::from("org", "postel", "Postel");
-        let fallback = || std::env::temp_dir().join("postel");
-        Self {
-            config: config.unwrap_or_else(|| {
-                project
-                    .as_ref()
-                    .map(|p| p.config_dir().to_owned())
-                    .unwrap_or_else(|| fallback().join("config"))
-            }),
-            data: data.unwrap_or_else(|| {
-                project
-                    .as_ref()
-                    .map(|p| p.data_dir().to_owned())
-                    .unwrap_or_else(|| fallback().join("data"))
-            }),
-        }
+    pub fn resolve(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<Self, NoHome> {
+        Self::resolve_in(
+            || directories::ProjectDirs::from("org", "postel", "Postel"),
+            config,
+            data,
+        )
+    }
+
+    fn resolve_in(
+        project: impl Fn() -> Option<directories::ProjectDirs>,
+        config: Option<PathBuf>,
+        data: Option<PathBuf>,
+    ) -> Result<Self, NoHome> {
+        let config = match config {
+            Some(dir) => dir,
+            None => project().ok_or(NoHome)?.config_dir().to_owned(),
+        };
+        let data = match data {
+            Some(dir) => dir,
+            None => project().ok_or(NoHome)?.data_dir().to_owned(),
+        };
+        Ok(Self { config, data })
     }
 }
 
@@ -194,4 +207,21 @@ async fn store_passwords(name: &str, password: &Password) -> Result<(), Error> {
         secret::set(&secret::key(name, role), &password.0).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_home_there_is_no_shared_fallback() {
+        let none = || None;
+        let (config, data) = (PathBuf::from("/c"), PathBuf::from("/d"));
+        assert!(Dirs::resolve_in(none, None, None).is_err());
+        assert!(Dirs::resolve_in(none, Some(config.clone()), None).is_err());
+        assert!(Dirs::resolve_in(none, None, Some(data.clone())).is_err());
+        let given =
+            Dirs::resolve_in(none, Some(config.clone()), Some(data.clone())).expect("both given");
+        assert_eq!((given.config, given.data), (config, data));
+    }
 }

@@ -82,7 +82,7 @@ pub enum Message {
     Acted(Result<Applied, String>),
     Synced(Result<(), String>),
     Worker(worker::Event),
-    AttachmentSaved(Result<PathBuf, String>),
+    AttachmentSaved(Result<files::Outcome, String>),
     Dismiss(usize),
     FileDropped(PathBuf),
     SendShortcut,
@@ -205,7 +205,7 @@ impl App {
             Message::Worker(event) => self.worker_event(event),
             Message::AttachmentSaved(result) => {
                 self.notices.push(match result {
-                    Ok(path) => fl!("attachment-saved", path = path.display().to_string()),
+                    Ok(outcome) => outcome.notice(),
                     Err(e) => e,
                 });
                 Task::none()
@@ -724,6 +724,8 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
         return ExitCode::FAILURE;
     }
     bench::started();
+    // Removes this run's opened attachments when the window is gone.
+    let _copies = files::OpenedCopies::new();
     let ui = ui_state::load(&dirs.data);
     let settings = window_settings(&ui);
     let result = iced::application(

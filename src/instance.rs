@@ -11,16 +11,14 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 /// A request longer than this is not a mailto: URL anyone typed.
 const MAX_REQUEST: u64 = 64 * 1024;
 
-/// `$XDG_RUNTIME_DIR/postel.sock` (private to the user), else a per-user
-/// name in the temp dir.
-pub fn socket_path() -> PathBuf {
-    match std::env::var_os("XDG_RUNTIME_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("postel.sock"),
-        _ => {
-            let user = std::env::var("USER").unwrap_or_else(|_| "user".into());
-            std::env::temp_dir().join(format!("postel-{user}.sock"))
-        }
-    }
+/// The socket's name in the private runtime folder.
+const SOCKET_NAME: &str = "postel.sock";
+
+/// The socket, in a folder only this user can enter (`private::runtime_dir`):
+/// in a shared one another user could listen first and be handed the
+/// links, or connect and hand over requests.
+pub fn socket_path() -> Result<PathBuf, crate::private::Error> {
+    Ok(crate::private::runtime_dir()?.join(SOCKET_NAME))
 }
 
 /// Hands `request` (one line) to the instance listening at `path`; false
@@ -69,6 +67,23 @@ pub async fn next_request(listener: &tokio::net::UnixListener) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_socket_is_in_a_private_folder() {
+        let path = socket_path().expect("a private runtime folder");
+        let dir = path.parent().expect("its folder");
+        assert_eq!(
+            crate::private::tests::mode(dir),
+            crate::private::DIR_MODE,
+            "{}",
+            dir.display()
+        );
+        assert_ne!(
+            dir,
+            std::env::temp_dir(),
+            "never the shared temp folder itself"
+        );
+    }
 
     #[tokio::test]
     async fn a_second_launch_hands_over_to_the_first() {

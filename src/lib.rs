@@ -12,6 +12,7 @@ pub mod instance;
 pub mod mailto;
 pub mod message;
 pub mod net;
+pub mod private;
 pub mod render;
 pub mod secret;
 pub mod store;

@@ -20,15 +20,25 @@ fn main() -> ExitCode {
     let args = postel::cli::Args::parse();
     if let Some(url) = &args.mailto {
         // A second launch hands the link to the running window.
-        if postel::instance::hand_over(&postel::instance::socket_path(), url) {
+        if postel::instance::socket_path().is_ok_and(|path| postel::instance::hand_over(&path, url))
+        {
             return ExitCode::SUCCESS;
         }
-        let dirs = postel::engine::Dirs::resolve(args.config_dir, args.data_dir);
-        return postel::gui::run(dirs, Some(url.clone()));
+        return match postel::engine::Dirs::resolve(args.config_dir, args.data_dir) {
+            Ok(dirs) => postel::gui::run(dirs, Some(url.clone())),
+            Err(e) => no_dirs(e),
+        };
     }
     if args.command.is_none() {
-        let dirs = postel::engine::Dirs::resolve(args.config_dir, args.data_dir);
-        return postel::gui::run(dirs, None);
+        return match postel::engine::Dirs::resolve(args.config_dir, args.data_dir) {
+            Ok(dirs) => postel::gui::run(dirs, None),
+            Err(e) => no_dirs(e),
+        };
     }
     postel::cli::run(args)
+}
+
+fn no_dirs(e: postel::engine::NoHome) -> ExitCode {
+    eprintln!("postel: {e}");
+    ExitCode::FAILURE
 }

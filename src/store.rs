@@ -29,6 +29,10 @@ pub use tokens::IndexText;
 
 pub const FILE_NAME: &str = "postel.sqlite3";
 
+/// What SQLite keeps beside the store: the write-ahead log, its index, and
+/// a rollback journal (a store from before WAL, or one being converted).
+const SIDE_FILES: &[&str] = &["-wal", "-shm", "-journal"];
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
@@ -42,6 +46,13 @@ pub enum Error {
         "The mail store was written by a newer Postel (schema {found}, this one knows {known}); update Postel."
     )]
     TooNew { found: i64, known: i64 },
+    #[error("{0}")]
+    Dir(#[from] crate::private::Error),
+    #[error("The mail store {path} could not be made private to you: {source}.")]
+    Private {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("The mail store failed: {0}.")]
     Sql(#[from] rusqlite::Error),
     #[error("There is no message {0} in the store.")]
@@ -300,10 +311,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(data_dir).map_err(|e| Error::Open {
-            path: path.clone(),
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-        })?;
+        make_private(data_dir, &path)?;
         let mut conn = Connection::open(&path).map_err(open_err)?;
         conn.execute_batch(
             "-- A new store's pages (an existing one keeps its own): with
@@ -346,6 +354,25 @@ impl Store {
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// Mail, drafts and the outbox are for the user alone, whatever the umask:
+/// the folder is 0700 and the store 0600 before SQLite opens it. SQLite
+/// gives the files it makes beside it the store's own mode; a store from an
+/// older Postel (0644) is restricted here too, side files and all.
+fn make_private(data_dir: &Path, path: &Path) -> Result<()> {
+    crate::private::dir(data_dir)?;
+    let private_err = |source| Error::Private {
+        path: path.to_owned(),
+        source,
+    };
+    crate::private::file(path).map_err(private_err)?;
+    for side in SIDE_FILES {
+        let mut name = path.as_os_str().to_owned();
+        name.push(side);
+        crate::private::restrict(Path::new(&name)).map_err(private_err)?;
+    }
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
@@ -451,6 +478,78 @@ mod tests {
             .query_row("PRAGMA page_size", [], |r| r.get(0))
             .expect("page size");
         assert_eq!(page, 8192);
+    }
+
+    /// The store's file and the ones SQLite keeps beside it.
+    fn store_files(dir: &Path) -> Vec<PathBuf> {
+        std::iter::once(FILE_NAME.to_owned())
+            .chain(SIDE_FILES.iter().map(|side| format!("{FILE_NAME}{side}")))
+            .map(|name| dir.join(name))
+            .filter(|path| path.exists())
+            .collect()
+    }
+
+    #[test]
+    fn a_new_store_is_private_whatever_the_umask() {
+        use crate::private::tests::mode;
+        let t = temp_store("private");
+        // Something in the write-ahead log, as a sync leaves it.
+        t.store
+            .conn()
+            .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .expect("write");
+        let dir = t.store.path().parent().expect("dir").to_owned();
+        assert_eq!(mode(&dir), crate::private::DIR_MODE);
+        let files = store_files(&dir);
+        assert_eq!(
+            files.len(),
+            3,
+            "the store, its log and the log's index: {files:?}"
+        );
+        for file in files {
+            assert_eq!(mode(&file), crate::private::FILE_MODE, "{}", file.display());
+        }
+    }
+
+    #[test]
+    fn an_older_postels_readable_store_is_made_private() {
+        use crate::private::tests::mode;
+        use std::os::unix::fs::PermissionsExt;
+        let readable = |path: &Path, mode: u32| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+        };
+        // A store left by a crash: its log and the log's index still there.
+        let dir = testing::old_store("readable", 3, "PRAGMA journal_mode = WAL");
+        let live = Connection::open(dir.join(FILE_NAME)).expect("opens");
+        live.execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             INSERT INTO folders (account, name) VALUES ('a', 'INBOX');",
+        )
+        .expect("write");
+        let crashed = dir.with_extension("crashed");
+        let _ = std::fs::remove_dir_all(&crashed);
+        std::fs::create_dir(&crashed).expect("dir");
+        for file in store_files(&dir) {
+            let copy = crashed.join(file.file_name().expect("name"));
+            std::fs::copy(&file, &copy).expect("copy");
+            readable(&copy, 0o644);
+        }
+        drop(live);
+        readable(&crashed, 0o755);
+        assert_eq!(store_files(&crashed).len(), 3);
+        let store = Store::open(&crashed).expect("opens");
+        assert_eq!(mode(&crashed), crate::private::DIR_MODE);
+        for file in store_files(&crashed) {
+            assert_eq!(mode(&file), crate::private::FILE_MODE, "{}", file.display());
+        }
+        assert_eq!(
+            store.folders("a").expect("folders").len(),
+            1,
+            "the log was kept"
+        );
+        drop(store);
+        std::fs::remove_dir_all(dir).expect("cleanup");
+        std::fs::remove_dir_all(crashed).expect("cleanup");
     }
 
     #[test]

@@ -57,7 +57,10 @@ pub fn requests() -> impl futures::Stream<Item = Message> {
         10,
         async |mut output: futures::channel::mpsc::Sender<Message>| {
             use futures::SinkExt;
-            let listener = match crate::instance::listen(&crate::instance::socket_path()) {
+            let listener = match crate::instance::socket_path()
+                .map_err(|e| e.to_string())
+                .and_then(|path| crate::instance::listen(&path).map_err(|e| e.to_string()))
+            {
                 Ok(l) => l,
                 Err(e) => {
                     tracing::info!("not accepting hand-overs: {e}");

@@ -105,14 +105,23 @@ pub fn load(data_dir: &Path) -> UiState {
 }
 
 /// Writes the state atomically: a temporary file beside it, then a rename.
+/// Like everything in the data dir, the file is the user's alone (0600).
 pub fn save(data_dir: &Path, state: &UiState) -> std::io::Result<()> {
-    std::fs::create_dir_all(data_dir)?;
+    crate::private::dir(data_dir).map_err(std::io::Error::other)?;
     let path = path(data_dir);
     let temp = data_dir.join(format!("{FILE_NAME}.tmp"));
     let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
     {
         use std::io::Write;
-        let mut file = std::fs::File::create(&temp)?;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(crate::private::FILE_MODE)
+            .open(&temp)?;
+        // A temporary file left by a crash keeps its old mode otherwise.
+        file.set_permissions(std::fs::Permissions::from_mode(crate::private::FILE_MODE))?;
         file.write_all(&json)?;
         file.sync_all()?;
     }
@@ -143,6 +152,9 @@ mod tests {
         };
         save(&dir, &state).expect("saved");
         assert_eq!(load(&dir), state);
+        use crate::private::tests::mode;
+        assert_eq!(mode(&dir), crate::private::DIR_MODE);
+        assert_eq!(mode(&path(&dir)), crate::private::FILE_MODE);
         assert!(
             !dir.join(format!("{FILE_NAME}.tmp")).exists(),
             "the temporary file was renamed"

@@ -137,7 +137,16 @@ fn tempfile_dir() -> PathBuf {
 #[test]
 fn a_second_launch_hands_its_mailto_link_to_the_running_one() {
     let runtime = tempfile_dir();
-    let socket = runtime.join("postel.sock");
+    // Postel keeps its socket in a private folder of its own in the runtime dir.
+    let private = runtime.join("postel");
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&private)
+            .expect("private dir");
+    }
+    let socket = private.join("postel.sock");
     let listener = std::os::unix::net::UnixListener::bind(&socket).expect("the 'running' instance");
     let status = Command::new(env!("CARGO_BIN_EXE_postel"))
         .arg("mailto:bob@example.com?subject=From%20a%20link")
