@@ -1,14 +1,18 @@
 //! Opening an authenticated IMAP session (async-imap) over TLS, STARTTLS
 //! (required, never downgraded) or, where the user chose it, plain TCP.
+//! Every byte the server sends passes [`guard`] before a parser sees it.
+
+pub mod guard;
 
 use async_imap::imap_proto::{Response, Status};
 
+use self::guard::Guarded;
 use super::stream::Stream;
 use super::{Error, connect_tcp, step, tls};
 use crate::account::{AuthMechanism, Security, Server};
 
-pub type Session = async_imap::Session<Stream>;
-type Client = async_imap::Client<Stream>;
+pub type Session = async_imap::Session<Guarded<Stream>>;
+type Client = async_imap::Client<Guarded<Stream>>;
 
 const PROTOCOL: &str = "IMAP";
 
@@ -37,17 +41,17 @@ async fn secured(server: &Server) -> Result<Client, Error> {
     let tcp = connect_tcp(&server.host, server.port).await?;
     let client = match server.security {
         Security::Tls => {
-            let mut client = Client::new(tls::secure(tcp, server).await?);
+            let mut client = Client::new(Guarded::new(tls::secure(tcp, server).await?));
             greeting(server, &mut client).await?;
             client
         }
         Security::None => {
-            let mut client = Client::new(Stream::Plain(tcp));
+            let mut client = Client::new(Guarded::new(Stream::Plain(tcp)));
             greeting(server, &mut client).await?;
             client
         }
         Security::Starttls => {
-            let mut client = Client::new(Stream::Plain(tcp));
+            let mut client = Client::new(Guarded::new(Stream::Plain(tcp)));
             greeting(server, &mut client).await?;
             step(server, "asking for STARTTLS", async {
                 client
@@ -64,11 +68,11 @@ async fn secured(server: &Server) -> Result<Client, Error> {
                     })
             })
             .await?;
-            let Stream::Plain(tcp) = client.into_inner() else {
+            let Stream::Plain(tcp) = client.into_inner().into_inner() else {
                 unreachable!("the stream is plain until STARTTLS completes")
             };
             // No greeting follows STARTTLS: the session continues inside TLS.
-            Client::new(tls::secure(tcp, server).await?)
+            Client::new(Guarded::new(tls::secure(tcp, server).await?))
         }
     };
     Ok(client)
@@ -79,7 +83,13 @@ async fn greeting(server: &Server, client: &mut Client) -> Result<(), Error> {
         client
             .read_response()
             .await
-            .map_err(|e| protocol(server, e.to_string()))
+            .map_err(|e| match guard::breach(&e) {
+                Some(breach) => Error::Hostile {
+                    host: server.host.clone(),
+                    reason: breach.to_string(),
+                },
+                None => protocol(server, e.to_string()),
+            })
     })
     .await?;
     let Some(response) = response else {
@@ -153,6 +163,10 @@ async fn login(
 pub fn imap_error(server: &Server, err: async_imap::error::Error) -> Error {
     use async_imap::error::Error as E;
     match err {
+        E::Io(e) if guard::breach(&e).is_some() => Error::Hostile {
+            host: server.host.clone(),
+            reason: e.to_string(),
+        },
         E::Io(e) => Error::Dropped {
             host: server.host.clone(),
             reason: e.to_string(),

@@ -23,6 +23,7 @@ use async_imap::error::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::imap::Session;
+use super::imap::guard::{Breach, MAX_RESPONSE};
 
 /// The untagged responses of one command, in the order they came.
 #[derive(Debug, Default)]
@@ -44,14 +45,34 @@ impl Responses {
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
+
+    /// The memory the responses take, near enough.
+    fn held(&self) -> usize {
+        self.bytes.len() + self.spans.len() * std::mem::size_of::<Range<usize>>()
+    }
 }
+
+/// How long the server may send nothing while a command is outstanding
+/// (Thunderbird's `mailnews.tcptimeout` is the same): a server that stalls
+/// mid-response used to hang the account's worker for good. Long enough
+/// for a slow server to start a large SEARCH or FETCH.
+const SILENCE: std::time::Duration = std::time::Duration::from_secs(100);
 
 /// Reads grow the buffer by at least this much at a time.
 const READ: usize = 64 * 1024;
 
-/// A response larger than this ends the command with an error instead of
-/// exhausting memory (async-imap's own limit).
-const MAX_RESPONSE: usize = 512 * 1024 * 1024;
+/// The most one command's responses may hold before its completion; past
+/// it the command ends with an error instead of exhausting memory (a
+/// hostile server's endless untagged responses grew the buffer by 1.2 GB
+/// in 14 s). A batch of bodies is asked for at most
+/// [`MAX_BATCH_BYTES`] at a time (or one message, up to
+/// `guard::MAX_MESSAGE`), and a server that runs two pipelined batches at
+/// once may send both before either completes.
+pub const MAX_BUFFERED: usize = MAX_RESPONSE + 2 * MAX_BATCH_BYTES + 32 * 1024 * 1024;
+
+/// How many bytes of messages (as the server declares their sizes) one
+/// command may ask for.
+pub const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
 
 /// Sends `command` (untagged text, e.g. `FETCH 1:10 (UID)`) and returns its
 /// untagged responses once the server completes it with OK; NO and BAD
@@ -134,6 +155,11 @@ impl<'s> Pipeline<'s> {
                 let line = &out.bytes[span.clone()];
                 if line.starts_with(b"* ") {
                     out.spans.push(span);
+                    // Many small responses cost more in their spans than
+                    // in their bytes: both count.
+                    if out.held() > MAX_BUFFERED {
+                        return Err(too_large());
+                    }
                     continue;
                 }
                 let completed = self.pending.iter().position(|tag| {
@@ -145,7 +171,7 @@ impl<'s> Pipeline<'s> {
                     // commands can answer.
                     return Err(Error::Bad(format!(
                         "unexpected response: {}",
-                        String::from_utf8_lossy(line).trim_end()
+                        crate::net::excerpt(line)
                     )));
                 };
                 let status = String::from_utf8_lossy(&line[self.pending[i].len() + 1..])
@@ -197,18 +223,32 @@ async fn read_more<S: AsyncReadExt + Unpin>(
     buf: &mut Vec<u8>,
     start: usize,
 ) -> Result<(), Error> {
-    if buf.len() - start > MAX_RESPONSE {
+    if buf.len() - start > MAX_RESPONSE || buf.len() > MAX_BUFFERED {
         return Err(too_large());
     }
     buf.reserve(READ);
-    if stream.read_buf(buf).await? == 0 {
+    let read = tokio::time::timeout(SILENCE, stream.read_buf(buf))
+        .await
+        .map_err(|_| {
+            Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "the server sent nothing for {} seconds in the middle of an answer",
+                    SILENCE.as_secs()
+                ),
+            ))
+        })??;
+    if read == 0 {
         return Err(Error::ConnectionLost);
     }
     Ok(())
 }
 
 fn too_large() -> Error {
-    Error::Bad("a response was larger than 512 MB".into())
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        Breach::Command,
+    ))
 }
 
 /// Finds where responses end in a buffer that grows at its end: at a CRLF

@@ -57,15 +57,15 @@ impl Store {
         folder_id: i64,
         since: i64,
         limit: u32,
-    ) -> Result<Vec<(i64, u32)>> {
+    ) -> Result<Vec<(i64, u32, u64)>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT m.id, m.uid FROM messages m
+            "SELECT m.id, m.uid, m.size FROM messages m
              WHERE m.folder_id = ?1 AND m.date >= ?2 AND m.uid IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM bodies b WHERE b.message = m.id)
              ORDER BY m.date DESC, m.id DESC LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![folder_id, since, limit], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -33,11 +33,12 @@ async fn find(
     session: &mut Session,
     message_id: &str,
 ) -> Result<Vec<u32>, Error> {
-    let found = session
-        .uid_search(format!("HEADER Message-ID \"<{message_id}>\""))
-        .await
-        .map_err(|e| server_err(account, e))?;
-    Ok(found.into_iter().collect())
+    super::imap::uid_search(
+        account,
+        session,
+        &format!("HEADER Message-ID \"<{message_id}>\""),
+    )
+    .await
 }
 
 async fn remove_uids(account: &Account, session: &mut Session, uids: &[u32]) -> Result<(), Error> {

@@ -106,8 +106,13 @@ fn parsed(response: &[u8]) -> Option<Items<'_>> {
     let attributes = match Response::parse(response) {
         Ok((_, Response::Fetch(_, attributes))) => attributes,
         Ok(_) => return None,
-        Err(err) => {
-            tracing::warn!("IMAP: a FETCH response could not be parsed: {err:?}");
+        Err(_) => {
+            // The parser's error holds the rest of the response: the
+            // message's text, and megabytes of it.
+            tracing::warn!(
+                "IMAP: a FETCH response could not be parsed: {}",
+                crate::net::excerpt(response)
+            );
             return None;
         }
     };

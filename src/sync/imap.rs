@@ -40,6 +40,32 @@ async fn run_raw(
         .map_err(|e| server_err(account, e))
 }
 
+/// `UID SEARCH query`'s answer, sorted, each UID once. Read through
+/// `imap_raw`, whose buffer is bounded: async-imap gathers the answer of a
+/// server that never ends it into a set without limit.
+pub(crate) async fn uid_search(
+    account: &Account,
+    session: &mut Session,
+    query: &str,
+) -> Result<Vec<u32>, Error> {
+    let responses = run_raw(account, session, &format!("UID SEARCH {query}")).await?;
+    let mut uids: Vec<u32> = responses
+        .iter()
+        .filter_map(|r| {
+            let rest = r
+                .get(..9)?
+                .eq_ignore_ascii_case(b"* SEARCH ")
+                .then(|| &r[9..])?;
+            Some(rest.split(|b| b.is_ascii_whitespace()))
+        })
+        .flatten()
+        .filter_map(|word| std::str::from_utf8(word).ok()?.parse().ok())
+        .collect();
+    uids.sort_unstable();
+    uids.dedup();
+    Ok(uids)
+}
+
 /// The one folder name every IMAP server has, in any letter case.
 const INBOX: &str = "INBOX";
 
@@ -368,7 +394,7 @@ async fn sync_folder(
             // Recording the folder's MODSEQ would skip this change for good.
             return Err(Error::Refused(format!(
                 "a flag change could not be read: {}",
-                String::from_utf8_lossy(bad).trim_end()
+                crate::net::excerpt(bad)
             )));
         }
         let changes: Vec<_> = fetched.iter().filter_map(fetched::uid_and_flags).collect();
@@ -411,15 +437,12 @@ async fn sync_folder(
                 .finish()
                 .await
                 .map_err(|e| server_err(account, e))?;
-        } else if let Some(max) = max_uid {
-            let fetched = run_raw(
-                account,
-                session,
-                &format!("UID FETCH {}:* {query}", max + 1),
-            )
-            .await?;
+        } else if let Some(next) = max_uid.and_then(|max| max.checked_add(1)) {
+            // After UID 4294967295, the highest there is, nothing can come:
+            // `4294967296:*` would wrap to `0:*`.
+            let fetched = run_raw(account, session, &format!("UID FETCH {next}:* {query}")).await?;
             // `N:*` always returns the last message, even when it is old.
-            writer.push(fetched, Some(max), meter, sink).await?;
+            writer.push(fetched, Some(next - 1), meter, sink).await?;
         }
     }
 
@@ -428,10 +451,10 @@ async fn sync_folder(
     // compare UID sets, drop what is gone, fetch what is missing.
     let count = store.run(move |s| s.count(id)).await?;
     if count != u64::from(exists) {
-        let on_server: HashSet<u32> = session
-            .uid_search("ALL")
-            .await
-            .map_err(|e| server_err(account, e))?;
+        let on_server: HashSet<u32> = uid_search(account, session, "ALL")
+            .await?
+            .into_iter()
+            .collect();
         let local = store.run(move |s| s.uids(id)).await?;
         let local_set: HashSet<u32> = local.iter().copied().collect();
         let gone: Vec<u32> = local
@@ -524,7 +547,7 @@ impl Writer {
             let rows_of = |handle: tokio::task::JoinHandle<Vec<NewMessage>>| async move {
                 handle
                     .await
-                    .map_err(|e| Error::Refused(format!("the header parser failed: {e}")))
+                    .map_err(|e| Error::Internal(format!("the header parser failed: {e}")))
             };
             let mut ids = Vec::new();
             let mut next = None;
@@ -589,8 +612,8 @@ impl Writer {
             // The driver stopped: the store failed.
             return match (&mut self.driver).await {
                 Ok(Err(err)) => Err(err),
-                Ok(Ok(_)) => Err(Error::Refused("the store stopped taking messages".into())),
-                Err(e) => Err(Error::Refused(format!("the store task failed: {e}"))),
+                Ok(Ok(_)) => Err(Error::Internal("the store stopped taking messages".into())),
+                Err(e) => Err(Error::Internal(format!("the store task failed: {e}"))),
             };
         }
         report(&mut self.stored, meter, sink);
@@ -607,7 +630,7 @@ impl Writer {
         drop(parses);
         let ids = driver
             .await
-            .map_err(|e| Error::Refused(format!("the store task failed: {e}")))?;
+            .map_err(|e| Error::Internal(format!("the store task failed: {e}")))?;
         report(&mut stored, meter, sink);
         ids
     }
@@ -635,6 +658,9 @@ pub async fn fetch_body(
     let uid = row
         .uid
         .ok_or_else(|| Error::Refused("the message is not on the server yet".into()))?;
+    if row.size > crate::net::imap::guard::MAX_MESSAGE as u64 {
+        return Err(Error::TooLarge(row.size));
+    }
     session
         .examine(&row.folder)
         .await
@@ -675,7 +701,7 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
         (raw, snippet, text)
     })
     .await
-    .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
+    .map_err(|e| Error::Internal(format!("the message parser failed: {e}")))?;
     store
         .run(move |s| s.set_body(id, &raw, &snippet, &text))
         .await

@@ -325,10 +325,12 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
                     .select(&sent.name)
                     .await
                     .map_err(|e| super::imap::server_err(account, e))?;
-                let found = session
-                    .uid_search(format!("HEADER Message-ID \"<{}>\"", item.message_id))
-                    .await
-                    .map_err(|e| super::imap::server_err(account, e))?;
+                let found = super::imap::uid_search(
+                    account,
+                    &mut session,
+                    &format!("HEADER Message-ID \"<{}>\"", item.message_id),
+                )
+                .await?;
                 if found.is_empty() {
                     let id = item.id;
                     let raw = store.run(move |s| s.outbox_raw(id)).await?;

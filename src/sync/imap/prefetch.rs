@@ -7,7 +7,8 @@ use super::{
 };
 use crate::account::Account;
 use crate::net::imap::Session;
-use crate::net::imap_raw;
+use crate::net::imap::guard::MAX_MESSAGE;
+use crate::net::imap_raw::{self, MAX_BATCH_BYTES};
 
 /// Downloads the bodies the store lacks (newer than `since`), `batch`
 /// messages at a time, as a pipeline: while one batch comes over the
@@ -31,9 +32,12 @@ pub(super) async fn prefetch(
 ) -> Result<u64, Error> {
     type Parsed = Vec<(i64, Vec<u8>, String, IndexText)>;
     let id = folder.id;
-    let missing = store
+    let mut missing = store
         .run(move |s| s.missing_bodies(id, since, u32::MAX))
         .await?;
+    // A message larger than Postel downloads at all is left on the server;
+    // the reader says so when it is opened.
+    missing.retain(|&(_, _, size)| size <= MAX_MESSAGE as u64);
     if missing.is_empty() {
         return Ok(0);
     }
@@ -56,12 +60,16 @@ pub(super) async fn prefetch(
     // Each response says which message it holds: with the next batch
     // asked for before one is read, a server that runs both at once may
     // send a message of one with the other.
-    let local_of: std::sync::Arc<HashMap<u32, i64>> =
-        std::sync::Arc::new(missing.iter().map(|&(local, uid)| (uid, local)).collect());
-    let mut commands = missing.chunks(batch).map(|chunk| {
+    let local_of: std::sync::Arc<HashMap<u32, i64>> = std::sync::Arc::new(
+        missing
+            .iter()
+            .map(|&(local, uid, _)| (uid, local))
+            .collect(),
+    );
+    let mut commands = batches(&missing, batch).into_iter().map(|chunk| {
         let set = chunk
             .iter()
-            .map(|(_, u)| u.to_string())
+            .map(|(_, u, _)| u.to_string())
             .collect::<Vec<_>>()
             .join(",");
         format!("UID FETCH {set} (UID BODY.PEEK[])")
@@ -79,7 +87,7 @@ pub(super) async fn prefetch(
         if let Some(handle) = parsing.take() {
             let bodies = handle
                 .await
-                .map_err(|e| Error::Refused(format!("the message parser failed: {e}")))?;
+                .map_err(|e| Error::Internal(format!("the message parser failed: {e}")))?;
             if let Some(handle) = storing.take() {
                 done += stored(crate::sync::join(handle).await?, meter);
             }
@@ -119,4 +127,55 @@ pub(super) async fn prefetch(
     }
     meter.finish_stage(sink);
     Ok(done)
+}
+
+/// Cuts `missing` into batches of at most `count` messages and at most
+/// [`MAX_BATCH_BYTES`] as the server declared their sizes, so that what a
+/// batch's responses hold stays within what `imap_raw` buffers; a larger
+/// message goes alone.
+fn batches(missing: &[(i64, u32, u64)], count: usize) -> Vec<&[(i64, u32, u64)]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, &(_, _, size)) in missing.iter().enumerate() {
+        let n = i - start;
+        if n > 0 && (n >= count.max(1) || bytes + size > MAX_BATCH_BYTES as u64) {
+            out.push(&missing[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < missing.len() {
+        out.push(&missing[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_end_at_a_count_or_a_size() {
+        let mb = 1024 * 1024;
+        let missing: Vec<(i64, u32, u64)> = [1, 1, 30, 1, 100, 2, 2, 2]
+            .iter()
+            .enumerate()
+            .map(|(i, &size)| (i as i64, i as u32, size * mb))
+            .collect();
+        let sizes = |batches: Vec<&[(i64, u32, u64)]>| -> Vec<Vec<u64>> {
+            batches
+                .iter()
+                .map(|b| b.iter().map(|m| m.2 / mb).collect())
+                .collect()
+        };
+        assert_eq!(
+            sizes(batches(&missing, 250)),
+            vec![vec![1, 1, 30], vec![1], vec![100], vec![2, 2, 2]]
+        );
+        assert_eq!(
+            sizes(batches(&missing, 2)),
+            vec![vec![1, 1], vec![30, 1], vec![100], vec![2, 2], vec![2]]
+        );
+        assert!(batches(&[], 250).is_empty());
+    }
 }
