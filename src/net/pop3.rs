@@ -4,6 +4,7 @@
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
+use super::imap::guard::MAX_MESSAGE;
 use super::stream::Stream;
 use super::{STEP_TIMEOUT, connect_tcp, tls};
 use crate::account::{AuthMechanism, Security, Server};
@@ -12,6 +13,15 @@ use crate::account::{AuthMechanism, Security, Server};
 const MAX_LINE: usize = 8 * 1024;
 /// Message lines may be long (RFC 5322 allows 998 octets; broken mail more).
 const MAX_BODY_LINE: usize = 1024 * 1024;
+/// Most lines a listing (UIDL, LIST, CAPA) may have: a maildrop of two
+/// million messages, far more than any POP3 server keeps; held as strings,
+/// about 200 MB. A server that lists without end is stopped here.
+const MAX_LISTING: usize = 2_000_000;
+/// Slack over the size LIST declares before a download counts as endless:
+/// some servers declare sizes only roughly (and LF-only stores count one
+/// byte less per line), so a message may come larger than declared, but
+/// not twice as large and more than this.
+const SIZE_SLACK: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -21,6 +31,8 @@ pub enum Error {
     Protocol(String),
     #[error("the POP3 server did not answer in time")]
     Timeout,
+    #[error("the POP3 server sent {0}; Postel stopped reading")]
+    TooLarge(&'static str),
     #[error("the connection to the POP3 server failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -131,7 +143,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Downloads message `n` whole, dot-unstuffed, line ends kept.
     pub async fn retr(&mut self, n: u32) -> Result<Vec<u8>, Error> {
         self.command(&format!("RETR {n}")).await?;
-        self.message().await
+        self.message(None).await
     }
 
     /// Downloads the messages `numbers`, as `retr` does, with all the
@@ -140,19 +152,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// offers PIPELINING (RFC 2449). Returns the messages that came before
     /// the first failure, and that failure, after which the replies still
     /// due are unread: the connection is only good for closing.
-    pub async fn retr_pipelined(&mut self, numbers: &[u32]) -> (Vec<Vec<u8>>, Option<Error>) {
+    /// `numbers` come with the sizes LIST declared, where it did.
+    pub async fn retr_pipelined(
+        &mut self,
+        numbers: &[(u32, Option<u64>)],
+    ) -> (Vec<Vec<u8>>, Option<Error>) {
         use std::fmt::Write as _;
         let mut commands = String::with_capacity(numbers.len() * 16);
-        for n in numbers {
+        for (n, _) in numbers {
             let _ = write!(commands, "RETR {n}\r\n");
         }
         if let Err(err) = self.send(&commands).await {
             return (Vec::new(), Some(err));
         }
         let mut got = Vec::with_capacity(numbers.len());
-        for _ in numbers {
+        for (_, declared) in numbers {
             let reply = match self.status_line().await {
-                Ok(_) => self.message().await,
+                Ok(_) => self.message(*declared).await,
                 Err(err) => Err(err),
             };
             match reply {
@@ -164,9 +180,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     }
 
     /// Reads a message after its "+OK": dot-unstuffed, line ends kept.
-    async fn message(&mut self) -> Result<Vec<u8>, Error> {
+    /// More than `MAX_MESSAGE`, or than twice the `declared` size and
+    /// [`SIZE_SLACK`], is an error instead of a download without end (one
+    /// grew to 3 GB in 16 s).
+    async fn message(&mut self, declared: Option<u64>) -> Result<Vec<u8>, Error> {
+        let most = declared.map_or(MAX_MESSAGE as u64, |size| {
+            (size.saturating_mul(2) + SIZE_SLACK).min(MAX_MESSAGE as u64)
+        });
         let mut raw = Vec::new();
         loop {
+            if raw.len() as u64 > most {
+                return Err(Error::TooLarge(if declared.is_some_and(|d| d < most) {
+                    "a message far larger than it said"
+                } else {
+                    "a message larger than 160 MB"
+                }));
+            }
             let mut line = Vec::new();
             let read = async {
                 let mut limited = (&mut self.stream).take(MAX_BODY_LINE as u64);
@@ -233,6 +262,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     async fn multiline(&mut self) -> Result<Vec<String>, Error> {
         let mut lines = Vec::new();
         loop {
+            if lines.len() > MAX_LISTING {
+                return Err(Error::TooLarge("a listing of more than two million lines"));
+            }
             let line = self.line().await?;
             if line == "." {
                 return Ok(lines);
@@ -336,6 +368,10 @@ pub fn net_error(server: &Server, err: Error) -> super::Error {
             host: server.host.clone(),
             protocol: "POP3",
             reason,
+        },
+        Error::TooLarge(what) => super::Error::Hostile {
+            host: server.host.clone(),
+            reason: format!("it sent {what}"),
         },
     }
 }

@@ -22,6 +22,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The UIDLs already removed from the server: one listed again is
+    /// another message under a reused UIDL, never stored.
+    pub fn pop3_removed_all(&self, account: &str) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT uidl FROM pop3_seen WHERE account = ?1 AND removed_from_server = 1",
+        )?;
+        let rows = stmt.query_map([account], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Stores downloaded messages (`rows[i]` with `bodies[i]`: raw bytes,
     /// snippet, search text) and records their UIDLs in one transaction: a
     /// crash leaves all or none of them, so each is fetched exactly once.

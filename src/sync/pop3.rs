@@ -17,10 +17,10 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     let mut client = connect(server, &account.incoming.username, &password).await?;
     let listing = client.uidl_all().await.map_err(|e| net_error(server, e))?;
     let name = account.name.clone();
-    let (inbox, seen) = store
+    let (inbox, seen, gone) = store
         .run(move |s| {
             let inbox = s.upsert_folder(&name, "INBOX", None, Some(FolderRole::Inbox))?;
-            Ok((inbox, s.pop3_seen_all(&name)?))
+            Ok((inbox, s.pop3_seen_all(&name)?, s.pop3_removed_all(&name)?))
         })
         .await?;
     let mut summary = Summary {
@@ -89,11 +89,23 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     } else {
         HashSet::new()
     };
+    // Only what is safely in the store may leave the server. A UIDL a
+    // broken server lists twice names two messages of which at most one
+    // was stored: the one downloaded now is known by its number; of an
+    // earlier download, which one it was is not, so neither goes. Nor
+    // does a message under the UIDL of one removed before: it is another.
+    let number_of: std::collections::HashMap<&str, u32> =
+        fresh.iter().map(|(n, u)| (u.as_str(), *n)).collect();
+    let mut times_listed: std::collections::HashMap<&str, usize> = Default::default();
+    for (_, uidl) in &listing {
+        *times_listed.entry(uidl.as_str()).or_default() += 1;
+    }
     let mut removed = Vec::new();
     for (n, uidl) in &listing {
-        // Only what is safely in the store may leave the server.
-        let stored = seen.contains(uidl) || downloaded.contains(uidl);
-        if remove.contains(uidl) && stored {
+        let now = downloaded.contains(uidl) && number_of.get(uidl.as_str()) == Some(n);
+        let before =
+            seen.contains(uidl) && !gone.contains(uidl) && times_listed[uidl.as_str()] == 1;
+        if remove.contains(uidl) && (now || before) {
             client.dele(*n).await.map_err(|e| net_error(server, e))?;
             removed.push(uidl.clone());
         }
@@ -137,8 +149,9 @@ const PIPELINED: usize = 10;
 type Parsed = (Vec<NewMessage>, Vec<(Vec<u8>, String, IndexText)>);
 /// A stored batch: its ids, UIDLs and bytes.
 type Stored = (Vec<i64>, Vec<String>, u64);
-/// A batch, as the groups of RETRs that download it.
-type Batch = Vec<Vec<(u32, String)>>;
+/// A batch, as the groups of RETRs that download it: message numbers,
+/// UIDLs and the sizes LIST declared.
+type Batch = Vec<Vec<(u32, String, Option<u64>)>>;
 
 /// Cuts `fresh` into batches by count and declared size (LIST), and each
 /// batch into groups of RETRs sent at once: up to [`PIPELINED`] when the
@@ -157,8 +170,10 @@ async fn plan(
     };
     let mut batches: Vec<Batch> = Vec::new();
     let (mut count, mut bytes) = (0, 0);
-    for message in fresh {
-        let size = sizes.get(&message.0).copied().unwrap_or(0);
+    for (n, uidl) in fresh {
+        let declared = sizes.get(n).copied();
+        let size = declared.unwrap_or(0);
+        let message = (*n, uidl.clone(), declared);
         let full = count == BATCH || (count > 0 && bytes + size > BATCH_BYTES);
         if full || batches.is_empty() {
             batches.push(Vec::new());
@@ -166,8 +181,8 @@ async fn plan(
         }
         let batch = batches.last_mut().expect("a batch was just pushed");
         match batch.last_mut() {
-            Some(retrs) if retrs.len() < group => retrs.push(message.clone()),
-            _ => batch.push(vec![message.clone()]),
+            Some(retrs) if retrs.len() < group => retrs.push(message),
+            _ => batch.push(vec![message]),
         }
         count += 1;
         bytes += size;
@@ -202,9 +217,10 @@ async fn download(
             && let Some(groups) = pending.next()
         {
             for group in groups {
-                let numbers: Vec<u32> = group.iter().map(|(n, _)| *n).collect();
+                let numbers: Vec<(u32, Option<u64>)> =
+                    group.iter().map(|(n, _, size)| (*n, *size)).collect();
                 let (raws, err) = client.retr_pipelined(&numbers).await;
-                batch.extend(group.into_iter().map(|(_, uidl)| uidl).zip(raws));
+                batch.extend(group.into_iter().map(|(_, uidl, _)| uidl).zip(raws));
                 if let Some(e) = err {
                     failed = Some(net_error(server, e).into());
                     break;
@@ -227,7 +243,7 @@ async fn download(
                 }
                 Err(e) => {
                     failed
-                        .get_or_insert(Error::Refused(format!("the message parser stopped: {e}")));
+                        .get_or_insert(Error::Internal(format!("the message parser stopped: {e}")));
                 }
             }
         }

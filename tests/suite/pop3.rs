@@ -195,7 +195,8 @@ fn pipelined_retr_matches_one_at_a_time() {
         for &k in &numbers {
             one_by_one.push(c.retr(k).await.expect("RETR"));
         }
-        let (pipelined, err) = c.retr_pipelined(&numbers).await;
+        let declared: Vec<(u32, Option<u64>)> = numbers.iter().map(|&k| (k, None)).collect();
+        let (pipelined, err) = c.retr_pipelined(&declared).await;
         assert!(err.is_none(), "{err:?}");
         // Other tests' mail may land here too: whichever three are last,
         // both ways read the same bytes, in order.
@@ -205,7 +206,9 @@ fn pipelined_retr_matches_one_at_a_time() {
                 .iter()
                 .all(|m| m.windows(9).any(|w| w == b"Subject: "))
         );
-        let (before, err) = c.retr_pipelined(&[n, n + 100, n - 1]).await;
+        let (before, err) = c
+            .retr_pipelined(&[(n, None), (n + 100, None), (n - 1, None)])
+            .await;
         assert_eq!(before, [one_by_one[2].clone()]);
         assert!(
             matches!(err, Some(postel::net::pop3::Error::Negative(_))),
