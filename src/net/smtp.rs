@@ -5,13 +5,17 @@
 //! module negotiates the upgrade itself and then hands lettre the secured
 //! stream, replaying a greeting so lettre starts with its usual EHLO.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream};
 use lettre::transport::smtp::extension::ClientId;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf,
+};
 
 use super::stream::Stream;
 use super::{Error, connect_tcp, step, tls};
@@ -19,11 +23,66 @@ use crate::account::{AuthMechanism, Security, Server};
 
 const PROTOCOL: &str = "SMTP";
 
-/// A stream that first yields `prefix`, then the inner stream's bytes.
+/// Longest reply line accepted. RFC 5321 allows 512 octets; servers list
+/// their extensions on lines a little longer. lettre checks a line's
+/// length only once it has read all of it, so a line without end grew
+/// without bound: here it stops.
+const MAX_REPLY_LINE: usize = 8 * 1024;
+
+/// How long the server may go without taking or sending a byte, once
+/// lettre has the connection: RFC 5321 (4.5.3.2) lets a server take up
+/// to ten minutes to accept the end of DATA. A stalled server used to hang
+/// the account's sending for good.
+const STALL: Duration = Duration::from_secs(10 * 60);
+
+/// The stream lettre talks through: it first yields `prefix`, then the
+/// inner stream's bytes, and ends the connection when a reply line runs
+/// past [`MAX_REPLY_LINE`] or the server stalls for [`STALL`].
 #[derive(Debug)]
 struct Replay {
     prefix: Vec<u8>,
     inner: Stream,
+    /// Bytes read since the last line feed.
+    line: usize,
+    stall: Pin<Box<tokio::time::Sleep>>,
+    /// The stall timer runs: the last poll found nothing to do. Time
+    /// between lettre's calls is Postel's, not a stall.
+    stalling: bool,
+}
+
+impl Replay {
+    fn new(prefix: Vec<u8>, inner: Stream) -> Self {
+        Self {
+            prefix,
+            inner,
+            line: 0,
+            stall: Box::pin(tokio::time::sleep(STALL)),
+            stalling: false,
+        }
+    }
+
+    /// Some progress was made: the next wait starts a new stall timer.
+    fn progressed(&mut self) {
+        self.stalling = false;
+    }
+
+    /// The inner stream had nothing to give or take: an error once the
+    /// server has been silent for [`STALL`].
+    fn waiting<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        if !self.stalling {
+            self.stalling = true;
+            self.stall
+                .as_mut()
+                .reset(tokio::time::Instant::now() + STALL);
+        }
+        match self.stall.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("the server was silent for {} minutes", STALL.as_secs() / 60),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 impl AsyncRead for Replay {
@@ -39,7 +98,27 @@ impl AsyncRead for Replay {
             this.prefix.drain(..n);
             return Poll::Ready(Ok(()));
         }
-        Pin::new(&mut this.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                this.progressed();
+                for &b in &buf.filled()[before..] {
+                    this.line = if b == b'\n' { 0 } else { this.line + 1 };
+                    if this.line > MAX_REPLY_LINE {
+                        buf.set_filled(before);
+                        return Poll::Ready(Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "the server sent a reply line longer than {MAX_REPLY_LINE} bytes"
+                            ),
+                        )));
+                    }
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => this.waiting(cx),
+        }
     }
 }
 
@@ -49,11 +128,25 @@ impl AsyncWrite for Replay {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(result) => {
+                this.progressed();
+                Poll::Ready(result)
+            }
+            Poll::Pending => this.waiting(cx),
+        }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_flush(cx) {
+            Poll::Ready(result) => {
+                this.progressed();
+                Poll::Ready(result)
+            }
+            Poll::Pending => this.waiting(cx),
+        }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -83,10 +176,7 @@ pub async fn connect(
             (tls::secure(tcp, server).await?, greeting.into_bytes())
         }
     };
-    let boxed = Box::new(Replay {
-        prefix,
-        inner: stream,
-    });
+    let boxed = Box::new(Replay::new(prefix, stream));
     let mut conn = step(server, "greeting the server", async {
         AsyncSmtpConnection::connect_with_transport(boxed, &hello)
             .await
@@ -183,22 +273,33 @@ async fn reply(
 ) -> Result<(u16, Vec<String>), Error> {
     let mut lines = Vec::new();
     loop {
-        let mut line = String::new();
-        let n = io.read_line(&mut line).await.map_err(|e| Error::Dropped {
-            host: server.host.clone(),
-            reason: e.to_string(),
-        })?;
+        let mut bytes = Vec::new();
+        let n = (&mut *io)
+            .take(MAX_REPLY_LINE as u64)
+            .read_until(b'\n', &mut bytes)
+            .await
+            .map_err(|e| Error::Dropped {
+                host: server.host.clone(),
+                reason: e.to_string(),
+            })?;
         if n == 0 {
             return Err(Error::Dropped {
                 host: server.host.clone(),
                 reason: "the server closed the connection".into(),
             });
         }
+        if !bytes.ends_with(b"\n") {
+            return Err(Error::Hostile {
+                host: server.host.clone(),
+                reason: format!("it sent a reply line longer than {MAX_REPLY_LINE} bytes"),
+            });
+        }
+        let line = String::from_utf8_lossy(&bytes);
         let line = line.trim_end();
         let code = line
             .get(..3)
             .and_then(|c| c.parse::<u16>().ok())
-            .ok_or_else(|| protocol(server, format!("\"{line}\"")))?;
+            .ok_or_else(|| protocol(server, format!("\"{}\"", super::excerpt(line.as_bytes()))))?;
         lines.push(line.get(4..).unwrap_or_default().to_owned());
         if line.as_bytes().get(3) != Some(&b'-') {
             return Ok((code, lines));
