@@ -75,10 +75,42 @@ pub enum Error {
     },
     #[error("The connection to {host} was closed unexpectedly ({reason}). Try again in a moment.")]
     Dropped { host: String, reason: String },
+    #[error(
+        "Postel stopped reading from {host}: {reason}. Nothing was lost; if this happens again, tell your provider."
+    )]
+    Hostile { host: String, reason: String },
     #[error("{0}")]
     Secret(#[from] crate::secret::Error),
     #[error("{0}")]
     Setup(#[from] tls::Error),
+}
+
+/// How much of what a server sent goes into a log line or an error: enough
+/// to see what went wrong, not a message's text (a 2 MB FETCH that failed
+/// to parse became a 16 MB log line).
+pub const MAX_EXCERPT: usize = 300;
+
+/// The start of `bytes` from a server, for a log or an error: at most
+/// [`MAX_EXCERPT`] bytes, control characters escaped, and how much was
+/// left out.
+pub fn excerpt(bytes: &[u8]) -> String {
+    let bytes = bytes.trim_ascii_end();
+    let cut = bytes.len().min(MAX_EXCERPT);
+    let mut out: String = String::from_utf8_lossy(&bytes[..cut])
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if cut < bytes.len() {
+        out.push_str(&format!("… ({} bytes more)", bytes.len() - cut));
+    }
+    out
 }
 
 /// Opens a TCP connection, telling "no such host" apart from "refused".

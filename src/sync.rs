@@ -24,8 +24,21 @@ pub enum Error {
     Net(#[from] net::Error),
     #[error("{0}")]
     Store(#[from] store::Error),
+    /// The server answered NO or BAD: retrying the same request cannot
+    /// help, so an action it refused is dropped (and the user told).
     #[error("The server refused a request: {0}")]
     Refused(String),
+    /// A task of Postel's own stopped (the store's or a parser's thread):
+    /// nothing the server said, so whatever was being done is kept and
+    /// tried again.
+    #[error("Postel could not finish ({0}). Try again; if it happens again, please report it.")]
+    Internal(String),
+    #[error(
+        "This message is {} MB, more than the {} MB Postel downloads. Read it in your provider's web mail.",
+        .0 / (1024 * 1024),
+        net::imap::guard::MAX_MESSAGE / (1024 * 1024)
+    )]
+    TooLarge(u64),
 }
 
 impl From<crate::secret::Error> for Error {
@@ -69,7 +82,7 @@ impl SharedStore {
 pub async fn join<T>(handle: tokio::task::JoinHandle<store::Result<T>>) -> Result<T, Error> {
     handle
         .await
-        .map_err(|e| Error::Refused(format!("the store task failed: {e}")))?
+        .map_err(|e| Error::Internal(format!("the store task failed: {e}")))?
         .map_err(Error::from)
 }
 

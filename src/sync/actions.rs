@@ -68,6 +68,7 @@ async fn apply(
             // Replace only the system flags we track; keywords stay.
             let all = "\\Seen \\Answered \\Flagged \\Deleted \\Draft";
             drain(
+                account,
                 session
                     .uid_store(&uid, format!("-FLAGS.SILENT ({all})"))
                     .await
@@ -76,6 +77,7 @@ async fn apply(
             .await?;
             if !flags.is_empty() {
                 drain(
+                    account,
                     session
                         .uid_store(&uid, format!("+FLAGS.SILENT ({flags})"))
                         .await
@@ -105,6 +107,7 @@ async fn expunge(
 ) -> Result<(), Error> {
     let err = |e| server_err(account, e);
     drain(
+        account,
         session
             .uid_store(uid, "+FLAGS.SILENT (\\Deleted)")
             .await
@@ -133,7 +136,9 @@ async fn expunge(
     Ok(())
 }
 
-async fn drain<S, T>(stream: S) -> Result<(), Error>
+/// Reads a command's responses to the end. A connection that fails meanwhile
+/// is not a refusal: the action stays to be replayed.
+async fn drain<S, T>(account: &Account, stream: S) -> Result<(), Error>
 where
     S: futures::Stream<Item = async_imap::error::Result<T>>,
 {
@@ -141,7 +146,7 @@ where
     while let Some(item) = stream
         .try_next()
         .await
-        .map_err(|e| Error::Refused(e.to_string()))?
+        .map_err(|e| server_err(account, e))?
     {
         drop(item);
     }
