@@ -25,7 +25,7 @@ use html5ever::tendril::TendrilSink;
 use html5ever::tree_builder::TreeBuilderOpts;
 
 pub use resources::Resources;
-pub use worker::{Painted, Renderer};
+pub use worker::{Painted, Renderer, STACK, on_layout_stack};
 
 /// Relative URLs mean nothing in mail; a hierarchical placeholder keeps the
 /// engine's URL joins working and resolves to nothing in [`Resources`].

@@ -9,6 +9,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+mod depth;
+
+pub use depth::MAX_DEPTH;
+
 use ammonia::{Builder, UrlRelative};
 use html2text::config::Config;
 use html2text::render::TextDecorator;
@@ -150,7 +154,8 @@ fn sanitizer() -> Builder<'static> {
 /// presentational attributes and inline styles stay. Remote image URLs are
 /// kept as they are so the reader can block them until the user allows.
 pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+    let clean = SANITIZER.clean(&depth::bound_raw(html)).to_string();
+    depth::flatten(&clean).into_owned()
 }
 
 /// [`sanitize`], but keeping `<style>` sheets, for Postel's own layout
@@ -167,7 +172,7 @@ pub fn sanitize_for_layout(html: &str) -> String {
         out.push_str("</style>\n");
     }
     out.push_str(&body_tag(html));
-    out.push_str(&SANITIZER.clean(html).to_string());
+    out.push_str(&sanitize(html));
     out
 }
 

@@ -335,3 +335,43 @@ proptest::proptest! {
         let _ = read_and_paint(&raw);
     }
 }
+
+/// The deepest nesting the sanitiser keeps lays out on the render thread,
+/// in tables and in plain blocks, and deeper mail is flattened to it
+/// instead of overflowing the stack (`<div>` 300 deep aborted the process).
+#[test]
+fn deeply_nested_mail_is_laid_out_not_a_crash() {
+    let depth = crate::message::html::MAX_DEPTH;
+    let tables = format!(
+        "{}deep table text{}",
+        "<table><tbody><tr><td>".repeat(depth / 4 + 1),
+        "</td></tr></tbody></table>".repeat(depth / 4 + 1)
+    );
+    let blocks = |n: usize| {
+        format!(
+            "{}deep block text{}",
+            "<div style=\"padding-left:1px\"><span>".repeat(n / 2),
+            "</span></div>".repeat(n / 2)
+        )
+    };
+    let renderer = Renderer::start();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    for (key, html) in [
+        (1, tables),
+        (2, blocks(depth)),
+        (3, blocks(300)),
+        (4, blocks(100_000)),
+    ] {
+        let painted = rt
+            .block_on(renderer.open(key, html, Resources::none(), Options::default()))
+            .unwrap_or_else(|e| panic!("page {key}: {e}"));
+        // The text is painted: dark pixels on the white page.
+        let inked = painted
+            .tiles
+            .iter()
+            .any(|tile| tile.rgba.chunks(4).any(|p| p[0] < 100 && p[1] < 100));
+        assert!(painted.height > 0 && inked, "page {key}");
+    }
+}

@@ -10,6 +10,30 @@ use super::{Bitmap, Error, Options, Page, Resources};
 /// and the engine paints at most 65535 rows at once.
 const TILE_ROWS: u32 = 2048;
 
+/// The stack of every thread that lays out a page. Style resolution and
+/// layout recurse once per level of nesting, and a stack overflow aborts
+/// the process. In a debug build, 400 levels overflowed the default 2 MB
+/// and fit in 16 MB; the sanitiser keeps at most
+/// `message::html::MAX_DEPTH` (100), so this leaves a fourfold margin,
+/// more in a release build. Only the pages touched become memory.
+pub const STACK: usize = 16 * 1024 * 1024;
+
+/// Runs `job` on a thread of its own with a [`STACK`]-sized stack, for a
+/// one-off layout outside the render thread (`postel render`).
+pub async fn on_layout_stack<R: Send + 'static>(
+    job: impl FnOnce() -> R + Send + 'static,
+) -> Option<R> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("postel-layout".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let _ = tx.send(job());
+        })
+        .ok()?;
+    rx.await.ok()
+}
+
 type Job = Box<dyn FnOnce(&mut Option<(u64, Page)>) + Send>;
 
 /// A handle to the render thread; cheap to clone.
@@ -49,6 +73,7 @@ impl Renderer {
         let (jobs, queue) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new()
             .name("postel-render".into())
+            .stack_size(STACK)
             .spawn(move || {
                 let mut open = None;
                 for job in queue {
