@@ -6,6 +6,7 @@ mod discover;
 mod mail;
 mod read;
 mod send;
+mod terminal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,14 +85,49 @@ pub enum Command {
 }
 
 pub fn init_logging() {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::filter::FilterExt;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     // RUST_LOG tunes it; nothing below `warn` by default so a terminal stays quiet.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         // i18n-embed logs an error for locales like "C"; English is then used anyway.
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,i18n_embed=off"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    let secrets = tracing_subscriber::filter::filter_fn(|meta| !may_hold_secrets(meta));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(filter.and(secrets)),
+        )
         .init();
+}
+
+/// Whatever RUST_LOG says, the log lines of dependencies that write what
+/// goes over the wire are left out: async-imap logs every command at
+/// trace (LOGIN with the password, AUTHENTICATE's answer) and every
+/// response (the mail itself); lettre logs every command at debug (`AUTH
+/// PLAIN` with the password in base64); the Secret Service client logs its
+/// D-Bus traffic at trace.
+fn may_hold_secrets(meta: &tracing::Metadata<'_>) -> bool {
+    use tracing::Level;
+    const WIRE: &[(&str, Level)] = &[
+        ("async_imap", Level::DEBUG),
+        ("imap_proto", Level::DEBUG),
+        ("lettre", Level::INFO),
+        ("zbus", Level::DEBUG),
+        ("secret_service", Level::DEBUG),
+        ("zbus_secret_service", Level::DEBUG),
+        ("keyring", Level::DEBUG),
+    ];
+    let target = meta.target();
+    WIRE.iter().any(|(name, most)| {
+        let ours = target
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"));
+        // Levels compare by verbosity: TRACE is the greatest.
+        ours && meta.level() > most
+    })
 }
 
 /// The first line of standard input, for `--password-stdin`.
@@ -148,7 +184,13 @@ pub fn run(args: Args) -> ExitCode {
         }
         _ => {}
     }
-    let dirs = Dirs::resolve(args.config_dir, args.data_dir);
+    let dirs = match Dirs::resolve(args.config_dir, args.data_dir) {
+        Ok(dirs) => dirs,
+        Err(e) => {
+            eprintln!("postel: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -167,8 +209,9 @@ pub fn run(args: Args) -> ExitCode {
         }
         for key in &engine.report().unknown_keys {
             eprintln!(
-                "postel: warning: {} has a setting this version does not know, \"{key}\"; it is ignored.",
-                engine.config_path().display()
+                "postel: warning: {} has a setting this version does not know, \"{}\"; it is ignored.",
+                engine.config_path().display(),
+                terminal::escape_line(key)
             );
         }
         match command {
@@ -198,7 +241,8 @@ pub fn run(args: Args) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("postel: {message}");
+            // Failures carry servers' replies and names from messages.
+            eprintln!("postel: {}", terminal::escape_text(&message));
             ExitCode::FAILURE
         }
     }

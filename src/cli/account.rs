@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Failure;
+use super::terminal::{escape_line, escape_text};
 use crate::account::{
     Account, AuthMechanism, PasswordSource, Protocol, Role, Security, Server, Service,
     default_port, format_fingerprint, parse_fingerprint,
@@ -335,8 +336,15 @@ fn list(engine: &Engine, json: bool) -> Result<ExitCode, Failure> {
     } else if rows.is_empty() {
         println!("No accounts yet. Add one with `postel account add`.");
     } else {
+        // Hosts and addresses may have come from a discovery document.
         for r in rows {
-            println!("{}\t{}\t{}\t{}", r.name, r.email, r.incoming, r.outgoing);
+            println!(
+                "{}\t{}\t{}\t{}",
+                escape_line(r.name),
+                escape_line(r.email),
+                escape_line(&r.incoming),
+                escape_line(&r.outgoing)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -348,18 +356,22 @@ fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
         println!("{}", serde_json::to_string_pretty(a)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("name:           {}", a.name);
-    println!("email:          {}", a.email);
-    println!("display name:   {}", a.display_name);
+    // Hosts, user names and addresses may have come from a discovery
+    // document, so they are printed as carefully as a server's reply.
+    println!("name:           {}", escape_line(&a.name));
+    println!("email:          {}", escape_line(&a.email));
+    println!("display name:   {}", escape_line(&a.display_name));
     if let Some(sig) = &a.signature {
         println!(
             "signature:      {}",
-            sig.replace('\n', "\n                ")
+            escape_text(sig).replace('\n', "\n                ")
         );
     }
     let password = match &a.password {
         PasswordSource::Keyring => "system keyring".to_owned(),
-        PasswordSource::Command(argv) => format!("command: {}", shell_words::join(argv)),
+        PasswordSource::Command(argv) => {
+            format!("command: {}", escape_line(&shell_words::join(argv)))
+        }
     };
     println!("password:       {password}");
     for role in [Role::Incoming, Role::Outgoing] {
@@ -371,11 +383,11 @@ fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
         println!(
             "{:<15} {protocol} {}:{} security {} auth {} user {}",
             format!("{}:", role.as_str()),
-            s.host,
+            escape_line(&s.host),
             s.port,
             s.security,
             s.auth,
-            a.username(role)
+            escape_line(a.username(role))
         );
         for pem in &s.trusted_certificates {
             let fp = rustls::pki_types::pem::PemObject::from_pem_slice(pem.as_bytes())
@@ -384,7 +396,7 @@ fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
             println!("                trusts certificate {fp}");
         }
         for pin in &s.pinned_sha256 {
-            println!("                pinned certificate {pin}");
+            println!("                pinned certificate {}", escape_line(pin));
         }
     }
     if a.incoming.protocol == Protocol::Imap {
@@ -446,7 +458,10 @@ async fn test(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failu
             let verdict = if r.ok { "ok" } else { "FAILED" };
             println!(
                 "{} {}:{}: {verdict}: {}",
-                r.server, r.host, r.port, r.message
+                r.server,
+                escape_line(&r.host),
+                r.port,
+                escape_text(&r.message)
             );
         }
     }

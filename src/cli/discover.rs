@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Failure;
 use super::account::Settings;
+use super::terminal::{escape_line, escape_text};
 use crate::account::autoconfig::{self, Found, Options, Policy};
 use crate::account::{Account, PasswordSource, Role, Security};
 use crate::engine::{Engine, Error as EngineError};
@@ -123,7 +124,7 @@ async fn find(address: &str, options: &Options, json: bool) -> Result<Found, Fai
     autoconfig::discover(address, options).await.map_err(|err| {
         if let (autoconfig::Error::NotFound { tried, .. }, false) = (&err, json) {
             for line in tried {
-                eprintln!("tried: {line}");
+                eprintln!("tried: {}", escape_text(line));
             }
         }
         err.into()
@@ -186,10 +187,10 @@ async fn discover(args: DiscoverArgs, json: bool) -> Result<ExitCode, Failure> {
             println!("Not confirmed yet: give the password with --password-stdin to log in.");
         }
         for row in &rows {
-            println!("{}", row.message);
+            println!("{}", escape_text(&row.message));
         }
         if !found.insecure && confirmed {
-            println!("Add it with: {}", add_command(&found, &args));
+            println!("Add it with: {}", escape_line(&add_command(&found, &args)));
         }
     }
     Ok(if confirmed {
@@ -263,7 +264,7 @@ pub async fn add(
     } else {
         print_settings(&shown);
         for row in &rows {
-            println!("{}", row.message);
+            println!("{}", escape_text(&row.message));
         }
     }
     if let Some(row) = rows.iter().find(|r| !r.ok) {
@@ -275,19 +276,20 @@ pub async fn add(
     }
     engine.add_account(account, stored).await?;
     if !json {
-        println!("Added account \"{name}\" ({email}).");
+        println!("Added account \"{name}\" ({}).", escape_line(&email));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The settings found, where from, and what the user should know about them.
+/// The settings found, where from, and what the user should know about
+/// them; everything but our own words came from a web, DNS or mail server.
 fn print_settings(found: &Found) {
     let a = &found.account;
     println!(
         "Settings for {}: {} ({}).",
-        a.email,
+        escape_line(&a.email),
         found.source.describe(),
-        found.origin
+        escape_line(&found.origin)
     );
     for role in [Role::Incoming, Role::Outgoing] {
         let s = a.server(role);
@@ -303,16 +305,16 @@ fn print_settings(found: &Found) {
         println!(
             "{}: {protocol} on {} port {} with {security}, user name {}.",
             capitalised(role.as_str()),
-            s.host,
+            escape_line(&s.host),
             s.port,
-            a.username(role)
+            escape_line(a.username(role))
         );
     }
     for note in &found.notes {
-        println!("Note: {note}");
+        println!("Note: {}", escape_text(note));
     }
     for line in &found.tried {
-        println!("Tried first: {line}");
+        println!("Tried first: {}", escape_text(line));
     }
     if found.insecure {
         println!(

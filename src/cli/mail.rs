@@ -9,6 +9,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Failure;
+use super::terminal::{escape_line, escape_text};
 use crate::engine::Engine;
 use crate::engine::mail::{Applied, FlagChange};
 use crate::store::MessageRow;
@@ -92,6 +93,8 @@ fn row(m: &MessageRow) -> Row<'_> {
 }
 
 fn print_rows(rows: &[MessageRow], json: bool) -> Result<(), Failure> {
+    // JSON is not escaped here: serde_json escapes C0 itself, and the
+    // rest is data to the program reading it (see `cli::terminal`).
     if json {
         let rows: Vec<Row> = rows.iter().map(row).collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -109,7 +112,9 @@ fn print_rows(rows: &[MessageRow], json: bool) -> Result<(), Failure> {
         } else {
             &m.from_name
         };
-        let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+        // Clipped before escaping, so an escape is never cut in half.
+        let clip =
+            |s: &str, n: usize| escape_line(&s.chars().take(n).collect::<String>()).into_owned();
         println!(
             "{:>8} {mark} {date}  {:<24}  {}{}",
             m.id,
@@ -137,7 +142,11 @@ fn progress_sink(json: bool) -> sync::Sink {
             folder,
             ids,
         } => {
-            println!("new mail: {account} {folder}: {} message(s)", ids.len());
+            println!(
+                "new mail: {account} {}: {} message(s)",
+                escape_line(&folder),
+                ids.len()
+            );
         }
     })
 }
@@ -161,7 +170,7 @@ fn progress_line(p: &Progress) -> String {
             (p.folders_done + 1).min(p.folders_total)
         },
         p.folders_total,
-        p.folder,
+        escape_line(&p.folder),
         p.messages_done,
         p.messages_total,
         p.bytes / 1024
@@ -207,7 +216,7 @@ pub async fn sync(engine: &mut Engine, args: SyncArgs, json: bool) -> Result<Exi
             }
             Err(err) => {
                 failed = true;
-                eprintln!("postel: {name}: {err}");
+                eprintln!("postel: {name}: {}", escape_text(&err.to_string()));
             }
         }
     }
@@ -246,8 +255,12 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
                             }
                         } else {
                             println!(
-                                "new: {account} {folder} {} {} <{}>: {}",
-                                m.id, m.from_name, m.from_addr, m.subject
+                                "new: {account} {} {} {} <{}>: {}",
+                                escape_line(&folder),
+                                m.id,
+                                escape_line(&m.from_name),
+                                escape_line(&m.from_addr),
+                                escape_line(&m.subject)
                             );
                         }
                     }
@@ -267,7 +280,12 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
                     account,
                     store,
                     sink,
-                    move |err| eprintln!("postel: {label}: {err} (retrying)"),
+                    move |err| {
+                        eprintln!(
+                            "postel: {label}: {} (retrying)",
+                            escape_text(&err.to_string())
+                        )
+                    },
                     move || eprintln!("watching {ready_label}"),
                 ));
             }
@@ -277,7 +295,7 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
                     loop {
                         tokio::time::sleep(std::time::Duration::from_secs(300)).await;
                         if let Err(err) = sync::pop3::sync(&account, &store, &sink).await {
-                            eprintln!("postel: {label}: {err}");
+                            eprintln!("postel: {label}: {}", escape_text(&err.to_string()));
                         }
                     }
                 });
@@ -300,7 +318,10 @@ pub async fn folders(engine: &mut Engine, account: &str, json: bool) -> Result<E
             let role = f.folder.role.map(|r| r.as_str()).unwrap_or("");
             println!(
                 "{:<30} {:<8} {:>7} messages {:>7} unread",
-                f.folder.name, role, f.total, f.unread
+                escape_line(&f.folder.name),
+                role,
+                f.total,
+                f.unread
             );
         }
     }
@@ -331,7 +352,8 @@ fn report(applied: Applied, what: &str) -> ExitCode {
     match applied {
         Applied::OnServer | Applied::Local => println!("{what}."),
         Applied::Queued(reason) => println!(
-            "{what} here; the server could not be reached ({reason}), so it will be applied at the next sync."
+            "{what} here; the server could not be reached ({}), so it will be applied at the next sync.",
+            escape_text(&reason)
         ),
     }
     ExitCode::SUCCESS

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::Failure;
+use super::terminal::{escape_bytes, escape_line, escape_text};
 use crate::engine::Engine;
 use crate::message::{Address, Message};
 use crate::render::{Options, Page, Resources};
@@ -22,10 +23,12 @@ pub struct ReadArgs {
     /// Print only the HTML body, sanitised as the reader shows it.
     #[arg(long, group = "form")]
     html: bool,
-    /// Print the raw RFC 5322 message.
+    /// Print the raw RFC 5322 message, byte for byte (for a file or a pipe:
+    /// nothing in it is escaped).
     #[arg(long, group = "form")]
     raw: bool,
-    /// Print the header section as it was received.
+    /// Print the header section as it was received, with control
+    /// characters and bytes that are not UTF-8 shown as escapes.
     #[arg(long, group = "form")]
     headers: bool,
     /// Save every attachment into DIR (under safe names, never overwriting).
@@ -64,11 +67,14 @@ pub async fn read(engine: &mut Engine, args: ReadArgs) -> Result<ExitCode, Failu
     let bytes = engine.body(&args.account, args.id).await?;
     let mut out = std::io::stdout().lock();
     if args.raw {
+        // Unescaped on purpose: --raw is the message byte for byte, for a
+        // pipe or a file (`> message.eml`); --headers and --text are the
+        // forms meant for a terminal.
         out.write_all(&bytes)?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.headers {
-        out.write_all(header_section(&bytes))?;
+        write!(out, "{}", escape_bytes(header_section(&bytes)))?;
         return Ok(ExitCode::SUCCESS);
     }
     let msg = crate::message::parse(&bytes)?;
@@ -77,14 +83,21 @@ pub async fn read(engine: &mut Engine, args: ReadArgs) -> Result<ExitCode, Failu
             .html
             .as_deref()
             .ok_or_else(|| Failure(format!("message {} has no HTML body; try --text.", args.id)))?;
-        writeln!(out, "{}", crate::message::html::sanitize(html))?;
+        writeln!(
+            out,
+            "{}",
+            escape_text(&crate::message::html::sanitize(html))
+        )?;
     } else if args.text {
-        write!(out, "{}", body_text(&msg))?;
+        write!(out, "{}", escape_text(&body_text(&msg)))?;
     } else if args.save_attachments.is_none() {
         summary(&mut out, &msg)?;
     }
     if let Some(dir) = &args.save_attachments {
-        save_attachments(&mut out, &msg, &bytes, dir)?;
+        let failed = save_attachments(&mut out, &mut std::io::stderr(), &msg, &bytes, dir)?;
+        if failed > 0 {
+            return Ok(ExitCode::FAILURE);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -101,61 +114,87 @@ fn body_text(msg: &Message) -> String {
 
 fn summary(out: &mut impl Write, msg: &Message) -> std::io::Result<()> {
     let names = |list: &[Address]| {
-        list.iter()
+        let joined = list
+            .iter()
             .map(|a| match &a.name {
                 Some(n) => format!("{n} <{}>", a.email),
                 None => a.email.clone(),
             })
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        escape_line(&joined).into_owned()
     };
     writeln!(out, "From:    {}", names(&msg.from))?;
     writeln!(out, "To:      {}", names(&msg.to))?;
     if !msg.cc.is_empty() {
         writeln!(out, "Cc:      {}", names(&msg.cc))?;
     }
-    writeln!(out, "Subject: {}", msg.subject.as_deref().unwrap_or(""))?;
+    writeln!(
+        out,
+        "Subject: {}",
+        escape_line(msg.subject.as_deref().unwrap_or(""))
+    )?;
     if let Some(date) = msg.date {
         writeln!(out, "Date:    {} UTC", crate::date::short(date))?;
     }
     writeln!(out)?;
-    write!(out, "{}", body_text(msg))?;
+    write!(out, "{}", escape_text(&body_text(msg)))?;
     for part in &msg.attachments {
         writeln!(
             out,
             "[attachment {}: {} ({}, {} bytes)]",
             part.index,
-            part.name.as_deref().unwrap_or("unnamed"),
-            part.mime_type,
+            escape_line(part.name.as_deref().unwrap_or("unnamed")),
+            escape_line(&part.mime_type),
             part.size
         )?;
     }
     Ok(())
 }
 
+/// Saves each attachment on its own: the path of each one saved goes to
+/// `out`, what went wrong with each other one to `err`, so one bad name or
+/// part does not cost the rest. Answers how many could not be saved.
 fn save_attachments(
     out: &mut impl Write,
+    err: &mut impl Write,
     msg: &Message,
     raw: &[u8],
     dir: &Path,
-) -> Result<(), Failure> {
+) -> Result<usize, Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure(format!("{} could not be created: {e}.", dir.display())))?;
+    let mut failed = 0;
     for part in &msg.attachments {
-        let Some(data) = crate::message::part_bytes(raw, part.index) else {
-            continue;
-        };
         let fallback = format!("attachment-{}", part.index);
         let name = part.name.as_deref().unwrap_or(&fallback);
-        let path = crate::message::save::save_in(dir, name, &data).map_err(|e| {
-            Failure(format!(
-                "{name} could not be saved in {}: {e}.",
-                dir.display()
-            ))
-        })?;
-        writeln!(out, "{}", path.display())?;
+        let saved = match crate::message::part_bytes(raw, part.index) {
+            Some(data) => crate::message::save::save_in(dir, name, &data)
+                .map_err(|e| format!("could not be saved in {}: {e}", dir.display())),
+            None => Err("could not be read from the message".to_owned()),
+        };
+        match saved {
+            Ok(path) => writeln!(out, "{}", escape_line(&path.display().to_string()))?,
+            Err(why) => {
+                failed += 1;
+                writeln!(
+                    err,
+                    "postel: attachment {} \"{}\" {}.",
+                    part.index,
+                    escape_line(name),
+                    escape_text(&why)
+                )?;
+            }
+        }
     }
-    Ok(())
+    if failed > 0 {
+        writeln!(
+            err,
+            "postel: {failed} of {} attachments could not be saved.",
+            msg.attachments.len()
+        )?;
+    }
+    Ok(failed)
 }
 
 /// Everything before the first empty line (the whole message if there is
@@ -195,7 +234,8 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
     let load_remote = args.load_remote;
     let png = args.png.clone();
     let save_html = args.save_html.clone();
-    let report = tokio::task::spawn_blocking(move || -> Result<String, Failure> {
+    // On a thread whose stack holds the deepest page the sanitiser lets through.
+    let report = crate::render::on_layout_stack(move || -> Result<String, Failure> {
         let started = std::time::Instant::now();
         let msg = crate::message::parse(&raw)?;
         let mut resources = Resources::from_message(&msg, &raw);
@@ -237,7 +277,8 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
             painted.as_millis()
         ))
     })
-    .await??;
+    .await
+    .ok_or_else(|| Failure("the layout thread stopped.".into()))??;
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
@@ -265,4 +306,87 @@ fn embed_inline_parts(html: &str, msg: &Message, raw: &[u8]) -> String {
         }
     }
     page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::save::NUMBERED_NAMES;
+
+    /// A message with an attachment whose every name is taken, one named in
+    /// 300 bytes of "é", and one with a right-to-left override.
+    fn three_attachments() -> Vec<u8> {
+        let accents = "%C3%A9".repeat(150);
+        let mut raw = String::from(
+            "From: a@example.org\r\nTo: b@example.org\r\nSubject: files\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n",
+        );
+        for (disposition, body) in [
+            ("filename=\"taken.bin\"".to_owned(), "one"),
+            (format!("filename*=utf-8''{accents}.txt"), "two"),
+            (
+                "filename*=utf-8''invoice%E2%80%AEfdp.exe".to_owned(),
+                "three",
+            ),
+        ] {
+            raw.push_str(&format!(
+                "--b\r\nContent-Type: application/octet-stream\r\n\
+                 Content-Disposition: attachment; {disposition}\r\n\r\n{body}\r\n"
+            ));
+        }
+        raw.push_str("--b--\r\n");
+        raw.into_bytes()
+    }
+
+    #[test]
+    fn each_attachment_is_saved_or_reported_on_its_own() {
+        let dir = std::env::temp_dir().join(format!("postel-read-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("made");
+        for n in 0..NUMBERED_NAMES {
+            let name = if n == 0 {
+                "taken.bin".to_owned()
+            } else {
+                format!("taken ({n}).bin")
+            };
+            std::fs::write(dir.join(name), b"").expect("made");
+        }
+        let raw = three_attachments();
+        let msg = crate::message::parse(&raw).expect("parsed");
+        assert_eq!(msg.attachments.len(), 3, "{:?}", msg.attachments);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let failed = save_attachments(&mut out, &mut err, &msg, &raw, &dir).expect("ran");
+        let (out, err) = (
+            String::from_utf8(out).expect("utf-8"),
+            String::from_utf8(err).expect("utf-8"),
+        );
+        assert_eq!(failed, 1, "{out}{err}");
+        assert!(err.contains("\"taken.bin\""), "{err}");
+        assert!(err.contains("1 of 3 attachments"), "{err}");
+        let saved: Vec<&str> = out.lines().collect();
+        assert_eq!(saved.len(), 2, "{out}");
+        assert!(saved[0].ends_with("é.txt"), "{out}");
+        assert!(saved[1].ends_with("invoicefdp.exe"), "{out}");
+        assert_eq!(std::fs::read(saved[1]).expect("saved"), b"three");
+        std::fs::remove_dir_all(&dir).expect("removed");
+    }
+
+    #[test]
+    fn the_summary_shows_escapes_instead_of_running_them() {
+        let raw = b"From: =?utf-8?Q?Boss=1B[2J?= <boss@example.org>\r\n\
+            Subject: =?utf-8?Q?=1B]0;pwned=07=1B[31mred=E2=80=AE?=\r\n\
+            Content-Type: text/plain; charset=utf-8\r\n\
+            Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+            line one=0Dpaid\r\n=1B[1mbold\r\n";
+        let msg = crate::message::parse(raw).expect("parsed");
+        let mut out = Vec::new();
+        summary(&mut out, &msg).expect("written");
+        let out = String::from_utf8(out).expect("utf-8");
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!out.contains(raw), "{raw:?} printed raw: {out:?}");
+        }
+        assert!(out.contains("Boss\\u{1b}[2J"), "{out}");
+        assert!(out.contains("\\u{1b}[31mred\\u{202e}"), "{out}");
+        assert!(out.contains("one\\rpaid\n\\u{1b}[1mbold"), "{out}");
+    }
 }

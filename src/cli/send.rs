@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::Failure;
+use super::terminal::{escape_line, escape_text};
 use crate::engine::Engine;
 use crate::message::compose::{AttachmentSource, Draft};
 use crate::store::outbox::{Item, State};
@@ -116,7 +117,7 @@ fn verdict(item: &Item) -> ExitCode {
         State::Sent => {
             let queue = last
                 .and_then(|a| a.queue_id.as_deref())
-                .map(|q| format!(" (server queue id {q})"))
+                .map(|q| format!(" (server queue id {})", escape_line(q)))
                 .unwrap_or_default();
             println!(
                 "Sent: the server accepted outbox message {}{queue}.",
@@ -127,7 +128,7 @@ fn verdict(item: &Item) -> ExitCode {
         State::Failed => {
             eprintln!(
                 "postel: not sent: {}. The message stays in the outbox as failed; fix it and `postel outbox retry {}`, or `postel outbox cancel {}`.",
-                item.last_error.trim_end_matches('.'),
+                escape_text(item.last_error.trim_end_matches('.')),
                 item.id,
                 item.id
             );
@@ -136,7 +137,7 @@ fn verdict(item: &Item) -> ExitCode {
         State::Queued | State::Sending => {
             eprintln!(
                 "postel: not sent yet: {}. It stays in the outbox (message {}) and is retried automatically.",
-                item.last_error.trim_end_matches('.'),
+                escape_text(item.last_error.trim_end_matches('.')),
                 item.id
             );
             ExitCode::FAILURE
@@ -180,7 +181,11 @@ pub async fn outbox(
                             "still queued"
                         }
                     };
-                    println!("{name}: message {}: {word}: {}", outcome.id, outcome.detail);
+                    println!(
+                        "{name}: message {}: {word}: {}",
+                        outcome.id,
+                        escape_text(&outcome.detail)
+                    );
                 }
             }
             Ok(if failed {
@@ -213,29 +218,29 @@ async fn list(engine: &mut Engine, account: Option<&str>, json: bool) -> Result<
             "{:>6} {state:<8} {}  to {}  \"{}\"",
             item.id,
             item.account,
-            item.recipients.join(", "),
-            item.subject
+            escape_line(&item.recipients.join(", ")),
+            escape_line(&item.subject)
         );
         if !item.last_error.is_empty() {
-            println!("       last error: {}", item.last_error);
+            println!("       last error: {}", escape_text(&item.last_error));
         }
         for a in &item.history {
             let code = a.code.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
             let queue = a
                 .queue_id
                 .as_deref()
-                .map(|q| format!(" queue id {q}"))
+                .map(|q| format!(" queue id {}", escape_line(q)))
                 .unwrap_or_default();
             let note = if a.note.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", a.note)
+                format!(" ({})", escape_text(&a.note))
             };
             println!(
                 "       attempt at {} via {}: {code} {}{queue}{note}",
                 crate::date::short(a.started),
-                a.server,
-                a.reply
+                escape_line(&a.server),
+                escape_text(&a.reply)
             );
         }
     }

@@ -148,3 +148,105 @@ fn render_writes_a_page_a_browser_can_show_and_says_what_failed() {
         "{missing}"
     );
 }
+
+/// A message whose subject, sender and attachment names carry terminal
+/// escapes and a right-to-left override; one attachment is named in 300
+/// bytes of "é", one has every name the save could use already taken.
+fn hostile_message() -> Vec<u8> {
+    let accents = "%C3%A9".repeat(150);
+    let mut raw = String::from(
+        "From: =?utf-8?Q?Boss=1B[2J?= <boss@example.org>\r\nTo: erin@example.org\r\n\
+         Subject: =?utf-8?Q?=1B]0;pwned=07=1B[31mred=E2=80=AE?=\r\n\
+         Date: Mon, 2 Mar 2026 10:00:00 +0000\r\nMessage-ID: <hostile@example.org>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\r\nline one=0Dpaid\r\n=1B[1mbold\r\n",
+    );
+    for (disposition, body) in [
+        ("filename=\"taken.bin\"".to_owned(), "one"),
+        (format!("filename*=utf-8''{accents}.txt"), "two"),
+        (
+            "filename*=utf-8''invoice%E2%80%AEfdp.exe".to_owned(),
+            "three",
+        ),
+    ] {
+        raw.push_str(&format!(
+            "--b\r\nContent-Type: application/octet-stream\r\n\
+             Content-Disposition: attachment; {disposition}\r\n\r\n{body}\r\n"
+        ));
+    }
+    raw.push_str("--b--\r\n");
+    raw.into_bytes()
+}
+
+#[test]
+fn hostile_names_and_escapes_are_saved_and_printed_safely() {
+    let folder = unique("hostile");
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let mut s = session("erin").await;
+            s.create(&folder).await.expect("CREATE");
+            s.append(&folder, None, None, &hostile_message())
+                .await
+                .expect("APPEND");
+            let _ = s.logout().await;
+        });
+    let postel = Postel::new();
+    let account = postel.add_imap("hostile", "erin", "erinpass");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let id = id_of(&postel, &account, &folder, 1).to_string();
+
+    let shown = [
+        postel.ok(&["list", &account, "--folder", &folder], None),
+        postel.ok(&["read", &account, &id], None),
+        postel.ok(&["read", &account, &id, "--text"], None),
+        postel.ok(&["read", &account, &id, "--headers"], None),
+    ];
+    for out in &shown {
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!out.contains(raw), "{raw:?} printed raw: {out:?}");
+        }
+    }
+    assert!(shown[0].contains("\\u{1b}[31mred"), "{}", shown[0]);
+    assert!(shown[1].contains("Boss\\u{1b}[2J"), "{}", shown[1]);
+    assert!(shown[2].contains("one\\rpaid"), "no lone CR: {}", shown[2]);
+
+    let dir = TempDir::new("hostile");
+    let target = dir.path().join("out");
+    std::fs::create_dir_all(&target).expect("made");
+    // Every name "taken.bin" could be saved under is taken already.
+    for n in 0..postel::message::save::NUMBERED_NAMES {
+        let name = if n == 0 {
+            "taken.bin".to_owned()
+        } else {
+            format!("taken ({n}).bin")
+        };
+        std::fs::write(target.join(name), b"").expect("made");
+    }
+    let out = postel.run(
+        &[
+            "read",
+            &account,
+            &id,
+            "--save-attachments",
+            target.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(!out.status.success(), "one failed: {stdout}{stderr}");
+    assert!(stderr.contains("\"taken.bin\""), "{stderr}");
+    assert!(stderr.contains("1 of 3 attachments"), "{stderr}");
+    let saved: Vec<&str> = stdout.lines().collect();
+    assert_eq!(saved.len(), 2, "the others saved: {stdout}{stderr}");
+    let accents = std::path::Path::new(saved[0]);
+    let name = accents.file_name().and_then(|n| n.to_str()).expect("utf-8");
+    assert!(name.ends_with("é.txt") && name.len() <= 200, "{name}");
+    assert_eq!(std::fs::read(accents).expect("saved"), b"two");
+    assert!(saved[1].ends_with("/invoicefdp.exe"), "{stdout}");
+    assert_eq!(std::fs::read(saved[1]).expect("saved"), b"three");
+}
