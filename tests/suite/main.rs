@@ -6,6 +6,7 @@ mod autoconfig;
 mod cli;
 mod discovery_parts;
 mod harness;
+mod hostile;
 mod imap_raw;
 mod pop3;
 mod postel;

@@ -71,7 +71,7 @@ pub(crate) async fn folder_with(user: &str, tag: &str, n: usize) -> String {
 }
 
 /// The server's view: uid -> (subject, flags) via UID FETCH.
-async fn server_view(user: &str, folder: &str) -> BTreeMap<u32, (String, Vec<String>)> {
+pub(crate) async fn server_view(user: &str, folder: &str) -> BTreeMap<u32, (String, Vec<String>)> {
     let mut s = session(user).await;
     s.examine(folder).await.expect("EXAMINE");
     let fetches: Vec<_> = s
@@ -663,7 +663,7 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
 /// A loopback proxy to `upstream`: each connection's two directions run
 /// on threads of their own, `up` copying from the client (first stream)
 /// to the server, `down` from the server to the client.
-fn proxy<U, D>(upstream: u16, up: U, down: D) -> u16
+pub(crate) fn proxy<U, D>(upstream: u16, up: U, down: D) -> u16
 where
     U: Fn(TcpStream, TcpStream) + Send + Sync + 'static,
     D: Fn(TcpStream, TcpStream) + Send + Sync + 'static,
