@@ -11,7 +11,7 @@ pub mod save;
 
 use std::borrow::Cow;
 
-pub use parse::{Error, parse, part_bytes};
+pub use parse::{Error, parse, part_bytes, parts_bytes};
 
 /// One parsed message, decoded to UTF-8 throughout.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

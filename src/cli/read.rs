@@ -165,10 +165,12 @@ fn save_attachments(
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure(format!("{} could not be created: {e}.", dir.display())))?;
     let mut failed = 0;
-    for part in &msg.attachments {
+    let indexes: Vec<usize> = msg.attachments.iter().map(|part| part.index).collect();
+    let all = crate::message::parts_bytes(raw, &indexes);
+    for (part, bytes) in msg.attachments.iter().zip(all) {
         let fallback = format!("attachment-{}", part.index);
         let name = part.name.as_deref().unwrap_or(&fallback);
-        let saved = match crate::message::part_bytes(raw, part.index) {
+        let saved = match bytes {
             Some(data) => crate::message::save::save_in(dir, name, &data)
                 .map_err(|e| format!("could not be saved in {}: {e}", dir.display())),
             None => Err("could not be read from the message".to_owned()),
@@ -288,7 +290,9 @@ pub async fn render(engine: &mut Engine, args: RenderArgs) -> Result<ExitCode, F
 fn embed_inline_parts(html: &str, msg: &Message, raw: &[u8]) -> String {
     use base64::Engine as _;
     let mut page = html.to_owned();
-    for part in &msg.attachments {
+    let indexes: Vec<usize> = msg.attachments.iter().map(|part| part.index).collect();
+    let all = crate::message::parts_bytes(raw, &indexes);
+    for (part, bytes) in msg.attachments.iter().zip(all) {
         let Some(cid) = &part.content_id else {
             continue;
         };
@@ -296,7 +300,7 @@ fn embed_inline_parts(html: &str, msg: &Message, raw: &[u8]) -> String {
         if !page.contains(&reference) {
             continue;
         }
-        if let Some(bytes) = crate::message::part_bytes(raw, part.index) {
+        if let Some(bytes) = bytes {
             let data = format!(
                 "data:{};base64,{}",
                 part.mime_type,

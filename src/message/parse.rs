@@ -58,12 +58,26 @@ pub fn parse(raw: &[u8]) -> Result<Message, Error> {
 /// it was attached (a text file keeps its own charset), or an attached
 /// message as raw RFC 5322 bytes. `None` if there is no such leaf part.
 pub fn part_bytes(raw: &[u8], index: usize) -> Option<Vec<u8>> {
-    let parsed = MessageParser::default().parse(raw)?;
-    let part = parsed.parts.get(index)?;
-    if matches!(part.body, PartType::Multipart(_)) {
-        return None;
-    }
-    Some(decoded_bytes(raw, part).into_owned())
+    parts_bytes(raw, &[index]).pop().flatten()
+}
+
+/// [`part_bytes`] of several parts, the message parsed once: a message of
+/// 4,000 inline images, each looked up with a parse of its own, took 53 s
+/// to open.
+pub fn parts_bytes(raw: &[u8], indexes: &[usize]) -> Vec<Option<Vec<u8>>> {
+    let Some(parsed) = MessageParser::default().parse(raw) else {
+        return vec![None; indexes.len()];
+    };
+    indexes
+        .iter()
+        .map(|&index| {
+            let part = parsed.parts.get(index)?;
+            if matches!(part.body, PartType::Multipart(_)) {
+                return None;
+            }
+            Some(decoded_bytes(raw, part).into_owned())
+        })
+        .collect()
 }
 
 /// mail-parser reads any first line as a header, so text or binary data

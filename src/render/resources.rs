@@ -22,6 +22,14 @@ const MAX_REMOTE_SIZE: usize = 8 * 1024 * 1024;
 const MAX_REMOTE_REQUESTS: usize = 200;
 const REMOTE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Largest image decoded, in pixels: a 24-megapixel photo (6000×4000, the
+/// most a common camera takes), 96 MB once decoded. A 332 KB PNG declaring
+/// 16000×16000 pixels made the reader take 2 GB.
+const MAX_IMAGE_PIXELS: u64 = 24_000_000;
+/// All the images of one message together: two such photos. Past it, the
+/// rest are left out as if missing.
+const MAX_MESSAGE_PIXELS: u64 = 2 * MAX_IMAGE_PIXELS;
+
 /// The message's own parts, by Content-ID, and whether remote content may
 /// be fetched.
 pub struct Resources {
@@ -29,6 +37,8 @@ pub struct Resources {
     remote: Mutex<Option<Remote>>,
     log: Mutex<Log>,
     in_flight: Arc<(Mutex<usize>, Condvar)>,
+    /// Pixels of the images handed to the engine so far.
+    pixels: Arc<Mutex<u64>>,
 }
 
 #[derive(Default)]
@@ -54,13 +64,18 @@ impl Resources {
 
     /// The inline parts of `message`, whose raw form is `raw`.
     pub fn from_message(message: &Message, raw: &[u8]) -> Self {
-        let parts = message
+        let inline: Vec<_> = message
             .attachments
             .iter()
-            .filter_map(|part| {
+            .filter(|part| part.content_id.is_some())
+            .collect();
+        let indexes: Vec<usize> = inline.iter().map(|part| part.index).collect();
+        let parts = inline
+            .iter()
+            .zip(crate::message::parts_bytes(raw, &indexes))
+            .filter_map(|(part, bytes)| {
                 let cid = part.content_id.as_deref()?;
-                let bytes = crate::message::part_bytes(raw, part.index)?;
-                Some((cid.to_ascii_lowercase(), Bytes::from(bytes)))
+                Some((cid.to_ascii_lowercase(), Bytes::from(bytes?)))
             })
             .collect();
         Self::new(parts)
@@ -72,6 +87,7 @@ impl Resources {
             remote: Mutex::new(None),
             log: Mutex::new(Log::default()),
             in_flight: Arc::new((Mutex::new(0), Condvar::new())),
+            pixels: Arc::new(Mutex::new(0)),
         }
     }
 
@@ -146,13 +162,14 @@ impl Resources {
         drop(log);
         let client = remote.client.clone();
         let in_flight = Arc::clone(&self.in_flight);
+        let pixels = Arc::clone(&self.pixels);
         *lock(&in_flight.0) += 1;
         remote.runtime.spawn(async move {
             let body = download(&client, &url).await.unwrap_or_else(|error| {
                 tracing::info!(%url, %error, "remote content could not be loaded");
                 Bytes::new()
             });
-            handler.bytes(url, body);
+            handler.bytes(url, within_budget(&pixels, body));
             let (count, idle) = &*in_flight;
             *lock(count) -= 1;
             idle.notify_all();
@@ -171,8 +188,34 @@ impl NetProvider for Resources {
             // is nothing behind them.
             _ => Bytes::new(),
         };
-        handler.bytes(url.into(), body);
+        handler.bytes(url.into(), within_budget(&self.pixels, body));
     }
+}
+
+/// `body` if it is no image, or an image within the pixel budgets (its size
+/// read off its header, before anything is decoded); nothing otherwise.
+fn within_budget(spent: &Mutex<u64>, body: Bytes) -> Bytes {
+    let Some((width, height)) = image_size(&body) else {
+        // Style sheets, fonts, SVG: not a raster image.
+        return body;
+    };
+    let pixels = u64::from(width) * u64::from(height);
+    let mut spent = lock(spent);
+    if pixels > MAX_IMAGE_PIXELS || *spent + pixels > MAX_MESSAGE_PIXELS {
+        tracing::info!(width, height, "an image too large to show was left out");
+        return Bytes::new();
+    }
+    *spent += pixels;
+    body
+}
+
+/// The width and height a raster image's header declares.
+fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
 }
 
 /// `cid:` URLs are percent-encoded Content-IDs, compared without case.
@@ -233,6 +276,53 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PNG of `width`×`height` pixels as far as its header goes: what
+    /// a decoder reads before it allocates.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut small = std::io::Cursor::new(Vec::new());
+        image::RgbImage::new(1, 1)
+            .write_to(&mut small, image::ImageFormat::Png)
+            .expect("a PNG");
+        let mut png = small.into_inner();
+        // IHDR's data starts after the signature (8), length (4) and type (4).
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn images_past_the_pixel_budgets_are_left_out_before_decoding() {
+        assert_eq!(image_size(&png_header(16000, 16000)), Some((16000, 16000)));
+        let spent = Mutex::new(0);
+        let huge = Bytes::from(png_header(16000, 16000));
+        assert!(within_budget(&spent, huge).is_empty());
+        // A big photo fits, and a second; a third is past the message's budget.
+        let photo = Bytes::from(png_header(6000, 4000));
+        assert!(!within_budget(&spent, photo.clone()).is_empty());
+        assert!(!within_budget(&spent, photo.clone()).is_empty());
+        assert!(within_budget(&spent, photo).is_empty());
+        // What is no raster image passes as it is.
+        let css = Bytes::from_static(b"body { color: red }");
+        assert_eq!(within_budget(&spent, css.clone()), css);
+    }
 
     #[test]
     fn cid_urls_are_decoded_and_compared_without_case() {

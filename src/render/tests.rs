@@ -375,3 +375,40 @@ fn deeply_nested_mail_is_laid_out_not_a_crash() {
         assert!(painted.height > 0 && inked, "page {key}");
     }
 }
+
+/// A message of 4,000 inline images is parsed once for all of them, not
+/// once for each (that took 53 s), and lays out whole.
+#[test]
+fn thousands_of_inline_parts_are_read_in_one_pass() {
+    use base64::Engine as _;
+    let n = 4000;
+    let image = base64::engine::general_purpose::STANDARD.encode(png(2, 2, [0, 0, 255]));
+    let mut raw = String::from(
+        "From: a@example.org\r\nTo: b@example.org\r\nSubject: cid\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n<body>",
+    );
+    for i in 0..n {
+        raw.push_str(&format!("<img src=\"cid:p{i}@x\" width=2 height=2>"));
+    }
+    raw.push_str("</body>\r\n");
+    for i in 0..n {
+        raw.push_str(&format!(
+            "--b\r\nContent-Type: image/png\r\nContent-ID: <p{i}@x>\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{image}\r\n"
+        ));
+    }
+    raw.push_str("--b--\r\n");
+    let msg = crate::message::parse(raw.as_bytes()).expect("test step");
+    let started = Instant::now();
+    let resources = Resources::from_message(&msg, raw.as_bytes());
+    let read = started.elapsed();
+    let page = layout(&crate::render::html_of(&msg), resources);
+    eprintln!(
+        "{n} inline parts: read in {read:?}, laid out in {:?}",
+        started.elapsed() - read
+    );
+    assert!(page.height() > 0);
+    // One parse is milliseconds; one per part was most of a minute.
+    assert!(read < Duration::from_secs(10), "{read:?}");
+}

@@ -180,14 +180,16 @@ pub fn draft_from(raw: &[u8], recipients: &[String]) -> Option<Draft> {
         .filter(|r| !to.contains(r) && !cc.contains(r))
         .cloned()
         .collect();
+    let indexes: Vec<usize> = message.attachments.iter().map(|part| part.index).collect();
     let attachments = message
         .attachments
         .iter()
-        .filter_map(|part| {
+        .zip(crate::message::parts_bytes(raw, &indexes))
+        .filter_map(|(part, data)| {
             Some(AttachmentSource::Bytes {
                 name: part.name.clone().unwrap_or_else(|| "attachment".into()),
                 mime_type: part.mime_type.clone(),
-                data: crate::message::part_bytes(raw, part.index)?,
+                data: data?,
             })
         })
         .collect();
