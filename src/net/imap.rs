@@ -194,7 +194,8 @@ pub fn server_text(reply: &str) -> String {
         .split_once("info: Some(\"")
         .and_then(|(_, rest)| rest.rsplit_once("\")"))
         .map(|(text, _)| text.replace("\\\"", "\""));
-    info.unwrap_or_else(|| reply.trim().to_owned())
+    // A server's words go into sentences and logs: a few hundred bytes.
+    super::excerpt(info.as_deref().unwrap_or(reply.trim()).as_bytes())
 }
 
 #[cfg(test)]
