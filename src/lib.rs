@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gui;
 pub mod i18n;
 pub mod instance;

@@ -5,7 +5,7 @@
 pub mod actions;
 pub mod drafts;
 pub mod envelope;
-mod fetched;
+pub(crate) mod fetched;
 pub mod imap;
 pub mod pop3;
 pub mod sender;

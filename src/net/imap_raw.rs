@@ -301,6 +301,17 @@ impl Framer {
     }
 }
 
+/// The responses `buf` holds whole, as [`Pipeline`] frames them; what is
+/// left after the last one, or is no response, is dropped.
+pub(crate) fn frames(buf: &[u8]) -> Vec<&[u8]> {
+    let mut framer = Framer::default();
+    let mut out = Vec::new();
+    while let Ok(Some(span)) = framer.next(buf) {
+        out.push(&buf[span]);
+    }
+    out
+}
+
 /// The length a line announces for the literal after it (`{n}` or `{n+}`
 /// at its very end), if it does.
 fn literal_length(line: &[u8]) -> Option<usize> {

@@ -267,9 +267,9 @@ async fn send(
 }
 
 /// One (possibly multi-line) SMTP reply: its code and the text of each line.
-async fn reply(
+pub(crate) async fn reply(
     server: &Server,
-    io: &mut BufReader<tokio::net::TcpStream>,
+    io: &mut (impl tokio::io::AsyncBufRead + Unpin),
 ) -> Result<(u16, Vec<String>), Error> {
     let mut lines = Vec::new();
     loop {

@@ -1,0 +1,188 @@
+//! Entry points for the fuzzers (`tests/fuzz`, run with `cargo fuzz`) and
+//! for the test that replays every input they ever found trouble with
+//! (`tests/fuzz/regressions/<target>/`). Each takes arbitrary bytes as a
+//! server or a sender would send them and must return, whatever they are:
+//! no panic, no abort, no hang.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// Bytes from an IMAP server: the guard, the raw framer, and every framed
+/// response the guard let through read as a FETCH and by imap-proto.
+pub fn imap(data: &[u8]) {
+    let mut lexer = crate::net::imap::guard::Lexer::default();
+    // The guard sees the stream in pieces, as reads cut it.
+    let passed = data
+        .chunks(61)
+        .take_while(|chunk| lexer.feed(chunk).is_ok())
+        .count()
+        * 61;
+    let passed = &data[..passed.min(data.len())];
+    for response in crate::net::imap_raw::frames(passed) {
+        let _ = crate::sync::fetched::row_of(response);
+        let _ = crate::sync::fetched::uid_and_flags(response);
+        let _ = crate::sync::fetched::unreadable(response);
+        let _ = async_imap::imap_proto::Response::parse(response);
+    }
+}
+
+/// Bytes from a POP3 server, answering a whole session: greeting, CAPA,
+/// UIDL, LIST and RETR of the first message.
+pub fn pop3(data: &[u8]) {
+    run(async {
+        let Ok(mut client) = crate::net::pop3::Client::connect(Scripted::new(data)).await else {
+            return;
+        };
+        let _ = client.capabilities().await;
+        let _ = client.uidl_all().await;
+        let _ = client.list_all().await;
+        let _ = client.retr_pipelined(&[(1, Some(100)), (2, None)]).await;
+    });
+}
+
+/// Bytes from an SMTP server before STARTTLS: its replies as read then.
+pub fn smtp(data: &[u8]) {
+    run(async {
+        let mut io = tokio::io::BufReader::new(Scripted::new(data));
+        let server = crate::account::Server::default();
+        while crate::net::smtp::reply(&server, &mut io).await.is_ok() {}
+    });
+}
+
+/// A `mailto:` link from anywhere.
+pub fn mailto(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = crate::mailto::parse(text);
+    }
+}
+
+/// A message from anyone: parsed, its text read out, its HTML sanitised
+/// and turned into text, its inline parts gathered for the reader.
+pub fn message(data: &[u8]) {
+    let Ok(parsed) = crate::message::parse(data) else {
+        return;
+    };
+    let _ = crate::message::snippet_and_text(&parsed, 200);
+    let html = crate::render::html_of(&parsed);
+    let _ = crate::message::html::to_text(&html, 80);
+    let _ = crate::message::html::has_remote_content(&html);
+    let _ = crate::render::Resources::from_message(&parsed, data);
+}
+
+/// HTML from a message, sanitised, laid out and painted as the reader
+/// does, on a thread with the reader's stack.
+pub fn html(data: &[u8]) {
+    let html = String::from_utf8_lossy(data).into_owned();
+    let laid_out = std::thread::Builder::new()
+        .stack_size(crate::render::STACK)
+        .spawn(move || {
+            let options = crate::render::Options {
+                width: 400,
+                ..Default::default()
+            };
+            if let Ok(mut page) =
+                crate::render::Page::layout(&html, crate::render::Resources::none(), options)
+            {
+                let _ = page.paint(0, 200);
+            }
+        })
+        .map(|thread| thread.join());
+    // A panic inside the engine is caught by `Page::layout`; one that
+    // escapes is a finding.
+    if let Ok(Err(panic)) = laid_out {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn run(work: impl std::future::Future<Output = ()>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(work);
+}
+
+/// A connection whose server sends `data` and then closes; what the client
+/// writes goes nowhere.
+struct Scripted {
+    input: std::io::Cursor<Vec<u8>>,
+}
+
+impl Scripted {
+    fn new(data: &[u8]) -> Self {
+        Self {
+            input: std::io::Cursor::new(data.to_vec()),
+        }
+    }
+}
+
+impl AsyncRead for Scripted {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().input).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Scripted {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every input kept under `tests/fuzz/regressions/<target>/` (crashes
+    /// found by the fuzzers, and the hostile cases of issue 22), and the
+    /// message fixtures, through each entry point.
+    #[test]
+    fn kept_inputs_and_fixtures_pass_every_entry_point() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+        let targets: [(&str, fn(&[u8])); 6] = [
+            ("imap", super::imap),
+            ("pop3", super::pop3),
+            ("smtp", super::smtp),
+            ("mailto", super::mailto),
+            ("message", super::message),
+            ("html", super::html),
+        ];
+        let mut ran = 0;
+        for (name, target) in targets {
+            let dir = root.join("fuzz/regressions").join(name);
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let data = std::fs::read(entry.path()).expect("a kept input");
+                target(&data);
+                ran += 1;
+            }
+        }
+        for entry in std::fs::read_dir(root.join("fixtures"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(data) = std::fs::read(entry.path()) {
+                super::message(&data);
+                ran += 1;
+            }
+        }
+        assert!(ran > 10, "only {ran} inputs: the kept inputs are missing");
+    }
+}
