@@ -317,31 +317,10 @@ mod tests {
     use super::*;
     use crate::message::save::NUMBERED_NAMES;
 
-    /// A message with an attachment whose every name is taken, one named in
-    /// 300 bytes of "é", and one with a right-to-left override.
-    fn three_attachments() -> Vec<u8> {
-        let accents = "%C3%A9".repeat(150);
-        let mut raw = String::from(
-            "From: a@example.org\r\nTo: b@example.org\r\nSubject: files\r\n\
-             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
-             --b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n",
-        );
-        for (disposition, body) in [
-            ("filename=\"taken.bin\"".to_owned(), "one"),
-            (format!("filename*=utf-8''{accents}.txt"), "two"),
-            (
-                "filename*=utf-8''invoice%E2%80%AEfdp.exe".to_owned(),
-                "three",
-            ),
-        ] {
-            raw.push_str(&format!(
-                "--b\r\nContent-Type: application/octet-stream\r\n\
-                 Content-Disposition: attachment; {disposition}\r\n\r\n{body}\r\n"
-            ));
-        }
-        raw.push_str("--b--\r\n");
-        raw.into_bytes()
-    }
+    /// Terminal escapes and a right-to-left override in the subject, the
+    /// sender and the text; three attachments: one that will find every
+    /// name taken, one named in 300 bytes of "é", one with the override.
+    const HOSTILE: &[u8] = include_bytes!("../../tests/fixtures/hostile-names.eml");
 
     #[test]
     fn each_attachment_is_saved_or_reported_on_its_own() {
@@ -355,11 +334,11 @@ mod tests {
             };
             std::fs::write(dir.join(name), b"").expect("made");
         }
-        let raw = three_attachments();
-        let msg = crate::message::parse(&raw).expect("parsed");
+        let raw = HOSTILE;
+        let msg = crate::message::parse(raw).expect("parsed");
         assert_eq!(msg.attachments.len(), 3, "{:?}", msg.attachments);
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let failed = save_attachments(&mut out, &mut err, &msg, &raw, &dir).expect("ran");
+        let failed = save_attachments(&mut out, &mut err, &msg, raw, &dir).expect("ran");
         let (out, err) = (
             String::from_utf8(out).expect("utf-8"),
             String::from_utf8(err).expect("utf-8"),
@@ -377,12 +356,7 @@ mod tests {
 
     #[test]
     fn the_summary_shows_escapes_instead_of_running_them() {
-        let raw = b"From: =?utf-8?Q?Boss=1B[2J?= <boss@example.org>\r\n\
-            Subject: =?utf-8?Q?=1B]0;pwned=07=1B[31mred=E2=80=AE?=\r\n\
-            Content-Type: text/plain; charset=utf-8\r\n\
-            Content-Transfer-Encoding: quoted-printable\r\n\r\n\
-            line one=0Dpaid\r\n=1B[1mbold\r\n";
-        let msg = crate::message::parse(raw).expect("parsed");
+        let msg = crate::message::parse(HOSTILE).expect("parsed");
         let mut out = Vec::new();
         summary(&mut out, &msg).expect("written");
         let out = String::from_utf8(out).expect("utf-8");

@@ -151,32 +151,10 @@ fn render_writes_a_page_a_browser_can_show_and_says_what_failed() {
 
 /// A message whose subject, sender and attachment names carry terminal
 /// escapes and a right-to-left override; one attachment is named in 300
-/// bytes of "é", one has every name the save could use already taken.
+/// bytes of "é", one will find every name the save could use taken.
 fn hostile_message() -> Vec<u8> {
-    let accents = "%C3%A9".repeat(150);
-    let mut raw = String::from(
-        "From: =?utf-8?Q?Boss=1B[2J?= <boss@example.org>\r\nTo: erin@example.org\r\n\
-         Subject: =?utf-8?Q?=1B]0;pwned=07=1B[31mred=E2=80=AE?=\r\n\
-         Date: Mon, 2 Mar 2026 10:00:00 +0000\r\nMessage-ID: <hostile@example.org>\r\n\
-         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
-         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\
-         Content-Transfer-Encoding: quoted-printable\r\n\r\nline one=0Dpaid\r\n=1B[1mbold\r\n",
-    );
-    for (disposition, body) in [
-        ("filename=\"taken.bin\"".to_owned(), "one"),
-        (format!("filename*=utf-8''{accents}.txt"), "two"),
-        (
-            "filename*=utf-8''invoice%E2%80%AEfdp.exe".to_owned(),
-            "three",
-        ),
-    ] {
-        raw.push_str(&format!(
-            "--b\r\nContent-Type: application/octet-stream\r\n\
-             Content-Disposition: attachment; {disposition}\r\n\r\n{body}\r\n"
-        ));
-    }
-    raw.push_str("--b--\r\n");
-    raw.into_bytes()
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile-names.eml");
+    std::fs::read(path).expect("the fixture")
 }
 
 #[test]
