@@ -30,7 +30,7 @@ use crate::engine::{Dirs, Engine, Password};
 use crate::fl;
 use crate::message::compose::{self, Draft};
 use crate::sync::{Event as SyncEvent, SharedStore, Stage};
-use connection::{discover, test_account};
+use connection::{Discovery, confirm_found, discover, test_account};
 use desktop::{notify_new_mail, requests};
 use files::save_attachment;
 use screen::account_setup::{self, Tested};
@@ -76,7 +76,9 @@ pub enum Message {
     Settings(settings::Message),
     AddAccount,
     Tested(Vec<Tested>),
-    Discovered(Result<(Box<Account>, String, Vec<Tested>), String>),
+    Discovered(Result<Discovery, String>),
+    /// The logins to found settings the user approved.
+    Confirmed((Box<Account>, Vec<Tested>)),
     Saved(Result<Vec<Account>, String>),
     Sent(Result<String, String>),
     Acted(Result<Applied, String>),
@@ -182,14 +184,18 @@ impl App {
             Message::Discovered(result) => {
                 if let Some(setup) = &mut self.setup {
                     match result {
-                        Ok((account, source, results)) => {
-                            setup.discovered(&account, source, results)
-                        }
+                        Ok(Discovery { found, results }) => setup.discovered(*found, results),
                         Err(e) => {
                             setup.busy = false;
                             setup.error = Some(e);
                         }
                     }
+                }
+                Task::none()
+            }
+            Message::Confirmed((account, results)) => {
+                if let Some(setup) = &mut self.setup {
+                    setup.confirmed(&account, results);
                 }
                 Task::none()
             }
@@ -477,6 +483,14 @@ impl App {
             account_setup::Action::Discover { email, password } => Task::perform(
                 async move { discover(&email, &password).await },
                 Message::Discovered,
+            ),
+            account_setup::Action::Confirm {
+                account,
+                password,
+                policy,
+            } => Task::perform(
+                confirm_found(*account, password, policy),
+                Message::Confirmed,
             ),
             account_setup::Action::Test { account, password } => Task::perform(
                 async move { test_account(&account, password).await },

@@ -144,6 +144,18 @@ status-eta = noch etwa { $seconds } s
 setup-discover = Einstellungen suchen
 setup-need-email = Geben Sie zuerst Ihre E-Mail-Adresse ein.
 setup-insecure = Diese Einstellungen senden Ihr Passwort unverschlüsselt; ändern Sie sie, wenn Ihr Anbieter TLS anbietet.
+setup-source = { $source ->
+    [provider] Gefunden in der Konfigurationsdatei Ihres Anbieters, über HTTPS gelesen
+    [ispdb] Gefunden in der Datenbank der E-Mail-Anbieter, über HTTPS gelesen
+    [provider-http] Gefunden in einer Konfigurationsdatei, die über unverschlüsseltes HTTP gelesen wurde und nicht authentifiziert ist
+    [ispdb-http] Gefunden in einer Datenbank von E-Mail-Anbietern, die über unverschlüsseltes HTTP gelesen wurde und nicht authentifiziert ist
+    [srv] Gefunden in den DNS-Diensteinträgen (SRV) der Domain, die nicht authentifiziert sind
+    [mx] Gefunden über den Mailserver (MX) der Domain in der Datenbank der E-Mail-Anbieter; der MX-Eintrag ist nicht authentifiziert
+   *[guess] Aus der Domain erraten und durch Verbinden bestätigt
+} ({ $origin }).
+setup-approve-intro = Postel hat sich noch nicht angemeldet: Diese Server liegen außerhalb von { $domain }, und nichts bürgt für die Einstellungen, die sie nennen. Verwenden Sie sie nur, wenn sie zu Ihrem Anbieter gehören.
+setup-approve-host = { $server }: { $host }
+setup-approve = Diese Server verwenden
 setup-edit-title = Konto ändern
 settings-title = Konten
 settings-edit = Bearbeiten

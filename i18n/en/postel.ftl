@@ -144,6 +144,18 @@ status-eta = about { $seconds } s left
 setup-discover = Find my settings
 setup-need-email = Type your email address first.
 setup-insecure = These settings send your password without encryption; change them if your provider offers TLS.
+setup-source = { $source ->
+    [provider] Found in your provider's own configuration file, read over HTTPS
+    [ispdb] Found in the database of mail providers, read over HTTPS
+    [provider-http] Found in a configuration file read over plain HTTP, which is not authenticated
+    [ispdb-http] Found in a database of mail providers read over plain HTTP, which is not authenticated
+    [srv] Found in the domain's DNS service records (SRV), which are not authenticated
+    [mx] Found through the domain's mail exchanger (MX) in the database of mail providers; the MX record is not authenticated
+   *[guess] Guessed from the domain and confirmed by connecting
+} ({ $origin }).
+setup-approve-intro = Postel has not logged in yet: these servers lie outside { $domain }, and nothing vouches for the settings that name them. Use them only if they are your provider's.
+setup-approve-host = { $server }: { $host }
+setup-approve = Use these servers
 setup-edit-title = Change account
 settings-title = Accounts
 settings-edit = Edit

@@ -1,17 +1,23 @@
 //! Automatic account setup: from an address to server settings that work.
 //!
-//! The sources, in order of trust, as Thunderbird uses them: the provider's
-//! own configuration file (autoconfig.<domain>, /.well-known), the central
-//! database in the same ISPDB format, DNS SRV records (RFC 6186, RFC 8314),
-//! the database entry for the domain's mail exchanger (MX), and finally
-//! guessing host names. Only an answer that arrived over HTTPS is taken as
-//! it is; everything else (plain HTTP, DNS, guesses) names a candidate that
-//! counts only once a connection to it was secured with a certificate valid
-//! for its name. A server without encryption is used only when nothing else
-//! was found, and then flagged: the caller must ask the user.
+//! The sources, in the order their answers are weighed (see
+//! [`approval::ORDER`]): the provider's own configuration file over HTTPS
+//! (autoconfig.<domain>, /.well-known), the central database in the same
+//! ISPDB format, the provider's file over plain HTTP, DNS SRV records
+//! (RFC 6186, RFC 8314), the database entry for the domain's mail exchanger
+//! (MX), and finally guessing host names. Only an answer that arrived over
+//! HTTPS is taken as it is; everything else (plain HTTP, DNS, guesses) names
+//! a candidate that counts only once a connection to it was secured with a
+//! certificate valid for its name. A server without encryption is used only
+//! when nothing else was found, and then flagged: the caller must ask the
+//! user.
 //!
-//! No password is sent while discovering; [`confirm`] logs in afterwards.
+//! No password is sent while discovering; [`confirm`] logs in afterwards,
+//! and not to a host the user still has to approve: one that an
+//! unauthenticated source named outside the address's domain
+//! ([`Found::hosts_to_approve`]).
 
+pub mod approval;
 mod confirm;
 mod dns;
 mod guess;
@@ -28,7 +34,7 @@ use serde::Serialize;
 pub use confirm::{ConfirmError, Outcome, Policy, confirm};
 
 use crate::account::{
-    Account, Incoming, Outgoing, Protocol, Security, Server, Service, default_port,
+    Account, Incoming, Outgoing, Protocol, Role, Security, Server, Service, default_port,
 };
 
 /// Thunderbird's central database of providers, in the ISPDB format.
@@ -108,27 +114,82 @@ impl Ports {
     }
 }
 
-/// Where the settings came from, shown to the user beside them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Where the settings came from and how, shown to the user beside them:
+/// how far they can be trusted follows from it ([`Source::authenticated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// The provider's own configuration file, read over HTTPS.
     Provider,
+    /// The central database of mail providers, read over HTTPS.
     Ispdb,
+    /// The provider's place for its file (autoconfig.<domain>), but read
+    /// over plain HTTP.
+    ProviderHttp,
+    /// A database of mail providers at a plain-HTTP address (one the user
+    /// configured instead of the central one).
+    IspdbHttp,
+    /// The domain's DNS service records.
     Srv,
+    /// The database entry of the domain's mail exchanger's operator.
     Mx,
+    /// Host names guessed from the domain.
     Guess,
 }
 
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
 impl Source {
+    /// Its name in reports (`--json`) and in the translations' selectors.
+    pub fn id(self) -> &'static str {
+        match self {
+            Source::Provider => "provider",
+            Source::Ispdb => "ispdb",
+            Source::ProviderHttp => "provider-http",
+            Source::IspdbHttp => "ispdb-http",
+            Source::Srv => "srv",
+            Source::Mx => "mx",
+            Source::Guess => "guess",
+        }
+    }
+
+    /// Whether the answer itself is authenticated: it came over HTTPS from
+    /// the provider's own domain or from the database of mail providers.
+    pub fn authenticated(self) -> bool {
+        matches!(self, Source::Provider | Source::Ispdb)
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
-            Source::Provider => "found by the provider's configuration",
-            Source::Ispdb => "found in the database of mail providers",
-            Source::Srv => "found by the domain's DNS service records (SRV)",
+            Source::Provider => "found in the provider's own configuration file, read over HTTPS",
+            Source::Ispdb => "found in the database of mail providers, read over HTTPS",
+            Source::ProviderHttp => {
+                "found in a configuration file read over plain HTTP, which is not authenticated"
+            }
+            Source::IspdbHttp => {
+                "found in a database of mail providers read over plain HTTP, which is not authenticated"
+            }
+            Source::Srv => {
+                "found by the domain's DNS service records (SRV), which are not authenticated"
+            }
             Source::Mx => {
-                "found through the domain's mail exchanger (MX) in the database of mail providers"
+                "found through the domain's mail exchanger (MX) in the database of mail providers; the MX record is not authenticated"
             }
             Source::Guess => "guessed from the domain and confirmed by connecting",
+        }
+    }
+
+    /// How discovery connects to a candidate's servers before using them.
+    fn trust(self) -> Trust {
+        match self {
+            Source::Provider | Source::Ispdb => Trust::Authenticated,
+            Source::Guess => Trust::Probed,
+            Source::ProviderHttp | Source::IspdbHttp | Source::Srv | Source::Mx => {
+                Trust::Unverified
+            }
         }
     }
 }
@@ -138,6 +199,8 @@ impl Source {
 pub struct Found {
     /// Every field filled; the name is the address until the user picks one.
     pub account: Account,
+    /// The address's domain, which the hosts found are measured against.
+    pub domain: String,
     pub source: Source,
     /// Exactly where: the URL read, or the DNS names asked.
     pub origin: String,
@@ -155,12 +218,31 @@ pub struct Found {
 }
 
 impl Found {
-    /// How [`confirm`] should treat these settings unless the user changes them.
+    /// How [`confirm`] should treat these settings unless the user changes
+    /// them: no login to a host that still needs the user's approval.
     pub fn policy(&self) -> Policy {
         Policy {
             allow_unencrypted: false,
             try_local_part: self.username_guessed,
+            unapproved: self.hosts_to_approve(&self.account),
         }
+    }
+
+    /// The hosts of `account` (these settings, perhaps changed by the user)
+    /// that may not get the password before the user approves them: still
+    /// as found, named by an unauthenticated source, and outside the
+    /// address's domain. A host the user typed is their own choice.
+    pub fn hosts_to_approve(&self, account: &Account) -> Vec<String> {
+        let hosts: Vec<&str> = [Role::Incoming, Role::Outgoing]
+            .into_iter()
+            .map(|role| account.server(role).host.as_str())
+            .filter(|host| {
+                [Role::Incoming, Role::Outgoing]
+                    .iter()
+                    .any(|role| approval::same_host(host, &self.account.server(*role).host))
+            })
+            .collect();
+        approval::unapproved(self.source, &self.domain, &hosts, &[])
     }
 }
 
@@ -204,7 +286,6 @@ enum Trust {
 struct Candidate {
     source: Source,
     origin: String,
-    trust: Trust,
     incoming: Vec<Entry>,
     outgoing: Vec<Entry>,
     /// What the source itself left out (e.g. servers that need OAuth2).
@@ -259,12 +340,12 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
     // HTTP and DNS only read, so they all start at once; their answers are
     // still weighed in order of trust, so a slow database never lets a
     // weaker source overtake the provider's own word.
-    let mut tasks = Tasks(vec![
-        tokio::spawn(web::provider(ctx.clone())),
-        tokio::spawn(web::central(ctx.clone())),
-        tokio::spawn(dns::srv(ctx.clone())),
-        tokio::spawn(mx(ctx.clone())),
-    ]);
+    let mut tasks = Tasks(
+        Lookup::ALL
+            .into_iter()
+            .map(|lookup| tokio::spawn(lookup.run(ctx.clone())))
+            .collect(),
+    );
     let mut tried = Vec::new();
     // Answers without encryption are passed over, and the user is told.
     let mut skipped = Vec::new();
@@ -287,8 +368,16 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
             }
             None
         };
-    for task in &mut tasks.0 {
-        let answers = task.await.unwrap_or_default();
+    for (task, lookup) in tasks.0.iter_mut().zip(Lookup::ALL) {
+        let mut answers = task.await.unwrap_or_default();
+        debug_assert!(
+            answers
+                .candidates
+                .iter()
+                .all(|c| lookup.sources().contains(&c.source)),
+            "{lookup:?} answered out of its rank"
+        );
+        answers.candidates.sort_by_key(|c| approval::rank(c.source));
         tried.extend(answers.tried);
         if let Some(found) = weigh(answers.candidates, &mut tried, &mut skipped).await {
             return Ok(found);
@@ -307,6 +396,48 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
             Ok(found)
         }
         None => Err(Error::NotFound { domain, tried }),
+    }
+}
+
+/// The lookups that run side by side, in the order their answers are
+/// weighed: together they follow [`approval::ORDER`].
+#[derive(Debug, Clone, Copy)]
+enum Lookup {
+    ProviderHttps,
+    Database,
+    ProviderHttp,
+    Srv,
+    Mx,
+}
+
+impl Lookup {
+    const ALL: [Lookup; 5] = [
+        Lookup::ProviderHttps,
+        Lookup::Database,
+        Lookup::ProviderHttp,
+        Lookup::Srv,
+        Lookup::Mx,
+    ];
+
+    /// The sources its answers can carry.
+    fn sources(self) -> &'static [Source] {
+        match self {
+            Lookup::ProviderHttps => &[Source::Provider],
+            Lookup::Database => &[Source::Ispdb, Source::IspdbHttp],
+            Lookup::ProviderHttp => &[Source::ProviderHttp],
+            Lookup::Srv => &[Source::Srv],
+            Lookup::Mx => &[Source::Mx],
+        }
+    }
+
+    async fn run(self, ctx: Arc<Context>) -> Answers {
+        match self {
+            Lookup::ProviderHttps => web::provider(ctx, web::Scheme::Https).await,
+            Lookup::Database => web::central(ctx).await,
+            Lookup::ProviderHttp => web::provider(ctx, web::Scheme::Http).await,
+            Lookup::Srv => dns::srv(ctx).await,
+            Lookup::Mx => mx(ctx).await,
+        }
     }
 }
 
@@ -343,13 +474,13 @@ async fn mx(ctx: Arc<Context>) -> Answers {
         let found = web::ispdb(&ctx, &domain).await;
         answers.tried.extend(found.tried);
         if let Some(mut candidate) = found.candidates.into_iter().next() {
+            // However the entry was read, the MX answer that led to it is
+            // unauthenticated DNS.
             candidate.source = Source::Mx;
             candidate.origin = format!(
                 "{} is the mail exchanger of {}; {}",
                 host, ctx.domain, candidate.origin
             );
-            // The MX answer itself is unauthenticated DNS.
-            candidate.trust = Trust::Unverified;
             answers.candidates.push(candidate);
             break;
         }
@@ -369,9 +500,10 @@ async fn evaluate(ctx: &Context, mut candidate: Candidate) -> Verdict {
         entry.server.trusted_certificates = ctx.options.trusted_certificates.clone();
     }
     let mut notes = candidate.notes.clone();
+    let trust = candidate.source.trust();
     let (incoming, outgoing) = futures::join!(
-        choose(ctx, candidate.trust, &candidate.incoming),
-        choose(ctx, candidate.trust, &candidate.outgoing),
+        choose(ctx, trust, &candidate.incoming),
+        choose(ctx, trust, &candidate.outgoing),
     );
     let describe = || format!("{} ({})", candidate.source.describe(), candidate.origin);
     let (incoming, outgoing) = match (incoming, outgoing) {
@@ -498,11 +630,27 @@ fn build(
     };
     Found {
         account,
+        domain: ctx.domain.clone(),
         source: candidate.source,
         origin: candidate.origin.clone(),
         insecure,
         username_guessed,
         notes,
         tried: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Lookup, Source, approval};
+
+    #[test]
+    fn autoconfig_lookups_are_awaited_in_the_order_of_trust() {
+        let sources: Vec<Source> = Lookup::ALL
+            .iter()
+            .flat_map(|lookup| lookup.sources().iter().copied())
+            .chain([Source::Guess])
+            .collect();
+        assert_eq!(sources, approval::ORDER);
     }
 }

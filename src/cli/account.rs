@@ -26,7 +26,9 @@ pub enum Command {
         /// both with the password, and save the account only if both accept it.
         /// Server options given beside it (--username, --in-port, --out-security,
         /// ...) replace what was found before the login; a server without
-        /// encryption is used only when chosen with --in-security/--out-security none.
+        /// encryption is used only when chosen with --in-security/--out-security none,
+        /// and one outside the address's domain that an unauthenticated source named
+        /// (plain HTTP, DNS, a guess) only when approved with --accept-host.
         #[arg(long, help_heading = "Discovery")]
         auto: bool,
         #[command(flatten)]

@@ -2,8 +2,11 @@
 //! automatic account setup from the command line. Both find the settings
 //! and say where they came from; with a password, both log in to confirm
 //! them, and `add --auto` saves the account only when both servers accept
-//! the login.
+//! the login. Neither sends the password to a host the user has not
+//! approved (`--accept-host`, or a yes at the terminal) when a source
+//! nobody vouches for named it outside the address's domain.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,6 +67,10 @@ pub struct Discovery {
     #[arg(long, value_name = "SECONDS", default_value_t = 8,
           value_parser = clap::value_parser!(u64).range(1..=120))]
     timeout: u64,
+    /// Let the password go to HOST although settings that are not authenticated (plain HTTP,
+    /// DNS, a guess) named it outside the address's domain; repeat for each host.
+    #[arg(long, value_name = "HOST")]
+    accept_host: Vec<String>,
 }
 
 impl Discovery {
@@ -98,6 +105,10 @@ struct Report<'a> {
     source: autoconfig::Source,
     found_by: &'static str,
     origin: &'a str,
+    /// Whether the settings came over HTTPS from the provider or the database.
+    authenticated: bool,
+    /// Hosts that got no password because the user has not approved them.
+    needs_approval: &'a [String],
     insecure: bool,
     notes: &'a [String],
     /// What the more trusted sources answered instead.
@@ -148,12 +159,66 @@ async fn confirm(account: &mut Account, password: &str, policy: Policy) -> Vec<R
         .collect()
 }
 
-fn print_json(found: &Found, address: &str, rows: &[Row]) -> Result<(), Failure> {
+/// Approves the hosts `policy` holds back that were named with
+/// --accept-host and, when a person is at the terminal, those they agree
+/// to. The question goes to standard error: standard output stays the
+/// report.
+fn approve(found: &Found, policy: &mut Policy, accepted: &[String]) -> Result<(), Failure> {
+    for host in accepted {
+        policy.approve(host);
+    }
+    if policy.unapproved.is_empty() || !std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    for host in policy.unapproved.clone() {
+        eprint!(
+            "Log in to {} with your password? The settings naming it were {} ({}), and it lies outside {}. [y/N] ",
+            escape_line(&host),
+            found.source.describe(),
+            escape_line(&found.origin),
+            escape_line(&found.domain)
+        );
+        let mut answer = String::new();
+        std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut answer)
+            .map_err(|e| Failure(format!("the answer could not be read: {e}.")))?;
+        if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            policy.approve(&host);
+        }
+    }
+    Ok(())
+}
+
+/// Why `hosts` got no password and how to approve them, to end a sentence.
+fn withheld(found: &Found, hosts: &[String]) -> String {
+    let names: Vec<String> = hosts.iter().map(|h| escape_line(h).into_owned()).collect();
+    let flags: Vec<String> = names.iter().map(|h| format!("--accept-host {h}")).collect();
+    let (verb, pronoun) = if hosts.len() == 1 {
+        ("lies", "it is")
+    } else {
+        ("lie", "they are")
+    };
+    format!(
+        "{} {verb} outside {} and the settings were {}, so Postel sent no password there; if {pronoun} your provider's, approve with {}.",
+        names.join(" and "),
+        escape_line(&found.domain),
+        found.source.describe(),
+        flags.join(" ")
+    )
+}
+
+fn print_json(
+    found: &Found,
+    address: &str,
+    unapproved: &[String],
+    rows: &[Row],
+) -> Result<(), Failure> {
     let report = Report {
         address,
         source: found.source,
         found_by: found.source.describe(),
         origin: &found.origin,
+        authenticated: found.source.authenticated(),
+        needs_approval: unapproved,
         insecure: found.insecure,
         notes: &found.notes,
         tried: &found.tried,
@@ -173,14 +238,20 @@ async fn discover(args: DiscoverArgs, json: bool) -> Result<ExitCode, Failure> {
     };
     let options = args.discovery.options(args.trust_cert.as_deref())?;
     let mut found = find(&args.address, &options, json).await?;
+    let mut policy = found.policy();
     let mut rows = Vec::new();
     if let Some(password) = &password {
-        let policy = found.policy();
-        rows = confirm(&mut found.account, password, policy).await;
+        approve(&found, &mut policy, &args.discovery.accept_host)?;
+        rows = confirm(&mut found.account, password, policy.clone()).await;
+    } else {
+        for host in &args.discovery.accept_host {
+            policy.approve(host);
+        }
     }
+    let unapproved = policy.unapproved;
     let confirmed = rows.iter().all(|r| r.ok);
     if json {
-        print_json(&found, &args.address, &rows)?;
+        print_json(&found, &args.address, &unapproved, &rows)?;
     } else {
         print_settings(&found);
         if password.is_none() {
@@ -189,7 +260,10 @@ async fn discover(args: DiscoverArgs, json: bool) -> Result<ExitCode, Failure> {
         for row in &rows {
             println!("{}", escape_text(&row.message));
         }
-        if !found.insecure && confirmed {
+        if !unapproved.is_empty() {
+            println!("Not approved: {}", withheld(&found, &unapproved));
+        }
+        if !found.insecure && confirmed && unapproved.is_empty() {
             println!("Add it with: {}", escape_line(&add_command(&found, &args)));
         }
     }
@@ -239,6 +313,31 @@ pub async fn add(
         ..found.account.clone()
     };
     super::account::apply(&mut account, s)?;
+    let mut policy = Policy {
+        allow_unencrypted: plain_chosen
+            .iter()
+            .all(|(role, chosen)| *chosen || account.server(*role).security != Security::None),
+        try_local_part: found.username_guessed && !username_given,
+        unapproved: found.hosts_to_approve(&account),
+    };
+    // Before the password command: nothing is asked of it for settings
+    // that will not be used.
+    approve(&found, &mut policy, &discovery.accept_host)?;
+    if !policy.unapproved.is_empty() {
+        let shown = Found {
+            account: account.clone(),
+            ..found
+        };
+        if json {
+            print_json(&shown, &email, &policy.unapproved, &[])?;
+        } else {
+            print_settings(&shown);
+        }
+        return Err(Failure(format!(
+            "account \"{name}\" was not added: {}",
+            withheld(&shown, &policy.unapproved)
+        )));
+    }
     let password = match (&stored, &account.password) {
         (Some(password), _) => password.0.clone(),
         (None, PasswordSource::Command(argv)) => secret::run_command(argv).await?,
@@ -248,19 +347,13 @@ pub async fn add(
             ));
         }
     };
-    let policy = Policy {
-        allow_unencrypted: plain_chosen
-            .iter()
-            .all(|(role, chosen)| *chosen || account.server(*role).security != Security::None),
-        try_local_part: found.username_guessed && !username_given,
-    };
     let rows = confirm(&mut account, &password, policy).await;
     let shown = Found {
         account: account.clone(),
         ..found
     };
     if json {
-        print_json(&shown, &email, &rows)?;
+        print_json(&shown, &email, &[], &rows)?;
     } else {
         print_settings(&shown);
         for row in &rows {

@@ -2,38 +2,58 @@
 //! connection test with the password typed (not yet stored).
 
 use super::screen::account_setup::Tested;
-use crate::account::Account;
+use crate::account::autoconfig::{self, Found, Policy};
+use crate::account::{Account, Role};
 use crate::fl;
 
-/// Finds an address's settings and, with a password, logs in to confirm.
-pub async fn discover(
-    email: &str,
-    password: &str,
-) -> Result<(Box<Account>, String, Vec<Tested>), String> {
-    use crate::account::autoconfig;
-    let found = autoconfig::discover(email, &autoconfig::Options::default())
+/// What "Find my settings" found, and the logins made with it.
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    pub found: Box<Found>,
+    pub results: Vec<Tested>,
+}
+
+/// Finds an address's settings and, with a password, logs in to confirm,
+/// unless a server waits for the user's approval: then the settings are
+/// shown first, and nothing is logged into.
+pub async fn discover(email: &str, password: &str) -> Result<Discovery, String> {
+    let mut found = autoconfig::discover(email, &autoconfig::Options::default())
         .await
         .map_err(|e| e.to_string())?;
-    let mut account = found.account.clone();
-    let mut source = found.source.describe().to_string();
-    if found.insecure {
-        source.push_str(&format!(" {}", fl!("setup-insecure")));
-    }
-    let results = if password.is_empty() {
+    let policy = found.policy();
+    let results = if password.is_empty() || !policy.unapproved.is_empty() {
         Vec::new()
     } else {
-        autoconfig::confirm(&mut account, password, found.policy())
-            .await
-            .into_iter()
-            .map(|o| Tested {
-                incoming: o.role == crate::account::Role::Incoming,
-                ok: o.result.is_ok(),
-                message: o.to_string(),
-                fingerprint: None,
-            })
-            .collect()
+        logins(&mut found.account, password, policy).await
     };
-    Ok((Box::new(account), source, results))
+    Ok(Discovery {
+        found: Box::new(found),
+        results,
+    })
+}
+
+/// Logs in to the servers found once the user approved them; a user name
+/// only the server knew comes back in the account.
+pub async fn confirm_found(
+    mut account: Account,
+    password: String,
+    policy: Policy,
+) -> (Box<Account>, Vec<Tested>) {
+    let results = logins(&mut account, &password, policy).await;
+    (Box::new(account), results)
+}
+
+async fn logins(account: &mut Account, password: &str, policy: Policy) -> Vec<Tested> {
+    autoconfig::confirm(account, password, policy)
+        .await
+        .into_iter()
+        .map(|o| Tested {
+            incoming: o.role == Role::Incoming,
+            ok: o.result.is_ok(),
+            message: o.to_string(),
+            fingerprint: None,
+        })
+        .collect()
 }
 
 /// Tests each server of an account being set up, with the typed password.

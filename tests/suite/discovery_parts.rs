@@ -1,13 +1,14 @@
 //! The local parts automatic setup is tested against: a dnsmasq on a free
 //! loopback port, a small HTTP(S) server serving autoconfig files (some
-//! slow or redirected), and the ISPDB XML they serve.
+//! slow or redirected), the ISPDB XML they serve, and a relay in front of
+//! a test server that counts who connected.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -323,9 +324,20 @@ pub(crate) fn discover(rt: &tokio::runtime::Runtime, email: &str, options: &Opti
         .unwrap_or_else(|e| panic!("{email}: {e} {e:?}"))
 }
 
-/// Confirms with the password; asserts every server accepted it.
-pub(crate) fn confirm_ok(rt: &tokio::runtime::Runtime, found: &mut Found, password: &str) {
-    let policy = found.policy();
+/// Confirms with the password once `approve` is approved, which must be
+/// exactly the hosts the settings hold back; asserts every server
+/// accepted the password.
+pub(crate) fn confirm_ok(
+    rt: &tokio::runtime::Runtime,
+    found: &mut Found,
+    password: &str,
+    approve: &[&str],
+) {
+    let mut policy = found.policy();
+    assert_eq!(policy.unapproved, approve, "{}", found.source.describe());
+    for host in approve {
+        policy.approve(host);
+    }
     let outcomes = rt.block_on(autoconfig::confirm(&mut found.account, password, policy));
     assert_eq!(outcomes.len(), 2);
     for o in &outcomes {
@@ -336,4 +348,67 @@ pub(crate) fn confirm_ok(rt: &tokio::runtime::Runtime, found: &mut Found, passwo
 
 pub(crate) fn endpoint(server: &postel::account::Server) -> (&str, u16, Security) {
     (server.host.as_str(), server.port, server.security)
+}
+
+/// How long a connection made may take to be counted: the relay's thread
+/// accepts it a moment after the client's connect returned.
+const RELAY_SETTLE: Duration = Duration::from_millis(300);
+
+/// A TCP relay on a free loopback port to a test server's port, counting
+/// the connections made through it: whether Postel connected (and so
+/// could have logged in) shows even through TLS.
+pub(crate) struct Relay {
+    pub(crate) port: u16,
+    connections: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Relay {
+    pub(crate) fn start(target: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("relay listener");
+        let port = listener.local_addr().expect("address").port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (count, flag) = (connections.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                if flag.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(client) = client else { continue };
+                count.fetch_add(1, Ordering::SeqCst);
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                for (from, to) in [(&client, &server), (&server, &client)] {
+                    let (Ok(mut from), Ok(mut to)) = (from.try_clone(), to.try_clone()) else {
+                        continue;
+                    };
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    });
+                }
+            }
+        });
+        Self {
+            port,
+            connections,
+            stop,
+        }
+    }
+
+    /// The connections made so far, counted once they have settled.
+    pub(crate) fn connections(&self) -> usize {
+        std::thread::sleep(RELAY_SETTLE);
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wakes the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
 }

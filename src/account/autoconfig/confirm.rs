@@ -1,15 +1,17 @@
 //! Confirmation: logging in to the servers found, with the password the
 //! user typed, before the account is offered. Uses the same connection code
 //! as the account will (`net::imap`, `net::pop3`, `net::smtp`), so what is
-//! confirmed here is what later runs.
+//! confirmed here is what later runs. A host the user still has to
+//! approve is not even connected to.
 
 use std::fmt;
 
+use super::approval;
 use crate::account::{Account, AuthMechanism, Protocol, Role, Security};
 use crate::net::{self, imap, pop3, smtp};
 
 /// How to confirm.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
     /// Send the password to a server without encryption: only when the
     /// user said so for these settings.
@@ -17,6 +19,17 @@ pub struct Policy {
     /// The user name is a guess (the whole address): when it is refused,
     /// try the part before the "@" as well, as many providers use that.
     pub try_local_part: bool,
+    /// Hosts that get no password (no connection at all): a source nobody
+    /// vouches for named them outside the address's domain, and the user
+    /// has not approved them yet.
+    pub unapproved: Vec<String>,
+}
+
+impl Policy {
+    /// The user approved `host`: it may get the password.
+    pub fn approve(&mut self, host: &str) {
+        self.unapproved.retain(|h| !approval::same_host(h, host));
+    }
 }
 
 /// The result for one server.
@@ -61,14 +74,18 @@ pub enum ConfirmError {
         "{host}:{port} offers no encryption, so Postel did not send your password to it. Choose a secure server, or allow an unencrypted connection for this account."
     )]
     Unencrypted { host: String, port: u16 },
+    #[error(
+        "{host} was named by settings that are not authenticated and lies outside your address's domain, so Postel did not send your password to it. Check that it is your provider's server, then approve it."
+    )]
+    NotApproved { host: String },
 }
 
 /// Logs in to both servers of `account` at once. A user name that only
 /// worked as the local part is written back into `account`.
 pub async fn confirm(account: &mut Account, password: &str, policy: Policy) -> Vec<Outcome> {
     let (incoming, outgoing) = futures::join!(
-        login(account, Role::Incoming, password, policy),
-        login(account, Role::Outgoing, password, policy),
+        login(account, Role::Incoming, password, &policy),
+        login(account, Role::Outgoing, password, &policy),
     );
     if incoming.result.is_ok() && incoming.username != account.incoming.username {
         account.incoming.username = incoming.username.clone();
@@ -80,7 +97,7 @@ pub async fn confirm(account: &mut Account, password: &str, policy: Policy) -> V
     vec![incoming, outgoing]
 }
 
-async fn login(account: &Account, role: Role, password: &str, policy: Policy) -> Outcome {
+async fn login(account: &Account, role: Role, password: &str, policy: &Policy) -> Outcome {
     let server = account.server(role);
     let outcome = |username: &str, result| Outcome {
         role,
@@ -89,6 +106,16 @@ async fn login(account: &Account, role: Role, password: &str, policy: Policy) ->
         username: username.to_owned(),
         result,
     };
+    if policy
+        .unapproved
+        .iter()
+        .any(|h| approval::same_host(h, &server.host))
+    {
+        let refused = ConfirmError::NotApproved {
+            host: server.host.clone(),
+        };
+        return outcome(account.username(role), Err(refused));
+    }
     if role == Role::Outgoing && server.auth == AuthMechanism::None {
         let result = async {
             let mut conn = smtp::connect(server, None).await?;

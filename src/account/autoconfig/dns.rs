@@ -12,7 +12,7 @@ use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts,
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::proto::rr::RData;
 
-use super::{Answers, Candidate, Context, Entry, Source, Trust};
+use super::{Answers, Candidate, Context, Entry, Source};
 use crate::account::{AuthMechanism, Security, Server, Service};
 
 pub struct Dns {
@@ -192,10 +192,9 @@ pub async fn srv(ctx: Arc<Context>) -> Answers {
         .map(|(_, e)| e)
         .partition(|e| e.service == Service::Smtp);
     answers.candidates.push(Candidate {
+        // DNS answers are not authenticated: each server proves itself.
         source: Source::Srv,
         origin: names.join(", "),
-        // DNS answers are not authenticated: each server proves itself.
-        trust: Trust::Unverified,
         incoming,
         outgoing,
         notes: Vec::new(),

@@ -3,7 +3,7 @@
 //! confirmed by connecting. Implicit TLS is preferred, STARTTLS next; a
 //! server without encryption only counts when it offers no STARTTLS at all.
 
-use super::{Answers, Candidate, Context, Entry, Source, Trust, probe};
+use super::{Answers, Candidate, Context, Entry, Source, probe};
 use crate::account::{AuthMechanism, Security, Server, Service};
 use crate::net::Error;
 
@@ -112,7 +112,6 @@ pub async fn guess(ctx: &Context) -> Answers {
     answers.candidates.push(Candidate {
         source: Source::Guess,
         origin: format!("the usual host names of {domain}"),
-        trust: Trust::Probed,
         incoming,
         outgoing,
         notes,

@@ -10,7 +10,7 @@ use reqwest::Url;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::dns::{self, Dns};
-use super::{Answers, Candidate, Context, Options, Source, Trust, ispdb};
+use super::{Answers, Candidate, Context, Options, Source, ispdb};
 use crate::account::Server;
 use crate::net::tls;
 
@@ -138,32 +138,46 @@ impl Resolve for Resolver {
     }
 }
 
-/// The provider's own configuration: both HTTPS places at once, and plain
-/// HTTP as the last resort (its answer is then only a candidate).
-pub async fn provider(ctx: Arc<Context>) -> Answers {
+/// How the provider's own file is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Both HTTPS places at once.
+    Https,
+    /// autoconfig.<domain> over plain HTTP: its answer is weighed after the
+    /// database's HTTPS one, and names only candidates.
+    Http,
+}
+
+/// The provider's own configuration file, asked for over `scheme`.
+pub async fn provider(ctx: Arc<Context>, scheme: Scheme) -> Answers {
     let d = &ctx.domain;
     let ports = ctx.options.ports;
-    let urls = [
-        format!(
-            "https://autoconfig.{d}:{}/mail/config-v1.1.xml",
-            ports.https
-        ),
-        format!(
-            "https://{d}:{}/.well-known/autoconfig/mail/config-v1.1.xml",
-            ports.https
-        ),
-        format!("http://autoconfig.{d}:{}/mail/config-v1.1.xml", ports.http),
-    ];
+    let urls = match scheme {
+        Scheme::Https => vec![
+            format!(
+                "https://autoconfig.{d}:{}/mail/config-v1.1.xml",
+                ports.https
+            ),
+            format!(
+                "https://{d}:{}/.well-known/autoconfig/mail/config-v1.1.xml",
+                ports.https
+            ),
+        ],
+        Scheme::Http => vec![format!(
+            "http://autoconfig.{d}:{}/mail/config-v1.1.xml",
+            ports.http
+        )],
+    };
     let fetches = urls.into_iter().enumerate().map(|(i, url)| {
         let ctx = &ctx;
         async move {
             let mut url = Url::parse(&url).map_err(|e| format!("{url}: {e}."))?;
             // Only the provider's own host over HTTPS learns the address.
-            if i == 0 {
+            if scheme == Scheme::Https && i == 0 {
                 url.query_pairs_mut()
                     .append_pair("emailaddress", &ctx.email);
             }
-            Ok::<_, String>(fetch(ctx, url, Source::Provider).await)
+            Ok::<_, String>(fetch(ctx, url, Source::Provider, Source::ProviderHttp).await)
         }
     });
     let mut answers = Answers::default();
@@ -189,7 +203,7 @@ pub async fn ispdb(ctx: &Context, domain: &str) -> Answers {
     let base = &ctx.options.ispdb_base;
     let slash = if base.ends_with('/') { "" } else { "/" };
     match Url::parse(&format!("{base}{slash}{domain}")) {
-        Ok(url) => fetch(ctx, url, Source::Ispdb).await,
+        Ok(url) => fetch(ctx, url, Source::Ispdb, Source::IspdbHttp).await,
         Err(e) => Answers {
             tried: vec![format!(
                 "The database address \"{base}\" is not a URL ({e})."
@@ -199,22 +213,19 @@ pub async fn ispdb(ctx: &Context, domain: &str) -> Answers {
     }
 }
 
-async fn fetch(ctx: &Context, url: Url, source: Source) -> Answers {
+/// Reads one configuration file; its candidate is labelled `secure` when
+/// every hop came over HTTPS, `plain` otherwise.
+async fn fetch(ctx: &Context, url: Url, secure: Source, plain: Source) -> Answers {
     let mut shown = url.clone();
     shown.set_query(None);
     let shown = shown.to_string();
     let mut answers = Answers::default();
     match ctx.web.get(url).await {
         Err(why) => answers.tried.push(format!("{shown}: {why}.")),
-        Ok((text, secure)) => match ispdb::parse(&text, &ctx.email) {
+        Ok((text, https)) => match ispdb::parse(&text, &ctx.email) {
             Err(why) => answers.tried.push(format!("{shown} was not used: {why}.")),
             Ok(config) => answers.candidates.push(Candidate {
-                source,
-                trust: if secure {
-                    Trust::Authenticated
-                } else {
-                    Trust::Unverified
-                },
+                source: if https { secure } else { plain },
                 incoming: config.incoming,
                 outgoing: config.outgoing,
                 notes: config

@@ -1,12 +1,18 @@
 //! Adding an account: who you are, where mail comes in and goes out, and
 //! "Test connection" with one sentence per server. A certificate the
 //! system does not trust shows its fingerprint and can be trusted here.
+//! Settings found automatically say where they came from; when a source
+//! nobody vouches for named a server outside the address's domain, its
+//! host name is shown and nothing is logged into or saved until the user
+//! chooses "Use these servers".
 
 use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
 use iced::{Element, Length};
 
+use crate::account::autoconfig::{Found, Policy, approval};
 use crate::account::{
-    Account, Incoming, Outgoing, PasswordSource, Protocol, Security, Server, Service, default_port,
+    Account, Incoming, Outgoing, PasswordSource, Protocol, Role, Security, Server, Service,
+    default_port,
 };
 use crate::fl;
 
@@ -38,8 +44,11 @@ pub struct State {
     pub out_security: Option<Security>,
     pins: Vec<String>,
     pub results: Vec<Tested>,
-    /// Where found settings came from ("found by the provider's …").
-    pub found: Option<String>,
+    /// The settings "Find my settings" found: where from, and which of
+    /// their hosts need the user's approval.
+    pub found: Option<Box<Found>>,
+    /// Hosts the user approved with "Use these servers".
+    approved: Vec<String>,
     /// The account being edited; `None` when adding one.
     pub original: Option<Account>,
     pub error: Option<String>,
@@ -65,6 +74,8 @@ pub enum Message {
     OutSecurity(Security),
     Test,
     Discover,
+    /// "Use these servers": the hosts shown may get the password.
+    Approve,
     Trust(String),
     Save,
     Cancel,
@@ -79,6 +90,12 @@ pub enum Action {
     Discover {
         email: String,
         password: String,
+    },
+    /// Log in to approved settings found, as discovery would have.
+    Confirm {
+        account: Box<Account>,
+        password: String,
+        policy: Policy,
     },
     Save {
         account: Box<Account>,
@@ -278,7 +295,11 @@ impl State {
                 }
                 return self.update(Message::Test);
             }
+            Message::Approve => return self.approve(),
             Message::Test | Message::Save => {
+                if !self.awaiting().is_empty() {
+                    return Action::None;
+                }
                 let save = matches!(message, Message::Save);
                 return match self.account() {
                     Ok(account) => {
@@ -306,6 +327,7 @@ impl State {
                 self.busy = true;
                 self.results.clear();
                 self.found = None;
+                self.approved.clear();
                 return Action::Discover {
                     email: self.email.trim().to_owned(),
                     password: self.password.clone(),
@@ -315,9 +337,67 @@ impl State {
         Action::None
     }
 
+    /// The hosts in the form that still need the user's approval: found
+    /// through a source nobody vouches for, outside the address's domain,
+    /// not changed by the user, not approved yet.
+    pub fn awaiting(&self) -> Vec<String> {
+        let Some(found) = &self.found else {
+            return Vec::new();
+        };
+        let mut shown = found.account.clone();
+        shown.incoming.server.host = self.in_host.trim().to_owned();
+        shown.outgoing.server.host = self.out_host.trim().to_owned();
+        let mut hosts = found.hosts_to_approve(&shown);
+        hosts.retain(|h| !self.approved.iter().any(|a| approval::same_host(a, h)));
+        hosts
+    }
+
+    /// "Use these servers": the hosts shown are approved and, with a
+    /// password, logged into.
+    fn approve(&mut self) -> Action {
+        let Some(found) = self.found.clone() else {
+            return Action::None;
+        };
+        let awaiting = self.awaiting();
+        let account = match self.account() {
+            Ok(account) => account,
+            Err(e) => {
+                self.error = Some(e);
+                return Action::None;
+            }
+        };
+        self.approved.extend(awaiting);
+        if self.password.is_empty() {
+            return Action::None;
+        }
+        let mut policy = found.policy();
+        policy.unapproved = found.hosts_to_approve(&account);
+        for host in &self.approved {
+            policy.approve(host);
+        }
+        // The local part is worth a try only for the user name found.
+        policy.try_local_part &= account.incoming.username == found.account.incoming.username;
+        self.busy = true;
+        self.results.clear();
+        Action::Confirm {
+            account: Box::new(account),
+            password: self.password.clone(),
+            policy,
+        }
+    }
+
+    /// The logins after "Use these servers"; a user name only the server
+    /// knew replaces the one shown.
+    pub fn confirmed(&mut self, account: &Account, results: Vec<Tested>) {
+        self.busy = false;
+        self.username = account.incoming.username.clone();
+        self.results = results;
+    }
+
     /// Fills the fields with settings discovery found; the user can still
     /// change any of them.
-    pub fn discovered(&mut self, account: &Account, source: String, results: Vec<Tested>) {
+    pub fn discovered(&mut self, found: Found, results: Vec<Tested>) {
+        let account = &found.account;
         self.busy = false;
         self.protocol = Some(account.incoming.protocol);
         self.in_host = account.incoming.server.host.clone();
@@ -328,8 +408,60 @@ impl State {
         self.out_port = account.outgoing.server.port.to_string();
         self.out_security = Some(account.outgoing.server.security);
         self.touched = [true; 3];
-        self.found = Some(source);
         self.results = results;
+        self.found = Some(Box::new(found));
+    }
+
+    /// Where the settings came from and, when some host needs approval,
+    /// that host spelled out and the button that approves it.
+    fn found_view(&self) -> Option<Element<'_, Message>> {
+        let found = self.found.as_ref()?;
+        let mut lines = column![
+            text(fl!(
+                "setup-source",
+                source = found.source.id(),
+                origin = found.origin.clone()
+            ))
+            .size(13)
+        ]
+        .spacing(6);
+        if found.insecure {
+            lines = lines.push(text(fl!("setup-insecure")).size(13).style(text::danger));
+        }
+        let awaiting = self.awaiting();
+        if awaiting.is_empty() {
+            return Some(lines.into());
+        }
+        lines = lines.push(
+            text(fl!("setup-approve-intro", domain = found.domain.clone()))
+                .size(13)
+                .style(text::danger),
+        );
+        for (role, host) in [
+            (Role::Incoming, &self.in_host),
+            (Role::Outgoing, &self.out_host),
+        ] {
+            if awaiting.iter().any(|h| approval::same_host(h, host.trim())) {
+                let which = match role {
+                    Role::Incoming => fl!("setup-incoming"),
+                    Role::Outgoing => fl!("setup-outgoing"),
+                };
+                lines = lines.push(
+                    text(fl!(
+                        "setup-approve-host",
+                        server = which,
+                        host = host.trim().to_owned()
+                    ))
+                    .size(14),
+                );
+            }
+        }
+        lines = lines.push(
+            button(text(fl!("setup-approve")))
+                .on_press_maybe((!self.busy).then_some(Message::Approve))
+                .style(button::primary),
+        );
+        Some(lines.into())
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -439,9 +571,7 @@ impl State {
             ),
         ]
         .spacing(10);
-        if let Some(found) = &self.found {
-            form = form.push(text(found.clone()).size(13));
-        }
+        form = form.push(self.found_view());
         for r in &self.results {
             let which = if r.incoming {
                 fl!("setup-incoming")
@@ -462,13 +592,17 @@ impl State {
             form = form.push(text(e.clone()).size(13).style(text::danger));
         }
         let busy = self.busy;
+        // Testing logs in and saving leads to logins: neither before the
+        // user approved the hosts shown.
+        let approved = self.awaiting().is_empty();
         form = form.push(
             row![
                 button(text(fl!("setup-discover")))
                     .on_press_maybe((!busy).then_some(Message::Discover)),
-                button(text(fl!("setup-test"))).on_press_maybe((!busy).then_some(Message::Test)),
+                button(text(fl!("setup-test")))
+                    .on_press_maybe((!busy && approved).then_some(Message::Test)),
                 button(text(fl!("setup-save")))
-                    .on_press_maybe((!busy).then_some(Message::Save))
+                    .on_press_maybe((!busy && approved).then_some(Message::Save))
                     .style(button::primary),
                 button(text(fl!("setup-cancel"))).on_press(Message::Cancel),
             ]

@@ -2,6 +2,7 @@
 //! removing an account, the offline days.
 
 use super::*;
+use crate::account::autoconfig::{Found, Source};
 
 #[test]
 fn first_run_leads_to_account_setup() {
@@ -49,34 +50,127 @@ fn found_settings_fill_the_setup_form_and_say_where_they_came_from() {
         app.setup.as_ref().and_then(|s| s.error.clone()),
         Some(fl!("setup-need-email"))
     );
-    let found = Account {
-        email: "ann@example.org".into(),
-        incoming: crate::account::Incoming {
-            protocol: crate::account::Protocol::Imap,
-            username: "ann".into(),
-            server: crate::account::Server {
-                host: "mail.example.org".into(),
-                port: 143,
-                security: crate::account::Security::Starttls,
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let _ = app.update(Message::Discovered(Ok((
-        Box::new(found),
-        "found by the provider's configuration".into(),
-        Vec::new(),
-    ))));
+    let found = found(
+        Source::Provider,
+        "https://autoconfig.example.org/mail/config-v1.1.xml",
+        "mail.example.org",
+    );
+    let _ = app.update(Message::Discovered(Ok(Discovery {
+        found: Box::new(found),
+        results: Vec::new(),
+    })));
     let setup = app.setup.as_ref().expect("setup");
     assert_eq!(
         (setup.in_host.as_str(), setup.in_port.as_str()),
         ("mail.example.org", "143")
     );
     assert_eq!(setup.username, "ann");
+    assert!(setup.awaiting().is_empty(), "HTTPS from the provider");
     let mut ui = simulator(app.view());
-    assert!(ui.find("found by the provider's configuration").is_ok());
+    let label = "Found in your provider's own configuration file, read over HTTPS \
+                 (https://autoconfig.example.org/mail/config-v1.1.xml).";
+    assert!(ui.find(label).is_ok());
+    assert!(ui.find(fl!("setup-approve").as_str()).is_err());
+}
+
+/// Settings for ann@example.org as discovery would return them.
+fn found(source: Source, origin: &str, host: &str) -> Found {
+    use crate::account::{Incoming, Outgoing, Protocol, Security, Server};
+    let server = |port| Server {
+        host: host.into(),
+        port,
+        security: Security::Starttls,
+        ..Default::default()
+    };
+    Found {
+        account: Account {
+            name: "ann@example.org".into(),
+            email: "ann@example.org".into(),
+            incoming: Incoming {
+                protocol: Protocol::Imap,
+                username: "ann".into(),
+                server: server(143),
+                ..Default::default()
+            },
+            outgoing: Outgoing {
+                server: server(587),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        domain: "example.org".into(),
+        source,
+        origin: origin.into(),
+        insecure: false,
+        username_guessed: false,
+        notes: Vec::new(),
+        tried: Vec::new(),
+    }
+}
+
+#[test]
+fn found_servers_outside_the_domain_wait_for_use_these_servers() {
+    let (mut app, _) = App::new(temp_dirs("approve"));
+    let _ = app.update(Message::AddAccount);
+    feed(
+        &mut app,
+        [
+            Message::Setup(account_setup::Message::Email("ann@example.org".into())),
+            Message::Setup(account_setup::Message::Password("secret".into())),
+        ],
+    );
+    let found = found(
+        Source::Srv,
+        "_imap._tcp.example.org, _submission._tcp.example.org",
+        "mail.provider.net",
+    );
+    assert_eq!(found.policy().unapproved, ["mail.provider.net"]);
+    let _ = app.update(Message::Discovered(Ok(Discovery {
+        found: Box::new(found),
+        results: Vec::new(),
+    })));
+    let mut ui = simulator(app.view());
+    // Where from, the host spelled out for each server, and the button.
+    let label = "Found in the domain's DNS service records (SRV), which are not authenticated \
+                 (_imap._tcp.example.org, _submission._tcp.example.org).";
+    assert!(ui.find(label).is_ok());
+    for which in [fl!("setup-incoming"), fl!("setup-outgoing")] {
+        let line = fl!(
+            "setup-approve-host",
+            server = which,
+            host = "mail.provider.net"
+        );
+        assert!(ui.find(line.as_str()).is_ok(), "{line}");
+    }
+    assert!(
+        ui.find(fl!("setup-approve-intro", domain = "example.org").as_str())
+            .is_ok()
+    );
+    // Below the form, as are Test and Save.
+    assert!(ui.find(fl!("setup-approve").as_str()).is_ok(), "the button");
+    drop(ui);
+    // Neither a test login nor saving before the approval.
+    for message in [account_setup::Message::Test, account_setup::Message::Save] {
+        let _ = app.update(Message::Setup(message));
+        let setup = app.setup.as_ref().expect("setup");
+        assert!(!setup.busy && setup.results.is_empty());
+    }
+    let setup = app.setup.as_mut().expect("setup");
+    // A host typed by the user is the user's own choice.
+    let _ = setup.update(account_setup::Message::InHost("imap.other.net".into()));
+    assert_eq!(setup.awaiting(), ["mail.provider.net"], "outgoing only");
+    let _ = setup.update(account_setup::Message::InHost("mail.provider.net".into()));
+    let account_setup::Action::Confirm {
+        account, policy, ..
+    } = setup.update(account_setup::Message::Approve)
+    else {
+        panic!("approving logs in");
+    };
+    assert_eq!(account.incoming.server.host, "mail.provider.net");
+    assert!(policy.unapproved.is_empty(), "{policy:?}");
+    assert!(setup.busy && setup.awaiting().is_empty());
+    let mut ui = simulator(setup.view().map(Message::Setup));
+    assert!(ui.find(fl!("setup-approve").as_str()).is_err());
 }
 
 #[test]
