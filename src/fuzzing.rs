@@ -156,7 +156,8 @@ mod tests {
     #[test]
     fn kept_inputs_and_fixtures_pass_every_entry_point() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-        let targets: [(&str, fn(&[u8])); 6] = [
+        type Target = fn(&[u8]);
+        let targets: [(&str, Target); 6] = [
             ("imap", super::imap),
             ("pop3", super::pop3),
             ("smtp", super::smtp),

@@ -153,7 +153,10 @@ fn render_writes_a_page_a_browser_can_show_and_says_what_failed() {
 /// escapes and a right-to-left override; one attachment is named in 300
 /// bytes of "é", one will find every name the save could use taken.
 fn hostile_message() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile-names.eml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile-names.eml"
+    );
     std::fs::read(path).expect("the fixture")
 }
 
