@@ -103,7 +103,17 @@ fn items_of(response: &[u8]) -> Option<Items<'_>> {
 /// [`items_of`] through imap-proto's parser, for any response.
 fn parsed(response: &[u8]) -> Option<Items<'_>> {
     use async_imap::imap_proto::{AttributeValue, Response};
-    let attributes = match Response::parse(response) {
+    // imap-proto has panicked on hostile bytes before (a response code
+    // running into non-ASCII text, found by the fuzzer; the guard now
+    // refuses that): a panic here is one response that cannot be read.
+    let Ok(parsed) = std::panic::catch_unwind(|| Response::parse(response)) else {
+        tracing::warn!(
+            "IMAP: a FETCH response made the parser fail: {}",
+            crate::net::excerpt(response)
+        );
+        return None;
+    };
+    let attributes = match parsed {
         Ok((_, Response::Fetch(_, attributes))) => attributes,
         Ok(_) => return None,
         Err(_) => {

@@ -53,6 +53,8 @@ pub enum Breach {
     Response,
     /// Too much in answer to one command (`net::imap_raw`'s limit).
     Command,
+    /// A status line's response code not followed by a space.
+    Code,
 }
 
 impl std::fmt::Display for Breach {
@@ -76,6 +78,10 @@ impl std::fmt::Display for Breach {
                 f,
                 "the server sent a response larger than {} MB",
                 MAX_RESPONSE / (1024 * 1024)
+            ),
+            Breach::Code => write!(
+                f,
+                "the server sent a status line whose response code runs into its text"
             ),
             Breach::Command => write!(
                 f,
@@ -135,6 +141,24 @@ pub struct Lexer {
     announced: Option<u64>,
     /// The CR of a CRLF was the last byte.
     cr: bool,
+    /// Spaces so far in the line's head, and where a status line's
+    /// response code (`[…]`) stands.
+    spaces: u8,
+    code: Code,
+}
+
+/// A status line's response code. imap-proto takes the text after it to
+/// start with a space and cuts that byte off as if it were one: after
+/// `]é` it cuts a character in two and panics (found by the fuzzer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Code {
+    /// None has started, and one still could.
+    Possible,
+    Open,
+    /// The byte after its `]` comes next.
+    Closed,
+    /// Past it, or none in this line.
+    Done,
 }
 
 impl Default for Lexer {
@@ -150,6 +174,8 @@ impl Default for Lexer {
             brace: None,
             announced: None,
             cr: false,
+            spaces: 0,
+            code: Code::Possible,
         }
     }
 }
@@ -193,6 +219,9 @@ impl Lexer {
         }
         if self.kind == Kind::Unknown {
             self.classify(b);
+        }
+        if self.kind != Kind::Data && self.code != Code::Done {
+            self.code_byte(b)?;
         }
         match self.state {
             State::Quoted { escaped: true } => {
@@ -266,6 +295,37 @@ impl Lexer {
         self.depth = 0;
         self.head_len = 0;
         self.response = 0;
+        self.spaces = 0;
+        self.code = Code::Possible;
+        Ok(())
+    }
+
+    /// Follows a status line's response code: it may open only right after
+    /// the status word (`* OK [`, `A1 NO [`, `+ [`), and the byte after its
+    /// `]` must be a space or the line's end.
+    fn code_byte(&mut self, b: u8) -> Result<(), Breach> {
+        // `+ ` has its text after one space; `* OK ` and `A1 OK ` after two.
+        let code_at = if self.head.first() == Some(&b'+') {
+            1
+        } else {
+            2
+        };
+        match self.code {
+            Code::Possible if b == b' ' => {
+                self.spaces += 1;
+                if self.spaces > code_at {
+                    self.code = Code::Done;
+                }
+            }
+            Code::Possible if b == b'[' && self.spaces == code_at => self.code = Code::Open,
+            Code::Possible if self.spaces == code_at => self.code = Code::Done,
+            Code::Possible => {}
+            Code::Open if b == b']' => self.code = Code::Closed,
+            Code::Open => {}
+            Code::Closed if matches!(b, b' ' | b'\r') => self.code = Code::Done,
+            Code::Closed => return Err(Breach::Code),
+            Code::Done => {}
+        }
         Ok(())
     }
 
@@ -460,6 +520,32 @@ mod tests {
         body.extend(std::iter::repeat_n(b'(', 1000));
         body.extend(b")\r\n");
         assert_eq!(feed_all(&body), Ok(()));
+    }
+
+    #[test]
+    fn a_response_code_must_end_before_its_text() {
+        for line in [
+            &b"* OK [ALERT] Gr\xc3\xb6\xc3\x9fe [x]\xc3\xa9\r\n"[..],
+            b"A1 OK [READ-WRITE] done\r\n",
+            b"* OK [CAPABILITY IMAP4rev1]\r\n",
+            b"+ [ALERT] go on\r\n",
+            b"* OK text [not]\xc3\xa9 a code\r\n",
+            b"* 1 FETCH (BODY[] {2}\r\n]\xc3)\r\n",
+        ] {
+            assert_eq!(feed_all(line), Ok(()), "{}", String::from_utf8_lossy(line));
+        }
+        for line in [
+            &b"* OK [ALERT]\xc3\xa9\r\n"[..],
+            b"A7 NO [TRYCREATE]\xef\xbf\xbd\r\n",
+            b"+ [X]y\r\n",
+        ] {
+            assert_eq!(
+                feed_all(line),
+                Err(Breach::Code),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
     }
 
     #[test]
