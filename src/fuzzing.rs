@@ -72,28 +72,28 @@ pub fn message(data: &[u8]) {
 }
 
 /// HTML from a message, sanitised, laid out and painted as the reader
-/// does, on a thread with the reader's stack.
+/// does, on the reader's own kind of thread. One thread for every input:
+/// the style engine keeps caches per thread for the thread's life, so a
+/// thread per input would leak them (LeakSanitizer said so).
 pub fn html(data: &[u8]) {
+    static RENDERER: std::sync::LazyLock<crate::render::Renderer> =
+        std::sync::LazyLock::new(crate::render::Renderer::start);
     let html = String::from_utf8_lossy(data).into_owned();
-    let laid_out = std::thread::Builder::new()
-        .stack_size(crate::render::STACK)
-        .spawn(move || {
-            let options = crate::render::Options {
-                width: 400,
-                ..Default::default()
-            };
-            if let Ok(mut page) =
-                crate::render::Page::layout(&html, crate::render::Resources::none(), options)
-            {
-                let _ = page.paint(0, 200);
-            }
-        })
-        .map(|thread| thread.join());
-    // A panic inside the engine is caught by `Page::layout`; one that
-    // escapes is a finding.
-    if let Ok(Err(panic)) = laid_out {
-        std::panic::resume_unwind(panic);
-    }
+    let options = crate::render::Options {
+        width: 400,
+        ..Default::default()
+    };
+    run(async {
+        // A panic inside the engine is caught by `Page::layout` and
+        // `paint`, and an error is an answer too; a render thread that
+        // died is a finding.
+        let result = RENDERER
+            .open(1, html, crate::render::Resources::none(), options)
+            .await;
+        if let Err(err) = result {
+            assert!(!err.to_string().contains("has stopped"), "{err}");
+        }
+    });
 }
 
 fn run(work: impl std::future::Future<Output = ()>) {
