@@ -504,3 +504,59 @@ fn no_log_level_shows_a_password() {
         }
     }
 }
+
+/// A message with the highest UID there is (4294967295): the next sync
+/// asks for nothing above it (`UID FETCH 4294967296:*` wrapped to `0:*`,
+/// or panicked in a debug build).
+#[test]
+fn the_highest_uid_is_synced_and_nothing_is_asked_above_it() {
+    let commands = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = commands.clone();
+    let port = fake(move |input, out| {
+        let _ = out.write_all(b"* OK fake IMAP ready\r\n");
+        let mut line = String::new();
+        while matches!(input.read_line(&mut line), Ok(1..)) {
+            let (tag, rest) = line.trim_end().split_once(' ').unwrap_or(("*", ""));
+            let (tag, command) = (tag.to_owned(), rest.to_ascii_uppercase());
+            record.lock().expect("record").push(command.clone());
+            line.clear();
+            let verb = command.split(' ').next().unwrap_or_default();
+            let header = "Subject: top\r\nMessage-ID: <top@example.test>\r\n\r\n";
+            let reply = match verb {
+                "CAPABILITY" => format!("* CAPABILITY IMAP4rev1\r\n{tag} OK done\r\n"),
+                "SELECT" | "EXAMINE" => format!(
+                    "* 1 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 4294967295] ok\r\n\
+                     {tag} OK [READ-WRITE] done\r\n"
+                ),
+                "LIST" => format!("* LIST () \"/\" INBOX\r\n{tag} OK done\r\n"),
+                "FETCH" | "UID" if command.contains("BODY.PEEK[HEADER") => format!(
+                    "* 1 FETCH (UID 4294967295 FLAGS () RFC822.SIZE 60 \
+                     BODY[HEADER.FIELDS (SUBJECT MESSAGE-ID)] {{{}}}\r\n{header})\r\n\
+                     {tag} OK done\r\n",
+                    header.len()
+                ),
+                "FETCH" | "UID" => {
+                    format!("* 1 FETCH (UID 4294967295 FLAGS ())\r\n{tag} OK done\r\n")
+                }
+                "LOGOUT" => format!("* BYE bye\r\n{tag} OK done\r\n"),
+                _ => format!("{tag} OK done\r\n"),
+            };
+            if out.write_all(reply.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    let postel = Postel::new();
+    let account = fake_account(&postel, "imap", port, &[]);
+    postel.ok(&["sync", &account], None);
+    let rows = postel.json(&["list", &account, "--limit", "10"]);
+    assert_eq!(rows[0]["uid"].as_u64(), Some(u64::from(u32::MAX)), "{rows}");
+    commands.lock().expect("commands").clear();
+    postel.ok(&["sync", &account], None);
+    let said = commands.lock().expect("commands").clone();
+    assert!(
+        said.iter()
+            .all(|c| !c.contains("4294967296") && !c.contains(" 0:")),
+        "{said:?}"
+    );
+}
