@@ -52,12 +52,6 @@ impl Responses {
     }
 }
 
-/// How long the server may send nothing while a command is outstanding
-/// (Thunderbird's `mailnews.tcptimeout` is the same): a server that stalls
-/// mid-response used to hang the account's worker for good. Long enough
-/// for a slow server to start a large SEARCH or FETCH.
-const SILENCE: std::time::Duration = std::time::Duration::from_secs(100);
-
 /// Reads grow the buffer by at least this much at a time.
 const READ: usize = 64 * 1024;
 
@@ -227,17 +221,8 @@ async fn read_more<S: AsyncReadExt + Unpin>(
         return Err(too_large());
     }
     buf.reserve(READ);
-    let read = tokio::time::timeout(SILENCE, stream.read_buf(buf))
-        .await
-        .map_err(|_| {
-            Error::Io(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!(
-                    "the server sent nothing for {} seconds in the middle of an answer",
-                    SILENCE.as_secs()
-                ),
-            ))
-        })??;
+    // A server that stalls is cut off by the stream's guard (`guard::SILENCE`).
+    let read = stream.read_buf(buf).await?;
     if read == 0 {
         return Err(Error::ConnectionLost);
     }

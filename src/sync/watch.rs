@@ -5,6 +5,25 @@ use std::time::Duration;
 
 use super::{Error, Options, SharedStore, Sink, imap};
 use crate::account::Account;
+use crate::net::imap::guard::SILENCE;
+
+/// Starting and ending IDLE, which the stream's guard does not time while
+/// idling: the server must answer within [`SILENCE`] all the same.
+async fn answer_within<T>(
+    account: &Account,
+    step: impl std::future::Future<Output = async_imap::error::Result<T>>,
+) -> Result<T, Error> {
+    match tokio::time::timeout(SILENCE, step).await {
+        Ok(result) => result.map_err(|e| imap::server_err(account, e)),
+        Err(_) => Err(Error::Net(crate::net::Error::Dropped {
+            host: account.incoming.server.host.clone(),
+            reason: format!(
+                "it did not answer IDLE within {} seconds",
+                SILENCE.as_secs()
+            ),
+        })),
+    }
+}
 
 /// IDLE is re-issued well before the 30 minutes after which servers may
 /// drop an idle client (RFC 2177).
@@ -53,17 +72,15 @@ async fn idle_once(
     // sync leaves INBOX selected, ready for IDLE.
     imap::sync_on(account, &mut session, caps, store, &inbox_only, sink).await?;
     loop {
+        // Silence is what IDLE waits through; the renewal bounds it.
+        session.get_mut().patience(None);
         let mut idle = session.idle();
-        idle.init()
-            .await
-            .map_err(|e| imap::server_err(account, e))?;
+        answer_within(account, idle.init()).await?;
         ready();
         let (wait, _interrupt) = idle.wait_with_timeout(IDLE_RENEW);
         let response = wait.await.map_err(|e| imap::server_err(account, e))?;
-        session = idle
-            .done()
-            .await
-            .map_err(|e| imap::server_err(account, e))?;
+        session = answer_within(account, idle.done()).await?;
+        session.get_mut().patience(Some(SILENCE));
         if let async_imap::extensions::idle::IdleResponse::NewData(_) = response {
             let still_selected = Options {
                 selected: true,

@@ -3,6 +3,7 @@
 //! grammar just far enough to know how deep parenthesised lists nest, how
 //! long a line runs and how large a literal or a whole response is, and
 //! ends the connection with an error past limits no real server reaches.
+//! It also ends a read the server leaves unanswered for [`SILENCE`].
 //!
 //! imap-proto parses nested lists by recursion with no limit of its own: a
 //! response with a thousand `(` overflowed the stack of the thread parsing
@@ -16,8 +17,10 @@
 //! tagged completions, `+` continuations) carry free text, never literals
 //! or strings, so every parenthesis there counts.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
@@ -372,12 +375,22 @@ impl Lexer {
     }
 }
 
-/// A stream whose incoming bytes pass the [`Lexer`]; writes go through
-/// untouched.
+/// How long the server may send nothing while Postel waits for an answer
+/// (Thunderbird's `mailnews.tcptimeout` is the same): a server that stalled
+/// mid-answer used to hang the account's worker for good. Long enough for
+/// a slow server to start a large SEARCH or FETCH. IDLE, where silence is
+/// the point, turns it off ([`Guarded::patience`]).
+pub const SILENCE: Duration = Duration::from_secs(100);
+
+/// A stream whose incoming bytes pass the [`Lexer`], and whose reads fail
+/// after [`SILENCE`]; writes go through untouched.
 #[derive(Debug)]
 pub struct Guarded<S> {
     inner: S,
     lexer: Lexer,
+    patience: Option<Duration>,
+    /// Runs while a read finds nothing; a read that gets bytes stops it.
+    silence: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl<S> Guarded<S> {
@@ -385,11 +398,19 @@ impl<S> Guarded<S> {
         Self {
             inner,
             lexer: Lexer::default(),
+            patience: Some(SILENCE),
+            silence: None,
         }
     }
 
     pub fn into_inner(self) -> S {
         self.inner
+    }
+
+    /// How long a read may wait for the server; `None` while idling.
+    pub fn patience(&mut self, patience: Option<Duration>) {
+        self.patience = patience;
+        self.silence = None;
     }
 }
 
@@ -402,7 +423,26 @@ impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
         let this = self.get_mut();
         let before = buf.filled().len();
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Pending => {
+                let Some(patience) = this.patience else {
+                    return Poll::Pending;
+                };
+                let silence = this
+                    .silence
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(patience)));
+                match silence.as_mut().poll(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "the server sent nothing for {} seconds while Postel waited for an answer",
+                            patience.as_secs()
+                        ),
+                    ))),
+                }
+            }
             Poll::Ready(Ok(())) => {
+                this.silence = None;
                 let fresh = &buf.filled()[before..];
                 match this.lexer.feed(fresh) {
                     Ok(()) => Poll::Ready(Ok(())),
@@ -416,7 +456,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
                     }
                 }
             }
-            other => other,
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
         }
     }
 }
@@ -582,6 +622,34 @@ mod tests {
             }
         }
         assert_eq!(verdict, Err(Breach::Response));
+    }
+
+    #[test]
+    fn a_silent_server_is_cut_off_unless_idling() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let (ours, mut theirs) = tokio::io::duplex(64);
+            let mut guarded = Guarded::new(ours);
+            guarded.patience(Some(Duration::from_millis(100)));
+            let mut buf = [0u8; 16];
+            let err = guarded.read(&mut buf).await.expect_err("timed out");
+            assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+            // Bytes that come in time are read; idling waits as long as it takes.
+            theirs.write_all(b"* OK\r\n").await.expect("written");
+            assert_eq!(guarded.read(&mut buf).await.expect("read"), 6);
+            guarded.patience(None);
+            let late = async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                theirs.write_all(b"* 1 EXISTS\r\n").await.expect("written");
+                theirs
+            };
+            let (read, _theirs) = tokio::join!(guarded.read(&mut buf), late);
+            assert_eq!(read.expect("read"), 12);
+        });
     }
 
     /// imap-proto parses the deepest response the guard lets through in
