@@ -176,3 +176,25 @@ pub async fn step<T>(
             step: what,
         })?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_is_short_and_shows_control_characters() {
+        let long = [
+            b"* 1 FETCH (BODY[] {9}\r\n\x1b[31mred".as_slice(),
+            &[b'y'; 5000],
+        ]
+        .concat();
+        let cut = excerpt(&long);
+        assert!(
+            cut.starts_with("* 1 FETCH (BODY[] {9}\\r\\n\\u{1b}[31mred"),
+            "{cut}"
+        );
+        assert!(cut.ends_with("… (4731 bytes more)"), "{cut}");
+        assert!(cut.len() < MAX_EXCERPT + 100);
+        assert_eq!(excerpt(b"A1 NO nope\r\n"), "A1 NO nope");
+    }
+}

@@ -44,6 +44,8 @@ struct Replay {
     inner: Stream,
     /// Bytes read since the last line feed.
     line: usize,
+    /// How long a silence may last: [`STALL`], shorter in tests.
+    patience: Duration,
     stall: Pin<Box<tokio::time::Sleep>>,
     /// The stall timer runs: the last poll found nothing to do. Time
     /// between lettre's calls is Postel's, not a stall.
@@ -56,6 +58,7 @@ impl Replay {
             prefix,
             inner,
             line: 0,
+            patience: STALL,
             stall: Box::pin(tokio::time::sleep(STALL)),
             stalling: false,
         }
@@ -73,12 +76,15 @@ impl Replay {
             self.stalling = true;
             self.stall
                 .as_mut()
-                .reset(tokio::time::Instant::now() + STALL);
+                .reset(tokio::time::Instant::now() + self.patience);
         }
         match self.stall.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
-                format!("the server was silent for {} minutes", STALL.as_secs() / 60),
+                format!(
+                    "the server was silent for {} seconds",
+                    self.patience.as_secs()
+                ),
             ))),
             Poll::Pending => Poll::Pending,
         }
@@ -333,5 +339,68 @@ fn protocol(server: &Server, reason: String) -> Error {
         host: server.host.clone(),
         protocol: PROTOCOL,
         reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that takes bytes and then says nothing (as one that never
+    /// answers the end of DATA) is cut off; one that answers slowly but
+    /// within the limit is not, and a reply line without end is refused.
+    #[test]
+    fn a_silent_server_and_an_endless_line_end_the_connection() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            let server = tokio::spawn(async move {
+                let (mut peer, _) = listener.accept().await.expect("accept");
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                peer.write_all(b"250 slow but there\r\n")
+                    .await
+                    .expect("written");
+                // Then silence, until the client gives up and goes.
+                let mut rest = Vec::new();
+                let _ = tokio::io::AsyncReadExt::read_to_end(&mut peer, &mut rest).await;
+                let (mut peer, _) = listener.accept().await.expect("accept");
+                let _ = peer.write_all(&vec![b'x'; MAX_REPLY_LINE + 10]).await;
+                let _ = tokio::io::AsyncReadExt::read_to_end(&mut peer, &mut rest).await;
+            });
+            let connect = || async {
+                let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .expect("connect");
+                let mut replay = Replay::new(Vec::new(), Stream::Plain(tcp));
+                replay.patience = Duration::from_millis(400);
+                replay
+            };
+            let mut replay = connect().await;
+            replay
+                .write_all(b"DATA...\r\n.\r\n")
+                .await
+                .expect("written");
+            let mut buf = [0u8; 64];
+            let n = replay.read(&mut buf).await.expect("a slow answer");
+            assert_eq!(&buf[..n], b"250 slow but there\r\n");
+            let err = replay.read(&mut buf).await.expect_err("silence");
+            assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+            drop(replay);
+            let mut replay = connect().await;
+            let mut all = Vec::new();
+            let err = replay
+                .read_to_end(&mut all)
+                .await
+                .expect_err("an endless line");
+            assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+            drop(replay);
+            server.await.expect("server");
+        });
     }
 }
