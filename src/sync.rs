@@ -239,9 +239,13 @@ impl Meter {
         let elapsed = self.started.elapsed();
         let done = self.progress.messages_done;
         let left = self.progress.messages_total.saturating_sub(done);
-        if done > 0 && elapsed > Duration::from_millis(200) {
+        // No estimate once all are in: an estimate of 0 means "done",
+        // which only the end of the stage may say (a slow last batch read
+        // as done before the folder was, and the folder showed twice).
+        self.progress.eta_seconds = None;
+        if done > 0 && left > 0 && elapsed > Duration::from_millis(200) {
             let per = elapsed.as_secs_f64() / done as f64;
-            self.progress.eta_seconds = Some((per * left as f64).ceil() as u64);
+            self.progress.eta_seconds = Some(((per * left as f64).ceil() as u64).max(1));
         }
         sink(Event::Progress(self.progress.clone()));
     }
@@ -256,5 +260,33 @@ impl Meter {
     pub fn finish_stage(&mut self, sink: &Sink) {
         self.progress.eta_seconds = Some(0);
         sink(Event::Progress(self.progress.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the end of a folder says "done" (an estimate of 0 seconds):
+    /// a last batch stored slowly said it before, and the command line
+    /// showed that folder done twice.
+    #[test]
+    fn only_the_end_of_a_folder_reports_it_done() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        let sink: Sink = Arc::new(move |event| {
+            if let Event::Progress(p) = event {
+                record.lock().expect("record").push(p.eta_seconds);
+            }
+        });
+        let mut meter = Meter::new("a", 1);
+        meter.start_folder("INBOX", 2);
+        std::thread::sleep(Duration::from_millis(250));
+        meter.advance(1, 10, &sink);
+        meter.advance(1, 10, &sink);
+        meter.finish_folder(&sink);
+        let seen = seen.lock().expect("seen").clone();
+        assert!(matches!(seen[0], Some(n) if n >= 1), "{seen:?}");
+        assert_eq!(seen[1..], [None, Some(0)], "{seen:?}");
     }
 }
