@@ -1,21 +1,18 @@
-//! Postel: a desktop email client. The engine (everything but `gui`) never
-//! imports iced, so the same code runs headless from the CLI and in tests.
+//! Postel: a desktop email client. This crate is the app: the window
+//! (`gui`, the only code that imports iced) and the command line (`cli`),
+//! both faces over `postel_core`'s engine. HTML is painted by
+//! `postel_render`.
+//!
+//! The core's modules are re-exported under their old names so the two
+//! faces and the test suite read `crate::store`, `postel::sync`, … as
+//! before; they are the core crate's, not copies.
 
-pub mod account;
+pub use postel_core::{
+    account, config, date, discovery, engine, mailto, message, net, private, secret, store, sync,
+};
+pub use postel_render as render;
+
 pub mod cli;
-pub mod config;
-pub mod date;
-pub mod engine;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod gui;
 pub mod i18n;
 pub mod instance;
-pub mod mailto;
-pub mod message;
-pub mod net;
-pub mod private;
-pub mod render;
-pub mod secret;
-pub mod store;
-pub mod sync;

@@ -18,8 +18,8 @@ use serde::Serialize;
 use super::Failure;
 use super::account::Settings;
 use super::terminal::{escape_line, escape_text};
-use crate::account::autoconfig::{self, Found, Options, Policy};
 use crate::account::{Account, PasswordSource, Role, Security};
+use crate::discovery::{self, Found, Options, Policy};
 use crate::engine::{Engine, Error as EngineError};
 use crate::net::tls;
 use crate::secret;
@@ -53,7 +53,7 @@ pub struct DiscoverArgs {
 #[command(next_help_heading = "Discovery")]
 pub struct Discovery {
     /// The database of mail providers (ISPDB format); the domain is appended.
-    #[arg(long, value_name = "URL", env = "POSTEL_ISPDB_URL", default_value = autoconfig::ISPDB_BASE)]
+    #[arg(long, value_name = "URL", env = "POSTEL_ISPDB_URL", default_value = discovery::ISPDB_BASE)]
     ispdb_url: String,
     /// Ask this DNS server instead of the system's (IP:PORT); may be repeated.
     #[arg(
@@ -102,7 +102,7 @@ pub async fn account(
 #[derive(Serialize)]
 struct Report<'a> {
     address: &'a str,
-    source: autoconfig::Source,
+    source: discovery::Source,
     found_by: &'static str,
     origin: &'a str,
     /// Whether the settings came over HTTPS from the provider or the database.
@@ -132,8 +132,8 @@ struct Row {
 /// Runs discovery; on failure the sources tried go to standard error, as
 /// they help whoever enters the settings by hand.
 async fn find(address: &str, options: &Options, json: bool) -> Result<Found, Failure> {
-    autoconfig::discover(address, options).await.map_err(|err| {
-        if let (autoconfig::Error::NotFound { tried, .. }, false) = (&err, json) {
+    discovery::discover(address, options).await.map_err(|err| {
+        if let (discovery::Error::NotFound { tried, .. }, false) = (&err, json) {
             for line in tried {
                 eprintln!("tried: {}", escape_text(line));
             }
@@ -145,7 +145,7 @@ async fn find(address: &str, options: &Options, json: bool) -> Result<Found, Fai
 /// Logs in to both servers; a user name only the server knew is written
 /// back into `account`.
 async fn confirm(account: &mut Account, password: &str, policy: Policy) -> Vec<Row> {
-    let outcomes = autoconfig::confirm(account, password, policy).await;
+    let outcomes = discovery::confirm(account, password, policy).await;
     outcomes
         .into_iter()
         .map(|o| Row {

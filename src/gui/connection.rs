@@ -2,8 +2,8 @@
 //! connection test with the password typed (not yet stored).
 
 use super::screen::account_setup::Tested;
-use crate::account::autoconfig::{self, Found, Policy};
 use crate::account::{Account, Role};
+use crate::discovery::{self, Found, Policy};
 use crate::fl;
 
 /// What "Find my settings" found, and the logins made with it.
@@ -17,7 +17,7 @@ pub struct Discovery {
 /// unless a server waits for the user's approval: then the settings are
 /// shown first, and nothing is logged into.
 pub async fn discover(email: &str, password: &str) -> Result<Discovery, String> {
-    let mut found = autoconfig::discover(email, &autoconfig::Options::default())
+    let mut found = discovery::discover(email, &discovery::Options::default())
         .await
         .map_err(|e| e.to_string())?;
     let policy = found.policy();
@@ -44,7 +44,7 @@ pub async fn confirm_found(
 }
 
 async fn logins(account: &mut Account, password: &str, policy: Policy) -> Vec<Tested> {
-    autoconfig::confirm(account, password, policy)
+    discovery::confirm(account, password, policy)
         .await
         .into_iter()
         .map(|o| Tested {

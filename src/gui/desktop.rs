@@ -5,7 +5,7 @@ use iced::Task;
 
 use super::{APP_ID, Message};
 use crate::fl;
-use crate::sync::SharedStore;
+use crate::store::SharedStore;
 
 /// A desktop notification for new mail (freedesktop, over D-Bus). Without
 /// a notification service it is skipped: the list shows the mail anyway.

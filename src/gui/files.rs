@@ -258,7 +258,6 @@ pub fn pick_files(title: String) -> iced::Task<Option<Vec<PathBuf>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::private::tests::mode;
 
     fn temp(tag: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("postel-files-{tag}-{}", std::process::id()));
@@ -272,9 +271,18 @@ mod tests {
         let dir = this_runs_copies(&root).expect("private folder");
         let path = copy_for_opening(&dir, "report.pdf", b"%PDF-1.7").expect("copied");
         assert_eq!(path, dir.join("report.pdf"));
-        assert_eq!(mode(&root), crate::private::DIR_MODE);
-        assert_eq!(mode(&dir), crate::private::DIR_MODE);
-        assert_eq!(mode(&path), crate::private::FILE_MODE);
+        assert_eq!(
+            crate::private::mode(&root).ok(),
+            Some(crate::private::DIR_MODE)
+        );
+        assert_eq!(
+            crate::private::mode(&dir).ok(),
+            Some(crate::private::DIR_MODE)
+        );
+        assert_eq!(
+            crate::private::mode(&path).ok(),
+            Some(crate::private::FILE_MODE)
+        );
         std::fs::remove_dir_all(root.parent().expect("temp")).expect("cleanup");
     }
 

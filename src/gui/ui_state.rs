@@ -152,9 +152,14 @@ mod tests {
         };
         save(&dir, &state).expect("saved");
         assert_eq!(load(&dir), state);
-        use crate::private::tests::mode;
-        assert_eq!(mode(&dir), crate::private::DIR_MODE);
-        assert_eq!(mode(&path(&dir)), crate::private::FILE_MODE);
+        assert_eq!(
+            crate::private::mode(&dir).ok(),
+            Some(crate::private::DIR_MODE)
+        );
+        assert_eq!(
+            crate::private::mode(&path(&dir)).ok(),
+            Some(crate::private::FILE_MODE)
+        );
         assert!(
             !dir.join(format!("{FILE_NAME}.tmp")).exists(),
             "the temporary file was renamed"

@@ -11,7 +11,8 @@ use futures::SinkExt;
 use iced::Subscription;
 
 use crate::account::Protocol;
-use crate::sync::{self, SharedStore};
+use crate::store::SharedStore;
+use crate::sync;
 
 /// Full syncs of every folder (and outbox retries) this often.
 const POLL: Duration = Duration::from_secs(300);

@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use postel::account::autoconfig::{self, ConfirmError, Error, Options, Policy, Source};
 use postel::account::{Protocol, Security};
+use postel::discovery::{self, ConfirmError, Error, Options, Policy, Source};
 use postel::net::{self};
 
 use crate::discovery_parts::*;
@@ -74,7 +74,7 @@ fn autoconfig_from_the_database_is_checked_over_tls_and_confirmed_by_logging_in(
     let mut wrong = found.account.clone();
     let mut policy = found.policy();
     policy.approve("localhost");
-    let outcomes = rt.block_on(autoconfig::confirm(&mut wrong, "notalicepass", policy));
+    let outcomes = rt.block_on(discovery::confirm(&mut wrong, "notalicepass", policy));
     for o in &outcomes {
         assert!(
             matches!(
@@ -315,7 +315,7 @@ fn autoconfig_answers_without_encryption_are_flagged_and_never_used_silently() {
         }
     );
     policy.approve("localhost");
-    let outcomes = rt.block_on(autoconfig::confirm(&mut found.account, "alicepass", policy));
+    let outcomes = rt.block_on(discovery::confirm(&mut found.account, "alicepass", policy));
     assert!(outcomes[0].result.is_ok(), "{}", outcomes[0]);
     assert!(
         matches!(outcomes[1].result, Err(ConfirmError::Unencrypted { .. })),
@@ -350,7 +350,7 @@ fn autoconfig_a_domain_with_nothing_asks_for_settings_by_hand() {
     let web = Web::start(false);
     let started = Instant::now();
     let err = rt
-        .block_on(autoconfig::discover(
+        .block_on(discovery::discover(
             "alice@nothing.test",
             &options(&dns, &web),
         ))
@@ -368,7 +368,7 @@ fn autoconfig_a_domain_with_nothing_asks_for_settings_by_hand() {
         panic!("{err:?}")
     };
     assert!(tried.iter().any(|t| t.contains("SRV")), "{tried:?}");
-    let bad = rt.block_on(autoconfig::discover("not an address", &Options::default()));
+    let bad = rt.block_on(discovery::discover("not an address", &Options::default()));
     assert!(matches!(bad, Err(Error::Address(_))), "{bad:?}");
 
     let postel = Postel::new();
@@ -770,7 +770,7 @@ fn autoconfig_unauthenticated_settings_naming_a_foreign_host_wait_for_approval()
         // password goes nowhere until the host is approved.
         let before = connections();
         let policy = found.policy();
-        let outcomes = rt.block_on(autoconfig::confirm(
+        let outcomes = rt.block_on(discovery::confirm(
             &mut found.account,
             s.password("alice"),
             policy,

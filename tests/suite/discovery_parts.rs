@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use postel::account::Security;
-use postel::account::autoconfig::{self, Found, Options, Ports};
+use postel::discovery::{self, Found, Options, Ports};
 use postel::net::tls;
 
 use crate::harness::{TempDir, servers};
@@ -320,7 +320,7 @@ pub(crate) fn options(dns: &Dns, web: &Web) -> Options {
 }
 
 pub(crate) fn discover(rt: &tokio::runtime::Runtime, email: &str, options: &Options) -> Found {
-    rt.block_on(autoconfig::discover(email, options))
+    rt.block_on(discovery::discover(email, options))
         .unwrap_or_else(|e| panic!("{email}: {e} {e:?}"))
 }
 
@@ -338,7 +338,7 @@ pub(crate) fn confirm_ok(
     for host in approve {
         policy.approve(host);
     }
-    let outcomes = rt.block_on(autoconfig::confirm(&mut found.account, password, policy));
+    let outcomes = rt.block_on(discovery::confirm(&mut found.account, password, policy));
     assert_eq!(outcomes.len(), 2);
     for o in &outcomes {
         assert!(o.result.is_ok(), "{o}");

@@ -309,7 +309,7 @@ fn small_pipelined_batches_store_every_message_and_body_once() {
         ..Default::default()
     };
     let store =
-        postel::sync::SharedStore::new(postel::store::Store::open(dir.path()).expect("store"));
+        postel::store::SharedStore::new(postel::store::Store::open(dir.path()).expect("store"));
     let options = postel::sync::Options {
         folder: Some(folder.clone()),
         prefetch_days: Some(100_000),

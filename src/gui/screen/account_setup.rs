@@ -9,11 +9,11 @@
 use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
 use iced::{Element, Length};
 
-use crate::account::autoconfig::{Found, Policy, approval};
 use crate::account::{
     Account, Incoming, Outgoing, PasswordSource, Protocol, Role, Security, Server, Service,
     default_port,
 };
+use crate::discovery::{Found, Policy, approval};
 use crate::fl;
 
 /// The outcome of testing one server, as the app reports it back.

@@ -15,10 +15,10 @@ use crate::gui::widget::{html_view, message_list};
 mod reading;
 mod view;
 use crate::message::Message as Parsed;
+use crate::store::SharedStore;
 use crate::store::folders::FolderSummary;
 use crate::store::messages::{Order, Scope};
 use crate::store::{Flags, FolderRole, MessageRow};
-use crate::sync::SharedStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {

@@ -2,7 +2,7 @@
 //! removing an account, the offline days.
 
 use super::*;
-use crate::account::autoconfig::{Found, Source};
+use crate::discovery::{Found, Source};
 
 #[test]
 fn first_run_leads_to_account_setup() {

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| postel::fuzzing::html(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| postel_render::fuzzing::html(data));

@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| postel::fuzzing::pop3(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| postel_core::fuzzing::pop3(data));

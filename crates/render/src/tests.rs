@@ -56,7 +56,7 @@ fn inline_images_come_from_the_message_and_data_uris() {
     let raw = String::from_utf8(raw)
         .expect("test step")
         .replace("DATA", &blue);
-    let msg = crate::message::parse(raw.as_bytes()).expect("test step");
+    let msg = postel_core::message::parse(raw.as_bytes()).expect("test step");
     let resources = Resources::from_message(&msg, raw.as_bytes());
     let mut page = layout(&html_of(&msg), resources);
     let bitmap = page.paint_all().expect("test step");
@@ -255,7 +255,7 @@ const CORPUS: &[(&str, &str)] = &[
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../../tests/fixtures")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -263,7 +263,7 @@ fn fixture(name: &str) -> Vec<u8> {
 /// Parse, lay out and paint, as the reader does; the text the reader
 /// would fall back to is returned for checking.
 fn read_and_paint(raw: &[u8]) -> Option<String> {
-    let msg = crate::message::parse(raw).ok()?;
+    let msg = postel_core::message::parse(raw).ok()?;
     let resources = Resources::from_message(&msg, raw);
     let mut page = Page::layout(&html_of(&msg), resources, Options::default()).ok()?;
     let bitmap = page.paint_all().ok()?;
@@ -271,7 +271,7 @@ fn read_and_paint(raw: &[u8]) -> Option<String> {
         bitmap.rgba.len(),
         (bitmap.width * bitmap.height * 4) as usize
     );
-    Some(crate::message::search_text(&msg))
+    Some(postel_core::message::search_text(&msg))
 }
 
 #[test]
@@ -280,9 +280,9 @@ fn every_message_of_the_corpus_is_parsed_and_painted() {
         let text = read_and_paint(&fixture(name)).unwrap_or_else(|| panic!("{name} failed"));
         assert!(text.contains(expected), "{name}: {text:?}");
     }
-    let tnef = crate::message::parse(&fixture("tnef.eml")).expect("tnef parses");
+    let tnef = postel_core::message::parse(&fixture("tnef.eml")).expect("tnef parses");
     assert_eq!(tnef.attachments[0].name.as_deref(), Some("winmail.dat"));
-    let headers = crate::message::parse(&fixture("huge-headers.eml")).expect("parses");
+    let headers = postel_core::message::parse(&fixture("huge-headers.eml")).expect("parses");
     assert!(
         headers
             .subject
@@ -341,7 +341,7 @@ proptest::proptest! {
 /// instead of overflowing the stack (`<div>` 300 deep aborted the process).
 #[test]
 fn deeply_nested_mail_is_laid_out_not_a_crash() {
-    let depth = crate::message::html::MAX_DEPTH;
+    let depth = postel_core::message::html::MAX_DEPTH;
     let tables = format!(
         "{}deep table text{}",
         "<table><tbody><tr><td>".repeat(depth / 4 + 1),
@@ -399,11 +399,11 @@ fn thousands_of_inline_parts_are_read_in_one_pass() {
         ));
     }
     raw.push_str("--b--\r\n");
-    let msg = crate::message::parse(raw.as_bytes()).expect("test step");
+    let msg = postel_core::message::parse(raw.as_bytes()).expect("test step");
     let started = Instant::now();
     let resources = Resources::from_message(&msg, raw.as_bytes());
     let read = started.elapsed();
-    let page = layout(&crate::render::html_of(&msg), resources);
+    let page = layout(&crate::html_of(&msg), resources);
     eprintln!(
         "{n} inline parts: read in {read:?}, laid out in {:?}",
         started.elapsed() - read

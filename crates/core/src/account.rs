@@ -1,7 +1,6 @@
 //! An account's settings: who the user is, where mail comes from (IMAP or
 //! POP3) and where it goes out (SMTP). Pure data and validation; no I/O.
 
-pub mod autoconfig;
 use std::fmt;
 use std::str::FromStr;
 

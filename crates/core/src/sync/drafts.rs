@@ -3,10 +3,11 @@
 
 use futures::TryStreamExt;
 
+use super::Error;
 use super::imap::{list_folders, open, server_err};
-use super::{Error, SharedStore};
 use crate::account::{Account, Protocol};
 use crate::net::imap::Session;
+use crate::store::SharedStore;
 use crate::store::{Folder, FolderRole};
 
 async fn drafts_folder(

@@ -3,9 +3,10 @@
 
 use super::{Engine, Error};
 use crate::account::{Account, Protocol};
+use crate::store::SharedStore;
 use crate::store::pending::Action;
 use crate::store::{Flags, FolderRole, MessageRow, folders::FolderSummary, messages::Cursor};
-use crate::sync::{self, Options, SharedStore, Sink, Summary};
+use crate::sync::{self, Options, Sink, Summary};
 
 /// A change of one flag, as the user asks for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,10 @@
 
 use std::collections::HashSet;
 
-use super::{Error, Event, Meter, SharedStore, Sink, Summary, envelope};
+use super::{Error, Event, Meter, Sink, Summary, envelope};
 use crate::account::{Account, Role};
 use crate::net::pop3::{connect, net_error};
+use crate::store::SharedStore;
 use crate::store::{FolderRole, IndexText, NewMessage};
 use crate::{message, secret};
 
@@ -271,13 +272,13 @@ async fn settle(
     failed: &mut Option<Error>,
 ) {
     if let Some(handle) = storing.take() {
-        match super::join(handle).await {
+        match crate::store::join(handle).await {
             Ok((ids, uidls, bytes)) => {
                 meter.advance(ids.len() as u64, bytes, sink);
                 stored(ids, uidls);
             }
             Err(err) => {
-                failed.get_or_insert(err);
+                failed.get_or_insert(err.into());
             }
         }
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use blitz_traits::net::{Bytes, NetHandler, NetProvider, Request, Url};
 
-use crate::message::Message;
+use postel_core::message::Message;
 
 /// Larger remote answers are cut off: no image or stylesheet in a mail
 /// needs more, and a hostile server must not fill the memory.
@@ -72,7 +72,7 @@ impl Resources {
         let indexes: Vec<usize> = inline.iter().map(|part| part.index).collect();
         let parts = inline
             .iter()
-            .zip(crate::message::parts_bytes(raw, &indexes))
+            .zip(postel_core::message::parts_bytes(raw, &indexes))
             .filter_map(|(part, bytes)| {
                 let cid = part.content_id.as_deref()?;
                 Some((cid.to_ascii_lowercase(), Bytes::from(bytes?)))
@@ -95,7 +95,7 @@ impl Resources {
     /// only.
     pub fn allow_remote(self) -> Result<Self, String> {
         let (config, _) =
-            crate::net::tls::client_config(&Default::default()).map_err(|e| e.to_string())?;
+            postel_core::net::tls::client_config(&Default::default()).map_err(|e| e.to_string())?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(Arc::unwrap_or_clone(config))
             .timeout(REMOTE_TIMEOUT)

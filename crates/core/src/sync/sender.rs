@@ -9,11 +9,12 @@ use lettre::Address;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 
-use super::{Error, SharedStore};
+use super::Error;
 use crate::account::{Account, AuthMechanism, Protocol, Role};
 use crate::net::{self, smtp};
 use crate::secret;
 use crate::store::FolderRole;
+use crate::store::SharedStore;
 use crate::store::outbox::{Item, State};
 
 /// Bytes of message data handed to lettre at a time.

@@ -94,7 +94,7 @@ pub struct Engine {
     dirs: Dirs,
     settings: Settings,
     report: Report,
-    store: Option<crate::sync::SharedStore>,
+    store: Option<crate::store::SharedStore>,
 }
 
 impl Engine {

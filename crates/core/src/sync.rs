@@ -11,19 +11,19 @@ pub mod pop3;
 pub mod sender;
 pub mod watch;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::account::{Account, Protocol};
 use crate::net;
-use crate::store::{self, Store};
+use crate::store::{self, SharedStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
     Net(#[from] net::Error),
     #[error("{0}")]
-    Store(#[from] store::Error),
+    Store(store::Error),
     /// The server answered NO or BAD: retrying the same request cannot
     /// help, so an action it refused is dropped (and the user told).
     #[error("The server refused a request: {0}")]
@@ -41,49 +41,21 @@ pub enum Error {
     TooLarge(u64),
 }
 
+impl From<store::Error> for Error {
+    fn from(err: store::Error) -> Self {
+        match err {
+            // Not the store's answer but its task's end: whatever was being
+            // done is kept and tried again, like any failure of Postel's own.
+            store::Error::Stopped(why) => Error::Internal(why),
+            err => Error::Store(err),
+        }
+    }
+}
+
 impl From<crate::secret::Error> for Error {
     fn from(err: crate::secret::Error) -> Self {
         Error::Net(net::Error::Secret(err))
     }
-}
-
-/// The store, shared by workers; every call runs on a blocking thread.
-#[derive(Debug, Clone)]
-pub struct SharedStore(Arc<Mutex<Store>>);
-
-impl SharedStore {
-    pub fn new(store: Store) -> Self {
-        Self(Arc::new(Mutex::new(store)))
-    }
-
-    pub async fn run<T: Send + 'static>(
-        &self,
-        call: impl FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
-    ) -> Result<T, Error> {
-        join(self.spawn(call)).await
-    }
-
-    /// Starts a call at once and lets the caller await it later, so store
-    /// work can overlap the network.
-    pub fn spawn<T: Send + 'static>(
-        &self,
-        call: impl FnOnce(&mut Store) -> store::Result<T> + Send + 'static,
-    ) -> tokio::task::JoinHandle<store::Result<T>> {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            // A panic in another call poisons the lock but leaves SQLite consistent.
-            let mut guard = inner.lock().unwrap_or_else(|p| p.into_inner());
-            call(&mut guard)
-        })
-    }
-}
-
-/// Awaits a call started with [`SharedStore::spawn`].
-pub async fn join<T>(handle: tokio::task::JoinHandle<store::Result<T>>) -> Result<T, Error> {
-    handle
-        .await
-        .map_err(|e| Error::Internal(format!("the store task failed: {e}")))?
-        .map_err(Error::from)
 }
 
 /// What a sync is doing in a folder.
@@ -266,6 +238,7 @@ impl Meter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
 
     /// Only the end of a folder says "done" (an estimate of 0 seconds):
     /// a last batch stored slowly said it before, and the command line

@@ -7,6 +7,8 @@
 //! The reader pane and `postel render` both paint through [`Page`], so a
 //! PNG from the command line is what the reader shows.
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod legacy;
 mod resources;
 mod worker;
@@ -97,7 +99,7 @@ impl Page {
     /// layout only if `resources` allow it. An engine panic becomes an
     /// error, so a hostile message cannot take the reader down.
     pub fn layout(html: &str, resources: Resources, options: Options) -> Result<Self, Error> {
-        let clean = crate::message::html::sanitize_for_layout(html);
+        let clean = postel_core::message::html::sanitize_for_layout(html);
         let resources = Arc::new(resources);
         let result = catch_unwind(AssertUnwindSafe(|| {
             Self::build(&clean, Arc::clone(&resources), options)
@@ -279,7 +281,7 @@ impl Page {
 
 /// What the reader lays out for a message: its HTML body, or its plain
 /// text as a page of its own (wrapped, links left as written).
-pub fn html_of(message: &crate::message::Message) -> String {
+pub fn html_of(message: &postel_core::message::Message) -> String {
     if let Some(html) = &message.html {
         return html.clone();
     }

@@ -5,10 +5,11 @@
 
 use futures::TryStreamExt;
 
+use super::Error;
 use super::imap::{Caps, server_err};
-use super::{Error, SharedStore};
 use crate::account::Account;
 use crate::net::imap::Session;
+use crate::store::SharedStore;
 use crate::store::pending::{Action, Pending};
 
 /// Sends the account's pending actions to the server, oldest first; returns

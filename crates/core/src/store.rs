@@ -16,6 +16,7 @@ pub mod pending;
 pub mod pop3;
 pub mod remote;
 pub mod search;
+mod shared;
 pub mod threads;
 pub mod tokens;
 
@@ -25,6 +26,7 @@ use rusqlite::Connection;
 
 pub use folders::{Folder, FolderRole};
 pub use messages::{Flags, Indexing, MessageRow, NewMessage};
+pub use shared::{SharedStore, join};
 pub use tokens::IndexText;
 
 pub const FILE_NAME: &str = "postel.sqlite3";
@@ -61,6 +63,10 @@ pub enum Error {
     Queue(std::io::Error),
     #[error("There is no folder \"{0}\" in the store.")]
     NoSuchFolder(String),
+    /// The task running a store call ended without an answer (it panicked
+    /// or the runtime is shutting down): not the store's doing.
+    #[error("Postel could not finish ({0}). Try again; if it happens again, please report it.")]
+    Stopped(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

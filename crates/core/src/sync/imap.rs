@@ -9,10 +9,11 @@ use async_imap::imap_proto::NameAttribute;
 use async_imap::types::Fetch;
 use futures::TryStreamExt;
 
-use super::{Error, Meter, Options, SharedStore, Sink, Summary, actions, envelope, fetched};
+use super::{Error, Meter, Options, Sink, Summary, actions, envelope, fetched};
 use crate::account::{Account, Role};
 use crate::net::imap::{Session, connect_looking_up, imap_error};
 use crate::net::imap_raw;
+use crate::store::SharedStore;
 use crate::store::{Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
 
@@ -289,7 +290,7 @@ pub async fn list_folders(
         ));
     }
     let account_name = account.name.clone();
-    store
+    Ok(store
         .run(move |s| {
             // INBOX is one folder however the server spells it (RFC 3501):
             // the row a first sync made before listing keeps its messages.
@@ -314,7 +315,7 @@ pub async fn list_folders(
             folders.sort_by_key(|f| f.role != Some(FolderRole::Inbox));
             Ok(folders)
         })
-        .await
+        .await?)
 }
 
 fn fetch_query(caps: Caps) -> String {
@@ -702,9 +703,9 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
     })
     .await
     .map_err(|e| Error::Internal(format!("the message parser failed: {e}")))?;
-    store
+    Ok(store
         .run(move |s| s.set_body(id, &raw, &snippet, &text))
-        .await
+        .await?)
 }
 
 /// Connects just to replay the account's pending actions.

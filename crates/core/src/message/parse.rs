@@ -350,7 +350,7 @@ mod tests {
 
     #[test]
     fn plain_utf8_headers_and_body() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/plain-utf8.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/plain-utf8.eml"));
         assert_eq!(msg.subject.as_deref(), Some("Grüße aus Kraków — café ☕"));
         assert_eq!(
             msg.from,
@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn plain_utf8_quotes_fold_and_snippet_skips_them() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/plain-utf8.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/plain-utf8.eml"));
         let text = msg.text.as_deref().unwrap_or_default();
         assert_eq!(
             quote_blocks(text),
@@ -433,7 +433,9 @@ mod tests {
 
     #[test]
     fn flowed_delsp_is_reflowed() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/flowed-delsp.eml"));
+        let msg = fixture(include_bytes!(
+            "../../../../tests/fixtures/flowed-delsp.eml"
+        ));
         assert_eq!(
             msg.text.as_deref(),
             Some(
@@ -470,7 +472,7 @@ mod tests {
 
     #[test]
     fn latin1_quoted_printable_and_encoded_words() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/latin1-qp.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/latin1-qp.eml"));
         // Two encoded words on folded lines join without the folding space.
         assert_eq!(msg.subject.as_deref(), Some("Résumé de la réunion"));
         assert_eq!(
@@ -495,7 +497,9 @@ mod tests {
 
     #[test]
     fn windows_1252_specials() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/windows-1252.eml"));
+        let msg = fixture(include_bytes!(
+            "../../../../tests/fixtures/windows-1252.eml"
+        ));
         assert_eq!(msg.subject.as_deref(), Some("„Frühling“ – 49 €"));
         assert_eq!(
             msg.from,
@@ -510,7 +514,7 @@ mod tests {
 
     #[test]
     fn koi8_r() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/koi8-r.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/koi8-r.eml"));
         assert_eq!(msg.subject.as_deref(), Some("Встреча в пятницу"));
         assert_eq!(
             msg.from,
@@ -525,7 +529,7 @@ mod tests {
 
     #[test]
     fn iso_2022_jp() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/iso-2022-jp.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/iso-2022-jp.eml"));
         assert_eq!(msg.subject.as_deref(), Some("会議の予定について"));
         assert_eq!(msg.from, vec![addr(Some("佐藤花子"), "sato@example.jp")]);
         assert_eq!(
@@ -536,7 +540,7 @@ mod tests {
 
     #[test]
     fn alternative_keeps_text_and_html_apart() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/alternative.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/alternative.eml"));
         // The fixture has CRLF line ends; the model has LF.
         assert_eq!(
             msg.text.as_deref(),
@@ -573,7 +577,7 @@ mod tests {
 
     #[test]
     fn mixed_attachments_names_sizes_and_bytes() {
-        let raw = include_bytes!("../../tests/fixtures/mixed-attachments.eml");
+        let raw = include_bytes!("../../../../tests/fixtures/mixed-attachments.eml");
         let msg = fixture(raw);
         assert_eq!(
             msg.text.as_deref(),
@@ -618,7 +622,7 @@ mod tests {
 
     #[test]
     fn related_html_with_a_cid_image() {
-        let raw = include_bytes!("../../tests/fixtures/related-cid.eml");
+        let raw = include_bytes!("../../../../tests/fixtures/related-cid.eml");
         let msg = fixture(raw);
         assert_eq!(msg.text.as_deref(), Some("Hier ist das neue Logo.\n"));
         let html = msg.html.as_deref().unwrap_or_default();
@@ -648,7 +652,7 @@ mod tests {
 
     #[test]
     fn attached_message_is_one_attachment() {
-        let raw = include_bytes!("../../tests/fixtures/forwarded-rfc822.eml");
+        let raw = include_bytes!("../../../../tests/fixtures/forwarded-rfc822.eml");
         let msg = fixture(raw);
         assert_eq!(msg.subject.as_deref(), Some("Fwd: Quartalszahlen Q1"));
         assert_eq!(msg.text.as_deref(), Some("Zur Info, siehe unten.\n"));
@@ -673,7 +677,7 @@ mod tests {
 
     #[test]
     fn newsletter_text_part_is_the_snippet_source() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/newsletter.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/newsletter.eml"));
         assert_eq!(
             msg.subject.as_deref(),
             Some("Frühlingsangebote im Gartenmarkt")
@@ -687,7 +691,7 @@ mod tests {
 
     #[test]
     fn broken_mime_is_salvaged() {
-        let raw = include_bytes!("../../tests/fixtures/broken-mime.eml");
+        let raw = include_bytes!("../../../../tests/fixtures/broken-mime.eml");
         let msg = fixture(raw);
         assert_eq!(msg.subject.as_deref(), Some("Defekte Nachricht"));
         // Unknown charset label: the bytes are UTF-8 and are read as such.
@@ -716,7 +720,7 @@ mod tests {
 
     #[test]
     fn message_without_body() {
-        let msg = fixture(include_bytes!("../../tests/fixtures/no-body.eml"));
+        let msg = fixture(include_bytes!("../../../../tests/fixtures/no-body.eml"));
         assert_eq!(msg.subject.as_deref(), Some("Nur Betreff"));
         assert_eq!(msg.from, vec![addr(Some("Leer"), "leer@example.com")]);
         assert_eq!(msg.date, Some(1_711_310_400));

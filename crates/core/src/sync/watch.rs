@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use super::{Error, Options, SharedStore, Sink, imap};
+use super::{Error, Options, Sink, imap};
 use crate::account::Account;
 use crate::net::imap::guard::SILENCE;
+use crate::store::SharedStore;
 
 /// Starting and ending IDLE, which the stream's guard does not time while
 /// idling: the server must answer within [`SILENCE`] all the same.

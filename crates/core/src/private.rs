@@ -175,6 +175,12 @@ fn probe_uid() -> io::Result<u32> {
     owner
 }
 
+/// The permission bits of `path` (following links), as the tests of every
+/// crate read them back.
+pub fn mode(path: &Path) -> std::io::Result<u32> {
+    Ok(fs::metadata(path)?.permissions().mode() & 0o7777)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -183,7 +189,7 @@ pub(crate) mod tests {
     const NOBODY: u32 = 65534;
 
     pub(crate) fn mode(path: &Path) -> u32 {
-        fs::metadata(path).expect("metadata").permissions().mode() & 0o7777
+        super::mode(path).expect("metadata")
     }
 
     fn temp(tag: &str) -> PathBuf {

@@ -464,7 +464,7 @@ mod tests {
     use super::*;
 
     fn newsletter_html() -> String {
-        let raw = include_bytes!("../../tests/fixtures/newsletter.eml");
+        let raw = include_bytes!("../../../../tests/fixtures/newsletter.eml");
         match crate::message::parse(raw) {
             Ok(msg) => msg.html.unwrap_or_default(),
             Err(e) => panic!("{e}"),

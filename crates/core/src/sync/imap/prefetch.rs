@@ -89,7 +89,7 @@ pub(super) async fn prefetch(
                 .await
                 .map_err(|e| Error::Internal(format!("the message parser failed: {e}")))?;
             if let Some(handle) = storing.take() {
-                done += stored(crate::sync::join(handle).await?, meter);
+                done += stored(crate::store::join(handle).await?, meter);
             }
             storing = Some(store.spawn(move |s| {
                 let n = bodies.len() as u64;
@@ -123,7 +123,7 @@ pub(super) async fn prefetch(
         .await
         .map_err(|e| server_err(account, e))?;
     if let Some(handle) = storing.take() {
-        done += stored(crate::sync::join(handle).await?, meter);
+        done += stored(crate::store::join(handle).await?, meter);
     }
     meter.finish_stage(sink);
     Ok(done)
