@@ -1,4 +1,4 @@
-//! Entry points for the protocol fuzzers (`tests/fuzz`, run with `cargo fuzz`) and
+//! Entry points for the protocol and message fuzzers (`tests/fuzz`, run with `cargo fuzz`) and
 //! for the test that replays every input they ever found trouble with
 //! (`tests/fuzz/regressions/<target>/`). Each takes arbitrary bytes as a
 //! server or a sender would send them and must return, whatever they are:
@@ -56,6 +56,27 @@ pub fn mailto(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = crate::mailto::parse(text);
     }
+}
+
+/// A message from anyone: parsed, its text read out, its HTML sanitised
+/// and turned into text, its inline parts read as the reader reads them.
+/// (Laying the HTML out is the `html` target's, in the render crate.)
+pub fn message(data: &[u8]) {
+    let Ok(parsed) = crate::message::parse(data) else {
+        return;
+    };
+    let _ = crate::message::snippet_and_text(&parsed, 200);
+    if let Some(html) = &parsed.html {
+        let _ = crate::message::html::to_text(html, 80);
+        let _ = crate::message::html::has_remote_content(html);
+    }
+    let inline: Vec<usize> = parsed
+        .attachments
+        .iter()
+        .filter(|part| part.content_id.is_some())
+        .map(|part| part.index)
+        .collect();
+    let _ = crate::message::parts_bytes(data, &inline);
 }
 
 /// Runs one input's work to its end on a runtime of its own, as each
@@ -127,20 +148,32 @@ pub fn replay(name: &str, target: fn(&[u8])) -> usize {
 
 #[cfg(test)]
 mod tests {
-    /// Every input kept for the protocol targets (crashes found by the
-    /// fuzzers, and the hostile cases of issue 22) through its entry point.
-    /// The message and HTML targets live in the render crate, with theirs.
+    /// Every input kept for these targets (crashes found by the fuzzers,
+    /// and the hostile cases of issue 22), and the message fixtures,
+    /// through each entry point. The HTML target's are replayed in the
+    /// render crate.
     #[test]
-    fn kept_inputs_pass_every_entry_point() {
+    fn kept_inputs_and_fixtures_pass_every_entry_point() {
         let ran = [
             super::replay("imap", super::imap),
             super::replay("pop3", super::pop3),
             super::replay("smtp", super::smtp),
             super::replay("mailto", super::mailto),
+            super::replay("message", super::message),
         ];
         assert!(
             ran.iter().all(|&n| n > 0),
             "kept inputs missing for a target: {ran:?}"
         );
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut messages = 0;
+        for entry in std::fs::read_dir(fixtures).into_iter().flatten().flatten() {
+            if let Ok(data) = std::fs::read(entry.path()) {
+                super::message(&data);
+                messages += 1;
+            }
+        }
+        assert!(messages > 10, "only {messages} fixtures: they are missing");
     }
 }

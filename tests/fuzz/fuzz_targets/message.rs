@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| postel_render::fuzzing::message(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| postel_core::fuzzing::message(data));
