@@ -54,6 +54,8 @@ pub struct App {
     engine: Option<Arc<Mutex<Engine>>>,
     dirs: Dirs,
     accounts: Vec<Account>,
+    /// The running account workers, by account name (see `worker`).
+    workers: std::collections::HashMap<String, crate::worker::Handle>,
     store: Option<SharedStore>,
     mailbox: Option<mailbox::State>,
     composer: Option<composer::State>,
@@ -122,6 +124,7 @@ impl App {
             engine: None,
             dirs: dirs.clone(),
             accounts: Vec::new(),
+            workers: std::collections::HashMap::new(),
             store: None,
             mailbox: None,
             composer: None,
@@ -558,7 +561,7 @@ impl App {
     fn saved(&mut self, result: Result<Vec<Account>, String>) -> Task<Message> {
         match result {
             Ok(accounts) => {
-                self.accounts = accounts;
+                self.accounts_changed(accounts);
                 self.setup = None;
                 self.refresh()
             }
@@ -572,9 +575,47 @@ impl App {
         }
     }
 
+    /// New settings from the engine: each worker whose account changed
+    /// gets them; a removed account's worker stops with its subscription.
+    fn accounts_changed(&mut self, accounts: Vec<Account>) {
+        for account in &accounts {
+            let before = self.accounts.iter().find(|a| a.name == account.name);
+            if before.is_some_and(|before| before != account)
+                && let Some(handle) = self.workers.get(&account.name)
+            {
+                handle.send(crate::worker::Control::Settings(Box::new(account.clone())));
+            }
+        }
+        self.workers
+            .retain(|name, _| accounts.iter().any(|a| &a.name == name));
+        self.accounts = accounts;
+    }
+
+    /// "Get mail": every worker syncs now; their reports end the status.
+    fn sync_now(&mut self) -> Task<Message> {
+        let mut asked = 0;
+        for handle in self.workers.values() {
+            if handle.send(crate::worker::Control::SyncNow) {
+                asked += 1;
+            }
+        }
+        if asked > 0 {
+            self.progress = Some(fl!("status-syncing"));
+        }
+        Task::none()
+    }
+
     fn worker_event(&mut self, event: worker::Event) -> Task<Message> {
+        use crate::worker::Event as Report;
+        let event = match event {
+            worker::Event::Ready { account, handle } => {
+                self.workers.insert(account, handle);
+                return Task::none();
+            }
+            worker::Event::Report(event) => event,
+        };
         match event {
-            worker::Event::Sync(SyncEvent::Progress(p)) => {
+            Report::Sync(SyncEvent::Progress(p)) => {
                 self.progress = (p.eta_seconds != Some(0)).then(|| {
                     let stage = match p.stage {
                         Stage::Headers => "headers",
@@ -595,7 +636,7 @@ impl App {
                 });
                 Task::none()
             }
-            worker::Event::Sync(SyncEvent::NewMail {
+            Report::Sync(SyncEvent::NewMail {
                 account,
                 folder,
                 ids,
@@ -607,12 +648,14 @@ impl App {
                 };
                 Task::batch([self.refresh(), notify])
             }
-            worker::Event::Synced { .. } => {
+            Report::Synced { .. } | Report::Outbox { .. } => {
                 self.progress = None;
                 self.refresh()
             }
-            worker::Event::Failed { account, message } => {
-                let notice = format!("{account}: {message}");
+            Report::Watching { .. } => Task::none(),
+            Report::Failed { account, error, .. } => {
+                self.progress = None;
+                let notice = format!("{account}: {error}");
                 if !self.notices.contains(&notice) {
                     self.notices.push(notice);
                 }
@@ -686,8 +729,7 @@ impl App {
             .accounts
             .iter()
             .map(|a| worker::Key {
-                account: a.name.clone(),
-                config: self.dirs.config.clone(),
+                account: a.clone(),
                 data: self.dirs.data.clone(),
             })
             .collect();

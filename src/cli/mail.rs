@@ -233,18 +233,20 @@ pub async fn sync(engine: &mut Engine, args: SyncArgs, json: bool) -> Result<Exi
     })
 }
 
-/// Stays connected to every IMAP account (IDLE) and polls POP3 ones, until
-/// interrupted.
+/// Runs each account's worker (the window's, see `postel_core::worker`)
+/// until interrupted: IDLE on INBOX, every folder synced every five
+/// minutes, the outbox sent when due. New mail is printed as it arrives;
+/// failures go to stderr and are retried.
 async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<ExitCode, Failure> {
+    use crate::worker::Event as Report;
     let store = engine.store()?;
     let printer = store.clone();
-    let sink: sync::Sink = Arc::new(move |event| {
-        if let Event::NewMail {
+    let report = move |event: Report| match event {
+        Report::Sync(Event::NewMail {
             account,
             folder,
             ids,
-        } = event
-        {
+        }) => {
             let store = printer.clone();
             tokio::spawn(async move {
                 for id in ids {
@@ -267,43 +269,43 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
                 }
             });
         }
-    });
-    let mut tasks = tokio::task::JoinSet::new();
-    for name in names {
-        let account = engine.account(name)?.clone();
-        let (store, sink) = (store.clone(), sink.clone());
-        let label = account.name.clone();
-        match account.incoming.protocol {
-            crate::account::Protocol::Imap => {
-                let ready_label = label.clone();
-                tasks.spawn(sync::watch::inbox(
-                    account,
-                    store,
-                    sink,
-                    move |err| {
-                        eprintln!(
-                            "postel: {label}: {} (retrying)",
-                            escape_text(&err.to_string())
-                        )
-                    },
-                    move || eprintln!("watching {ready_label}"),
-                ));
-            }
-            crate::account::Protocol::Pop3 => {
-                tasks.spawn(async move {
-                    eprintln!("watching {label} (POP3, every 5 minutes)");
-                    loop {
-                        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
-                        if let Err(err) = sync::pop3::sync(&account, &store, &sink).await {
-                            eprintln!("postel: {label}: {}", escape_text(&err.to_string()));
-                        }
-                    }
-                });
+        Report::Watching { account } => eprintln!("watching {account}"),
+        Report::Outbox { account, outcomes } => {
+            for o in outcomes {
+                eprintln!(
+                    "outbox: {account} message {} {}: {}",
+                    o.id,
+                    o.state.as_str(),
+                    escape_text(&o.detail)
+                );
             }
         }
+        Report::Failed { account, error, .. } => {
+            eprintln!(
+                "postel: {account}: {} (retrying)",
+                escape_text(&error.to_string())
+            );
+        }
+        Report::Sync(Event::Progress(_)) | Report::Synced { .. } => {}
+    };
+    let report = std::sync::Arc::new(report);
+    // Kept until the end: dropping a handle stops its worker.
+    let mut workers = Vec::new();
+    for name in names {
+        let account = engine.account(name)?.clone();
+        if account.incoming.protocol == crate::account::Protocol::Pop3 {
+            eprintln!("watching {name} (POP3, every 5 minutes)");
+        }
+        let report = report.clone();
+        workers.push(crate::worker::spawn(account, store.clone(), move |e| {
+            report(e)
+        }));
     }
     let _ = tokio::signal::ctrl_c().await;
-    tasks.abort_all();
+    for (handle, task) in workers {
+        handle.send(crate::worker::Control::Stop);
+        task.abort();
+    }
     Ok(ExitCode::SUCCESS)
 }
 

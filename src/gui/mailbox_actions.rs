@@ -106,30 +106,7 @@ impl App {
                 self.settings = Some(settings::State::default());
                 Task::none()
             }
-            mailbox::Action::Refresh => {
-                self.progress = Some(fl!("status-syncing"));
-                let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
-                Task::perform(
-                    async move {
-                        let mut engine = engine.lock().await;
-                        let mut errors = Vec::new();
-                        for name in names {
-                            let options = crate::sync::Options::default();
-                            if let Err(e) =
-                                engine.sync(&name, &options, &crate::sync::quiet()).await
-                            {
-                                errors.push(format!("{name}: {e}"));
-                            }
-                        }
-                        if errors.is_empty() {
-                            Ok(())
-                        } else {
-                            Err(errors.join(" "))
-                        }
-                    },
-                    Message::Synced,
-                )
-            }
+            mailbox::Action::Refresh => self.sync_now(),
             mailbox::Action::Move {
                 account,
                 id,

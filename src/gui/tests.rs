@@ -9,6 +9,7 @@ use crate::store::messages::{Order, Scope};
 use crate::store::{NewMessage, Store};
 
 mod account_form;
+mod workers;
 
 fn temp_dirs(tag: &str) -> Dirs {
     let base = std::env::temp_dir().join(format!("postel-gui-{tag}-{}", std::process::id()));
@@ -662,8 +663,8 @@ fn files_picked_in_the_chooser_become_attachments() {
 fn the_status_line_says_what_a_sync_is_doing() {
     let (mut app, _) = App::new(temp_dirs("progress"));
     let progress = |stage, done| {
-        Message::Worker(worker::Event::Sync(SyncEvent::Progress(
-            crate::sync::Progress {
+        Message::Worker(worker::Event::Report(crate::worker::Event::Sync(
+            SyncEvent::Progress(crate::sync::Progress {
                 account: "work".into(),
                 folder: "INBOX".into(),
                 stage,
@@ -673,7 +674,7 @@ fn the_status_line_says_what_a_sync_is_doing() {
                 messages_total: 40,
                 bytes: 0,
                 eta_seconds: None,
-            },
+            }),
         )))
     };
     let expected = |stage: &str, done: u64| {

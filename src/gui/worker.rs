@@ -1,34 +1,45 @@
-//! One background worker per account, as an iced subscription keyed by the
-//! account's name (editing its settings does not restart it): a full sync,
-//! then IDLE on INBOX for new mail, other folders and the outbox polled.
-//! It has its own store connection (SQLite WAL allows several).
+//! The core's account worker ([`crate::worker`]) as an iced subscription,
+//! one per account. A subscription lives as long as its account: removing
+//! the account drops the stream and so stops the worker. It is keyed by the
+//! account's name alone, so an edit does not restart the stream; the app
+//! sends the new settings through the [`Handle`] the worker hands over
+//! first. Each worker has its own store connection (SQLite WAL allows
+//! several), so its writes do not queue behind the window's reads.
 
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::SinkExt;
 use iced::Subscription;
 
-use crate::account::Protocol;
+use crate::account::Account;
 use crate::store::SharedStore;
-use crate::sync;
+use crate::worker::{self as core, Handle, Phase};
 
-/// Full syncs of every folder (and outbox retries) this often.
-const POLL: Duration = Duration::from_secs(300);
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+/// What starts a worker: the settings it begins with and the store's
+/// folder. Only the name counts as the subscription's identity.
+#[derive(Debug, Clone)]
 pub struct Key {
-    pub account: String,
-    pub config: PathBuf,
+    pub account: Account,
     pub data: PathBuf,
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.account.name.hash(state);
+        self.data.hash(state);
+    }
 }
 
 #[derive(Debug, Clone)]
 pub enum Event {
-    Sync(sync::Event),
-    Synced { account: String },
-    Failed { account: String, message: String },
+    /// The worker runs; this steers it.
+    Ready {
+        account: String,
+        handle: Handle,
+    },
+    Report(core::Event),
 }
 
 pub fn subscription(keys: Vec<Key>) -> Subscription<Event> {
@@ -40,82 +51,33 @@ fn run(key: &Key) -> impl futures::Stream<Item = Event> + use<> {
     iced::stream::channel(
         100,
         async move |mut output: futures::channel::mpsc::Sender<Event>| {
-            let fail = |message: String| Event::Failed {
-                account: key.account.clone(),
-                message,
-            };
-            let account = match crate::config::load(&key.config) {
-                Ok((settings, _)) => settings.account(&key.account).cloned(),
-                Err(e) => {
-                    let _ = output.send(fail(e.to_string())).await;
-                    None
-                }
-            };
-            let Some(account) = account else {
-                return;
-            };
+            let name = key.account.name.clone();
             let store = match crate::store::Store::open(&key.data) {
                 Ok(s) => SharedStore::new(s),
                 Err(e) => {
-                    let _ = output.send(fail(e.to_string())).await;
+                    let failed = core::Event::Failed {
+                        account: name,
+                        phase: Phase::Sync,
+                        error: Arc::new(e.into()),
+                    };
+                    let _ = output.send(Event::Report(failed)).await;
                     return;
                 }
             };
-            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
-            let sink_tx = tx.clone();
-            let sink: sync::Sink = Arc::new(move |e| {
-                let _ = sink_tx.send(Event::Sync(e));
-            });
-            let name = account.name.clone();
-            let work = async move {
-                let poller = {
-                    let (account, store, sink, tx) =
-                        (account.clone(), store.clone(), sink.clone(), tx.clone());
-                    async move {
-                        loop {
-                            if let Err(e) = sync::sender::send_due(&account, &store).await {
-                                let _ = tx.send(Event::Failed {
-                                    account: account.name.clone(),
-                                    message: e.to_string(),
-                                });
-                            }
-                            let result =
-                                sync::account(&account, &store, &sync::Options::default(), &sink)
-                                    .await;
-                            let _ = tx.send(match result {
-                                Ok(_) => Event::Synced {
-                                    account: account.name.clone(),
-                                },
-                                Err(e) => Event::Failed {
-                                    account: account.name.clone(),
-                                    message: e.to_string(),
-                                },
-                            });
-                            tokio::time::sleep(POLL).await;
-                        }
-                    }
-                };
-                match account.incoming.protocol {
-                    Protocol::Imap => {
-                        let errors = tx.clone();
-                        let who = account.name.clone();
-                        let idle = sync::watch::inbox(
-                            account,
-                            store,
-                            sink,
-                            move |e| {
-                                let _ = errors.send(Event::Failed {
-                                    account: who.clone(),
-                                    message: e.to_string(),
-                                });
-                            },
-                            || {},
-                        );
-                        tokio::join!(poller, idle);
-                    }
-                    Protocol::Pop3 => poller.await,
-                }
+            let (handle, control) = Handle::channel();
+            let ready = Event::Ready {
+                account: name.clone(),
+                handle,
             };
+            if output.send(ready).await.is_err() {
+                return;
+            }
+            // The worker reports from its own tasks; a channel carries that
+            // to this stream.
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let work = core::run(key.account, store, control, move |event| {
+                let _ = tx.send(Event::Report(event));
+            });
             let forward = async {
                 while let Some(event) = rx.recv().await {
                     if output.send(event).await.is_err() {
@@ -127,7 +89,7 @@ fn run(key: &Key) -> impl futures::Stream<Item = Event> + use<> {
                 () = work => {}
                 () = forward => {}
             }
-            tracing::debug!("worker for {name} stopped");
+            tracing::debug!("worker stream for {name} ended");
         },
     )
 }

@@ -15,3 +15,4 @@ mod receiving;
 mod sending;
 mod smoke;
 mod window;
+mod worker;

@@ -17,3 +17,4 @@ pub mod private;
 pub mod secret;
 pub mod store;
 pub mod sync;
+pub mod worker;

@@ -24,7 +24,7 @@ pub enum State {
 }
 
 impl State {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             State::Queued => "queued",
             State::Sending => "sending",
@@ -247,6 +247,15 @@ impl Store {
         ))?;
         let rows = stmt.query_map(params![account, now], item)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// When the account's next queued message is due (it may be past), or
+    /// None when nothing waits.
+    pub fn outbox_next_due(&self, account: &str) -> Result<Option<i64>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT MIN(next_attempt) FROM outbox WHERE account = ?1 AND state = 'queued'",
+        )?;
+        Ok(stmt.query_row([account], |row| row.get(0))?)
     }
 
     /// Every outbox entry (one account or all), newest first, with history.

@@ -38,14 +38,14 @@ pub async fn inbox(
     account: Account,
     store: SharedStore,
     sink: Sink,
-    on_error: impl Fn(&Error) + Send + Sync,
+    on_error: impl Fn(Error) + Send + Sync,
     ready: impl Fn() + Send + Sync,
 ) {
     let mut backoff = Duration::from_secs(1);
     loop {
         let started = std::time::Instant::now();
         let Err(err) = idle_once(&account, &store, &sink, &ready).await;
-        on_error(&err);
+        on_error(err);
         // A connection that lived a while was healthy: start over gently.
         if started.elapsed() > Duration::from_secs(60) {
             backoff = Duration::from_secs(1);

@@ -1,0 +1,257 @@
+//! One worker per account: everything Postel does on the network for an
+//! account without being asked each time. The window and `postel sync
+//! --watch` both run it. It
+//!
+//! - syncs every folder at start and then every [`POLL`] (and at once when
+//!   told to), replaying the actions made offline first;
+//! - keeps INBOX open with IDLE (IMAP), so new mail lands as it arrives;
+//! - sends what waits in the outbox when each message is due;
+//! - retries after a failure with a growing pause;
+//! - takes new settings without a restart of the program, and stops when
+//!   told to or when its handle and control channel are dropped.
+//!
+//! It reports through one callback, as halloy's per-server streams do:
+//! progress, new mail, a finished sync, what the outbox did, failures.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::account::{Account, Protocol};
+use crate::store::SharedStore;
+use crate::sync::{self, sender::Outcome};
+
+/// Full syncs of every folder this often. IDLE brings INBOX's news at
+/// once; other folders and POP3 accounts wait for this.
+pub const POLL: Duration = Duration::from_secs(300);
+/// The first pause after a failed sync; it doubles up to [`POLL`], so a
+/// server that is down is not asked every few seconds.
+pub const RETRY_FIRST: Duration = Duration::from_secs(30);
+/// The outbox is looked at at least this often even when nothing is due,
+/// for mail queued by another Postel process (the command line).
+const OUTBOX_LOOK: Duration = Duration::from_secs(60);
+
+type Report = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// What a face can ask of a running worker.
+#[derive(Debug, Clone)]
+pub enum Control {
+    /// Sync every folder and send what is due, now.
+    SyncNow,
+    /// The account's settings changed: reconnect with these.
+    Settings(Box<Account>),
+    /// End the worker.
+    Stop,
+}
+
+/// What the network part of an account was doing when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Sync,
+    Watch,
+    Outbox,
+}
+
+/// What a worker reports.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Progress and new mail, as the sync reports them.
+    Sync(sync::Event),
+    /// A full sync ended well.
+    Synced {
+        account: String,
+        summary: sync::Summary,
+    },
+    /// INBOX is open and watched (IMAP IDLE); new mail comes at once.
+    Watching { account: String },
+    /// Messages of the outbox were tried: sent, kept for later, or failed.
+    Outbox {
+        account: String,
+        outcomes: Vec<Outcome>,
+    },
+    /// Something failed; the worker goes on and tries again.
+    Failed {
+        account: String,
+        phase: Phase,
+        error: Arc<sync::Error>,
+    },
+}
+
+/// Steers a worker started with [`spawn`]. Dropping it stops the worker.
+#[derive(Debug, Clone)]
+pub struct Handle {
+    control: mpsc::UnboundedSender<Control>,
+}
+
+impl Handle {
+    /// A handle and the receiving end to give to [`run`].
+    pub fn channel() -> (Self, mpsc::UnboundedReceiver<Control>) {
+        let (control, receiver) = mpsc::unbounded_channel();
+        (Self { control }, receiver)
+    }
+
+    /// Asks the worker; false when it has already stopped.
+    pub fn send(&self, control: Control) -> bool {
+        self.control.send(control).is_ok()
+    }
+}
+
+/// Starts a worker on the current runtime.
+pub fn spawn(
+    account: Account,
+    store: SharedStore,
+    report: impl Fn(Event) + Send + Sync + 'static,
+) -> (Handle, tokio::task::JoinHandle<()>) {
+    let (handle, control) = Handle::channel();
+    let task = tokio::spawn(run(account, store, control, report));
+    (handle, task)
+}
+
+/// Runs the account's worker until [`Control::Stop`] or until every
+/// [`Handle`] is gone.
+pub async fn run(
+    mut account: Account,
+    store: SharedStore,
+    mut control: mpsc::UnboundedReceiver<Control>,
+    report: impl Fn(Event) + Send + Sync + 'static,
+) {
+    let report: Report = Arc::new(report);
+    let mut watch = Watch::start(&account, &store, &report);
+    let mut next_sync = Instant::now();
+    let mut retry = RETRY_FIRST;
+    let mut next_outbox = Instant::now() + OUTBOX_LOOK;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep_until(next_sync) => {
+                let healthy = round(&account, &store, &report).await;
+                if healthy {
+                    retry = RETRY_FIRST;
+                    next_sync = Instant::now() + POLL;
+                } else {
+                    next_sync = Instant::now() + retry;
+                    retry = (retry * 2).min(POLL);
+                }
+                next_outbox = outbox_due(&account, &store).await;
+            }
+            () = tokio::time::sleep_until(next_outbox) => {
+                send(&account, &store, &report).await;
+                next_outbox = outbox_due(&account, &store).await;
+            }
+            asked = control.recv() => match asked {
+                Some(Control::SyncNow) => next_sync = Instant::now(),
+                Some(Control::Settings(new)) => {
+                    account = *new;
+                    // Dropping the old watch closes its connection.
+                    watch = Watch::start(&account, &store, &report);
+                    retry = RETRY_FIRST;
+                    next_sync = Instant::now();
+                }
+                Some(Control::Stop) | None => break,
+            },
+        }
+    }
+    drop(watch);
+    tracing::debug!("worker for {} stopped", account.name);
+}
+
+/// One scheduled round: the outbox, then every folder (the sync replays
+/// pending actions first). Says whether the sync went well.
+async fn round(account: &Account, store: &SharedStore, report: &Report) -> bool {
+    send(account, store, report).await;
+    let sink: sync::Sink = {
+        let report = report.clone();
+        Arc::new(move |event| report(Event::Sync(event)))
+    };
+    match sync::account(account, store, &sync::Options::default(), &sink).await {
+        Ok(summary) => {
+            report(Event::Synced {
+                account: account.name.clone(),
+                summary,
+            });
+            true
+        }
+        Err(error) => {
+            report(Event::Failed {
+                account: account.name.clone(),
+                phase: Phase::Sync,
+                error: Arc::new(error),
+            });
+            false
+        }
+    }
+}
+
+async fn send(account: &Account, store: &SharedStore, report: &Report) {
+    match sync::sender::send_due(account, store).await {
+        Ok(outcomes) if outcomes.is_empty() => {}
+        Ok(outcomes) => report(Event::Outbox {
+            account: account.name.clone(),
+            outcomes,
+        }),
+        Err(error) => report(Event::Failed {
+            account: account.name.clone(),
+            phase: Phase::Outbox,
+            error: Arc::new(error),
+        }),
+    }
+}
+
+/// When to look at the outbox next: when its next message is due, but at
+/// least every [`OUTBOX_LOOK`].
+async fn outbox_due(account: &Account, store: &SharedStore) -> Instant {
+    let name = account.name.clone();
+    let look = Instant::now() + OUTBOX_LOOK;
+    match store.run(move |s| s.outbox_next_due(&name)).await {
+        Ok(Some(due)) => {
+            let wait = u64::try_from(due - crate::store::now()).unwrap_or(0);
+            look.min(Instant::now() + Duration::from_secs(wait))
+        }
+        Ok(None) | Err(_) => look,
+    }
+}
+
+/// INBOX watched with IDLE on a task of its own, for IMAP accounts; the
+/// task ends when this is dropped.
+struct Watch(Option<tokio::task::JoinHandle<()>>);
+
+impl Watch {
+    fn start(account: &Account, store: &SharedStore, report: &Report) -> Self {
+        if account.incoming.protocol != Protocol::Imap {
+            return Self(None);
+        }
+        let sink: sync::Sink = {
+            let report = report.clone();
+            Arc::new(move |event| report(Event::Sync(event)))
+        };
+        let (errors, ready) = (report.clone(), report.clone());
+        let (name, ready_name) = (account.name.clone(), account.name.clone());
+        let task = tokio::spawn(sync::watch::inbox(
+            account.clone(),
+            store.clone(),
+            sink,
+            move |error| {
+                errors(Event::Failed {
+                    account: name.clone(),
+                    phase: Phase::Watch,
+                    error: Arc::new(error),
+                })
+            },
+            move || {
+                ready(Event::Watching {
+                    account: ready_name.clone(),
+                })
+            },
+        ));
+        Self(Some(task))
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+        }
+    }
+}

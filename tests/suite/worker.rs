@@ -1,0 +1,203 @@
+//! The account worker of `postel_core::worker`, which the window and
+//! `postel sync --watch` both run, against the real Dovecot and Postfix:
+//! it syncs at start, watches INBOX, takes new settings, syncs when told,
+//! sends the outbox, and stops.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use postel::account::{Account, Incoming, Outgoing, PasswordSource, Security};
+use postel::store::{SharedStore, Store};
+use postel::worker::{self, Control, Event, Phase};
+
+use crate::harness::{TempDir, servers, unique};
+use crate::receiving::test_server;
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Anna's account, with `password` for both servers.
+fn account(tag: &str, password: &str) -> Account {
+    let s = servers();
+    Account {
+        name: unique(tag),
+        email: s.address("anna"),
+        incoming: Incoming {
+            username: "anna".into(),
+            server: test_server(s.imaps, Security::Tls),
+            ..Default::default()
+        },
+        outgoing: Outgoing {
+            server: test_server(s.submissions, Security::Tls),
+            ..Default::default()
+        },
+        password: PasswordSource::Command(vec!["echo".into(), password.into()]),
+        ..Default::default()
+    }
+}
+
+/// Waits for the first event that `wanted` picks, failing after `within`.
+fn expect<T>(
+    events: &mpsc::Receiver<Event>,
+    within: Duration,
+    what: &str,
+    mut wanted: impl FnMut(&Event) -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + within;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(event) => {
+                if let Some(found) = wanted(&event) {
+                    return found;
+                }
+                seen.push(format!("{event:?}").chars().take(200).collect::<String>());
+            }
+            Err(_) => panic!("no {what} within {within:?}; saw: {seen:#?}"),
+        }
+    }
+}
+
+#[test]
+fn the_worker_syncs_watches_takes_new_settings_and_stops() {
+    let s = servers();
+    let rt = rt();
+    let dir = TempDir::new("worker");
+    let store = SharedStore::new(Store::open(dir.path()).expect("store"));
+    let wrong = account("worker", "not-annas-password");
+    let name = wrong.name.clone();
+    let (tx, events) = mpsc::channel();
+    let (handle, task) = rt.block_on(async {
+        worker::spawn(wrong.clone(), store.clone(), move |e| {
+            let _ = tx.send(e);
+        })
+    });
+
+    // A wrong password: the sync at start fails, and says so.
+    let error = expect(
+        &events,
+        Duration::from_secs(30),
+        "failed sync",
+        |e| match e {
+            Event::Failed {
+                phase: Phase::Sync,
+                error,
+                ..
+            } => Some(error.to_string()),
+            _ => None,
+        },
+    );
+    assert!(
+        error.contains("password") || error.contains("user name"),
+        "{error}"
+    );
+
+    // The right one, given to the running worker: it syncs and watches.
+    let right = Account {
+        name: name.clone(),
+        ..account("unused", s.password("anna"))
+    };
+    assert!(handle.send(Control::Settings(Box::new(right))));
+    // The two run side by side: either may report first.
+    let (mut synced, mut watching) = (false, false);
+    expect(&events, Duration::from_secs(30), "sync and IDLE", |e| {
+        match e {
+            Event::Synced { account, .. } if *account == name => synced = true,
+            Event::Watching { account } if *account == name => watching = true,
+            _ => {}
+        }
+        (synced && watching).then_some(())
+    });
+
+    // New mail is reported by IDLE, not the five-minute poll.
+    let subject = unique("worker-idle");
+    crate::smoke::submit(&s.address("anna"), &subject);
+    let ids = expect(&events, Duration::from_secs(15), "new mail", |e| match e {
+        Event::Sync(postel::sync::Event::NewMail { account, ids, .. }) if *account == name => {
+            Some(ids.clone())
+        }
+        _ => None,
+    });
+    let subjects = rt.block_on(store.run(move |st| {
+        ids.iter()
+            .map(|&id| st.message(id).map(|m| m.subject))
+            .collect::<Result<Vec<_>, _>>()
+    }));
+    assert!(
+        subjects.expect("stored").contains(&subject),
+        "the new message is in the store"
+    );
+
+    // "Get mail" syncs at once.
+    assert!(handle.send(Control::SyncNow));
+    expect(&events, Duration::from_secs(30), "sync when told", |e| {
+        matches!(e, Event::Synced { .. }).then_some(())
+    });
+
+    // Stop ends the worker and its IDLE connection.
+    assert!(handle.send(Control::Stop));
+    rt.block_on(async {
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("the worker stopped")
+            .expect("without a panic")
+    });
+    assert!(!handle.send(Control::SyncNow), "nobody listens any more");
+}
+
+#[test]
+fn the_worker_sends_what_waits_in_the_outbox() {
+    let s = servers();
+    let rt = rt();
+    let dirs = TempDir::new("worker-outbox");
+    let account = account("worker-outbox", s.password("anna"));
+    let subject = unique("worker-outbox");
+    // Queued through the engine, as the composer and `postel send` do.
+    let id = rt.block_on(async {
+        let mut engine = postel::engine::Engine::open(postel::engine::Dirs {
+            config: dirs.path().join("config"),
+            data: dirs.path().join("data"),
+        })
+        .expect("engine");
+        engine
+            .add_account(account.clone(), None)
+            .await
+            .expect("account");
+        let draft = postel::message::compose::Draft {
+            to: vec![s.address("ben")],
+            subject: subject.clone(),
+            text: "queued before the worker ran".into(),
+            ..Default::default()
+        };
+        engine.queue(&account.name, &draft).await.expect("queued")
+    });
+    let store = SharedStore::new(Store::open(&dirs.path().join("data")).expect("store"));
+    let (tx, events) = mpsc::channel();
+    let (handle, _task) = rt.block_on(async {
+        worker::spawn(account.clone(), store.clone(), move |e| {
+            let _ = tx.send(e);
+        })
+    });
+    let outcome = expect(&events, Duration::from_secs(30), "outbox", |e| match e {
+        Event::Outbox { outcomes, .. } => outcomes.iter().find(|o| o.id == id).cloned(),
+        _ => None,
+    });
+    assert_eq!(
+        outcome.state,
+        postel::store::outbox::State::Sent,
+        "{}",
+        outcome.detail
+    );
+    assert_eq!(
+        crate::sending::settle("ben", &subject, 1),
+        1,
+        "delivered once"
+    );
+    drop(handle);
+}
