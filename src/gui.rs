@@ -18,11 +18,9 @@ mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use iced::widget::{button, center, column, container, row, text};
 use iced::{Element, Length, Subscription, Task, keyboard, window};
-use tokio::sync::Mutex;
 
 use crate::account::Account;
 use crate::engine::mail::Applied;
@@ -51,7 +49,8 @@ const AUTOSAVE: std::time::Duration = std::time::Duration::from_secs(10);
 const UI_SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub struct App {
-    engine: Option<Arc<Mutex<Engine>>>,
+    /// Shared by every task without a lock (see `Engine`).
+    engine: Option<Engine>,
     dirs: Dirs,
     accounts: Vec<Account>,
     /// The running account workers, by account name (see `worker`).
@@ -84,6 +83,9 @@ pub enum Message {
     Confirmed((Box<Account>, Vec<Tested>)),
     Saved(Result<Vec<Account>, String>),
     Sent(Result<String, String>),
+    /// An action on a message is in the store (Ok: its account).
+    ActedHere(Result<String, String>),
+    /// The server has heard of it, or it waits for the next sync.
     Acted(Result<Applied, String>),
     Synced(Result<(), String>),
     Worker(worker::Event),
@@ -136,7 +138,7 @@ impl App {
             ui_changes: 0,
             bench: bench::Bench::from_env(),
         };
-        let mut engine = match Engine::open(dirs) {
+        let engine = match Engine::open(dirs) {
             Ok(e) => e,
             Err(e) => {
                 app.notices.push(e.to_string());
@@ -146,7 +148,7 @@ impl App {
         if let Some(moved) = &engine.report().moved_aside {
             app.notices.push(moved.to_string());
         }
-        app.accounts = engine.accounts().to_vec();
+        app.accounts = engine.accounts();
         let task = match engine.store() {
             Ok(store) => {
                 app.store = Some(store.clone());
@@ -159,7 +161,7 @@ impl App {
                 Task::none()
             }
         };
-        app.engine = Some(Arc::new(Mutex::new(engine)));
+        app.engine = Some(engine);
         (app, task)
     }
 
@@ -204,6 +206,7 @@ impl App {
                 Task::none()
             }
             Message::Sent(result) => self.sent(result),
+            Message::ActedHere(result) => self.acted_here(result),
             Message::Acted(result) => self.acted(result),
             Message::Synced(result) => {
                 self.progress = None;
@@ -313,7 +316,7 @@ impl App {
         }
     }
 
-    fn engine(&self) -> Option<Arc<Mutex<Engine>>> {
+    fn engine(&self) -> Option<Engine> {
         self.engine.clone()
     }
 
@@ -368,10 +371,7 @@ impl App {
                 let draft = self.composer.take().and_then(|c| c.draft_id);
                 match (draft, self.engine()) {
                     (Some(id), Some(engine)) => Task::perform(
-                        async move {
-                            let mut engine = engine.lock().await;
-                            engine.delete_draft(id).await.map_err(|e| e.to_string())
-                        },
+                        async move { engine.delete_draft(id).await.map_err(|e| e.to_string()) },
                         |result| Message::Synced(result.map(drop)),
                     ),
                     _ => Task::none(),
@@ -384,7 +384,6 @@ impl App {
                 let (draft_id, replaces) = (composer.draft_id, composer.replaces);
                 Task::perform(
                     async move {
-                        let mut engine = engine.lock().await;
                         // Committed to the outbox first: nothing is lost below.
                         let id = engine
                             .queue(&account, &draft)
@@ -432,7 +431,6 @@ impl App {
         let (draft, id) = (composer.draft(), composer.draft_id);
         Task::perform(
             async move {
-                let mut engine = engine.lock().await;
                 engine
                     .save_draft(&account, &draft, id)
                     .await
@@ -456,6 +454,25 @@ impl App {
                     c.error = Some(e);
                 }
                 Task::none()
+            }
+        }
+    }
+
+    /// A flag, move or delete is in the store: the list shows it now, and
+    /// the server hears of it behind the user's back.
+    fn acted_here(&mut self, result: Result<String, String>) -> Task<Message> {
+        match (result, self.engine()) {
+            (Ok(account), Some(engine)) => Task::batch([
+                self.refresh(),
+                Task::perform(
+                    async move { engine.push(&account).await.map_err(|e| e.to_string()) },
+                    Message::Acted,
+                ),
+            ]),
+            (Ok(_), None) => self.refresh(),
+            (Err(e), _) => {
+                self.notices.push(e);
+                self.refresh()
             }
         }
     }
@@ -504,7 +521,6 @@ impl App {
                 let editing = setup.original.is_some();
                 Task::perform(
                     async move {
-                        let mut engine = engine.lock().await;
                         let password = (!password.is_empty()).then_some(Password(password));
                         if editing {
                             engine.edit_account(*account, password).await
@@ -512,7 +528,7 @@ impl App {
                             engine.add_account(*account, password).await
                         }
                         .map_err(|e| e.to_string())?;
-                        Ok(engine.accounts().to_vec())
+                        Ok(engine.accounts())
                     },
                     Message::Saved,
                 )
@@ -544,12 +560,11 @@ impl App {
             settings::Action::Remove(name) => match engine {
                 Some(engine) => Task::perform(
                     async move {
-                        let mut engine = engine.lock().await;
                         engine
                             .remove_account(&name)
                             .await
                             .map_err(|e| e.to_string())?;
-                        Ok(engine.accounts().to_vec())
+                        Ok(engine.accounts())
                     },
                     Message::Saved,
                 ),

@@ -332,7 +332,8 @@ fn row(a: &Account) -> Row<'_> {
 }
 
 fn list(engine: &Engine, json: bool) -> Result<ExitCode, Failure> {
-    let rows: Vec<Row> = engine.accounts().iter().map(row).collect();
+    let accounts = engine.accounts();
+    let rows: Vec<Row> = accounts.iter().map(row).collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else if rows.is_empty() {
@@ -355,7 +356,7 @@ fn list(engine: &Engine, json: bool) -> Result<ExitCode, Failure> {
 fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
     let a = engine.account(name)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(a)?);
+        println!("{}", serde_json::to_string_pretty(&a)?);
         return Ok(ExitCode::SUCCESS);
     }
     // Hosts, user names and addresses may have come from a discovery

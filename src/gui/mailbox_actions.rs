@@ -4,14 +4,13 @@
 use std::sync::Arc;
 
 use iced::Task;
-use tokio::sync::Mutex;
 
 use super::*;
 
 impl App {
     pub(super) fn mailbox_action(
         &mut self,
-        engine: Arc<Mutex<Engine>>,
+        engine: Engine,
         action: mailbox::Action,
     ) -> Task<Message> {
         match action {
@@ -19,7 +18,7 @@ impl App {
             mailbox::Action::Batch(actions) => Task::batch(
                 actions
                     .into_iter()
-                    .map(|a| self.mailbox_action(Arc::clone(&engine), a))
+                    .map(|a| self.mailbox_action(engine.clone(), a))
                     .collect::<Vec<_>>(),
             ),
             mailbox::Action::Copy(text) => {
@@ -69,7 +68,6 @@ impl App {
             }
             mailbox::Action::FetchBody { account, id } => Task::perform(
                 async move {
-                    let mut engine = engine.lock().await;
                     engine
                         .body(&account, id)
                         .await
@@ -84,23 +82,21 @@ impl App {
                 change,
             } => Task::perform(
                 async move {
-                    let mut engine = engine.lock().await;
-                    engine
-                        .set_flag(&account, id, change)
-                        .await
-                        .map_err(|e| e.to_string())
+                    engine.set_flag_here(&account, id, change).await?;
+                    Ok(account)
                 },
-                Message::Acted,
+                |done: Result<String, crate::engine::Error>| {
+                    Message::ActedHere(done.map_err(|e| e.to_string()))
+                },
             ),
             mailbox::Action::Delete { account, id } => Task::perform(
                 async move {
-                    let mut engine = engine.lock().await;
-                    engine
-                        .delete_message(&account, id)
-                        .await
-                        .map_err(|e| e.to_string())
+                    engine.delete_here(&account, id).await?;
+                    Ok(account)
                 },
-                Message::Acted,
+                |done: Result<String, crate::engine::Error>| {
+                    Message::ActedHere(done.map_err(|e| e.to_string()))
+                },
             ),
             mailbox::Action::Settings => {
                 self.settings = Some(settings::State::default());
@@ -113,17 +109,15 @@ impl App {
                 folder,
             } => Task::perform(
                 async move {
-                    let mut engine = engine.lock().await;
-                    engine
-                        .move_message(&account, id, &folder)
-                        .await
-                        .map_err(|e| e.to_string())
+                    engine.move_here(&account, id, &folder).await?;
+                    Ok(account)
                 },
-                Message::Acted,
+                |done: Result<String, crate::engine::Error>| {
+                    Message::ActedHere(done.map_err(|e| e.to_string()))
+                },
             ),
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
-                    let mut engine = engine.lock().await;
                     engine.outbox_retry(id).await.map_err(|e| e.to_string())?;
                     let account = engine
                         .outbox_item(id)
@@ -139,10 +133,7 @@ impl App {
                 Message::Synced,
             ),
             mailbox::Action::OutboxDelete(id) => Task::perform(
-                async move {
-                    let mut engine = engine.lock().await;
-                    engine.outbox_cancel(id).await.map_err(|e| e.to_string())
-                },
+                async move { engine.outbox_cancel(id).await.map_err(|e| e.to_string()) },
                 Message::Synced,
             ),
             mailbox::Action::SaveAttachment { name, data, open } => Task::perform(

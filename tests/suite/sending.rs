@@ -498,7 +498,7 @@ fn a_draft_keeps_one_copy_on_the_server_until_it_is_discarded() {
         .expect("engine")
     };
     let id = rt().block_on(async {
-        let mut engine = engine_at();
+        let engine = engine_at();
         engine
             .add_account(account.clone(), None)
             .await

@@ -5,6 +5,7 @@ pub mod mail;
 pub mod send;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::account::{Account, Invalid, PasswordSource, Role};
 use crate::config::{self, Report, Settings};
@@ -89,76 +90,106 @@ impl std::fmt::Debug for Password {
     }
 }
 
-#[derive(Debug)]
+/// The engine, shared by every task of a face without a lock around it:
+/// a clone is another handle on the same settings and store. The settings
+/// have this one owner (the window and the workers get them from here);
+/// each call holds their lock only to read or replace them, never across
+/// the network.
+#[derive(Debug, Clone)]
 pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     dirs: Dirs,
-    settings: Settings,
     report: Report,
-    store: Option<crate::store::SharedStore>,
+    settings: RwLock<Settings>,
+    /// Opened on first use; a command that never touches mail never
+    /// creates a store.
+    store: Mutex<Option<crate::store::SharedStore>>,
+    /// Account edits one at a time: each reads the settings, may wait on
+    /// the keyring, then writes them.
+    editing: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
     pub fn open(dirs: Dirs) -> Result<Self, Error> {
         let (settings, report) = config::load(&dirs.config)?;
         Ok(Self {
-            dirs,
-            settings,
-            report,
-            store: None,
+            inner: Arc::new(Inner {
+                dirs,
+                report,
+                settings: RwLock::new(settings),
+                store: Mutex::new(None),
+                editing: tokio::sync::Mutex::new(()),
+            }),
         })
     }
 
     pub fn dirs(&self) -> &Dirs {
-        &self.dirs
+        &self.inner.dirs
     }
 
     /// What loading the settings found that the user should hear about.
     pub fn report(&self) -> &Report {
-        &self.report
+        &self.inner.report
     }
 
-    pub fn accounts(&self) -> &[Account] {
-        &self.settings.accounts
+    fn settings(&self) -> std::sync::RwLockReadGuard<'_, Settings> {
+        // A panic while the settings were replaced left either the old or
+        // the new value whole: the lock's poison says nothing more.
+        self.inner
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn account(&self, name: &str) -> Result<&Account, Error> {
-        self.settings
+    pub fn accounts(&self) -> Vec<Account> {
+        self.settings().accounts.clone()
+    }
+
+    pub fn account(&self, name: &str) -> Result<Account, Error> {
+        self.settings()
             .account(name)
+            .cloned()
             .ok_or_else(|| Error::NoSuchAccount(name.to_owned()))
     }
 
     /// Adds an account: validated, its password stored in the keyring
     /// first (so a keyring failure leaves the settings untouched).
     pub async fn add_account(
-        &mut self,
+        &self,
         account: Account,
         password: Option<Password>,
     ) -> Result<(), Error> {
         account.validate()?;
-        if self.settings.account(&account.name).is_some() {
+        let _editing = self.inner.editing.lock().await;
+        if self.account(&account.name).is_ok() {
             return Err(Error::Duplicate(account.name));
         }
         if let (PasswordSource::Keyring, Some(password)) = (&account.password, &password) {
             store_passwords(&account.name, password).await?;
         }
-        let mut next = self.settings.clone();
+        let mut next = self.settings().clone();
         next.accounts.push(account);
         self.save(next)
     }
 
     /// Replaces an account's settings (same name), and its password if given.
     pub async fn edit_account(
-        &mut self,
+        &self,
         account: Account,
         password: Option<Password>,
     ) -> Result<(), Error> {
         account.validate()?;
         let name = account.name.clone();
+        let _editing = self.inner.editing.lock().await;
         self.account(&name)?;
         if let (PasswordSource::Keyring, Some(password)) = (&account.password, &password) {
             store_passwords(&name, password).await?;
         }
-        let mut next = self.settings.clone();
+        let mut next = self.settings().clone();
         if let Some(slot) = next.account_mut(&name) {
             *slot = account;
         }
@@ -166,11 +197,13 @@ impl Engine {
     }
 
     /// Removes an account and its keyring entries.
-    pub async fn remove_account(&mut self, name: &str) -> Result<(), Error> {
+    pub async fn remove_account(&self, name: &str) -> Result<(), Error> {
+        let editing = self.inner.editing.lock().await;
         self.account(name)?;
-        let mut next = self.settings.clone();
+        let mut next = self.settings().clone();
         next.accounts.retain(|a| a.name != name);
         self.save(next)?;
+        drop(editing);
         // Its mail kept here goes too; the server's copy is untouched.
         let owned = name.to_owned();
         self.store()?.run(move |s| s.forget_account(&owned)).await?;
@@ -184,21 +217,27 @@ impl Engine {
 
     pub async fn test_account(&self, name: &str) -> Result<Vec<check::Outcome>, Error> {
         let account = self.account(name)?;
-        Ok(check::account(account).await)
+        Ok(check::account(&account).await)
     }
 
-    fn save(&mut self, next: Settings) -> Result<(), Error> {
-        config::save(&self.dirs.config, &next)?;
-        self.settings = next;
+    /// Writes the settings file, then takes `next` as the settings: a
+    /// failed write changes nothing.
+    fn save(&self, next: Settings) -> Result<(), Error> {
+        config::save(&self.inner.dirs.config, &next)?;
+        *self
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
         Ok(())
     }
 
     pub fn config_path(&self) -> PathBuf {
-        config::path(&self.dirs.config)
+        config::path(&self.inner.dirs.config)
     }
 
     pub fn config_dir(&self) -> &Path {
-        &self.dirs.config
+        &self.inner.dirs.config
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! - syncs every folder at start and then every [`POLL`] (and at once when
 //!   told to), replaying the actions made offline first;
-//! - keeps INBOX open with IDLE (IMAP), so new mail lands as it arrives;
+//! - keeps INBOX open with IDLE (IMAP) once a sync went well, so new mail
+//!   lands as it arrives;
 //! - sends what waits in the outbox when each message is due;
 //! - retries after a failure with a growing pause;
 //! - takes new settings without a restart of the program, and stops when
@@ -118,48 +119,79 @@ pub async fn run(
     report: impl Fn(Event) + Send + Sync + 'static,
 ) {
     let report: Report = Arc::new(report);
-    let mut watch = Watch::start(&account, &store, &report);
+    // IDLE starts after the first sync that went well: its own catch-up
+    // of INBOX would otherwise download a first sync's headers a second
+    // time, on a second connection, at the same moment.
+    let mut watch: Option<Watch> = None;
     let mut next_sync = Instant::now();
     let mut retry = RETRY_FIRST;
     let mut next_outbox = Instant::now() + OUTBOX_LOOK;
     loop {
-        tokio::select! {
+        let asked = tokio::select! {
             () = tokio::time::sleep_until(next_sync) => {
-                let healthy = round(&account, &store, &report).await;
-                if healthy {
-                    retry = RETRY_FIRST;
-                    next_sync = Instant::now() + POLL;
-                } else {
-                    next_sync = Instant::now() + retry;
-                    retry = (retry * 2).min(POLL);
+                // Sending is never cut short (a message cut mid-DATA could
+                // go out twice); the sync is, when the user asks for
+                // something else meanwhile.
+                send(&account, &store, &report).await;
+                let sync = sync_all(&account, &store, &report);
+                tokio::pin!(sync);
+                let (healthy, asked) = loop {
+                    tokio::select! {
+                        healthy = &mut sync => break (Some(healthy), None),
+                        asked = control.recv() => match asked {
+                            // Syncing already.
+                            Some(Control::SyncNow) => {}
+                            other => break (None, Some(other)),
+                        },
+                    }
+                };
+                match healthy {
+                    Some(true) => {
+                        retry = RETRY_FIRST;
+                        next_sync = Instant::now() + POLL;
+                        if watch.is_none() {
+                            watch = Some(Watch::start(&account, &store, &report));
+                        }
+                    }
+                    Some(false) => {
+                        next_sync = Instant::now() + retry;
+                        retry = (retry * 2).min(POLL);
+                    }
+                    None => {}
                 }
                 next_outbox = outbox_due(&account, &store).await;
+                match asked {
+                    Some(asked) => asked,
+                    None => continue,
+                }
             }
             () = tokio::time::sleep_until(next_outbox) => {
                 send(&account, &store, &report).await;
                 next_outbox = outbox_due(&account, &store).await;
+                continue;
             }
-            asked = control.recv() => match asked {
-                Some(Control::SyncNow) => next_sync = Instant::now(),
-                Some(Control::Settings(new)) => {
-                    account = *new;
-                    // Dropping the old watch closes its connection.
-                    watch = Watch::start(&account, &store, &report);
-                    retry = RETRY_FIRST;
-                    next_sync = Instant::now();
-                }
-                Some(Control::Stop) | None => break,
-            },
+            asked = control.recv() => asked,
+        };
+        match asked {
+            Some(Control::SyncNow) => next_sync = Instant::now(),
+            Some(Control::Settings(new)) => {
+                account = *new;
+                // Dropping the old watch closes its connection; the next
+                // good sync starts one with the new settings.
+                watch = None;
+                retry = RETRY_FIRST;
+                next_sync = Instant::now();
+            }
+            Some(Control::Stop) | None => break,
         }
     }
     drop(watch);
     tracing::debug!("worker for {} stopped", account.name);
 }
 
-/// One scheduled round: the outbox, then every folder (the sync replays
-/// pending actions first). Says whether the sync went well.
-async fn round(account: &Account, store: &SharedStore, report: &Report) -> bool {
-    send(account, store, report).await;
+/// Every folder (the sync replays pending actions first). Says whether it
+/// went well.
+async fn sync_all(account: &Account, store: &SharedStore, report: &Report) -> bool {
     let sink: sync::Sink = {
         let report = report.clone();
         Arc::new(move |event| report(Event::Sync(event)))

@@ -28,22 +28,27 @@ pub enum Applied {
 
 impl Engine {
     /// The store, opened on first use.
-    pub fn store(&mut self) -> Result<SharedStore, Error> {
-        if let Some(store) = &self.store {
+    pub fn store(&self) -> Result<SharedStore, Error> {
+        let mut slot = self
+            .inner
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(store) = &*slot {
             return Ok(store.clone());
         }
-        let store = SharedStore::new(crate::store::Store::open(&self.dirs.data)?);
-        self.store = Some(store.clone());
+        let store = SharedStore::new(crate::store::Store::open(&self.inner.dirs.data)?);
+        *slot = Some(store.clone());
         Ok(store)
     }
 
     pub async fn sync(
-        &mut self,
+        &self,
         account: &str,
         options: &Options,
         sink: &Sink,
     ) -> Result<Summary, Error> {
-        let account = self.account(account)?.clone();
+        let account = self.account(account)?;
         let store = self.store()?;
         // Mail waiting in the outbox goes out whenever the account is reachable.
         if let Err(err) = sync::sender::send_due(&account, &store).await {
@@ -52,7 +57,7 @@ impl Engine {
         Ok(sync::account(&account, &store, options, sink).await?)
     }
 
-    pub async fn folders(&mut self, account: &str) -> Result<Vec<FolderSummary>, Error> {
+    pub async fn folders(&self, account: &str) -> Result<Vec<FolderSummary>, Error> {
         let name = self.account(account)?.name.clone();
         Ok(self
             .store()?
@@ -63,7 +68,7 @@ impl Engine {
     /// A page of a folder, newest first; `before` is the id of the last
     /// message of the previous page.
     pub async fn list(
-        &mut self,
+        &self,
         account: &str,
         folder: &str,
         limit: u32,
@@ -97,7 +102,7 @@ impl Engine {
     }
 
     pub async fn search(
-        &mut self,
+        &self,
         query: &str,
         account: Option<&str>,
         limit: u32,
@@ -114,8 +119,8 @@ impl Engine {
     }
 
     /// A message's raw bytes: from the store, else downloaded and cached.
-    pub async fn body(&mut self, account: &str, id: i64) -> Result<Vec<u8>, Error> {
-        let account = self.account(account)?.clone();
+    pub async fn body(&self, account: &str, id: i64) -> Result<Vec<u8>, Error> {
+        let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
         if let Some(raw) = store.run(move |s| s.body(row.id)).await? {
@@ -127,13 +132,27 @@ impl Engine {
         Ok(raw)
     }
 
+    /// Changes a flag here, then on the server if it can be reached.
     pub async fn set_flag(
-        &mut self,
+        &self,
         account: &str,
         id: i64,
         change: FlagChange,
     ) -> Result<Applied, Error> {
-        let account = self.account(account)?.clone();
+        self.set_flag_here(account, id, change).await?;
+        self.push(account).await
+    }
+
+    /// Changes a flag in the store and records it for the server, without
+    /// touching the network: the window shows the change at once and lets
+    /// [`Engine::push`] (or the account's worker) take it up.
+    pub async fn set_flag_here(
+        &self,
+        account: &str,
+        id: i64,
+        change: FlagChange,
+    ) -> Result<(), Error> {
+        let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
         let flags = match change {
@@ -150,16 +169,19 @@ impl Engine {
                 Ok(())
             })
             .await?;
-        self.push(&account).await
+        Ok(())
     }
 
-    pub async fn move_message(
-        &mut self,
-        account: &str,
-        id: i64,
-        to: &str,
-    ) -> Result<Applied, Error> {
-        let account = self.account(account)?.clone();
+    /// Moves a message here, then on the server if it can be reached.
+    pub async fn move_message(&self, account: &str, id: i64, to: &str) -> Result<Applied, Error> {
+        self.move_here(account, id, to).await?;
+        self.push(account).await
+    }
+
+    /// [`Engine::move_message`] in the store only (see
+    /// [`Engine::set_flag_here`]).
+    pub async fn move_here(&self, account: &str, id: i64, to: &str) -> Result<(), Error> {
+        let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
         let (name, to) = (account.name.clone(), to.to_owned());
@@ -175,13 +197,20 @@ impl Engine {
                 Ok(())
             })
             .await?;
-        self.push(&account).await
+        Ok(())
     }
 
     /// Delete as mail clients do: to Trash, or for good when already there
-    /// (or when the account has no Trash).
-    pub async fn delete_message(&mut self, account: &str, id: i64) -> Result<Applied, Error> {
-        let account = self.account(account)?.clone();
+    /// (or when the account has no Trash); here, then on the server.
+    pub async fn delete_message(&self, account: &str, id: i64) -> Result<Applied, Error> {
+        self.delete_here(account, id).await?;
+        self.push(account).await
+    }
+
+    /// [`Engine::delete_message`] in the store only (see
+    /// [`Engine::set_flag_here`]).
+    pub async fn delete_here(&self, account: &str, id: i64) -> Result<(), Error> {
+        let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
         let name = account.name.clone();
@@ -204,16 +233,18 @@ impl Engine {
                 Ok(())
             })
             .await?;
-        self.push(&account).await
+        Ok(())
     }
 
-    /// Sends pending actions up now, if the server can be reached.
-    async fn push(&mut self, account: &Account) -> Result<Applied, Error> {
+    /// Sends the account's pending actions up now, if the server can be
+    /// reached; what cannot go now waits for the next sync.
+    pub async fn push(&self, account: &str) -> Result<Applied, Error> {
+        let account = self.account(account)?;
         if account.incoming.protocol == Protocol::Pop3 {
             return Ok(Applied::Local);
         }
         let store = self.store()?;
-        match sync::imap::push_pending(account, &store).await {
+        match sync::imap::push_pending(&account, &store).await {
             Ok(()) => Ok(Applied::OnServer),
             Err(err) => Ok(Applied::Queued(err.to_string())),
         }

@@ -7,8 +7,8 @@ use crate::sync::sender::{self, Outcome};
 
 impl Engine {
     /// Builds the message and commits it to the outbox; nothing is sent yet.
-    pub async fn queue(&mut self, account: &str, draft: &Draft) -> Result<i64, Error> {
-        let account = self.account(account)?.clone();
+    pub async fn queue(&self, account: &str, draft: &Draft) -> Result<i64, Error> {
+        let account = self.account(account)?;
         let built = compose::build(&account, draft)?;
         let store = self.store()?;
         // Written on the store's thread straight into the outbox row, so a
@@ -28,13 +28,13 @@ impl Engine {
     }
 
     /// Sends what is due in the account's outbox now.
-    pub async fn send_queued(&mut self, account: &str) -> Result<Vec<Outcome>, Error> {
-        let account = self.account(account)?.clone();
+    pub async fn send_queued(&self, account: &str) -> Result<Vec<Outcome>, Error> {
+        let account = self.account(account)?;
         let store = self.store()?;
         Ok(sender::send_due(&account, &store).await?)
     }
 
-    pub async fn outbox(&mut self, account: Option<&str>) -> Result<Vec<Item>, Error> {
+    pub async fn outbox(&self, account: Option<&str>) -> Result<Vec<Item>, Error> {
         let account = account.map(str::to_owned);
         Ok(self
             .store()?
@@ -42,7 +42,7 @@ impl Engine {
             .await?)
     }
 
-    pub async fn outbox_item(&mut self, id: i64) -> Result<Item, Error> {
+    pub async fn outbox_item(&self, id: i64) -> Result<Item, Error> {
         self.store()?
             .run(move |s| s.outbox_item(id))
             .await?
@@ -50,7 +50,7 @@ impl Engine {
     }
 
     /// Puts a queued or failed message back in line now.
-    pub async fn outbox_retry(&mut self, id: i64) -> Result<(), Error> {
+    pub async fn outbox_retry(&self, id: i64) -> Result<(), Error> {
         let done = self.store()?.run(move |s| s.outbox_retry(id)).await?;
         if done {
             Ok(())
@@ -60,7 +60,7 @@ impl Engine {
     }
 
     /// Removes a message that has not gone out.
-    pub async fn outbox_cancel(&mut self, id: i64) -> Result<(), Error> {
+    pub async fn outbox_cancel(&self, id: i64) -> Result<(), Error> {
         let done = self.store()?.run(move |s| s.outbox_cancel(id)).await?;
         if done {
             Ok(())
@@ -71,7 +71,7 @@ impl Engine {
 
     /// The threading headers for a reply to a stored message.
     pub async fn reply_headers(
-        &mut self,
+        &self,
         account: &str,
         id: i64,
     ) -> Result<(Option<String>, Vec<String>), Error> {
@@ -89,12 +89,12 @@ impl Engine {
     /// Saves a draft locally (and to the IMAP Drafts folder when reachable);
     /// returns its id and Message-ID for the next save.
     pub async fn save_draft(
-        &mut self,
+        &self,
         account: &str,
         draft: &Draft,
         id: Option<i64>,
     ) -> Result<(i64, String), Error> {
-        let account = self.account(account)?.clone();
+        let account = self.account(account)?;
         let mut draft = draft.clone();
         let message_id = draft
             .message_id
@@ -125,10 +125,10 @@ impl Engine {
     }
 
     /// Removes a draft here and on the server (after sending, or discarded).
-    pub async fn delete_draft(&mut self, id: i64) -> Result<(), Error> {
+    pub async fn delete_draft(&self, id: i64) -> Result<(), Error> {
         let store = self.store()?;
         if let Some((account, message_id)) = store.run(move |s| s.delete_draft(id)).await? {
-            let account = self.account(&account)?.clone();
+            let account = self.account(&account)?;
             crate::sync::drafts::remove(&account, &store, &message_id).await?;
         }
         Ok(())

@@ -1,0 +1,292 @@
+//! Does a user action wait for a sync? The window's own calls, timed on an
+//! idle app and again while an account worker runs the first sync of the
+//! 100k mailbox, side by side in one run (`benches/responsive` sets up the
+//! servers and the mailbox, then runs this).
+//!
+//! The actions are what the window's tasks call when the user opens an
+//! already-downloaded message (`Engine::body` and parsing it), flags it
+//! (`Engine::set_flag_here`: the list shows the change when this returns;
+//! the server hears of it afterwards), and searches (`Engine::search`).
+//! As in the window, the worker has a store connection of its own and the
+//! engine is shared without a lock.
+//!
+//! Environment: `POSTEL_TEST_ENV` (the servers' env file), `BENCH_DIR` (a
+//! scratch folder), `BENCH_SAMPLES` (rounds per phase, default 200).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use postel::account::{Account, Incoming, Outgoing, PasswordSource, Security, Server};
+use postel::engine::mail::FlagChange;
+use postel::engine::{Dirs, Engine};
+use postel::store::{FolderRole, NewMessage, SharedStore, Store};
+use postel::worker::{self, Event};
+
+/// Messages of the local account, each with its body in the store.
+const CACHED: u32 = 500;
+/// Search words: one in every local subject, one rare, one planted in the
+/// 100k mailbox by the generator's subject vocabulary.
+const QUERIES: [&str; 3] = ["quarterly", "zebrafish", "invoice"];
+
+#[derive(Default)]
+struct Times {
+    open: Vec<Duration>,
+    flag: Vec<Duration>,
+    search: Vec<Duration>,
+}
+
+fn main() {
+    let env = std::env::var("POSTEL_TEST_ENV").expect("POSTEL_TEST_ENV: the servers' env file");
+    let vars = read_env(&env);
+    let dir = std::path::PathBuf::from(std::env::var("BENCH_DIR").expect("BENCH_DIR"));
+    let samples: usize = std::env::var("BENCH_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let _ = std::fs::remove_dir_all(&dir);
+    let dirs = Dirs {
+        config: dir.join("config"),
+        data: dir.join("data"),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let engine = Engine::open(dirs.clone()).expect("engine");
+        let (local, ids) = local_account(&engine).await;
+        let big = big_account(&vars);
+        engine
+            .add_account(local.clone(), None)
+            .await
+            .expect("local account");
+        engine
+            .add_account(big.clone(), None)
+            .await
+            .expect("100k account");
+
+        let idle = measure(&engine, &local.name, &ids, samples, None).await;
+
+        // The worker of the 100k account, as the window starts it: its own
+        // store connection, its first sync at once.
+        let worker_store =
+            SharedStore::new(Store::open(&dirs.data).expect("the worker's store"));
+        let syncing = Arc::new(AtomicBool::new(true));
+        let started = Instant::now();
+        let flag = syncing.clone();
+        let (handle, task) = worker::spawn(big.clone(), worker_store, move |event| match event {
+            Event::Synced { summary, .. } => {
+                eprintln!(
+                    "responsive bench: first sync done, {} messages in {:.1} s",
+                    summary.new_messages,
+                    started.elapsed().as_secs_f64()
+                );
+                flag.store(false, Ordering::SeqCst);
+            }
+            Event::Failed { error, .. } => {
+                eprintln!("responsive bench: the worker failed: {error}");
+                flag.store(false, Ordering::SeqCst);
+            }
+            _ => {}
+        });
+        // Let the sync get going: login, LIST, the first batches.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let busy = measure(&engine, &local.name, &ids, samples, Some(&syncing)).await;
+        let still = syncing.load(Ordering::SeqCst);
+        handle.send(worker::Control::Stop);
+        let _ = task.await;
+
+        println!();
+        println!(
+            "| action | idle median | idle p95 | during the 100k first sync: median | p95 | p95 ratio | goal (p95 ≤ 2× idle and < 100 ms) |"
+        );
+        println!("|---|---|---|---|---|---|---|");
+        row("open a downloaded message", &idle.open, &busy.open);
+        row("flag it", &idle.flag, &busy.flag);
+        row("search (3 queries)", &idle.search, &busy.search);
+        println!();
+        println!(
+            "{} rounds idle, {} during the sync{}",
+            idle.open.len(),
+            busy.open.len(),
+            if still {
+                " (the sync was still running at the end)"
+            } else {
+                " (the sync ended before the last round)"
+            }
+        );
+    });
+}
+
+/// Rounds of open, flag and search; with `while_true`, only while it holds.
+async fn measure(
+    engine: &Engine,
+    account: &str,
+    ids: &[i64],
+    samples: usize,
+    while_true: Option<&AtomicBool>,
+) -> Times {
+    let mut times = Times::default();
+    for i in 0..samples {
+        if while_true.is_some_and(|going| !going.load(Ordering::SeqCst)) {
+            break;
+        }
+        let id = ids[(i * 7919) % ids.len()];
+        let t = Instant::now();
+        let raw = engine.body(account, id).await.expect("body");
+        let parsed = postel::message::parse(&raw).expect("parsed");
+        std::hint::black_box(parsed);
+        times.open.push(t.elapsed());
+
+        let t = Instant::now();
+        engine
+            .set_flag_here(account, id, FlagChange::Flagged(i % 2 == 0))
+            .await
+            .expect("flag");
+        times.flag.push(t.elapsed());
+
+        let t = Instant::now();
+        for q in QUERIES {
+            std::hint::black_box(engine.search(q, None, 50).await.expect("search"));
+        }
+        times.search.push(t.elapsed());
+        // A user acts every few hundred milliseconds at most; the pause also
+        // spreads the samples over the sync.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    times
+}
+
+fn row(what: &str, idle: &[Duration], busy: &[Duration]) {
+    let (im, ip) = (percentile(idle, 50), percentile(idle, 95));
+    let (bm, bp) = (percentile(busy, 50), percentile(busy, 95));
+    let ratio = bp.as_secs_f64() / ip.as_secs_f64().max(1e-9);
+    let ok =
+        bp.as_secs_f64() <= 2.0 * ip.as_secs_f64().max(0.001) && bp < Duration::from_millis(100);
+    println!(
+        "| {what} | {} | {} | {} | {} | {ratio:.2} | {} |",
+        ms(im),
+        ms(ip),
+        ms(bm),
+        ms(bp),
+        if ok { "ok" } else { "**missed**" }
+    );
+}
+
+fn percentile(times: &[Duration], p: usize) -> Duration {
+    if times.is_empty() {
+        return Duration::ZERO;
+    }
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[((sorted.len() - 1) * p) / 100]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// An account on a closed port whose messages are all downloaded: what a
+/// user reads while another account syncs.
+async fn local_account(engine: &Engine) -> (Account, Vec<i64>) {
+    let offline = Server {
+        host: "127.0.0.1".into(),
+        port: 9,
+        security: Security::Tls,
+        ..Server::default()
+    };
+    let account = Account {
+        name: "local".into(),
+        email: "local@example.test".into(),
+        incoming: Incoming {
+            username: "local".into(),
+            server: offline.clone(),
+            ..Default::default()
+        },
+        outgoing: Outgoing {
+            server: offline,
+            ..Default::default()
+        },
+        password: PasswordSource::Command(vec!["echo".into(), "offline".into()]),
+        ..Default::default()
+    };
+    let store = engine.store().expect("store");
+    let ids = store
+        .run(|s| {
+            let folder = s.upsert_folder("local", "INBOX", Some("/"), Some(FolderRole::Inbox))?;
+            let batch: Vec<NewMessage> = (1..=CACHED)
+                .map(|i| NewMessage {
+                    uid: Some(i),
+                    date: 1_700_000_000 + i64::from(i),
+                    from_name: format!("Sender {i}"),
+                    from_addr: format!("s{i}@example.test"),
+                    subject: format!("The quarterly report, part {i}"),
+                    size: 4000,
+                    ..NewMessage::default()
+                })
+                .collect();
+            let ids = s.insert_messages(folder.id, &batch)?;
+            for (n, &id) in ids.iter().enumerate() {
+                let raw = message(n);
+                s.set_body(id, raw.as_bytes(), "", &postel::store::IndexText::default())?;
+            }
+            Ok(ids)
+        })
+        .await
+        .expect("the local messages");
+    (account, ids)
+}
+
+fn message(n: usize) -> String {
+    let mut text = String::new();
+    for line in 0..60 {
+        text.push_str(&format!(
+            "Line {line} of message {n}: the figures for the quarter are attached as promised.\r\n"
+        ));
+    }
+    format!(
+        "From: Sender {n} <s{n}@example.test>\r\nTo: local@example.test\r\nSubject: The quarterly report, part {n}\r\nDate: Tue, 14 Nov 2023 22:13:21 +0000\r\nMessage-ID: <{n}@example.test>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}"
+    )
+}
+
+fn big_account(vars: &std::collections::HashMap<String, String>) -> Account {
+    let port = |key: &str| -> u16 { vars[key].parse().expect("a port") };
+    let ca = postel::net::tls::read_pem_file(std::path::Path::new(&vars["POSTEL_TEST_CA"]))
+        .expect("the test CA");
+    let server = |port| Server {
+        host: "localhost".into(),
+        port,
+        security: Security::Tls,
+        trusted_certificates: ca.clone(),
+        ..Server::default()
+    };
+    Account {
+        name: "big100k".into(),
+        email: format!("big100k@{}", vars["POSTEL_TEST_DOMAIN"]),
+        incoming: Incoming {
+            username: "big100k".into(),
+            server: server(port("POSTEL_TEST_IMAPS_PORT")),
+            ..Default::default()
+        },
+        outgoing: Outgoing {
+            server: server(port("POSTEL_TEST_SUBMISSIONS_PORT")),
+            ..Default::default()
+        },
+        password: PasswordSource::Command(vec!["echo".into(), "bigpass".into()]),
+        ..Default::default()
+    }
+}
+
+fn read_env(path: &str) -> std::collections::HashMap<String, String> {
+    std::fs::read_to_string(path)
+        .expect("the servers' env file")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            let k = k.trim_start_matches("export ").to_owned();
+            (k, v.trim_matches('"').to_owned())
+        })
+        .collect()
+}
