@@ -391,7 +391,14 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
+        // Another Postel (the window and a command) may open the store at
+        // the same moment: each step takes the write lock first and is
+        // skipped when the other has just done it.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if done > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         after_migration(i as i64 + 1, &tx)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
@@ -415,6 +422,12 @@ pub(crate) mod testing {
     pub struct TempStore {
         pub store: Store,
         dir: PathBuf,
+    }
+
+    impl TempStore {
+        pub fn dir(&self) -> &Path {
+            &self.dir
+        }
     }
 
     impl Drop for TempStore {
