@@ -162,8 +162,7 @@ fn row(what: &str, idle: &[Duration], busy: &[Duration]) {
     let (im, ip) = (percentile(idle, 50), percentile(idle, 95));
     let (bm, bp) = (percentile(busy, 50), percentile(busy, 95));
     let ratio = bp.as_secs_f64() / ip.as_secs_f64().max(1e-9);
-    let ok =
-        bp.as_secs_f64() <= 2.0 * ip.as_secs_f64().max(0.001) && bp < Duration::from_millis(100);
+    let ok = bp.as_secs_f64() <= 2.0 * ip.as_secs_f64() && bp < Duration::from_millis(100);
     println!(
         "| {what} | {} | {} | {} | {} | {ratio:.2} | {} |",
         ms(im),
