@@ -15,6 +15,7 @@ mod shortcut;
 pub mod ui_state;
 pub mod widget;
 mod worker;
+mod worker_events;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -584,95 +585,6 @@ impl App {
                 if let Some(s) = &mut self.setup {
                     s.busy = false;
                     s.error = Some(e);
-                }
-                Task::none()
-            }
-        }
-    }
-
-    /// New settings from the engine: each worker whose account changed
-    /// gets them; a removed account's worker stops with its subscription.
-    fn accounts_changed(&mut self, accounts: Vec<Account>) {
-        for account in &accounts {
-            let before = self.accounts.iter().find(|a| a.name == account.name);
-            if before.is_some_and(|before| before != account)
-                && let Some(handle) = self.workers.get(&account.name)
-            {
-                handle.send(crate::worker::Control::Settings(Box::new(account.clone())));
-            }
-        }
-        self.workers
-            .retain(|name, _| accounts.iter().any(|a| &a.name == name));
-        self.accounts = accounts;
-    }
-
-    /// "Get mail": every worker syncs now; their reports end the status.
-    fn sync_now(&mut self) -> Task<Message> {
-        let mut asked = 0;
-        for handle in self.workers.values() {
-            if handle.send(crate::worker::Control::SyncNow) {
-                asked += 1;
-            }
-        }
-        if asked > 0 {
-            self.progress = Some(fl!("status-syncing"));
-        }
-        Task::none()
-    }
-
-    fn worker_event(&mut self, event: worker::Event) -> Task<Message> {
-        use crate::worker::Event as Report;
-        let event = match event {
-            worker::Event::Ready { account, handle } => {
-                self.workers.insert(account, handle);
-                return Task::none();
-            }
-            worker::Event::Report(event) => event,
-        };
-        match event {
-            Report::Sync(SyncEvent::Progress(p)) => {
-                self.progress = (p.eta_seconds != Some(0)).then(|| {
-                    let stage = match p.stage {
-                        Stage::Headers => "headers",
-                        Stage::Bodies => "bodies",
-                    };
-                    let mut line = fl!(
-                        "status-progress",
-                        account = p.account,
-                        folder = p.folder,
-                        stage = stage,
-                        done = p.messages_done,
-                        total = p.messages_total
-                    );
-                    if let Some(eta) = p.eta_seconds {
-                        line.push_str(&format!(" · {}", fl!("status-eta", seconds = eta)));
-                    }
-                    line
-                });
-                Task::none()
-            }
-            Report::Sync(SyncEvent::NewMail {
-                account,
-                folder,
-                ids,
-            }) => {
-                self.progress = None;
-                let notify = match &self.store {
-                    Some(store) => notify_new_mail(store.clone(), account, folder, ids),
-                    None => Task::none(),
-                };
-                Task::batch([self.refresh(), notify])
-            }
-            Report::Synced { .. } | Report::Outbox { .. } => {
-                self.progress = None;
-                self.refresh()
-            }
-            Report::Watching { .. } => Task::none(),
-            Report::Failed { account, error, .. } => {
-                self.progress = None;
-                let notice = format!("{account}: {error}");
-                if !self.notices.contains(&notice) {
-                    self.notices.push(notice);
                 }
                 Task::none()
             }

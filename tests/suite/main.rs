@@ -3,6 +3,7 @@
 
 mod accounts;
 mod autoconfig;
+mod autoconfig_approval;
 mod cli;
 mod discovery_parts;
 mod harness;
