@@ -201,3 +201,114 @@ fn the_worker_sends_what_waits_in_the_outbox() {
     );
     drop(handle);
 }
+
+/// A flag, a move and a delete made while the server cannot be reached are
+/// kept in the store, survive a restart (a new engine and store connection
+/// on the same files, as after quitting), and reach the server with the
+/// worker's first sync once it is back.
+#[test]
+fn actions_made_offline_reach_the_server_after_a_restart() {
+    use postel::engine::mail::{Applied, FlagChange};
+    use postel::engine::{Dirs, Engine};
+
+    let s = servers();
+    let rt = rt();
+    let (from, to) = rt.block_on(async {
+        (
+            crate::receiving::folder_with("anna", "offline", 3).await,
+            crate::receiving::folder_with("anna", "offline-to", 0).await,
+        )
+    });
+    let scratch = TempDir::new("worker-offline");
+    let dirs = Dirs {
+        config: scratch.path().join("config"),
+        data: scratch.path().join("data"),
+    };
+    let online = account("worker-offline", s.password("anna"));
+    let name = online.name.clone();
+    let mut offline = online.clone();
+    // A closed port: every connection is refused at once.
+    offline.incoming.server.port = 9;
+
+    rt.block_on(async {
+        let engine = Engine::open(dirs.clone()).expect("engine");
+        engine
+            .add_account(online.clone(), None)
+            .await
+            .expect("account");
+        for folder in [&from, &to] {
+            let options = postel::sync::Options {
+                folder: Some(folder.clone()),
+                ..Default::default()
+            };
+            engine
+                .sync(&name, &options, &postel::sync::quiet())
+                .await
+                .expect("synced while online");
+        }
+        engine
+            .edit_account(offline.clone(), None)
+            .await
+            .expect("offline");
+        let rows = engine.list(&name, &from, 10, None).await.expect("rows");
+        let id = |subject: &str| {
+            rows.iter()
+                .find(|r| r.subject == subject)
+                .unwrap_or_else(|| panic!("{subject} is stored"))
+                .id
+        };
+        let queued =
+            |applied: Applied| assert!(matches!(applied, Applied::Queued(_)), "{applied:?}");
+        queued(
+            engine
+                .set_flag(&name, id("offline-0"), FlagChange::Flagged(true))
+                .await
+                .expect("flagged here"),
+        );
+        queued(
+            engine
+                .move_message(&name, id("offline-1"), &to)
+                .await
+                .expect("moved here"),
+        );
+        queued(
+            engine
+                .delete_message(&name, id("offline-2"))
+                .await
+                .expect("deleted here"),
+        );
+    });
+    let before = rt.block_on(crate::receiving::server_view("anna", &from));
+    assert_eq!(before.len(), 3, "nothing reached the server yet");
+
+    // Restarted, the server back: a new engine and store connection.
+    let (tx, events) = mpsc::channel();
+    let (handle, _task) = rt.block_on(async {
+        let engine = Engine::open(dirs.clone()).expect("engine again");
+        engine
+            .edit_account(online.clone(), None)
+            .await
+            .expect("online again");
+        let store = SharedStore::new(Store::open(&dirs.data).expect("store again"));
+        let account = engine.account(&name).expect("the account");
+        worker::spawn(account, store, move |e| {
+            let _ = tx.send(e);
+        })
+    });
+    expect(&events, Duration::from_secs(30), "sync", |e| {
+        matches!(e, Event::Synced { .. }).then_some(())
+    });
+    drop(handle);
+    let subjects = |view: std::collections::BTreeMap<u32, (String, Vec<String>)>| {
+        view.into_values().collect::<Vec<_>>()
+    };
+    let left = subjects(rt.block_on(crate::receiving::server_view("anna", &from)));
+    assert_eq!(left.len(), 1, "moved and deleted are gone: {left:?}");
+    assert_eq!(left[0].0, "offline-0");
+    assert!(left[0].1.contains(&"flagged".to_owned()), "{left:?}");
+    let moved = subjects(rt.block_on(crate::receiving::server_view("anna", &to)));
+    assert_eq!(
+        moved.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        ["offline-1"]
+    );
+}
