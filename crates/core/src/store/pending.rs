@@ -45,7 +45,9 @@ impl Store {
         Ok(())
     }
 
-    /// The account's pending actions, oldest first.
+    /// The account's pending actions, oldest first. A row of a kind this
+    /// version does not know (written by a newer one) is left alone: read
+    /// as anything, it could destroy mail.
     pub fn pending(&self, account: &str) -> Result<Vec<Pending>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, account, folder, uid, kind, arg FROM pending WHERE account = ?1 ORDER BY id",
@@ -54,24 +56,101 @@ impl Store {
             let kind: String = r.get(4)?;
             let arg: String = r.get(5)?;
             let action = match kind.as_str() {
-                "flags" => Action::SetFlags(arg),
-                "move" => Action::Move(arg),
-                _ => Action::Expunge,
+                "flags" => Some(Action::SetFlags(arg)),
+                "move" => Some(Action::Move(arg)),
+                "expunge" => Some(Action::Expunge),
+                _ => None,
             };
-            Ok(Pending {
+            let Some(action) = action else {
+                return Ok(None);
+            };
+            Ok(Some(Pending {
                 id: r.get(0)?,
                 account: r.get(1)?,
                 folder: r.get(2)?,
                 uid: r.get(3)?,
                 action,
-            })
+            }))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut pending = Vec::new();
+        for row in rows {
+            match row? {
+                Some(p) => pending.push(p),
+                None => tracing::warn!(
+                    "{account}: a pending action of an unknown kind is kept, not replayed"
+                ),
+            }
+        }
+        Ok(pending)
     }
 
     pub fn remove_pending(&self, id: i64) -> Result<()> {
         self.conn()
             .execute("DELETE FROM pending WHERE id = ?1", [id])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+
+    #[test]
+    fn actions_come_back_oldest_first_per_account_and_survive_a_reopen() {
+        let t = temp_store("pending");
+        let store = &t.store;
+        let actions = [
+            Action::SetFlags("\\Seen \\Flagged".into()),
+            Action::Move("Archive/2026".into()),
+            Action::Expunge,
+        ];
+        for (uid, action) in (1..).zip(&actions) {
+            store
+                .add_pending("work", "INBOX", uid, action)
+                .expect("added");
+        }
+        store
+            .add_pending("home", "INBOX", 9, &Action::Expunge)
+            .expect("another account's");
+        let reopened = Store::open(t.dir()).expect("reopened");
+        let work = reopened.pending("work").expect("read");
+        assert_eq!(
+            work.iter()
+                .map(|p| (p.uid, p.action.clone()))
+                .collect::<Vec<_>>(),
+            (1..).zip(actions).collect::<Vec<_>>()
+        );
+        assert!(
+            work.iter()
+                .all(|p| p.account == "work" && p.folder == "INBOX")
+        );
+        reopened.remove_pending(work[1].id).expect("removed");
+        let left: Vec<u32> = reopened
+            .pending("work")
+            .expect("read")
+            .iter()
+            .map(|p| p.uid)
+            .collect();
+        assert_eq!(left, [1, 3]);
+        assert_eq!(reopened.pending("home").expect("read").len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_never_read_as_a_delete() {
+        let t = temp_store("pending-unknown");
+        t.store
+            .conn()
+            .execute(
+                "INSERT INTO pending (account, kind, folder, uid, arg, created) VALUES ('work', 'label', 'INBOX', 4, 'x', 0)",
+                [],
+            )
+            .expect("a newer version's row");
+        t.store
+            .add_pending("work", "INBOX", 5, &Action::Move("Later".into()))
+            .expect("added");
+        let pending = t.store.pending("work").expect("read");
+        assert_eq!(pending.len(), 1, "{pending:?}");
+        assert_eq!(pending[0].action, Action::Move("Later".into()));
     }
 }
