@@ -479,12 +479,14 @@ impl App {
     }
 
     fn acted(&mut self, result: Result<Applied, String>) -> Task<Message> {
-        match result {
-            Ok(Applied::Queued(reason)) => self
-                .notices
-                .push(fl!("status-action-queued", reason = reason)),
-            Ok(_) => {}
-            Err(e) => self.notices.push(e),
+        let notice = match result {
+            Ok(Applied::Queued(reason)) => Some(fl!("status-action-queued", reason = reason)),
+            Ok(_) => None,
+            Err(e) => Some(e),
+        };
+        // Marking read and flagging while offline say the same thing once.
+        if let Some(notice) = notice.filter(|n| !self.notices.contains(n)) {
+            self.notices.push(notice);
         }
         self.refresh()
     }

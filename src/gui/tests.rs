@@ -9,6 +9,7 @@ use crate::store::messages::{Order, Scope};
 use crate::store::{NewMessage, Store};
 
 mod account_form;
+mod tasks;
 mod workers;
 
 fn temp_dirs(tag: &str) -> Dirs {
@@ -20,11 +21,59 @@ fn temp_dirs(tag: &str) -> Dirs {
     }
 }
 
+/// Each message through `update`; the tasks it returns are dropped, so a
+/// test can look at the state in between. [`feed_and_run`] runs them.
 fn feed(app: &mut App, messages: impl IntoIterator<Item = Message>) {
     for m in messages {
         let _ = app.update(m);
     }
 }
+
+/// Each message through `update`, and the tasks it returns run as the
+/// runtime would run them: their messages go back into `update` in turn,
+/// until no work is left. Store writes, sends and loads really happen.
+fn feed_and_run(app: &mut App, messages: impl IntoIterator<Item = Message>) {
+    for m in messages {
+        let task = app.update(m);
+        settle(app, task);
+    }
+}
+
+/// Runs `task` and everything it leads to. A task that outputs nothing
+/// within [`TASK_WAIT`] (a window operation, a timer) is dropped.
+fn settle(app: &mut App, task: Task<Message>) {
+    use futures::StreamExt;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut queue = std::collections::VecDeque::from([task]);
+    let mut steps = 0;
+    while let Some(task) = queue.pop_front() {
+        steps += 1;
+        assert!(steps < 1000, "tasks lead to tasks without end");
+        let Some(stream) = iced_runtime::task::into_stream(task) else {
+            continue;
+        };
+        let outputs: Vec<Message> = runtime.block_on(async {
+            let mut outputs = Vec::new();
+            let mut stream = stream;
+            while let Ok(Some(action)) = tokio::time::timeout(TASK_WAIT, stream.next()).await {
+                if let iced_runtime::Action::Output(message) = action {
+                    outputs.push(message);
+                }
+            }
+            outputs
+        });
+        for message in outputs {
+            queue.push_back(app.update(message));
+        }
+    }
+}
+
+/// How long a task may take to give its next message in a test.
+const TASK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
     let dirs = temp_dirs(tag);
