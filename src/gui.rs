@@ -142,7 +142,7 @@ impl App {
         let engine = match Engine::open(dirs) {
             Ok(e) => e,
             Err(e) => {
-                app.notices.push(e.to_string());
+                app.notices.push(crate::i18n::say(&e));
                 return (app, Task::none());
             }
         };
@@ -158,7 +158,7 @@ impl App {
                 task.map(Message::Mailbox)
             }
             Err(e) => {
-                app.notices.push(e.to_string());
+                app.notices.push(crate::i18n::say(&e));
                 Task::none()
             }
         };
@@ -372,7 +372,12 @@ impl App {
                 let draft = self.composer.take().and_then(|c| c.draft_id);
                 match (draft, self.engine()) {
                     (Some(id), Some(engine)) => Task::perform(
-                        async move { engine.delete_draft(id).await.map_err(|e| e.to_string()) },
+                        async move {
+                            engine
+                                .delete_draft(id)
+                                .await
+                                .map_err(|e| crate::i18n::say(&e))
+                        },
                         |result| Message::Synced(result.map(drop)),
                     ),
                     _ => Task::none(),
@@ -389,7 +394,7 @@ impl App {
                         let id = engine
                             .queue(&account, &draft)
                             .await
-                            .map_err(|e| e.to_string())?;
+                            .map_err(|e| crate::i18n::say(&e))?;
                         if let Some(old) = replaces {
                             // The edited message replaces the one that did not go.
                             let _ = engine.outbox_cancel(old).await;
@@ -399,7 +404,10 @@ impl App {
                             let _ = engine.delete_draft(draft_id).await;
                         }
                         let _ = engine.send_queued(&account).await;
-                        let item = engine.outbox_item(id).await.map_err(|e| e.to_string())?;
+                        let item = engine
+                            .outbox_item(id)
+                            .await
+                            .map_err(|e| crate::i18n::say(&e))?;
                         Ok(match item.state {
                             crate::store::outbox::State::Sent => fl!("status-sent"),
                             crate::store::outbox::State::Failed => {
@@ -435,7 +443,7 @@ impl App {
                 engine
                     .save_draft(&account, &draft, id)
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::i18n::say(&e))
             },
             Message::DraftSaved,
         )
@@ -466,7 +474,12 @@ impl App {
             (Ok(account), Some(engine)) => Task::batch([
                 self.refresh(),
                 Task::perform(
-                    async move { engine.push(&account).await.map_err(|e| e.to_string()) },
+                    async move {
+                        engine
+                            .push(&account)
+                            .await
+                            .map_err(|e| crate::i18n::say(&e))
+                    },
                     Message::Acted,
                 ),
             ]),
@@ -530,7 +543,7 @@ impl App {
                         } else {
                             engine.add_account(*account, password).await
                         }
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| crate::i18n::say(&e))?;
                         Ok(engine.accounts())
                     },
                     Message::Saved,
@@ -566,7 +579,7 @@ impl App {
                         engine
                             .remove_account(&name)
                             .await
-                            .map_err(|e| e.to_string())?;
+                            .map_err(|e| crate::i18n::say(&e))?;
                         Ok(engine.accounts())
                     },
                     Message::Saved,

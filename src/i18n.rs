@@ -1,10 +1,12 @@
 //! Translations: Fluent files under `i18n/<lang>/postel.ftl`, embedded in the
 //! binary. `fl!` checks message ids at compile time.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use i18n_embed::fluent::{FluentLanguageLoader, fluent_language_loader};
 use i18n_embed::{DefaultLocalizer, LanguageLoader, Localizer};
+use postel_core::explain::{Arg, Explain, Sentence};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]
@@ -39,4 +41,151 @@ macro_rules! fl {
     ($message_id:literal, $($args:expr),*) => {{
         i18n_embed_fl::fl!($crate::i18n::LANGUAGE_LOADER, $message_id, $($args), *)
     }};
+}
+
+/// What an error says to the user, in the user's language (see
+/// `postel_core::explain`).
+pub fn say(error: &impl Explain) -> String {
+    render(&LANGUAGE_LOADER, &error.sentence())
+}
+
+/// A sentence in `loader`'s language; its phrase arguments are translated
+/// first.
+pub fn render(loader: &FluentLanguageLoader, sentence: &Sentence) -> String {
+    let args: HashMap<&str, String> = sentence
+        .args
+        .iter()
+        .map(|(name, arg)| {
+            let value = match arg {
+                Arg::Text(text) => text.clone(),
+                Arg::Phrase(id) => loader.get(id),
+            };
+            (*name, value)
+        })
+        .collect();
+    loader.get_args(sentence.id, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message id the engine's errors use, read from its source.
+    fn ids_in_core() -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut dirs =
+            vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/core/src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("core sources").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for prefix in ["\"error-", "\"step-"] {
+                    for (at, _) in text.match_indices(prefix) {
+                        let rest = &text[at + 1..];
+                        let id: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                            .collect();
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    #[test]
+    fn every_error_the_engine_can_say_is_in_every_language() {
+        let ids = ids_in_core();
+        assert!(ids.len() > 40, "only {} ids found: {ids:?}", ids.len());
+        for lang in ["en", "de"] {
+            let file = Localizations::get(&format!("{lang}/postel.ftl")).expect("the file");
+            let text = String::from_utf8_lossy(&file.data).into_owned();
+            for id in &ids {
+                assert!(
+                    text.lines().any(|l| l.starts_with(&format!("{id} ="))),
+                    "{lang} lacks {id}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_german_window_says_a_network_error_in_german() {
+        let german: FluentLanguageLoader = fluent_language_loader!();
+        german
+            .load_languages(&Localizations, &["de".parse().expect("de")])
+            .expect("German loads");
+        german.set_use_isolating(false);
+        let error = postel_core::net::Error::TimedOut {
+            host: "imap.example.org".into(),
+            port: 993,
+            step: postel_core::net::Step::Connecting,
+        };
+        let said = render(&german, &error.sentence());
+        assert_eq!(
+            said,
+            "imap.example.org:993 hat beim Schritt „Verbinden“ 20 Sekunden lang nicht geantwortet. Prüfen Sie Server, Port und Netzwerk."
+        );
+    }
+
+    /// The English file and the errors' `Display` (what logs and the
+    /// command line print) say the same, word for word.
+    #[test]
+    fn english_says_what_the_errors_display_says() {
+        use postel_core::{engine, net, store, sync};
+        let english: FluentLanguageLoader = fluent_language_loader!();
+        english
+            .load_languages(&Localizations, &["en".parse().expect("en")])
+            .expect("English loads");
+        english.set_use_isolating(false);
+        let host = || "mail.example.org".to_owned();
+        let errors: Vec<Box<dyn ExplainDisplay>> = vec![
+            Box::new(net::Error::HostNotFound { host: host() }),
+            Box::new(net::Error::Refused {
+                host: host(),
+                port: 993,
+            }),
+            Box::new(net::Error::TimedOut {
+                host: host(),
+                port: 993,
+                step: net::Step::LoggingIn,
+            }),
+            Box::new(net::Error::AuthFailed {
+                host: host(),
+                reply: "NO [AUTHENTICATIONFAILED]".into(),
+            }),
+            Box::new(net::Error::StartTlsNotOffered {
+                host: host(),
+                port: 143,
+            }),
+            Box::new(net::Error::Dropped {
+                host: host(),
+                reason: "reset".into(),
+            }),
+            Box::new(net::Error::Hostile {
+                host: host(),
+                reason: "a list nested 17 deep".into(),
+            }),
+            Box::new(sync::Error::Refused("NO no such folder".into())),
+            Box::new(sync::Error::Internal("the store task failed".into())),
+            Box::new(sync::Error::TooLarge(200 * 1024 * 1024)),
+            Box::new(store::Error::NoSuchFolder("Archiv".into())),
+            Box::new(store::Error::NoSuchMessage(7)),
+            Box::new(engine::Error::NoSuchAccount("work".into())),
+            Box::new(engine::Error::Duplicate("work".into())),
+        ];
+        for error in errors {
+            assert_eq!(render(&english, &error.sentence()), error.to_string());
+        }
+    }
+
+    trait ExplainDisplay: Explain + std::fmt::Display {}
+    impl<T: Explain + std::fmt::Display> ExplainDisplay for T {}
 }

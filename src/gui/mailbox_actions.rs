@@ -72,7 +72,7 @@ impl App {
                         .body(&account, id)
                         .await
                         .map(Arc::new)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| crate::i18n::say(&e))
                 },
                 move |result| Message::Mailbox(mailbox::Message::BodyLoaded(id, result)),
             ),
@@ -86,7 +86,7 @@ impl App {
                     Ok(account)
                 },
                 |done: Result<String, crate::engine::Error>| {
-                    Message::ActedHere(done.map_err(|e| e.to_string()))
+                    Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
                 },
             ),
             mailbox::Action::Delete { account, id } => Task::perform(
@@ -95,7 +95,7 @@ impl App {
                     Ok(account)
                 },
                 |done: Result<String, crate::engine::Error>| {
-                    Message::ActedHere(done.map_err(|e| e.to_string()))
+                    Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
                 },
             ),
             mailbox::Action::Settings => {
@@ -113,27 +113,35 @@ impl App {
                     Ok(account)
                 },
                 |done: Result<String, crate::engine::Error>| {
-                    Message::ActedHere(done.map_err(|e| e.to_string()))
+                    Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
                 },
             ),
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
-                    engine.outbox_retry(id).await.map_err(|e| e.to_string())?;
+                    engine
+                        .outbox_retry(id)
+                        .await
+                        .map_err(|e| crate::i18n::say(&e))?;
                     let account = engine
                         .outbox_item(id)
                         .await
-                        .map_err(|e| e.to_string())?
+                        .map_err(|e| crate::i18n::say(&e))?
                         .account;
                     engine
                         .send_queued(&account)
                         .await
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| crate::i18n::say(&e))?;
                     Ok(())
                 },
                 Message::Synced,
             ),
             mailbox::Action::OutboxDelete(id) => Task::perform(
-                async move { engine.outbox_cancel(id).await.map_err(|e| e.to_string()) },
+                async move {
+                    engine
+                        .outbox_cancel(id)
+                        .await
+                        .map_err(|e| crate::i18n::say(&e))
+                },
                 Message::Synced,
             ),
             mailbox::Action::SaveAttachment { name, data, open } => Task::perform(

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::account::{Account, Invalid, PasswordSource, Role};
 use crate::config::{self, Report, Settings};
+use crate::explain::{Explain, Sentence};
 use crate::net::check;
 use crate::secret;
 
@@ -36,6 +37,24 @@ pub enum Error {
     NoSuchOutboxItem(i64),
     #[error("{0}")]
     Sync(#[from] crate::sync::Error),
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::Duplicate(name) => Sentence::new("error-duplicate-account").arg("name", name),
+            Error::NoSuchAccount(name) => Sentence::new("error-no-such-account").arg("name", name),
+            Error::Secret(err) => err.sentence(),
+            Error::Store(err) => err.sentence(),
+            Error::Sync(err) => err.sentence(),
+            Error::Draft(reason) => Sentence::new("error-draft").arg("reason", reason),
+            Error::NoSuchOutboxItem(id) => Sentence::new("error-no-such-outbox-item").arg("id", id),
+            // Not translated yet: said in English, as `Display` says it.
+            Error::Invalid(_) | Error::Config(_) | Error::Compose(_) | Error::Message(_) => {
+                Sentence::new("error-untranslated").arg("text", self)
+            }
+        }
+    }
 }
 
 /// Where Postel keeps its files.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod date;
 pub mod discovery;
 pub mod engine;
+pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod mailto;

@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 
 use crate::account::Server;
+use crate::explain::{Explain, Sentence};
 
 /// How long any single network step (resolve, connect, handshake, one
 /// command's reply) may take before the attempt is given up.
@@ -32,11 +33,7 @@ pub enum Error {
     )]
     Refused { host: String, port: u16 },
     #[error("{host}:{port} did not answer within {} seconds while {step}. Check the host, the port and your network.", STEP_TIMEOUT.as_secs())]
-    TimedOut {
-        host: String,
-        port: u16,
-        step: &'static str,
-    },
+    TimedOut { host: String, port: u16, step: Step },
     #[error("{host}:{port} could not be reached: {reason}.")]
     Unreachable {
         host: String,
@@ -85,6 +82,112 @@ pub enum Error {
     Setup(#[from] tls::Error),
 }
 
+/// What a connection was doing when the server stopped answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    LookingUp,
+    Connecting,
+    SettingUpTls,
+    WaitingForGreeting,
+    AskingForStartTls,
+    NegotiatingStartTls,
+    Greeting,
+    LoggingIn,
+    WaitingForPop3,
+    TalkingToSmtp,
+}
+
+impl Step {
+    /// Its Fluent id, for [`Explain`].
+    pub fn id(self) -> &'static str {
+        match self {
+            Step::LookingUp => "step-looking-up",
+            Step::Connecting => "step-connecting",
+            Step::SettingUpTls => "step-setting-up-tls",
+            Step::WaitingForGreeting => "step-waiting-for-greeting",
+            Step::AskingForStartTls => "step-asking-for-starttls",
+            Step::NegotiatingStartTls => "step-negotiating-starttls",
+            Step::Greeting => "step-greeting",
+            Step::LoggingIn => "step-logging-in",
+            Step::WaitingForPop3 => "step-waiting-for-pop3",
+            Step::TalkingToSmtp => "step-talking-to-smtp",
+        }
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Step::LookingUp => "looking up the host name",
+            Step::Connecting => "connecting",
+            Step::SettingUpTls => "setting up TLS",
+            Step::WaitingForGreeting => "waiting for the greeting",
+            Step::AskingForStartTls => "asking for STARTTLS",
+            Step::NegotiatingStartTls => "negotiating STARTTLS",
+            Step::Greeting => "greeting the server",
+            Step::LoggingIn => "logging in",
+            Step::WaitingForPop3 => "waiting for the POP3 server",
+            Step::TalkingToSmtp => "talking to the SMTP server",
+        })
+    }
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::HostNotFound { host } => Sentence::new("error-host-not-found").arg("host", host),
+            Error::Refused { host, port } => Sentence::new("error-refused")
+                .arg("host", host)
+                .arg("port", port),
+            Error::TimedOut { host, port, step } => Sentence::new("error-timed-out")
+                .arg("host", host)
+                .arg("port", port)
+                .arg("seconds", STEP_TIMEOUT.as_secs())
+                .phrase("step", step.id()),
+            Error::Unreachable { host, port, reason } => Sentence::new("error-unreachable")
+                .arg("host", host)
+                .arg("port", port)
+                .arg("reason", reason),
+            Error::CertificateUntrusted {
+                host,
+                fingerprint,
+                reason,
+            } => Sentence::new("error-certificate-untrusted")
+                .arg("host", host)
+                .arg("fingerprint", fingerprint)
+                .arg("reason", reason),
+            Error::Tls { host, reason } => Sentence::new("error-tls")
+                .arg("host", host)
+                .arg("reason", reason),
+            Error::StartTlsNotOffered { host, port } => Sentence::new("error-starttls-not-offered")
+                .arg("host", host)
+                .arg("port", port),
+            Error::AuthFailed { host, reply } => Sentence::new("error-auth-failed")
+                .arg("host", host)
+                .arg("reply", reply),
+            Error::NoAuthMechanism { host, reason } => Sentence::new("error-no-auth-mechanism")
+                .arg("host", host)
+                .arg("reason", reason),
+            Error::Protocol {
+                host,
+                protocol,
+                reason,
+            } => Sentence::new("error-protocol")
+                .arg("host", host)
+                .arg("protocol", protocol)
+                .arg("reason", reason),
+            Error::Dropped { host, reason } => Sentence::new("error-dropped")
+                .arg("host", host)
+                .arg("reason", reason),
+            Error::Hostile { host, reason } => Sentence::new("error-hostile")
+                .arg("host", host)
+                .arg("reason", reason),
+            Error::Secret(err) => err.sentence(),
+            Error::Setup(err) => err.sentence(),
+        }
+    }
+}
+
 /// How much of what a server sent goes into a log line or an error: enough
 /// to see what went wrong, not a message's text (a 2 MB FETCH that failed
 /// to parse became a 16 MB log line).
@@ -117,14 +220,14 @@ pub fn excerpt(bytes: &[u8]) -> String {
 pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     // Most connections go on to TLS: the roots load while DNS and TCP run.
     tls::preload();
-    let timed_out = |step| Error::TimedOut {
+    let timed_out = |step: Step| Error::TimedOut {
         host: host.to_owned(),
         port,
         step,
     };
     let addrs: Vec<_> = tokio::time::timeout(STEP_TIMEOUT, tokio::net::lookup_host((host, port)))
         .await
-        .map_err(|_| timed_out("looking up the host name"))?
+        .map_err(|_| timed_out(Step::LookingUp))?
         .map_err(|_| Error::HostNotFound {
             host: host.to_owned(),
         })?
@@ -137,7 +240,7 @@ pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     let mut last = None;
     for addr in addrs {
         match tokio::time::timeout(STEP_TIMEOUT, TcpStream::connect(addr)).await {
-            Err(_) => last = Some(timed_out("connecting")),
+            Err(_) => last = Some(timed_out(Step::Connecting)),
             Ok(Ok(stream)) => {
                 let _ = stream.set_nodelay(true);
                 return Ok(stream);
@@ -165,7 +268,7 @@ pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
 /// Runs one protocol step under the step timeout.
 pub async fn step<T>(
     server: &Server,
-    what: &'static str,
+    what: Step,
     fut: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
     tokio::time::timeout(STEP_TIMEOUT, fut)

@@ -6,6 +6,7 @@
 //! link to one, both ours) owned by us: in a shared place such as /tmp
 //! another user could have made it first, to read what we put in it.
 
+use crate::explain::{Explain, Sentence};
 use std::ffi::OsStr;
 use std::fs::{self, DirBuilder, OpenOptions, Permissions};
 use std::io;
@@ -34,6 +35,22 @@ pub enum Error {
         "The folder {path} belongs to another user, so Postel keeps nothing there; remove it or choose another folder."
     )]
     NotOurs { path: PathBuf },
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::Io { path, source } => Sentence::new("error-folder-private")
+                .arg("path", path.display())
+                .arg("reason", source),
+            Error::NotADirectory { path } => {
+                Sentence::new("error-folder-not-a-folder").arg("path", path.display())
+            }
+            Error::NotOurs { path } => {
+                Sentence::new("error-folder-not-ours").arg("path", path.display())
+            }
+        }
+    }
 }
 
 /// Makes `path` a folder only we can enter: created (with any missing

@@ -6,6 +6,7 @@
 //! the life of the process, so a keyring unlocked or started later would
 //! never be seen.
 
+use crate::explain::{Explain, Sentence};
 use std::process::Stdio;
 
 use tokio::io::AsyncReadExt;
@@ -35,6 +36,23 @@ pub enum Error {
     CommandFailed { program: String, reason: String },
     #[error("The password command \"{program}\" printed no password.")]
     CommandEmpty { program: String },
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::NoKeyring(reason) => Sentence::new("error-no-keyring").arg("reason", reason),
+            Error::Locked(reason) => Sentence::new("error-keyring-locked").arg("reason", reason),
+            Error::Missing(key) => Sentence::new("error-password-missing").arg("key", key),
+            Error::Keyring(reason) => Sentence::new("error-keyring").arg("reason", reason),
+            Error::CommandFailed { program, reason } => Sentence::new("error-password-command")
+                .arg("program", program)
+                .arg("reason", reason),
+            Error::CommandEmpty { program } => {
+                Sentence::new("error-password-command-empty").arg("program", program)
+            }
+        }
+    }
 }
 
 /// The keyring entry's "user" for one server of one account.

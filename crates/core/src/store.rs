@@ -20,6 +20,7 @@ mod shared;
 pub mod threads;
 pub mod tokens;
 
+use crate::explain::{Explain, Sentence};
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -67,6 +68,28 @@ pub enum Error {
     /// or the runtime is shutting down): not the store's doing.
     #[error("Postel could not finish ({0}). Try again; if it happens again, please report it.")]
     Stopped(String),
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::Open { path, source } => Sentence::new("error-store-open")
+                .arg("path", path.display())
+                .arg("reason", source),
+            Error::TooNew { found, known } => Sentence::new("error-store-too-new")
+                .arg("found", found)
+                .arg("known", known),
+            Error::Dir(err) => err.sentence(),
+            Error::Private { path, source } => Sentence::new("error-store-private")
+                .arg("path", path.display())
+                .arg("reason", source),
+            Error::Sql(err) => Sentence::new("error-store").arg("reason", err),
+            Error::NoSuchMessage(id) => Sentence::new("error-no-such-message").arg("id", id),
+            Error::Queue(err) => Sentence::new("error-queue").arg("reason", err),
+            Error::NoSuchFolder(name) => Sentence::new("error-no-such-folder").arg("folder", name),
+            Error::Stopped(why) => Sentence::new("error-internal").arg("reason", why),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

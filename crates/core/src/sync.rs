@@ -11,6 +11,7 @@ pub mod pop3;
 pub mod sender;
 pub mod watch;
 
+use crate::explain::{Explain, Sentence};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,20 @@ pub enum Error {
         net::imap::guard::MAX_MESSAGE / (1024 * 1024)
     )]
     TooLarge(u64),
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::Net(err) => err.sentence(),
+            Error::Store(err) => err.sentence(),
+            Error::Refused(reply) => Sentence::new("error-server-refused").arg("reply", reply),
+            Error::Internal(why) => Sentence::new("error-internal").arg("reason", why),
+            Error::TooLarge(bytes) => Sentence::new("error-too-large")
+                .arg("size", bytes / (1024 * 1024))
+                .arg("limit", net::imap::guard::MAX_MESSAGE / (1024 * 1024)),
+        }
+    }
 }
 
 impl From<store::Error> for Error {

@@ -272,7 +272,7 @@ impl State {
                 store
                     .run(|s| s.outbox(None))
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::i18n::say(&e))
             },
             Message::OutboxLoaded,
         )
@@ -292,7 +292,7 @@ impl State {
                         Ok(all)
                     })
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::i18n::say(&e))
             },
             Message::FoldersLoaded,
         )
@@ -333,7 +333,7 @@ impl State {
                         Selection::Outbox => Ok((0, 0, Vec::new())),
                     })
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::i18n::say(&e))
             },
             move |result| Message::RowsLoaded { generation, result },
         )
@@ -511,7 +511,7 @@ impl State {
                                     Ok((raw, item.map(|i| i.recipients).unwrap_or_default()))
                                 })
                                 .await
-                                .map_err(|e| e.to_string())
+                                .map_err(|e| crate::i18n::say(&e))
                         },
                         move |result| Message::OutboxEditLoaded(id, account.clone(), result),
                     );
@@ -564,7 +564,7 @@ impl State {
                 store
                     .run(move |s| s.body(id))
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::i18n::say(&e))
             },
             move |result| match result {
                 Ok(Some(raw)) => Message::BodyLoaded(id, Ok(Arc::new(raw))),

@@ -53,7 +53,7 @@ async fn secured(server: &Server) -> Result<Client, Error> {
         Security::Starttls => {
             let mut client = Client::new(Guarded::new(Stream::Plain(tcp)));
             greeting(server, &mut client).await?;
-            step(server, "asking for STARTTLS", async {
+            step(server, crate::net::Step::AskingForStartTls, async {
                 client
                     .run_command_and_check_ok("STARTTLS", None)
                     .await
@@ -79,7 +79,7 @@ async fn secured(server: &Server) -> Result<Client, Error> {
 }
 
 async fn greeting(server: &Server, client: &mut Client) -> Result<(), Error> {
-    let response = step(server, "waiting for the greeting", async {
+    let response = step(server, crate::net::Step::WaitingForGreeting, async {
         client
             .read_response()
             .await
@@ -145,7 +145,7 @@ async fn login(
                 .map_err(|(err, _)| err),
         }
     };
-    step(server, "logging in", async {
+    step(server, crate::net::Step::LoggingIn, async {
         attempt.await.map_err(|err| match err {
             async_imap::error::Error::No(reply) | async_imap::error::Error::Bad(reply) => {
                 Error::AuthFailed {

@@ -358,7 +358,7 @@ pub fn net_error(server: &Server, err: Error) -> super::Error {
         Error::Timeout => super::Error::TimedOut {
             host: server.host.clone(),
             port: server.port,
-            step: "waiting for the POP3 server",
+            step: crate::net::Step::WaitingForPop3,
         },
         Error::Io(e) => super::Error::Dropped {
             host: server.host.clone(),

@@ -183,7 +183,7 @@ pub async fn connect(
         }
     };
     let boxed = Box::new(Replay::new(prefix, stream));
-    let mut conn = step(server, "greeting the server", async {
+    let mut conn = step(server, crate::net::Step::Greeting, async {
         AsyncSmtpConnection::connect_with_transport(boxed, &hello)
             .await
             .map_err(|e| smtp_error(server, e))
@@ -196,7 +196,7 @@ pub async fn connect(
             _ => &[Mechanism::Plain, Mechanism::Login],
         };
         let creds = Credentials::new(user.to_owned(), password.to_owned());
-        step(server, "logging in", async {
+        step(server, crate::net::Step::LoggingIn, async {
             conn.auth(mechanisms, &creds).await.map_err(|err| {
                 if err.is_permanent() || err.is_transient() {
                     Error::AuthFailed {
@@ -226,7 +226,7 @@ async fn starttls(
     hello: &ClientId,
 ) -> Result<tokio::net::TcpStream, Error> {
     let mut io = BufReader::new(tcp);
-    step(server, "negotiating STARTTLS", async {
+    step(server, crate::net::Step::NegotiatingStartTls, async {
         let (code, _) = reply(server, &mut io).await?;
         if code != 220 {
             return Err(protocol(server, format!("greeting {code}")));
@@ -322,7 +322,7 @@ pub fn smtp_error(server: &Server, err: lettre::transport::smtp::Error) -> Error
         return Error::TimedOut {
             host: server.host.clone(),
             port: server.port,
-            step: "talking to the SMTP server",
+            step: crate::net::Step::TalkingToSmtp,
         };
     }
     if err.is_response() || err.is_permanent() || err.is_transient() {

@@ -3,6 +3,7 @@
 //! the CA that signed it) and pinned SHA-256 fingerprints. Nothing else is
 //! ever accepted; there is no "ignore errors" switch.
 
+use crate::explain::{Explain, Sentence};
 use std::path::Path;
 use std::sync::{Arc, Mutex, Once, OnceLock};
 
@@ -29,6 +30,21 @@ pub enum Error {
     BadTrusted(String),
     #[error("TLS could not be set up: {0}.")]
     Setup(String),
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::CertificateFile { path, reason } => Sentence::new("error-certificate-file")
+                .arg("path", path)
+                .arg("reason", reason),
+            Error::NoCertificate { path } => {
+                Sentence::new("error-no-certificate").arg("path", path)
+            }
+            Error::BadTrusted(reason) => Sentence::new("error-bad-trusted").arg("reason", reason),
+            Error::Setup(reason) => Sentence::new("error-tls-setup").arg("reason", reason),
+        }
+    }
 }
 
 /// Reads every certificate of a PEM file, as PEM text to keep in settings.
@@ -248,7 +264,7 @@ pub async fn secure(tcp: TcpStream, server: &Server) -> Result<Stream, super::Er
         reason: "the host name is not valid for TLS".into(),
     })?;
     let handshake = TlsConnector::from(config).connect(name, tcp);
-    let stream = super::step(server, "setting up TLS", async {
+    let stream = super::step(server, crate::net::Step::SettingUpTls, async {
         handshake
             .await
             .map_err(|err| handshake_error(&host, &seen, err))
