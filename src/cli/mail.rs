@@ -320,7 +320,7 @@ pub async fn folders(engine: &mut Engine, account: &str, json: bool) -> Result<E
             let role = f.folder.role.map(|r| r.as_str()).unwrap_or("");
             println!(
                 "{:<30} {:<8} {:>7} messages {:>7} unread",
-                escape_line(&f.folder.name),
+                escape_line(&f.folder.display_name),
                 role,
                 f.total,
                 f.unread

@@ -6,6 +6,7 @@ mod autoconfig;
 mod autoconfig_approval;
 mod cli;
 mod discovery_parts;
+mod folder_names;
 mod harness;
 mod hostile;
 mod imap_raw;

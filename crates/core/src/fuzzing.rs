@@ -10,7 +10,8 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// Bytes from an IMAP server: the guard, the raw framer, and every framed
-/// response the guard let through read as a FETCH and by imap-proto.
+/// response the guard let through read as a FETCH and by imap-proto; the
+/// whole read as a folder name.
 pub fn imap(data: &[u8]) {
     let mut lexer = crate::net::imap::guard::Lexer::default();
     // The guard sees the stream in pieces, as reads cut it.
@@ -25,6 +26,16 @@ pub fn imap(data: &[u8]) {
         let _ = crate::sync::fetched::uid_and_flags(response);
         let _ = crate::sync::fetched::unreadable(response);
         let _ = async_imap::imap_proto::Response::parse(response);
+    }
+    // Folder names come from the same server.
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(name) = crate::net::imap::mutf7::decode(text)
+    {
+        assert_eq!(
+            crate::net::imap::mutf7::encode(&name),
+            text,
+            "one spelling per name"
+        );
     }
 }
 

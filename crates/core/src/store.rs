@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod pending;
 pub mod pop3;
 pub mod remote;
+pub mod roles;
 pub mod search;
 mod shared;
 pub mod threads;

@@ -3,6 +3,7 @@
 //! Every byte the server sends passes [`guard`] before a parser sees it.
 
 pub mod guard;
+pub mod mutf7;
 
 use async_imap::imap_proto::{Response, Status};
 

@@ -3,101 +3,17 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+pub use super::roles::FolderRole;
 use super::{Result, Store};
-
-/// What a folder is for, from SPECIAL-USE or, failing that, its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FolderRole {
-    Inbox,
-    Sent,
-    Drafts,
-    Trash,
-    Junk,
-    Archive,
-}
-
-impl FolderRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FolderRole::Inbox => "inbox",
-            FolderRole::Sent => "sent",
-            FolderRole::Drafts => "drafts",
-            FolderRole::Trash => "trash",
-            FolderRole::Junk => "junk",
-            FolderRole::Archive => "archive",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "inbox" => FolderRole::Inbox,
-            "sent" => FolderRole::Sent,
-            "drafts" => FolderRole::Drafts,
-            "trash" => FolderRole::Trash,
-            "junk" => FolderRole::Junk,
-            "archive" => FolderRole::Archive,
-            _ => return None,
-        })
-    }
-
-    /// The role of a SPECIAL-USE attribute (RFC 6154), e.g. `\Sent`.
-    pub fn from_special_use(attribute: &str) -> Option<Self> {
-        Some(
-            match attribute
-                .trim_start_matches('\\')
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "sent" => FolderRole::Sent,
-                "drafts" => FolderRole::Drafts,
-                "trash" => FolderRole::Trash,
-                "junk" => FolderRole::Junk,
-                "archive" | "all" => FolderRole::Archive,
-                _ => return None,
-            },
-        )
-    }
-
-    /// A guess from the folder's last name segment, for servers without
-    /// SPECIAL-USE; the names big providers and clients use.
-    pub fn from_name(name: &str, delimiter: Option<&str>) -> Option<Self> {
-        if name.eq_ignore_ascii_case("INBOX") {
-            return Some(FolderRole::Inbox);
-        }
-        let leaf = match delimiter {
-            Some(d) if !d.is_empty() => name.rsplit(d).next().unwrap_or(name),
-            _ => name,
-        };
-        Some(match leaf.to_lowercase().as_str() {
-            "sent"
-            | "sent items"
-            | "sent messages"
-            | "sent mail"
-            | "gesendet"
-            | "gesendete objekte"
-            | "envoyés"
-            | "éléments envoyés" => FolderRole::Sent,
-            "drafts" | "draft" | "entwürfe" | "brouillons" => FolderRole::Drafts,
-            "trash"
-            | "deleted items"
-            | "deleted messages"
-            | "bin"
-            | "papierkorb"
-            | "gelöschte elemente"
-            | "corbeille" => FolderRole::Trash,
-            "junk" | "spam" | "junk e-mail" | "junk email" | "bulk mail" => FolderRole::Junk,
-            "archive" | "archives" | "archiv" | "all mail" => FolderRole::Archive,
-            _ => return None,
-        })
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Folder {
     pub id: i64,
     pub account: String,
+    /// As the server writes it (modified UTF-7 on IMAP): the folder's key.
     pub name: String,
+    /// As the user reads it: `name` decoded.
+    pub display_name: String,
     pub delimiter: Option<String>,
     pub role: Option<FolderRole>,
     pub uidvalidity: Option<u32>,
@@ -117,10 +33,12 @@ pub struct FolderSummary {
 const COLUMNS: &str = "id, account, name, delimiter, role, uidvalidity, uidnext, highestmodseq";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Folder> {
+    let name: String = r.get(2)?;
     Ok(Folder {
         id: r.get(0)?,
         account: r.get(1)?,
-        name: r.get(2)?,
+        display_name: crate::net::imap::mutf7::display(&name),
+        name,
         delimiter: r.get(3)?,
         role: r
             .get::<_, Option<String>>(4)?
@@ -150,15 +68,23 @@ impl Store {
             .ok_or_else(|| super::Error::NoSuchFolder(name.to_owned()))
     }
 
+    /// The folder by the server's name, or by the name as the user reads
+    /// it ("INBOX.Grüße" finds the server's "INBOX.Gr&APwA3w-e").
     pub fn folder(&self, account: &str, name: &str) -> Result<Option<Folder>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM folders WHERE account = ?1 AND name = ?2"),
-                params![account, name],
-                row,
-            )
-            .optional()?)
+        let by_name = |name: &str| {
+            self.conn()
+                .query_row(
+                    &format!("SELECT {COLUMNS} FROM folders WHERE account = ?1 AND name = ?2"),
+                    params![account, name],
+                    row,
+                )
+                .optional()
+        };
+        if let Some(found) = by_name(name)? {
+            return Ok(Some(found));
+        }
+        let wire = crate::net::imap::mutf7::encode(name);
+        Ok(if wire != name { by_name(&wire)? } else { None })
     }
 
     pub fn folder_by_id(&self, id: i64) -> Result<Option<Folder>> {
@@ -293,36 +219,6 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::testing::temp_store;
-
-    #[test]
-    fn roles_from_special_use_and_names() {
-        assert_eq!(
-            FolderRole::from_special_use("\\Sent"),
-            Some(FolderRole::Sent)
-        );
-        assert_eq!(
-            FolderRole::from_special_use("\\Junk"),
-            Some(FolderRole::Junk)
-        );
-        assert_eq!(FolderRole::from_special_use("\\Flagged"), None);
-        assert_eq!(
-            FolderRole::from_name("INBOX", Some("/")),
-            Some(FolderRole::Inbox)
-        );
-        assert_eq!(
-            FolderRole::from_name("INBOX.Sent Items", Some(".")),
-            Some(FolderRole::Sent)
-        );
-        assert_eq!(
-            FolderRole::from_name("[Gmail]/Spam", Some("/")),
-            Some(FolderRole::Junk)
-        );
-        assert_eq!(
-            FolderRole::from_name("Papierkorb", None),
-            Some(FolderRole::Trash)
-        );
-        assert_eq!(FolderRole::from_name("Projects", Some("/")), None);
-    }
 
     #[test]
     fn upsert_keeps_one_row_and_updates_the_role() {

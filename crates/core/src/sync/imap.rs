@@ -146,8 +146,11 @@ pub(crate) async fn sync_on(
         .into_iter()
         .filter(|f| f.uidvalidity.is_some())
         .collect();
+    // By the server's name or as the user reads it.
     let is = |f: &Folder, name: &str| {
-        f.name == name || (name.eq_ignore_ascii_case(INBOX) && f.role == Some(FolderRole::Inbox))
+        f.name == name
+            || f.display_name == name
+            || (name.eq_ignore_ascii_case(INBOX) && f.role == Some(FolderRole::Inbox))
     };
     let inbox_first = inbox.uidvalidity.is_none();
     let (first, list_after): (Vec<Folder>, bool) = match &options.folder {
@@ -281,7 +284,7 @@ pub async fn list_folders(
         let role = if name.name().eq_ignore_ascii_case(INBOX) {
             Some(FolderRole::Inbox)
         } else {
-            special.or_else(|| FolderRole::from_name(name.name(), name.delimiter()))
+            special
         };
         found.push((
             name.name().to_owned(),
@@ -289,6 +292,7 @@ pub async fn list_folders(
             role,
         ));
     }
+    FolderRole::guess(&mut found);
     let account_name = account.name.clone();
     Ok(store
         .run(move |s| {

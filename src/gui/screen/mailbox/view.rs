@@ -65,8 +65,10 @@ impl State {
                 .folders
                 .iter()
                 .filter(|a| a.account == o.row.account)
-                .flat_map(|a| a.folders.iter().map(|f| f.folder.name.clone()))
-                .filter(|name| *name != o.row.folder)
+                .flat_map(|a| a.folders.iter())
+                .filter(|f| f.folder.name != o.row.folder)
+                // As the user reads them; the store finds a folder by either.
+                .map(|f| f.folder.display_name.clone())
                 .collect(),
             None => Vec::new(),
         };
@@ -134,7 +136,7 @@ impl State {
             for f in &account.folders {
                 let label = match f.folder.role {
                     Some(role) => role_label(role),
-                    None => f.folder.name.clone(),
+                    None => f.folder.display_name.clone(),
                 };
                 let place = f.folder.role.map_or(Place::Plain, Place::Role);
                 list = list.push(entry(
