@@ -72,8 +72,15 @@ pub enum Command {
         id: i64,
         folder: String,
     },
-    /// Delete a message (to Trash; for good when already in Trash).
-    Delete { account: String, id: i64 },
+    /// Delete a message: to Trash (made when the account has none), for
+    /// good when already in Trash or with --permanently.
+    Delete {
+        account: String,
+        id: i64,
+        /// Delete for good, without Trash.
+        #[arg(long)]
+        permanently: bool,
+    },
     /// Write and send a message (queued in the outbox first, then sent).
     Send(Box<send::SendArgs>),
     /// The outbox: what is queued, sent or failed, with every attempt.
@@ -232,7 +239,11 @@ pub fn run(args: Args) -> ExitCode {
                 id,
                 folder,
             } => mail::move_to(&mut engine, &account, id, &folder).await,
-            Command::Delete { account, id } => mail::delete(&mut engine, &account, id).await,
+            Command::Delete {
+                account,
+                id,
+                permanently,
+            } => mail::delete(&mut engine, &account, id, permanently).await,
             Command::Send(a) => send::send(&mut engine, *a).await,
             Command::Outbox(a) => send::outbox(&mut engine, a, args.json).await,
             Command::Completions { .. } | Command::Man => Ok(ExitCode::SUCCESS),

@@ -387,7 +387,21 @@ pub async fn move_to(
     Ok(report(applied, &format!("Message {id} moved to {folder}")))
 }
 
-pub async fn delete(engine: &mut Engine, account: &str, id: i64) -> Result<ExitCode, Failure> {
-    let applied = engine.delete_message(account, id).await?;
-    Ok(report(applied, &format!("Message {id} deleted")))
+pub async fn delete(
+    engine: &mut Engine,
+    account: &str,
+    id: i64,
+    permanently: bool,
+) -> Result<ExitCode, Failure> {
+    let applied = if permanently {
+        engine.delete_permanently(account, id).await?
+    } else {
+        engine.delete_message(account, id).await?
+    };
+    let what = if permanently {
+        format!("Message {id} deleted permanently")
+    } else {
+        format!("Message {id} deleted")
+    };
+    Ok(report(applied, &what))
 }

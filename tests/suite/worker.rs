@@ -22,7 +22,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// Anna's account, with `password` for both servers.
-fn account(tag: &str, password: &str) -> Account {
+pub(crate) fn account(tag: &str, password: &str) -> Account {
     let s = servers();
     Account {
         name: unique(tag),

@@ -210,19 +210,48 @@ impl Engine {
     /// [`Engine::delete_message`] in the store only (see
     /// [`Engine::set_flag_here`]).
     pub async fn delete_here(&self, account: &str, id: i64) -> Result<(), Error> {
+        self.remove_here(account, id, false).await
+    }
+
+    /// Deletes a message for good, wherever it is: only when the user
+    /// asked for exactly that (`postel delete --permanently`).
+    pub async fn delete_permanently(&self, account: &str, id: i64) -> Result<Applied, Error> {
+        self.remove_here(account, id, true).await?;
+        self.push(account).await
+    }
+
+    async fn remove_here(&self, account: &str, id: i64, for_good: bool) -> Result<(), Error> {
         let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
         let name = account.name.clone();
         store
             .run(move |s| {
-                match s.folder_by_role(&name, FolderRole::Trash)? {
+                let trash = match s.folder_by_role(&name, FolderRole::Trash)? {
+                    _ if for_good => None,
+                    Some(trash) => Some(trash),
+                    // No Trash: one is made, as Thunderbird does, rather
+                    // than the message destroyed. On IMAP the server's
+                    // copy follows when the move is replayed (which
+                    // creates the folder there).
+                    None => {
+                        let (trash, delimiter) = trash_name(s, &name)?;
+                        Some(s.upsert_folder(
+                            &name,
+                            &trash,
+                            delimiter.as_deref(),
+                            Some(FolderRole::Trash),
+                        )?)
+                    }
+                };
+                match trash {
                     Some(trash) if trash.id != row.folder_id => {
                         s.move_message(id, trash.id)?;
                         if let Some(uid) = row.uid {
                             s.add_pending(&name, &row.folder, uid, &Action::Move(trash.name))?;
                         }
                     }
+                    // In Trash already, or asked for: deleted for good.
                     _ => {
                         s.delete_message(id)?;
                         if let Some(uid) = row.uid {
@@ -262,4 +291,71 @@ async fn owned_message(
         return Err(crate::store::Error::NoSuchMessage(id).into());
     }
     Ok(row)
+}
+
+/// The name for a Trash folder Postel makes: "Trash" beside the account's
+/// other folders, so under "INBOX." on a server whose folders all live
+/// there (Courier, Cyrus), and the delimiter the server uses.
+fn trash_name(
+    store: &crate::store::Store,
+    account: &str,
+) -> crate::store::Result<(String, Option<String>)> {
+    let folders = store.folders(account)?;
+    let delimiter = folders.iter().find_map(|f| f.delimiter.clone());
+    let under_inbox = delimiter.as_deref().is_some_and(|d| {
+        let prefix = format!("INBOX{d}");
+        let others: Vec<_> = folders
+            .iter()
+            .filter(|f| f.role != Some(FolderRole::Inbox))
+            .collect();
+        !others.is_empty() && others.iter().all(|f| f.name.starts_with(&prefix))
+    });
+    let name = match (&delimiter, under_inbox) {
+        (Some(d), true) => format!("INBOX{d}Trash"),
+        _ => "Trash".to_owned(),
+    };
+    Ok((name, delimiter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::temp_store;
+
+    #[test]
+    fn a_trash_postel_makes_sits_beside_the_other_folders() {
+        let t = temp_store("trash-name");
+        let s = &t.store;
+        s.upsert_folder("flat", "INBOX", Some("/"), Some(FolderRole::Inbox))
+            .expect("folder");
+        s.upsert_folder("flat", "Projects", Some("/"), None)
+            .expect("folder");
+        assert_eq!(
+            trash_name(s, "flat").expect("name"),
+            ("Trash".to_owned(), Some("/".to_owned()))
+        );
+        // Courier and Cyrus keep every folder under INBOX.
+        s.upsert_folder("courier", "INBOX", Some("."), Some(FolderRole::Inbox))
+            .expect("folder");
+        s.upsert_folder("courier", "INBOX.Projekte", Some("."), None)
+            .expect("folder");
+        s.upsert_folder(
+            "courier",
+            "INBOX.Gesendet",
+            Some("."),
+            Some(FolderRole::Sent),
+        )
+        .expect("folder");
+        assert_eq!(
+            trash_name(s, "courier").expect("name"),
+            ("INBOX.Trash".to_owned(), Some(".".to_owned()))
+        );
+        // POP3: only INBOX, no delimiter.
+        s.upsert_folder("pop", "INBOX", None, Some(FolderRole::Inbox))
+            .expect("folder");
+        assert_eq!(
+            trash_name(s, "pop").expect("name"),
+            ("Trash".to_owned(), None)
+        );
+    }
 }

@@ -88,10 +88,25 @@ async fn apply(
             }
         }
         Action::Move(to) => {
-            if caps.moves {
-                session.uid_mv(&uid, to).await.map_err(err)?;
-            } else {
-                session.uid_copy(&uid, to).await.map_err(err)?;
+            let carry = async |session: &mut Session| {
+                if caps.moves {
+                    session.uid_mv(&uid, to).await
+                } else {
+                    session.uid_copy(&uid, to).await
+                }
+            };
+            match carry(session).await {
+                // The folder is not on the server: a Trash that Postel made
+                // for an account without one. Made there too, then moved.
+                Err(async_imap::error::Error::No(text)) if text.contains("TryCreate") => {
+                    if let Err(e) = session.create(to).await {
+                        tracing::info!("{}: creating {to}: {e}", account.name);
+                    }
+                    carry(session).await.map_err(err)?;
+                }
+                other => other.map_err(err)?,
+            }
+            if !caps.moves {
                 expunge(account, session, &uid, caps).await?;
             }
         }
