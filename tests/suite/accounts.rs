@@ -403,4 +403,17 @@ fn without_a_keyring_the_error_names_the_fix_and_nothing_is_saved() {
         shown["password"]["command"],
         serde_json::json!(["echo", "secret"])
     );
+    // Removing it needs no keyring either (issue 24: it failed with "No
+    // system keyring" and exit 1, though the account was gone).
+    let removed = postel.run_env(
+        &["account", "remove", "nokeyring"],
+        None,
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/postel-bus")],
+    );
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    assert!(!postel.settings().contains("nokeyring"));
 }

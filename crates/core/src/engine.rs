@@ -218,7 +218,7 @@ impl Engine {
     /// Removes an account and its keyring entries.
     pub async fn remove_account(&self, name: &str) -> Result<(), Error> {
         let editing = self.inner.editing.lock().await;
-        self.account(name)?;
+        let account = self.account(name)?;
         let mut next = self.settings().clone();
         next.accounts.retain(|a| a.name != name);
         self.save(next)?;
@@ -228,8 +228,15 @@ impl Engine {
         self.store()?.run(move |s| s.forget_account(&owned)).await?;
         for role in [Role::Incoming, Role::Outgoing] {
             // The settings are already gone; a keyring that cannot be reached
-            // now leaves an orphan entry, which is reported.
-            secret::delete(&secret::key(name, role)).await?;
+            // now leaves an orphan entry, which is reported, unless the
+            // account never kept its password there (issue 24: removing a
+            // password-command account on a machine without a keyring
+            // said "No system keyring" and failed, though it was removed).
+            match secret::delete(&secret::key(name, role)).await {
+                Err(secret::Error::NoKeyring(_))
+                    if matches!(account.password, PasswordSource::Command(_)) => {}
+                other => other?,
+            }
         }
         Ok(())
     }
