@@ -239,3 +239,4 @@ error-draft = The draft could not be saved: { $reason }.
 error-no-such-outbox-item = There is no message { $id } in the outbox that can be changed (see `postel outbox`).
 # An error whose sentence has no translation yet: its English text.
 error-untranslated = { $text }
+error-silent-greeting = { $host }:{ $port } sent no greeting within { $seconds } seconds. A port that expects TLS from the first byte (such as 993, 995 or 465) stays silent like this: choose TLS as the security setting, or the server's STARTTLS port (143, 110 or 587).

@@ -408,7 +408,10 @@ fn without_a_keyring_the_error_names_the_fix_and_nothing_is_saved() {
     let removed = postel.run_env(
         &["account", "remove", "nokeyring"],
         None,
-        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/postel-bus")],
+        &[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/postel-bus",
+        )],
     );
     assert!(
         removed.status.success(),

@@ -16,6 +16,7 @@ mod postel;
 mod reading;
 mod receiving;
 mod sending;
+mod silent_port;
 mod smoke;
 mod window;
 mod worker;

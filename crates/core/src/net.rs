@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 
-use crate::account::Server;
+use crate::account::{Security, Server};
 use crate::explain::{Explain, Sentence};
 
 /// How long any single network step (resolve, connect, handshake, one
@@ -34,6 +34,14 @@ pub enum Error {
     Refused { host: String, port: u16 },
     #[error("{host}:{port} did not answer within {} seconds while {step}. Check the host, the port and your network.", STEP_TIMEOUT.as_secs())]
     TimedOut { host: String, port: u16, step: Step },
+    #[error(
+        "{host}:{port} sent no greeting within {seconds} seconds. A port that expects TLS from the first byte (such as 993, 995 or 465) stays silent like this: choose TLS as the security setting, or the server's STARTTLS port (143, 110 or 587)."
+    )]
+    SilentGreeting {
+        host: String,
+        port: u16,
+        seconds: u64,
+    },
     #[error("{host}:{port} could not be reached: {reason}.")]
     Unreachable {
         host: String,
@@ -144,6 +152,14 @@ impl Explain for Error {
                 .arg("port", port)
                 .arg("seconds", STEP_TIMEOUT.as_secs())
                 .phrase("step", step.id()),
+            Error::SilentGreeting {
+                host,
+                port,
+                seconds,
+            } => Sentence::new("error-silent-greeting")
+                .arg("host", host)
+                .arg("port", port)
+                .arg("seconds", seconds),
             Error::Unreachable { host, port, reason } => Sentence::new("error-unreachable")
                 .arg("host", host)
                 .arg("port", port)
@@ -265,19 +281,43 @@ pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Error> {
     }))
 }
 
-/// Runs one protocol step under the step timeout.
+/// The ports IANA assigns to IMAP, POP3 and SMTP over TLS from the first
+/// byte: a client that waits there for a plain greeting waits for nothing.
+pub const IMPLICIT_TLS_PORTS: [u16; 3] = [993, 995, 465];
+/// How long a greeting is awaited on such a port when the account says
+/// STARTTLS or no security: long enough for a slow server that really
+/// greets, short enough not to keep the user 20 s per server.
+pub const TLS_PORT_GREETING: Duration = Duration::from_secs(5);
+
+/// Runs one protocol step under the step timeout. A greeting that never
+/// comes over a plain connection most often means a port that expects TLS
+/// at once, and says so.
 pub async fn step<T>(
     server: &Server,
     what: Step,
     fut: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    tokio::time::timeout(STEP_TIMEOUT, fut)
-        .await
-        .map_err(|_| Error::TimedOut {
-            host: server.host.clone(),
-            port: server.port,
-            step: what,
-        })?
+    let greeting = what == Step::WaitingForGreeting && server.security != Security::Tls;
+    let limit = if greeting && IMPLICIT_TLS_PORTS.contains(&server.port) {
+        TLS_PORT_GREETING
+    } else {
+        STEP_TIMEOUT
+    };
+    tokio::time::timeout(limit, fut).await.map_err(|_| {
+        if greeting {
+            Error::SilentGreeting {
+                host: server.host.clone(),
+                port: server.port,
+                seconds: limit.as_secs(),
+            }
+        } else {
+            Error::TimedOut {
+                host: server.host.clone(),
+                port: server.port,
+                step: what,
+            }
+        }
+    })?
 }
 
 #[cfg(test)]

@@ -226,11 +226,16 @@ async fn starttls(
     hello: &ClientId,
 ) -> Result<tokio::net::TcpStream, Error> {
     let mut io = BufReader::new(tcp);
+    let (code, _) = step(
+        server,
+        crate::net::Step::WaitingForGreeting,
+        reply(server, &mut io),
+    )
+    .await?;
+    if code != 220 {
+        return Err(protocol(server, format!("greeting {code}")));
+    }
     step(server, crate::net::Step::NegotiatingStartTls, async {
-        let (code, _) = reply(server, &mut io).await?;
-        if code != 220 {
-            return Err(protocol(server, format!("greeting {code}")));
-        }
         send(server, &mut io, &format!("EHLO {hello}")).await?;
         let (code, lines) = reply(server, &mut io).await?;
         let offered = code == 250
