@@ -204,6 +204,29 @@ impl Explain for Error {
     }
 }
 
+/// Why a connection failed, for a sentence: the I/O error in words, with
+/// no library's documentation link (rustls appends one to "peer closed
+/// connection without sending TLS close_notify", which reached users in
+/// reconnect messages).
+pub fn io_reason(err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::UnexpectedEof {
+        return "the server closed it without a word".to_owned();
+    }
+    without_links(&err.to_string())
+}
+
+/// `text` up to its first web address, for words meant for users.
+pub fn without_links(text: &str) -> String {
+    let cut = ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| text.find(scheme))
+        .min()
+        .unwrap_or(text.len());
+    text[..cut]
+        .trim_end_matches([' ', ':', ';', ',', '('])
+        .to_owned()
+}
+
 /// How much of what a server sent goes into a log line or an error: enough
 /// to see what went wrong, not a message's text (a 2 MB FETCH that failed
 /// to parse became a 16 MB log line).
@@ -323,6 +346,18 @@ pub async fn step<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_carry_no_documentation_links() {
+        let eof = std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "peer closed connection without sending TLS close_notify: https://docs.rs/rustls/latest/rustls/manual/_03_howto/index.html#unexpected-eof",
+        );
+        assert_eq!(io_reason(&eof), "the server closed it without a word");
+        let other = std::io::Error::other("bad thing (see https://example.org/x)");
+        assert_eq!(io_reason(&other), "bad thing (see");
+        assert_eq!(without_links("reset by peer"), "reset by peer");
+    }
 
     #[test]
     fn an_excerpt_is_short_and_shows_control_characters() {

@@ -170,7 +170,7 @@ pub fn imap_error(server: &Server, err: async_imap::error::Error) -> Error {
         },
         E::Io(e) => Error::Dropped {
             host: server.host.clone(),
-            reason: e.to_string(),
+            reason: crate::net::io_reason(&e),
         },
         E::ConnectionLost => Error::Dropped {
             host: server.host.clone(),

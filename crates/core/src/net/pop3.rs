@@ -362,7 +362,7 @@ pub fn net_error(server: &Server, err: Error) -> super::Error {
         },
         Error::Io(e) => super::Error::Dropped {
             host: server.host.clone(),
-            reason: e.to_string(),
+            reason: crate::net::io_reason(&e),
         },
         Error::Negative(reason) | Error::Protocol(reason) => super::Error::Protocol {
             host: server.host.clone(),

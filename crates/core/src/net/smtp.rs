@@ -269,7 +269,7 @@ async fn send(
 ) -> Result<(), Error> {
     let dropped = |e: std::io::Error| Error::Dropped {
         host: server.host.clone(),
-        reason: e.to_string(),
+        reason: crate::net::io_reason(&e),
     };
     io.get_mut()
         .write_all(format!("{line}\r\n").as_bytes())
@@ -291,7 +291,7 @@ pub(crate) async fn reply(
             .await
             .map_err(|e| Error::Dropped {
                 host: server.host.clone(),
-                reason: e.to_string(),
+                reason: crate::net::io_reason(&e),
             })?;
         if n == 0 {
             return Err(Error::Dropped {
@@ -335,7 +335,7 @@ pub fn smtp_error(server: &Server, err: lettre::transport::smtp::Error) -> Error
     }
     Error::Dropped {
         host: server.host.clone(),
-        reason: err.to_string(),
+        reason: crate::net::without_links(&err.to_string()),
     }
 }
 

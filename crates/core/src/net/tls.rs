@@ -287,11 +287,11 @@ fn handshake_error(host: &str, seen: &Seen, err: std::io::Error) -> super::Error
         }
         (Some(other), _) => super::Error::Tls {
             host: host.to_owned(),
-            reason: other.to_string(),
+            reason: super::without_links(&other.to_string()),
         },
         (None, _) => super::Error::Tls {
             host: host.to_owned(),
-            reason: err.to_string(),
+            reason: super::io_reason(&err),
         },
     }
 }
