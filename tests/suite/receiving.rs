@@ -769,7 +769,20 @@ fn a_connection_dropped_mid_sync_loses_nothing() {
         err.contains("closed unexpectedly"),
         "a clear sentence: {err}"
     );
-    let partial = local_view(&postel, &account, &folder).len();
+    // What was stored before the cut is whole and true: every message kept
+    // is on the server with the same subject and flags, and the cut came
+    // before the end.
+    let kept = local_view(&postel, &account, &folder);
+    let partial = kept.len();
+    assert!(partial < 400, "the cut came mid-sync");
+    let before = rt.block_on(server_view("alice", &folder));
+    for (uid, entry) in &kept {
+        assert_eq!(
+            before.get(uid),
+            Some(entry),
+            "uid {uid} kept as the server has it"
+        );
+    }
     postel.ok(
         &[
             "account",
