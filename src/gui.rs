@@ -493,7 +493,10 @@ impl App {
 
     fn acted(&mut self, result: Result<Applied, String>) -> Task<Message> {
         let notice = match result {
-            Ok(Applied::Queued(reason)) => Some(fl!("status-action-queued", reason = reason)),
+            Ok(Applied::Queued(why)) => Some(fl!(
+                "status-action-queued",
+                reason = crate::i18n::say_sentence(&why)
+            )),
             Ok(_) => None,
             Err(e) => Some(e),
         };

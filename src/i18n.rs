@@ -49,6 +49,11 @@ pub fn say(error: &impl Explain) -> String {
     render(&LANGUAGE_LOADER, &error.sentence())
 }
 
+/// A sentence from the engine in the user's language.
+pub fn say_sentence(sentence: &Sentence) -> String {
+    render(&LANGUAGE_LOADER, sentence)
+}
+
 /// A sentence in `loader`'s language; its phrase arguments are translated
 /// first.
 pub fn render(loader: &FluentLanguageLoader, sentence: &Sentence) -> String {

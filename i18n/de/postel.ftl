@@ -241,3 +241,7 @@ error-no-such-outbox-item = Im Postausgang gibt es keine änderbare Nachricht { 
 # Ein Fehler, dessen Satz noch nicht übersetzt ist: sein englischer Text.
 error-untranslated = { $text }
 error-silent-greeting = { $host }:{ $port } hat { $seconds } Sekunden lang keine Begrüßung gesendet. Ein Port, der TLS ab dem ersten Byte erwartet (etwa 993, 995 oder 465), schweigt so: Wählen Sie TLS als Sicherheitseinstellung oder den STARTTLS-Port des Servers (143, 110 oder 587).
+delete-permanently-question = „{ $subject }“ endgültig löschen? Die Nachricht kommt nicht in den Papierkorb, das lässt sich nicht rückgängig machen.
+delete-permanently = Endgültig löschen
+delete-cancel = Abbrechen
+delete-no-subject = (kein Betreff)

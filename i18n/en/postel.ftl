@@ -240,3 +240,7 @@ error-no-such-outbox-item = There is no message { $id } in the outbox that can b
 # An error whose sentence has no translation yet: its English text.
 error-untranslated = { $text }
 error-silent-greeting = { $host }:{ $port } sent no greeting within { $seconds } seconds. A port that expects TLS from the first byte (such as 993, 995 or 465) stays silent like this: choose TLS as the security setting, or the server's STARTTLS port (143, 110 or 587).
+delete-permanently-question = Delete “{ $subject }” permanently? It will not go to Trash and cannot be undone.
+delete-permanently = Delete permanently
+delete-cancel = Cancel
+delete-no-subject = (no subject)

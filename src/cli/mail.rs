@@ -353,9 +353,9 @@ pub async fn search(
 fn report(applied: Applied, what: &str) -> ExitCode {
     match applied {
         Applied::OnServer | Applied::Local => println!("{what}."),
-        Applied::Queued(reason) => println!(
+        Applied::Queued(why) => println!(
             "{what} here; the server could not be reached ({}), so it will be applied at the next sync.",
-            escape_text(&reason)
+            escape_text(&crate::i18n::say_sentence(&why))
         ),
     }
     ExitCode::SUCCESS

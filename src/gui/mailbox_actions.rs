@@ -89,9 +89,17 @@ impl App {
                     Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
                 },
             ),
-            mailbox::Action::Delete { account, id } => Task::perform(
+            mailbox::Action::Delete {
+                account,
+                id,
+                permanently,
+            } => Task::perform(
                 async move {
-                    engine.delete_here(&account, id).await?;
+                    if permanently {
+                        engine.delete_permanently_here(&account, id).await?;
+                    } else {
+                        engine.delete_here(&account, id).await?;
+                    }
                     Ok(account)
                 },
                 |done: Result<String, crate::engine::Error>| {

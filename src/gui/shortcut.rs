@@ -33,6 +33,9 @@ pub fn shortcut(event: keyboard::Event) -> Option<Message> {
         keyboard::Key::Character("k") | keyboard::Key::Named(Named::ArrowUp) => {
             Some(Message::Shortcut(Shortcut::Step(-1)))
         }
+        keyboard::Key::Named(Named::Delete) if modifiers.shift() => {
+            tool(mailbox::Tool::DeletePermanently)
+        }
         keyboard::Key::Named(Named::Delete) => tool(mailbox::Tool::Delete),
         keyboard::Key::Named(Named::F5) => tool(mailbox::Tool::Refresh),
         _ => None,

@@ -87,6 +87,17 @@ pub struct State {
     /// The list is grouped by thread (folders and the unified Inbox; search
     /// results keep their own order).
     pub threads: bool,
+    /// Shift+Delete asked to delete this message for good: the question
+    /// stands until answered.
+    pub confirm_delete: Option<ToDelete>,
+}
+
+/// A message waiting for the answer to "delete permanently?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToDelete {
+    pub account: String,
+    pub id: i64,
+    pub subject: String,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +117,8 @@ pub enum Message {
     SearchChanged(String),
     SearchSubmitted,
     Tool(Tool),
+    /// "Delete permanently" answered yes or no.
+    DeletePermanently(bool),
     MoveTo(String),
     /// Up/Down or J/K: the previous or next message in the list.
     Step(i64),
@@ -130,6 +143,8 @@ pub enum Tool {
     ReplyAll,
     Forward,
     Delete,
+    /// Shift+Delete: for good, after a question.
+    DeletePermanently,
     ToggleRead,
     ToggleFlag,
     Refresh,
@@ -160,6 +175,7 @@ pub enum Action {
     Delete {
         account: String,
         id: i64,
+        permanently: bool,
     },
     Refresh,
     Settings,
@@ -226,6 +242,7 @@ impl State {
             dark: false,
             remote_senders: Default::default(),
             threads: ui.group_by_thread,
+            confirm_delete: None,
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).
@@ -452,6 +469,17 @@ impl State {
                 self.update(Message::Select(selection))
             }
             Message::Tool(tool) => self.tool(tool),
+            Message::DeletePermanently(yes) => match self.confirm_delete.take() {
+                Some(ToDelete { account, id, .. }) if yes => {
+                    self.remove_shown(id);
+                    Action::Delete {
+                        account,
+                        id,
+                        permanently: true,
+                    }
+                }
+                _ => Action::None,
+            },
             Message::Step(delta) => {
                 let at = self
                     .list
@@ -575,6 +603,15 @@ impl State {
         Action::Run(cached)
     }
 
+    /// A deleted message leaves the reader and the list at once.
+    fn remove_shown(&mut self, id: i64) {
+        if self.opened().is_some_and(|o| o.row.id == id) {
+            self.reader = Reader::Empty;
+        }
+        self.list.rows.retain(|r| r.id != id);
+        self.list.total = self.list.total.saturating_sub(1);
+    }
+
     fn tool(&mut self, tool: Tool) -> Action {
         let opened = self.opened();
         match (tool, opened) {
@@ -593,10 +630,20 @@ impl State {
             }),
             (Tool::Delete, Some(o)) => {
                 let (account, id) = (o.row.account.clone(), o.row.id);
-                self.reader = Reader::Empty;
-                self.list.rows.retain(|r| r.id != id);
-                self.list.total = self.list.total.saturating_sub(1);
-                Action::Delete { account, id }
+                self.remove_shown(id);
+                Action::Delete {
+                    account,
+                    id,
+                    permanently: false,
+                }
+            }
+            (Tool::DeletePermanently, Some(o)) => {
+                self.confirm_delete = Some(ToDelete {
+                    account: o.row.account.clone(),
+                    id: o.row.id,
+                    subject: o.row.subject.clone(),
+                });
+                Action::None
             }
             (Tool::ToggleRead | Tool::ToggleFlag, Some(o)) => {
                 let (account, id) = (o.row.account.clone(), o.row.id);

@@ -92,3 +92,87 @@ fn send_puts_the_message_in_the_outbox() {
     assert_eq!(outbox[0].subject, "Tasks really run");
     assert_eq!(outbox[0].state, crate::store::outbox::State::Queued);
 }
+
+/// Delete moves to a Trash (made for an account without one); Shift+Delete
+/// asks first and only then deletes for good.
+#[test]
+fn shift_delete_asks_before_deleting_for_good_and_delete_keeps_a_copy_in_trash() {
+    use iced::keyboard;
+    let (dirs, ids) = populated("tasks-delete", 3);
+    let (mut app, start) = App::new(dirs);
+    settle(&mut app, start);
+    let open = |app: &mut App, id: i64| {
+        feed_and_run(
+            app,
+            [Message::Mailbox(mailbox::Message::List(
+                crate::gui::widget::message_list::Message::Clicked(id),
+            ))],
+        );
+    };
+    let shift_delete = keyboard::Event::KeyPressed {
+        key: keyboard::Key::Named(keyboard::key::Named::Delete),
+        modified_key: keyboard::Key::Named(keyboard::key::Named::Delete),
+        physical_key: keyboard::key::Physical::Unidentified(
+            keyboard::key::NativeCode::Unidentified,
+        ),
+        location: keyboard::Location::Standard,
+        modifiers: keyboard::Modifiers::SHIFT,
+        text: None,
+        repeat: false,
+    };
+    let asked = shortcut(shift_delete).expect("Shift+Delete is a shortcut");
+    let stored = |app: &App, id: i64| {
+        Store::open(&app.dirs.data)
+            .expect("store")
+            .message(id)
+            .is_ok()
+    };
+
+    open(&mut app, ids[0]);
+    feed_and_run(&mut app, [asked.clone()]);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("delete-permanently").as_str()).is_ok(), "asked");
+    drop(ui);
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::DeletePermanently(false))],
+    );
+    assert!(stored(&app, ids[0]), "cancelled: nothing deleted");
+
+    feed_and_run(&mut app, [asked]);
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::DeletePermanently(true))],
+    );
+    assert!(!stored(&app, ids[0]), "deleted for good");
+    let store = Store::open(&app.dirs.data).expect("store");
+    assert!(
+        store.folder("work", "Trash").expect("read").is_none(),
+        "no Trash needed for that"
+    );
+
+    // A plain Delete on an account without Trash makes one. (Only the
+    // first message has its body stored: the second gets one to open.)
+    let mut writer = Store::open(&app.dirs.data).expect("store");
+    writer
+        .set_body(
+            ids[1],
+            b"Subject: Subject number 2\r\n\r\nSecond.\r\n",
+            "",
+            &crate::store::IndexText::default(),
+        )
+        .expect("body");
+    drop(writer);
+    open(&mut app, ids[1]);
+    feed_and_run(
+        &mut app,
+        [Message::Shortcut(Shortcut::Tool(mailbox::Tool::Delete))],
+    );
+    let trash = store
+        .folder("work", "Trash")
+        .expect("read")
+        .expect("a Trash was made");
+    assert_eq!(trash.role, Some(crate::store::FolderRole::Trash));
+    let kept = store.message(ids[1]).expect("still stored");
+    assert_eq!(kept.folder_id, trash.id);
+}

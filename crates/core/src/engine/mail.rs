@@ -3,6 +3,7 @@
 
 use super::{Engine, Error};
 use crate::account::{Account, Protocol};
+use crate::explain::Explain;
 use crate::store::SharedStore;
 use crate::store::pending::Action;
 use crate::store::{Flags, FolderRole, MessageRow, folders::FolderSummary, messages::Cursor};
@@ -20,8 +21,9 @@ pub enum FlagChange {
 pub enum Applied {
     /// The server has it too.
     OnServer,
-    /// Saved locally; it goes up at the next successful sync.
-    Queued(String),
+    /// Saved locally; it goes up at the next successful sync. Why it could
+    /// not go now, for the user in their language.
+    Queued(crate::explain::Sentence),
     /// Local only by nature (POP3 accounts).
     Local,
 }
@@ -216,8 +218,14 @@ impl Engine {
     /// Deletes a message for good, wherever it is: only when the user
     /// asked for exactly that (`postel delete --permanently`).
     pub async fn delete_permanently(&self, account: &str, id: i64) -> Result<Applied, Error> {
-        self.remove_here(account, id, true).await?;
+        self.delete_permanently_here(account, id).await?;
         self.push(account).await
+    }
+
+    /// [`Engine::delete_permanently`] in the store only (see
+    /// [`Engine::set_flag_here`]).
+    pub async fn delete_permanently_here(&self, account: &str, id: i64) -> Result<(), Error> {
+        self.remove_here(account, id, true).await
     }
 
     async fn remove_here(&self, account: &str, id: i64, for_good: bool) -> Result<(), Error> {
@@ -275,7 +283,7 @@ impl Engine {
         let store = self.store()?;
         match sync::imap::push_pending(&account, &store).await {
             Ok(()) => Ok(Applied::OnServer),
-            Err(err) => Ok(Applied::Queued(err.to_string())),
+            Err(err) => Ok(Applied::Queued(err.sentence())),
         }
     }
 }

@@ -26,7 +26,42 @@ impl State {
         })
         .spacing(2)
         .on_resize(8, Message::Resized);
-        column![self.toolbar(), rule::horizontal(1), grid].into()
+        let mut page = column![self.toolbar()];
+        if let Some(question) = self.delete_question() {
+            page = page.push(question);
+        }
+        page.push(rule::horizontal(1)).push(grid).into()
+    }
+
+    /// Shift+Delete's question: nothing is deleted for good unasked.
+    fn delete_question(&self) -> Option<Element<'_, Message>> {
+        let asked = self.confirm_delete.as_ref()?;
+        let subject = if asked.subject.trim().is_empty() {
+            fl!("delete-no-subject")
+        } else {
+            asked.subject.clone()
+        };
+        Some(
+            container(
+                row![
+                    text(fl!("delete-permanently-question", subject = subject))
+                        .size(14)
+                        .width(Length::Fill),
+                    button(text(fl!("delete-permanently")).size(14))
+                        .on_press(Message::DeletePermanently(true))
+                        .style(button::danger)
+                        .padding([6, 10]),
+                    button(text(fl!("delete-cancel")).size(14))
+                        .on_press(Message::DeletePermanently(false))
+                        .padding([6, 10]),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            )
+            .padding([6, 10])
+            .width(Length::Fill)
+            .into(),
+        )
     }
 
     fn toolbar(&self) -> Element<'_, Message> {
