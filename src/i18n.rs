@@ -185,6 +185,10 @@ mod tests {
             Box::new(store::Error::NoSuchMessage(7)),
             Box::new(engine::Error::NoSuchAccount("work".into())),
             Box::new(engine::Error::Duplicate("work".into())),
+            Box::new(postel_core::message::compose::Error::BadAddress(
+                "bob@".into(),
+            )),
+            Box::new(postel_core::message::compose::Error::NoRecipient),
         ];
         for error in errors {
             assert_eq!(render(&english, &error.sentence()), error.to_string());

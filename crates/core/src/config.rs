@@ -3,6 +3,7 @@
 //! be read is moved aside and reported, never overwritten; unknown keys are
 //! warned about and kept out of the way.
 
+use crate::explain::{Explain, Sentence};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,24 @@ pub enum Error {
     Dir(#[from] crate::private::Error),
     #[error("the settings could not be written as TOML: {0}")]
     Serialize(#[from] toml::ser::Error),
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::Read { path, source } => Sentence::new("error-settings-read")
+                .arg("path", path.display())
+                .arg("reason", source),
+            Error::Write { path, source } => Sentence::new("error-settings-write")
+                .arg("path", path.display())
+                .arg("reason", source),
+            Error::MoveAside { path, source } => Sentence::new("error-settings-move-aside")
+                .arg("path", path.display())
+                .arg("reason", source),
+            Error::Dir(err) => err.sentence(),
+            Error::Serialize(err) => Sentence::new("error-settings-toml").arg("reason", err),
+        }
+    }
 }
 
 /// The settings file under `dir`.

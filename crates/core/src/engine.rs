@@ -49,8 +49,10 @@ impl Explain for Error {
             Error::Sync(err) => err.sentence(),
             Error::Draft(reason) => Sentence::new("error-draft").arg("reason", reason),
             Error::NoSuchOutboxItem(id) => Sentence::new("error-no-such-outbox-item").arg("id", id),
+            Error::Config(err) => err.sentence(),
+            Error::Compose(err) => err.sentence(),
             // Not translated yet: said in English, as `Display` says it.
-            Error::Invalid(_) | Error::Config(_) | Error::Compose(_) | Error::Message(_) => {
+            Error::Invalid(_) | Error::Message(_) => {
                 Sentence::new("error-untranslated").arg("text", self)
             }
         }

@@ -3,6 +3,7 @@
 //! HTML alternative, attachments of any type, and the reply and forward
 //! forms with their threading headers and quoted text.
 
+use crate::explain::{Explain, Sentence};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -30,6 +31,19 @@ pub enum Error {
     Attachment { path: String, reason: String },
     #[error("The message could not be built: {0}.")]
     Build(String),
+}
+
+impl Explain for Error {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Error::BadAddress(text) => Sentence::new("error-bad-address").arg("address", text),
+            Error::NoRecipient => Sentence::new("error-no-recipient"),
+            Error::Attachment { path, reason } => Sentence::new("error-attachment")
+                .arg("path", path)
+                .arg("reason", reason),
+            Error::Build(reason) => Sentence::new("error-build").arg("reason", reason),
+        }
+    }
 }
 
 /// An attachment to send: a file, or bytes already in hand (a forwarded
