@@ -296,6 +296,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     }
 }
 
+/// The greeting over a plain connection: silence there is the sign of a
+/// port that expects TLS at once, and is said so (see `net::step`).
+async fn greet(
+    server: &Server,
+    tcp: tokio::net::TcpStream,
+) -> Result<Client<Stream>, super::Error> {
+    super::step(server, super::Step::WaitingForGreeting, async {
+        Client::connect(Stream::Plain(tcp))
+            .await
+            .map_err(|e| match e {
+                Error::Timeout => super::Error::SilentGreeting {
+                    host: server.host.clone(),
+                    port: server.port,
+                    seconds: STEP_TIMEOUT.as_secs(),
+                },
+                other => net_error(server, other),
+            })
+    })
+    .await
+}
+
 /// Connects to `server`, secures the connection as configured and logs in.
 pub async fn connect(
     server: &Server,
@@ -307,13 +328,9 @@ pub async fn connect(
         Security::Tls => Client::connect(tls::secure(tcp, server).await?)
             .await
             .map_err(|e| net_error(server, e))?,
-        Security::None => Client::connect(Stream::Plain(tcp))
-            .await
-            .map_err(|e| net_error(server, e))?,
+        Security::None => greet(server, tcp).await?,
         Security::Starttls => {
-            let mut plain = Client::connect(Stream::Plain(tcp))
-                .await
-                .map_err(|e| net_error(server, e))?;
+            let mut plain = greet(server, tcp).await?;
             let caps = plain.capabilities().await.unwrap_or_default();
             let offered = caps.iter().any(|c| c == "STLS");
             if !offered || plain.stls().await.is_err() {
