@@ -500,11 +500,18 @@ impl App {
             Ok(_) => None,
             Err(e) => Some(e),
         };
-        // Marking read and flagging while offline say the same thing once.
-        if let Some(notice) = notice.filter(|n| !self.notices.contains(n)) {
-            self.notices.push(notice);
+        if let Some(notice) = notice {
+            self.notice_once(notice);
         }
         self.refresh()
+    }
+
+    /// A notice not already shown: marking read and flagging while offline,
+    /// or a worker failing at each retry, say the same thing once.
+    fn notice_once(&mut self, notice: String) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
+        }
     }
 
     fn setup_message(&mut self, message: account_setup::Message) -> Task<Message> {

@@ -87,10 +87,7 @@ impl App {
             Report::Watching { .. } => Task::none(),
             Report::Failed { account, error, .. } => {
                 self.progress = None;
-                let notice = format!("{account}: {}", crate::i18n::say(&*error));
-                if !self.notices.contains(&notice) {
-                    self.notices.push(notice);
-                }
+                self.notice_once(format!("{account}: {}", crate::i18n::say(&*error)));
                 Task::none()
             }
         }

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use postel::account::Security;
 
+use crate::cut::cutting_proxy;
 use crate::harness::{servers, unique};
 use crate::postel::Postel;
-use crate::receiving::{cutting_proxy, raw_message, rt, session, test_server};
+use crate::receiving::{raw_message, rt, session, test_server};
 
 /// A POP3S session of a test user.
 async fn pop3_session(user: &str) -> postel::net::pop3::Client<postel::net::stream::Stream> {
