@@ -64,6 +64,11 @@ pub fn render(loader: &FluentLanguageLoader, sentence: &Sentence) -> String {
             let value = match arg {
                 Arg::Text(text) => text.clone(),
                 Arg::Phrase(id) => loader.get(id),
+                Arg::Sentences(list) => list
+                    .iter()
+                    .map(|s| render(loader, s))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             };
             (*name, value)
         })
@@ -88,7 +93,7 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for prefix in ["\"error-", "\"step-"] {
+                for prefix in ["\"error-", "\"step-", "\"confirm-"] {
                     for (at, _) in text.match_indices(prefix) {
                         let rest = &text[at + 1..];
                         let id: String = rest
@@ -140,10 +145,31 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_german_settings_form_lists_every_problem_in_german() {
+        use postel_core::account::{Invalid, Problem, Role};
+        let german: FluentLanguageLoader = fluent_language_loader!();
+        german
+            .load_languages(&Localizations, &["de".parse().expect("de")])
+            .expect("German loads");
+        german.set_use_isolating(false);
+        let invalid = Invalid(vec![
+            Problem::NameEmpty,
+            Problem::Server(Role::Incoming, Box::new(Problem::HostEmpty)),
+            Problem::Port(Role::Outgoing),
+        ]);
+        assert_eq!(
+            render(&german, &invalid.sentence()),
+            "Der Kontoname ist leer. Posteingangsserver: der Servername ist leer. Der Port des Postausgangsservers muss zwischen 1 und 65535 liegen."
+        );
+    }
+
     /// The English file and the errors' `Display` (what logs and the
     /// command line print) say the same, word for word.
     #[test]
     fn english_says_what_the_errors_display_says() {
+        use postel_core::account::{Invalid, Problem, Role};
+        use postel_core::discovery::{self, ConfirmError, Outcome};
         use postel_core::{engine, net, store, sync};
         let english: FluentLanguageLoader = fluent_language_loader!();
         english
@@ -189,6 +215,39 @@ mod tests {
                 "bob@".into(),
             )),
             Box::new(postel_core::message::compose::Error::NoRecipient),
+            Box::new(postel_core::message::Error::NotAMessage),
+            Box::new(engine::Error::Invalid(Invalid(vec![
+                Problem::NameSpaces,
+                Problem::Server(Role::Incoming, Box::new(Problem::NotAHost("a b".into()))),
+                Problem::Port(Role::Outgoing),
+                Problem::Fingerprint(Role::Incoming, "ab:cd".into()),
+                Problem::DeleteAfterDays,
+            ]))),
+            Box::new(discovery::Error::Address(Problem::NotAnEmail(
+                "anna@".into(),
+            ))),
+            Box::new(discovery::Error::NotFound {
+                domain: "example.org".into(),
+                tried: Vec::new(),
+            }),
+            Box::new(ConfirmError::NotApproved { host: host() }),
+            Box::new(Outcome {
+                role: Role::Outgoing,
+                host: host(),
+                port: 587,
+                username: "anna".into(),
+                result: Err(ConfirmError::Unencrypted {
+                    host: host(),
+                    port: 587,
+                }),
+            }),
+            Box::new(Outcome {
+                role: Role::Incoming,
+                host: host(),
+                port: 993,
+                username: "anna".into(),
+                result: Ok(()),
+            }),
         ];
         for error in errors {
             assert_eq!(render(&english, &error.sentence()), error.to_string());

@@ -238,8 +238,6 @@ error-duplicate-account = Ein Konto namens „{ $name }“ gibt es schon; wähle
 error-no-such-account = Es gibt kein Konto namens „{ $name }“ (siehe `postel account list`).
 error-draft = Der Entwurf konnte nicht gespeichert werden: { $reason }.
 error-no-such-outbox-item = Im Postausgang gibt es keine änderbare Nachricht { $id } (siehe `postel outbox`).
-# Ein Fehler, dessen Satz noch nicht übersetzt ist: sein englischer Text.
-error-untranslated = { $text }
 error-silent-greeting = { $host }:{ $port } hat { $seconds } Sekunden lang keine Begrüßung gesendet. Ein Port, der TLS ab dem ersten Byte erwartet (etwa 993, 995 oder 465), schweigt so: Wählen Sie TLS als Sicherheitseinstellung oder den STARTTLS-Port des Servers (143, 110 oder 587).
 delete-permanently-question = „{ $subject }“ endgültig löschen? Die Nachricht kommt nicht in den Papierkorb, das lässt sich nicht rückgängig machen.
 delete-permanently = Endgültig löschen
@@ -253,3 +251,45 @@ error-settings-read = Die Einstellungsdatei { $path } konnte nicht gelesen werde
 error-settings-write = Die Einstellungen konnten nicht in { $path } gespeichert werden: { $reason }; Ihre bisherigen Einstellungen sind unverändert
 error-settings-move-aside = Die unlesbare Einstellungsdatei { $path } konnte nicht beiseitegelegt werden: { $reason }
 error-settings-toml = Die Einstellungen konnten nicht als TOML geschrieben werden: { $reason }
+error-settings-invalid = { $problems }
+error-account-name-empty = Der Kontoname ist leer.
+error-account-name-spaces = Der Kontoname darf nicht mit Leerzeichen beginnen oder enden und keine Steuerzeichen enthalten.
+error-email-empty = Die E-Mail-Adresse ist leer.
+error-not-an-email = „{ $text }“ ist keine E-Mail-Adresse (wie name@example.com).
+error-host-empty = der Servername ist leer.
+error-not-a-host = „{ $text }“ ist kein Servername (wie mail.example.com).
+# $which ist "incoming" (Posteingang) oder "outgoing" (Postausgang).
+error-server-problem = { $which ->
+    [incoming] Posteingangsserver
+   *[other] Postausgangsserver
+ }: { $problem }
+error-port-range = Der Port des { $which ->
+    [incoming] Posteingangsservers
+   *[other] Postausgangsservers
+ } muss zwischen 1 und 65535 liegen.
+error-bad-fingerprint = Der festgelegte Fingerabdruck „{ $fingerprint }“ des { $which ->
+    [incoming] Posteingangsservers
+   *[other] Postausgangsservers
+ } ist kein SHA-256-Fingerabdruck (64 Hexadezimalziffern).
+error-incoming-no-login = Der Posteingangsserver braucht eine Anmeldung; wählen Sie die automatische, PLAIN- oder LOGIN-Authentifizierung.
+error-give-up-days = „Senden aufgeben nach“ muss mindestens einen Tag betragen.
+error-username-empty = Der Benutzername für den Posteingangsserver ist leer.
+error-command-empty = Der Passwortbefehl ist leer.
+error-delete-after-days = „Vom Server löschen nach“ muss mindestens einen Tag betragen; lassen Sie es leer, um die Nachrichten auf dem Server zu behalten.
+error-not-a-message = Das ist keine E-Mail-Nachricht: Es wurden keine Kopfzeilen gefunden (die Daten sind vielleicht leer oder in einem anderen Format).
+error-discovery-not-found = Postel hat keine Einstellungen für { $domain } gefunden; geben Sie sie von Hand ein.
+error-discovery-setup = Die automatische Einrichtung konnte nicht starten: { $reason }.
+error-confirm-unencrypted = { $host }:{ $port } bietet keine Verschlüsselung, daher hat Postel Ihr Passwort nicht dorthin gesendet. Wählen Sie einen sicheren Server oder erlauben Sie für dieses Konto eine unverschlüsselte Verbindung.
+error-confirm-not-approved = { $host } wurde von nicht beglaubigten Einstellungen genannt und liegt außerhalb der Domain Ihrer Adresse, daher hat Postel Ihr Passwort nicht dorthin gesendet. Prüfen Sie, ob es der Server Ihres Anbieters ist, und bestätigen Sie ihn dann.
+confirm-no-login = Der { $which ->
+    [incoming] Posteingangsserver
+   *[other] Postausgangsserver
+ } { $host }:{ $port } hat die Verbindung angenommen (er braucht keine Anmeldung).
+confirm-accepted = Der { $which ->
+    [incoming] Posteingangsserver
+   *[other] Postausgangsserver
+ } { $host }:{ $port } hat das Passwort für { $user } angenommen.
+confirm-failed = { $which ->
+    [incoming] Posteingangsserver
+   *[other] Postausgangsserver
+ }: { $problem }

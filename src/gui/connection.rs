@@ -19,7 +19,7 @@ pub struct Discovery {
 pub async fn discover(email: &str, password: &str) -> Result<Discovery, String> {
     let mut found = discovery::discover(email, &discovery::Options::default())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::i18n::say(&e))?;
     let policy = found.policy();
     let results = if password.is_empty() || !policy.unapproved.is_empty() {
         Vec::new()
@@ -50,7 +50,7 @@ async fn logins(account: &mut Account, password: &str, policy: Policy) -> Vec<Te
         .map(|o| Tested {
             incoming: o.role == Role::Incoming,
             ok: o.result.is_ok(),
-            message: o.to_string(),
+            message: crate::i18n::say(&o),
             fingerprint: None,
         })
         .collect()
@@ -105,7 +105,7 @@ pub async fn test_account(account: &Account, password: String) -> Vec<Tested> {
                     Error::CertificateUntrusted { fingerprint, .. } => Some(fingerprint.clone()),
                     _ => None,
                 },
-                message: e.to_string(),
+                message: crate::i18n::say(&e),
             },
         });
     }

@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::{Explain, Sentence};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Account {
@@ -235,40 +237,31 @@ impl Account {
         let mut problems = Vec::new();
         let name = self.name.trim();
         if name.is_empty() {
-            problems.push("The account name is empty.".to_owned());
+            problems.push(Problem::NameEmpty);
         } else if name != self.name || name.chars().any(char::is_control) {
-            problems.push(
-                "The account name may not start or end with spaces or hold control characters."
-                    .to_owned(),
-            );
+            problems.push(Problem::NameSpaces);
         }
-        if let Err(reason) = validate_email(&self.email) {
-            problems.push(reason);
+        if let Err(problem) = validate_email(&self.email) {
+            problems.push(problem);
         }
-        check_server("incoming", &self.incoming.server, &mut problems);
-        check_server("outgoing", &self.outgoing.server, &mut problems);
+        check_server(Role::Incoming, &self.incoming.server, &mut problems);
+        check_server(Role::Outgoing, &self.outgoing.server, &mut problems);
         if self.incoming.server.auth == AuthMechanism::None {
-            problems.push(
-                "The incoming server needs a login; choose automatic, plain or login authentication."
-                    .to_owned(),
-            );
+            problems.push(Problem::NoLogin);
         }
         if self.outgoing.give_up_after_days == 0 {
-            problems.push("\"Give up sending after\" must be at least one day.".to_owned());
+            problems.push(Problem::GiveUpDays);
         }
         if self.incoming.username.trim().is_empty() {
-            problems.push("The user name for the incoming server is empty.".to_owned());
+            problems.push(Problem::UsernameEmpty);
         }
         if let PasswordSource::Command(argv) = &self.password
             && argv.first().is_none_or(|p| p.trim().is_empty())
         {
-            problems.push("The password command is empty.".to_owned());
+            problems.push(Problem::CommandEmpty);
         }
         if self.incoming.pop3.delete_after_days == Some(0) {
-            problems.push(
-                "\"Delete from server after\" must be at least one day; leave it unset to keep mail on the server."
-                    .to_owned(),
-            );
+            problems.push(Problem::DeleteAfterDays);
         }
         if problems.is_empty() {
             Ok(())
@@ -278,48 +271,117 @@ impl Account {
     }
 }
 
-fn check_server(which: &str, server: &Server, problems: &mut Vec<String>) {
-    if let Err(reason) = validate_host(&server.host) {
-        problems.push(format!("The {which} server: {reason}"));
+fn check_server(which: Role, server: &Server, problems: &mut Vec<Problem>) {
+    if let Err(problem) = validate_host(&server.host) {
+        problems.push(Problem::Server(which, Box::new(problem)));
     }
     if server.port == 0 {
-        problems.push(format!(
-            "The {which} server's port must be between 1 and 65535."
-        ));
+        problems.push(Problem::Port(which));
     }
     for fp in &server.pinned_sha256 {
         if parse_fingerprint(fp).is_none() {
-            problems.push(format!(
-                "The {which} server's pinned fingerprint \"{fp}\" is not a SHA-256 fingerprint (64 hex digits)."
-            ));
+            problems.push(Problem::Fingerprint(which, fp.clone()));
+        }
+    }
+}
+
+/// One thing wrong with an account's settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("The account name is empty.")]
+    NameEmpty,
+    #[error("The account name may not start or end with spaces or hold control characters.")]
+    NameSpaces,
+    #[error("The email address is empty.")]
+    EmailEmpty,
+    #[error("\"{0}\" is not an email address (like name@example.com).")]
+    NotAnEmail(String),
+    #[error("the host name is empty.")]
+    HostEmpty,
+    #[error("\"{0}\" is not a host name (like mail.example.com).")]
+    NotAHost(String),
+    /// A problem with one server's host.
+    #[error("The {} server: {}", .0.as_str(), .1)]
+    Server(Role, Box<Problem>),
+    #[error("The {} server's port must be between 1 and 65535.", .0.as_str())]
+    Port(Role),
+    #[error(
+        "The {} server's pinned fingerprint \"{}\" is not a SHA-256 fingerprint (64 hex digits).",
+        .0.as_str(),
+        .1
+    )]
+    Fingerprint(Role, String),
+    #[error("The incoming server needs a login; choose automatic, plain or login authentication.")]
+    NoLogin,
+    #[error("\"Give up sending after\" must be at least one day.")]
+    GiveUpDays,
+    #[error("The user name for the incoming server is empty.")]
+    UsernameEmpty,
+    #[error("The password command is empty.")]
+    CommandEmpty,
+    #[error(
+        "\"Delete from server after\" must be at least one day; leave it unset to keep mail on the server."
+    )]
+    DeleteAfterDays,
+}
+
+impl Explain for Problem {
+    fn sentence(&self) -> Sentence {
+        match self {
+            Problem::NameEmpty => Sentence::new("error-account-name-empty"),
+            Problem::NameSpaces => Sentence::new("error-account-name-spaces"),
+            Problem::EmailEmpty => Sentence::new("error-email-empty"),
+            Problem::NotAnEmail(text) => Sentence::new("error-not-an-email").arg("text", text),
+            Problem::HostEmpty => Sentence::new("error-host-empty"),
+            Problem::NotAHost(text) => Sentence::new("error-not-a-host").arg("text", text),
+            Problem::Server(role, problem) => Sentence::new("error-server-problem")
+                .arg("which", role.as_str())
+                .sentences("problem", vec![problem.sentence()]),
+            Problem::Port(role) => Sentence::new("error-port-range").arg("which", role.as_str()),
+            Problem::Fingerprint(role, fp) => Sentence::new("error-bad-fingerprint")
+                .arg("which", role.as_str())
+                .arg("fingerprint", fp),
+            Problem::NoLogin => Sentence::new("error-incoming-no-login"),
+            Problem::GiveUpDays => Sentence::new("error-give-up-days"),
+            Problem::UsernameEmpty => Sentence::new("error-username-empty"),
+            Problem::CommandEmpty => Sentence::new("error-command-empty"),
+            Problem::DeleteAfterDays => Sentence::new("error-delete-after-days"),
         }
     }
 }
 
 /// Settings that cannot be used, with every reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid(pub Vec<String>);
+pub struct Invalid(pub Vec<Problem>);
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join(" "))
+        let said: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&said.join(" "))
     }
 }
 
 impl std::error::Error for Invalid {}
 
-pub fn validate_email(email: &str) -> Result<(), String> {
+impl Explain for Invalid {
+    fn sentence(&self) -> Sentence {
+        Sentence::new("error-settings-invalid")
+            .sentences("problems", self.0.iter().map(Explain::sentence).collect())
+    }
+}
+
+pub fn validate_email(email: &str) -> Result<(), Problem> {
     if email.trim().is_empty() {
-        return Err("The email address is empty.".to_owned());
+        return Err(Problem::EmailEmpty);
     }
     lettre::Address::from_str(email)
         .map(drop)
-        .map_err(|_| format!("\"{email}\" is not an email address (like name@example.com)."))
+        .map_err(|_| Problem::NotAnEmail(email.to_owned()))
 }
 
-pub fn validate_host(host: &str) -> Result<(), String> {
+pub fn validate_host(host: &str) -> Result<(), Problem> {
     if host.trim().is_empty() {
-        return Err("the host name is empty.".to_owned());
+        return Err(Problem::HostEmpty);
     }
     if host.parse::<std::net::IpAddr>().is_ok() {
         return Ok(());
@@ -333,9 +395,7 @@ pub fn validate_host(host: &str) -> Result<(), String> {
     };
     let trimmed = host.strip_suffix('.').unwrap_or(host);
     if trimmed.len() > 253 || !trimmed.split('.').all(label_ok) {
-        return Err(format!(
-            "\"{host}\" is not a host name (like mail.example.com)."
-        ));
+        return Err(Problem::NotAHost(host.to_owned()));
     }
     Ok(())
 }
@@ -433,10 +493,24 @@ mod tests {
         a.incoming.server.host = String::new();
         a.outgoing.server.port = 0;
         let Invalid(problems) = a.validate().expect_err("three problems");
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].contains("not an email address"));
-        assert!(problems[1].contains("incoming") && problems[1].contains("empty"));
-        assert!(problems[2].contains("outgoing") && problems[2].contains("65535"));
+        assert_eq!(
+            problems,
+            vec![
+                Problem::NotAnEmail("not an address".into()),
+                Problem::Server(Role::Incoming, Box::new(Problem::HostEmpty)),
+                Problem::Port(Role::Outgoing),
+            ]
+        );
+        let said = Invalid(problems).to_string();
+        assert!(said.contains("not an email address"), "{said}");
+        assert!(
+            said.contains("The incoming server: the host name is empty."),
+            "{said}"
+        );
+        assert!(
+            said.contains("outgoing server's port") && said.contains("65535"),
+            "{said}"
+        );
     }
 
     #[test]

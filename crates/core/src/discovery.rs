@@ -249,7 +249,7 @@ impl Found {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
-    Address(String),
+    Address(crate::account::Problem),
     #[error("Postel could not find settings for {domain}; enter them by hand.")]
     NotFound {
         domain: String,
@@ -258,6 +258,19 @@ pub enum Error {
     },
     #[error("Automatic setup could not start: {0}.")]
     Setup(String),
+}
+
+impl crate::explain::Explain for Error {
+    fn sentence(&self) -> crate::explain::Sentence {
+        use crate::explain::Sentence;
+        match self {
+            Error::Address(problem) => problem.sentence(),
+            Error::NotFound { domain, .. } => {
+                Sentence::new("error-discovery-not-found").arg("domain", domain)
+            }
+            Error::Setup(reason) => Sentence::new("error-discovery-setup").arg("reason", reason),
+        }
+    }
 }
 
 /// One server a source offers, in its rank among the others.
@@ -327,7 +340,7 @@ pub async fn discover(email: &str, options: &Options) -> Result<Found, Error> {
     let domain = email
         .rsplit_once('@')
         .map(|(_, d)| d.trim_end_matches('.').to_ascii_lowercase())
-        .ok_or_else(|| Error::Address(format!("\"{email}\" has no domain.")))?;
+        .ok_or_else(|| Error::Address(crate::account::Problem::NotAnEmail(email.to_owned())))?;
     let dns = Arc::new(dns::Dns::new(&options.nameservers, options.timeout).map_err(Error::Setup)?);
     let web = web::Web::new(options, dns.clone()).map_err(Error::Setup)?;
     let ctx = Arc::new(Context {

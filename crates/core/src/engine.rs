@@ -51,10 +51,8 @@ impl Explain for Error {
             Error::NoSuchOutboxItem(id) => Sentence::new("error-no-such-outbox-item").arg("id", id),
             Error::Config(err) => err.sentence(),
             Error::Compose(err) => err.sentence(),
-            // Not translated yet: said in English, as `Display` says it.
-            Error::Invalid(_) | Error::Message(_) => {
-                Sentence::new("error-untranslated").arg("text", self)
-            }
+            Error::Invalid(err) => err.sentence(),
+            Error::Message(err) => err.sentence(),
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct Sentence {
 pub enum Arg {
     Text(String),
     Phrase(&'static str),
+    /// Sentences of their own, each translated, then joined by a space
+    /// (every problem with a form, said at once).
+    Sentences(Vec<Sentence>),
 }
 
 impl Sentence {
@@ -32,6 +35,12 @@ impl Sentence {
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    /// Sentences translated one by one and joined.
+    pub fn sentences(mut self, name: &'static str, sentences: Vec<Sentence>) -> Self {
+        self.args.push((name, Arg::Sentences(sentences)));
         self
     }
 

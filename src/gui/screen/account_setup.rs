@@ -166,7 +166,7 @@ impl State {
                 }
             }
         }
-        account.validate().map_err(|e| e.to_string())?;
+        account.validate().map_err(|e| crate::i18n::say(&e))?;
         Ok(account)
     }
 

@@ -8,6 +8,7 @@ use std::fmt;
 
 use super::approval;
 use crate::account::{Account, AuthMechanism, Protocol, Role, Security};
+use crate::explain::{Explain, Sentence};
 use crate::net::{self, imap, pop3, smtp};
 
 /// How to confirm.
@@ -78,6 +79,34 @@ pub enum ConfirmError {
         "{host} was named by settings that are not authenticated and lies outside your address's domain, so Postel did not send your password to it. Check that it is your provider's server, then approve it."
     )]
     NotApproved { host: String },
+}
+
+impl Explain for ConfirmError {
+    fn sentence(&self) -> Sentence {
+        match self {
+            ConfirmError::Net(err) => err.sentence(),
+            ConfirmError::Unencrypted { host, port } => Sentence::new("error-confirm-unencrypted")
+                .arg("host", host)
+                .arg("port", port),
+            ConfirmError::NotApproved { host } => {
+                Sentence::new("error-confirm-not-approved").arg("host", host)
+            }
+        }
+    }
+}
+
+impl Explain for Outcome {
+    /// The same sentence as `Display`, in any language.
+    fn sentence(&self) -> Sentence {
+        match &self.result {
+            Ok(()) if self.username.is_empty() => Sentence::new("confirm-no-login"),
+            Ok(()) => Sentence::new("confirm-accepted").arg("user", &self.username),
+            Err(err) => Sentence::new("confirm-failed").sentences("problem", vec![err.sentence()]),
+        }
+        .arg("which", self.role.as_str())
+        .arg("host", &self.host)
+        .arg("port", self.port)
+    }
 }
 
 /// Logs in to both servers of `account` at once. A user name that only

@@ -17,6 +17,14 @@ pub enum Error {
     NotAMessage,
 }
 
+impl crate::explain::Explain for Error {
+    fn sentence(&self) -> crate::explain::Sentence {
+        match self {
+            Error::NotAMessage => crate::explain::Sentence::new("error-not-a-message"),
+        }
+    }
+}
+
 /// Parses a raw message. Damaged MIME (a wrong charset label, a missing
 /// closing boundary, truncated base64) still gives a `Message` with as much
 /// as could be recovered; only data without any header is an error.

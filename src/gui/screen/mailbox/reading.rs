@@ -70,7 +70,7 @@ impl State {
                 render
             }
             Err(e) => {
-                self.reader = Reader::Failed(e.to_string());
+                self.reader = Reader::Failed(crate::i18n::say(&e));
                 Action::None
             }
         }
