@@ -1,5 +1,5 @@
 //! POP3 download against the real Dovecot: each message exactly once, a
-//! connection cut midway, pipelined RETRs.
+//! connection cut midway, pipelined RETRs, removal after N days.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -76,6 +76,76 @@ fn pop3_downloads_each_message_exactly_once() {
         before + 3,
         "the local copies stay"
     );
+}
+
+/// "Delete from server after N days": what was downloaded long enough
+/// ago leaves the server, what is newer stays, and the local copies all
+/// stay.
+#[test]
+fn pop3_removes_from_the_server_only_what_is_old_enough() {
+    let s = servers();
+    let user = "kim";
+    let postel = Postel::new();
+    let name = postel.add_pop3("pop-age", user, &["--delete-after-days", "3"]);
+    let before = pop3_count(user);
+    let (old, new) = (unique("pop-old"), unique("pop-new"));
+    crate::smoke::submit(&s.address(user), &old);
+    wait_for_pop3(user, before + 1);
+    postel.ok(&["sync", &name], None);
+    crate::smoke::submit(&s.address(user), &new);
+    wait_for_pop3(user, before + 2);
+    postel.ok(&["sync", &name], None);
+    assert_eq!(pop3_count(user), before + 2, "both younger than three days");
+
+    // Four days pass for the first message (and for whatever an earlier
+    // run left on the maildrop), not for the second.
+    let store = postel
+        .config
+        .path()
+        .join("data")
+        .join(postel::store::FILE_NAME);
+    let db = rusqlite::Connection::open(&store).expect("the store");
+    let second_uidl: String = {
+        let inbox = postel.json(&["list", &name, "--limit", "1000"]);
+        let rows = inbox.as_array().expect("rows");
+        assert_eq!(rows.len() as u64, before + 2, "{rows:?}");
+        let id = rows
+            .iter()
+            .find(|r| r["subject"] == new.as_str())
+            .and_then(|r| r["id"].as_i64())
+            .expect("the new message");
+        db.query_row("SELECT uidl FROM messages WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("its UIDL")
+    };
+    let aged = db
+        .execute(
+            "UPDATE pop3_seen SET downloaded_at = downloaded_at - 4 * 86400 WHERE uidl != ?1",
+            [&second_uidl],
+        )
+        .expect("aged");
+    assert_eq!(aged as u64, before + 1);
+    drop(db);
+
+    let said = postel.ok(&["sync", &name], None);
+    assert_eq!(pop3_count(user), 1, "only the new one stays: {said}");
+    let left = rt().block_on(async {
+        let mut c = pop3_session(user).await;
+        let raw = c.retr(1).await.expect("RETR");
+        c.quit().await.expect("QUIT");
+        raw
+    });
+    let left = String::from_utf8_lossy(&left);
+    assert!(left.contains(&new), "{left}");
+    let inbox = postel.json(&["list", &name, "--limit", "1000"]);
+    assert_eq!(
+        inbox.as_array().expect("rows").len() as u64,
+        before + 2,
+        "every local copy stays"
+    );
+    postel.ok(&["sync", &name], None);
+    assert_eq!(pop3_count(user), 1, "a later sync removes nothing more");
 }
 
 /// POP3 through a proxy that cuts the connection part way: what came

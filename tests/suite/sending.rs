@@ -549,6 +549,64 @@ fn a_draft_keeps_one_copy_on_the_server_until_it_is_discarded() {
     assert_eq!(count("alice", "Drafts", &second), 0, "discarded means gone");
 }
 
+/// A draft saved while the server cannot be reached stays on this
+/// machine, and the next sync puts it in the server's Drafts folder, once.
+#[test]
+fn a_draft_saved_offline_reaches_the_server_at_the_next_sync() {
+    let dirs = TempDir::new("drafts-offline");
+    let mut account = crate::worker::account("drafts-offline", "annapass");
+    let reachable = account.incoming.server.port;
+    // A port nobody listens on: the connection is refused at once.
+    account.incoming.server.port = TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("its address")
+        .port();
+    let name = account.name.clone();
+    let subject = unique("offline-draft");
+    let engine = postel::engine::Engine::open(postel::engine::Dirs {
+        config: dirs.path().join("config"),
+        data: dirs.path().join("data"),
+    })
+    .expect("engine");
+    rt().block_on(async {
+        engine
+            .add_account(account.clone(), None)
+            .await
+            .expect("account");
+        let draft = postel::message::compose::Draft {
+            subject: subject.clone(),
+            text: "written on a train".into(),
+            ..Default::default()
+        };
+        engine
+            .save_draft(&name, &draft, None)
+            .await
+            .expect("saved here although the server is away");
+    });
+    assert_eq!(count("anna", "Drafts", &subject), 0, "not uploaded yet");
+
+    account.incoming.server.port = reachable;
+    rt().block_on(async {
+        engine.edit_account(account, None).await.expect("edited");
+        for _ in 0..2 {
+            engine
+                .sync(
+                    &name,
+                    &postel::sync::Options::default(),
+                    &postel::sync::quiet(),
+                )
+                .await
+                .expect("synced");
+        }
+    });
+    assert_eq!(
+        count("anna", "Drafts", &subject),
+        1,
+        "uploaded by the sync, once although it ran twice"
+    );
+}
+
 #[test]
 fn a_25_mb_attachment_arrives_whole_and_pop3_keeps_a_local_sent_copy() {
     let s = servers();
