@@ -5,7 +5,6 @@ use iced_test::simulator;
 
 use super::*;
 use crate::gui::ui_state::UiState;
-use crate::store::messages::{Order, Scope};
 use crate::store::{NewMessage, Store};
 
 mod account_form;
@@ -21,14 +20,6 @@ fn temp_dirs(tag: &str) -> Dirs {
     }
 }
 
-/// Each message through `update`; the tasks it returns are dropped, so a
-/// test can look at the state in between. [`feed_and_run`] runs them.
-fn feed(app: &mut App, messages: impl IntoIterator<Item = Message>) {
-    for m in messages {
-        let _ = app.update(m);
-    }
-}
-
 /// Each message through `update`, and the tasks it returns run as the
 /// runtime would run them: their messages go back into `update` in turn,
 /// until no work is left. Store writes, sends and loads really happen.
@@ -39,37 +30,49 @@ fn feed_and_run(app: &mut App, messages: impl IntoIterator<Item = Message>) {
     }
 }
 
-/// Runs `task` and everything it leads to. A task that outputs nothing
-/// within [`TASK_WAIT`] (a window operation, a timer) is dropped.
+/// Runs `task` and everything it leads to.
 fn settle(app: &mut App, task: Task<Message>) {
-    use futures::StreamExt;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
     let mut queue = std::collections::VecDeque::from([task]);
     let mut steps = 0;
     while let Some(task) = queue.pop_front() {
         steps += 1;
         assert!(steps < 1000, "tasks lead to tasks without end");
-        let Some(stream) = iced_runtime::task::into_stream(task) else {
-            continue;
-        };
-        let outputs: Vec<Message> = runtime.block_on(async {
-            let mut outputs = Vec::new();
-            let mut stream = stream;
-            while let Ok(Some(action)) = tokio::time::timeout(TASK_WAIT, stream.next()).await {
-                if let iced_runtime::Action::Output(message) = action {
-                    outputs.push(message);
-                }
-            }
-            outputs
-        });
-        for message in outputs {
-            queue.push_back(app.update(message));
-        }
+        queue.extend(step(app, task));
     }
+}
+
+/// Runs `task` alone and gives its messages to `update`; the tasks those
+/// return are handed back, not run, so a test can look at the state in
+/// between. A task that outputs nothing within [`TASK_WAIT`] (a window
+/// operation, a timer) is dropped.
+fn step(app: &mut App, task: Task<Message>) -> Vec<Task<Message>> {
+    use futures::StreamExt;
+    let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let outputs: Vec<Message> = runtime.block_on(async {
+        let mut outputs = Vec::new();
+        while let Ok(Some(action)) = tokio::time::timeout(TASK_WAIT, stream.next()).await {
+            if let iced_runtime::Action::Output(message) = action {
+                outputs.push(message);
+            }
+        }
+        outputs
+    });
+    outputs.into_iter().map(|m| app.update(m)).collect()
+}
+
+/// Puts `raw` in the store as message `id`'s body, as a download would.
+fn with_body(dirs: &Dirs, id: i64, raw: &[u8]) {
+    let mut store = Store::open(&dirs.data).expect("store");
+    store
+        .set_body(id, raw, "", &crate::store::IndexText::default())
+        .expect("body");
 }
 
 /// How long a task may take to give its next message in a test.
@@ -115,43 +118,24 @@ fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
 }
 
 /// Runs the mailbox's loading tasks by hand: the store answers directly.
-fn load(app: &mut App) {
-    let mailbox = app.mailbox.as_ref().expect("mailbox");
-    let generation = mailbox.list.generation;
-    let (folders, rows) = {
-        let s = Store::open(&app.dirs.data).expect("store");
-        let account = "work".to_owned();
-        let folders = vec![screen::mailbox::AccountFolders {
-            account: account.clone(),
-            folders: s.folder_summaries(&account).expect("folders"),
-        }];
-        let inbox = Scope::Role(crate::store::FolderRole::Inbox);
-        let total = s.count_in(inbox).expect("count");
-        let order = if mailbox.threads {
-            Order::Threads
-        } else {
-            Order::Newest
-        };
-        let rows = s.list_at(inbox, order, 0, 120).expect("rows");
-        (folders, (total, rows))
-    };
-    feed(
-        app,
-        [
-            Message::Mailbox(mailbox::Message::FoldersLoaded(Ok(folders))),
-            Message::Mailbox(mailbox::Message::RowsLoaded {
-                generation,
-                result: Ok((rows.0, 0, rows.1)),
-            }),
-        ],
-    );
+/// The app on `dirs`, with its start-up work done: folders and the first
+/// rows read from the store as the runtime would read them.
+fn started(dirs: Dirs) -> App {
+    let (mut app, task) = App::new(dirs);
+    settle(&mut app, task);
+    app
 }
 
 #[test]
 fn the_mailbox_lists_a_big_folder_as_a_window_and_opens_a_message() {
     let (dirs, ids) = populated("mailbox", 5_000);
-    let (mut app, _) = App::new(dirs);
-    load(&mut app);
+    let newest = *ids.last().expect("ids");
+    with_body(
+        &dirs,
+        newest,
+        b"From: Sender 5000 <s5000@example.test>\r\nSubject: Subject number 5000\r\n\r\nNewest body.\r\n",
+    );
+    let mut app = started(dirs.clone());
     let mut ui = simulator(app.view());
     let unified = format!("{} (5000)", fl!("unified-inbox"));
     assert!(ui.find(unified.as_str()).is_ok(), "with its unread count");
@@ -168,19 +152,19 @@ fn the_mailbox_lists_a_big_folder_as_a_window_and_opens_a_message() {
         "only a window is loaded: {}",
         list.rows.len()
     );
-    // Opening a cached message shows it and marks it read.
-    let raw = b"From: Sender 5000 <s5000@example.test>\r\nSubject: Subject number 5000\r\n\r\nNewest body.\r\n".to_vec();
-    let newest = *ids.last().expect("ids");
-    feed(
+    // Opening a cached message shows it from the store and marks it read,
+    // in the list and in the store.
+    feed_and_run(
         &mut app,
         [Message::Mailbox(mailbox::Message::List(
             crate::gui::widget::message_list::Message::Clicked(newest),
         ))],
     );
-    let _ = app.update(Message::Mailbox(mailbox::Message::BodyLoaded(
-        newest,
-        Ok(std::sync::Arc::new(raw)),
-    )));
+    let stored = Store::open(&dirs.data)
+        .expect("store")
+        .message(newest)
+        .expect("the row");
+    assert!(stored.flags.has(crate::store::Flags::SEEN), "written");
     let mailbox = app.mailbox.as_ref().expect("mailbox");
     let opened = mailbox.opened().expect("opened");
     assert_eq!(opened.body.text().trim(), "Newest body.");
@@ -202,31 +186,28 @@ fn the_mailbox_lists_a_big_folder_as_a_window_and_opens_a_message() {
 #[test]
 fn reply_opens_a_threaded_composer_and_checks_addresses() {
     let (dirs, ids) = populated("reply", 3);
-    let (mut app, _) = App::new(dirs);
-    load(&mut app);
-    let raw = b"From: Sender 1 <s1@example.test>\r\nSubject: Subject number 1\r\nMessage-ID: <one@example.test>\r\n\r\nHello there.\r\n".to_vec();
-    feed(
+    with_body(
+        &dirs,
+        ids[0],
+        b"From: Sender 1 <s1@example.test>\r\nSubject: Subject number 1\r\nMessage-ID: <one@example.test>\r\n\r\nHello there.\r\n",
+    );
+    let mut app = started(dirs);
+    feed_and_run(
         &mut app,
-        [
-            Message::Mailbox(mailbox::Message::List(
-                crate::gui::widget::message_list::Message::Clicked(ids[0]),
-            )),
-            Message::Mailbox(mailbox::Message::BodyLoaded(
-                ids[0],
-                Ok(std::sync::Arc::new(raw)),
-            )),
-        ],
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(ids[0]),
+        ))],
     );
     let mut ui = simulator(app.view());
     let _ = ui.click(fl!("tool-reply").as_str()).expect("reply button");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let composer = app.composer.as_ref().expect("composer open");
     assert_eq!(composer.subject, "Re: Subject number 1");
     assert_eq!(composer.to, "\"Sender 1\" <s1@example.test>");
     assert!(composer.body.text().contains("> Hello there."));
     // A wrong address is pointed out and nothing is sent.
-    feed(
+    feed_and_run(
         &mut app,
         [
             Message::Composer(composer::Message::Cc("not an address".into())),
@@ -298,7 +279,7 @@ fn addresses_complete_from_mail_already_seen() {
     let mut ui = simulator(app.view());
     let _ = ui.click("Sender 2 <s2@example.test>").expect("offered");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let composer = app.composer.as_ref().expect("composer");
     assert_eq!(composer.to, "Sender 2 <s2@example.test>, ");
     assert!(composer.suggestions.is_empty());
@@ -334,8 +315,7 @@ fn keys_move_through_the_list_and_reach_the_tools() {
     assert!(shortcut(press(ch("x"), none)).is_none());
 
     let (dirs, _) = populated("keys", 3);
-    let (mut app, _) = App::new(dirs);
-    load(&mut app);
+    let mut app = started(dirs);
     let rows: Vec<i64> = app
         .mailbox
         .as_ref()
@@ -373,46 +353,25 @@ fn keys_move_through_the_list_and_reach_the_tools() {
 
 #[test]
 fn an_html_message_is_painted_with_remote_content_held_back() {
-    use crate::gui::widget::html_view;
     let (dirs, ids) = populated("html", 3);
-    let (mut app, _) = App::new(dirs);
-    load(&mut app);
     let id = ids[0];
-    let raw = include_bytes!("../../tests/fixtures/newsletter-rich.eml").to_vec();
-    feed(
-        &mut app,
-        [Message::Mailbox(mailbox::Message::List(
-            crate::gui::widget::message_list::Message::Clicked(id),
-        ))],
-    );
-    let _ = app.update(Message::Mailbox(mailbox::Message::BodyLoaded(
-        id,
-        Ok(std::sync::Arc::new(raw.clone())),
+    let raw = include_bytes!("../../tests/fixtures/newsletter-rich.eml");
+    with_body(&dirs, id, raw);
+    let mut app = started(dirs);
+    let open = app.update(Message::Mailbox(mailbox::Message::List(
+        crate::gui::widget::message_list::Message::Clicked(id),
     )));
+    // The body comes from the store; the page is not painted yet.
+    let painting = step(&mut app, open);
     let mut ui = simulator(app.view());
     assert!(
         ui.find(fl!("reader-laying-out").as_str()).is_ok(),
         "the text shows while the page is laid out"
     );
     drop(ui);
-    // The render thread's answer, as the task would deliver it.
-    let parsed = crate::message::parse(&raw).expect("parses");
-    let painted = tokio::runtime::Runtime::new()
-        .expect("runtime")
-        .block_on(crate::render::Renderer::start().open(
-            id as u64,
-            crate::render::html_of(&parsed),
-            crate::render::Resources::from_message(&parsed, &raw),
-            crate::render::Options::default(),
-        ))
-        .expect("painted");
-    assert_eq!(painted.blocked.len(), 2, "{:?}", painted.blocked);
-    feed(
-        &mut app,
-        [Message::Mailbox(mailbox::Message::Html(
-            html_view::Message::Painted(id as u64, Ok(std::sync::Arc::new(painted))),
-        ))],
-    );
+    for task in painting {
+        settle(&mut app, task);
+    }
     let mut ui = simulator(app.view());
     let blocked = fl!("reader-remote-blocked-count", count = 2u64);
     assert!(ui.find(blocked.as_str()).is_ok());
@@ -424,14 +383,22 @@ fn an_html_message_is_painted_with_remote_content_held_back() {
     assert!(ui.find(always.as_str()).is_ok(), "{always}");
     ui.click(fl!("reader-load-remote").as_str())
         .expect("load remote content");
-    let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    let tasks: Vec<Task<Message>> = ui.into_messages().map(|m| app.update(m)).collect();
     let mut ui = simulator(app.view());
     assert!(
         ui.find(blocked.as_str()).is_err(),
         "the bar goes once the user allowed remote content"
     );
     assert!(ui.find(fl!("reader-laying-out").as_str()).is_ok());
+    drop(ui);
+    for task in tasks {
+        settle(&mut app, task);
+    }
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(fl!("reader-laying-out").as_str()).is_err(),
+        "painted again"
+    );
 }
 
 #[test]
@@ -455,8 +422,7 @@ fn the_window_opens_at_the_saved_size() {
 #[test]
 fn dragging_a_divider_is_remembered_and_the_next_start_uses_it() {
     let (dirs, _) = populated("panes", 3);
-    let (mut app, _) = App::new(dirs.clone());
-    load(&mut app);
+    let mut app = started(dirs.clone());
     let before = app.mailbox.as_ref().expect("mailbox").split_ratios();
     assert_eq!(before, (0.2, 0.42), "the defaults without a state file");
     // Drag the divider between the folders and the list from 20% of the
@@ -482,21 +448,21 @@ fn dragging_a_divider_is_remembered_and_the_next_start_uses_it() {
             .any(|m| matches!(m, Message::Mailbox(mailbox::Message::Resized(_)))),
         "the pane grid reported the drag: {messages:?}"
     );
-    feed(&mut app, messages);
+    let timers: Vec<Task<Message>> = messages.into_iter().map(|m| app.update(m)).collect();
     let (folders, list) = app.mailbox.as_ref().expect("mailbox").split_ratios();
     assert!((folders - 0.3).abs() < 0.02, "{folders}");
     assert_eq!(list, 0.42, "the other divider stayed");
     assert_eq!(app.ui_state().folders_ratio, folders);
-    // Nothing is written while the divider moves; once it settled, the
-    // state file holds it. (The settle message is what the timer sends.)
+    // Nothing is written while the divider moves; once it settled (the
+    // timer the last move started has fired), the state file holds it.
     let path = ui_state::path(&dirs.data);
     assert!(!path.exists(), "not written on every event");
     let stale = app.ui_changes.saturating_sub(1);
     let _ = app.update(Message::UiSettled(stale));
     assert!(!path.exists(), "an older change does not save");
-    let _ = app.update(Message::UiSettled(app.ui_changes));
-    // The save runs as a task; the close request saves at once.
-    let _ = app.update(Message::CloseRequested(window::Id::unique()));
+    for timer in timers {
+        settle(&mut app, timer);
+    }
     assert_eq!(ui_state::load(&dirs.data).folders_ratio, folders);
     // The next start puts the divider there.
     let (again, _) = App::new(dirs);
@@ -583,8 +549,7 @@ fn shown_subjects(app: &App) -> Vec<String> {
 #[test]
 fn group_by_thread_regroups_the_list_and_is_remembered() {
     let dirs = threaded("threads");
-    let (mut app, _) = App::new(dirs.clone());
-    load(&mut app);
+    let mut app = started(dirs.clone());
     assert_eq!(
         shown_subjects(&app),
         [
@@ -605,10 +570,9 @@ fn group_by_thread_regroups_the_list_and_is_remembered() {
         .click(fl!("list-group-by-thread").as_str())
         .expect("the toggle is there");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     assert!(app.mailbox.as_ref().expect("mailbox").threads);
     // The list reloads in the grouped order (the store answers directly).
-    load(&mut app);
     assert_eq!(
         shown_subjects(&app),
         [
@@ -633,8 +597,10 @@ fn group_by_thread_regroups_the_list_and_is_remembered() {
     let (again, _) = App::new(dirs);
     assert!(again.mailbox.as_ref().expect("mailbox").threads);
     // Off again: newest first.
-    let _ = app.update(Message::Mailbox(mailbox::Message::GroupByThread(false)));
-    load(&mut app);
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::GroupByThread(false))],
+    );
     assert_eq!(shown_subjects(&app)[0], "Re: Re: Picnic on Sunday");
 }
 
@@ -658,7 +624,7 @@ fn files_picked_in_the_chooser_become_attachments() {
         ),
         "{messages:?}"
     );
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     // Cancelled: nothing changes.
     let _ = app.update(Message::Composer(composer::Message::Picked(Some(
         Vec::new(),
@@ -736,10 +702,10 @@ fn the_status_line_says_what_a_sync_is_doing() {
             total = 40
         )
     };
-    feed(&mut app, [progress(Stage::Headers, 10)]);
+    feed_and_run(&mut app, [progress(Stage::Headers, 10)]);
     let listing = expected("headers", 10);
     assert!(simulator(app.view()).find(listing.as_str()).is_ok());
-    feed(&mut app, [progress(Stage::Bodies, 25)]);
+    feed_and_run(&mut app, [progress(Stage::Bodies, 25)]);
     let downloading = expected("bodies", 25);
     assert!(downloading.contains("offline"), "{downloading}");
     assert_ne!(listing, downloading);

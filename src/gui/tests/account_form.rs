@@ -13,7 +13,7 @@ fn first_run_leads_to_account_setup() {
         .click(fl!("welcome-add-account").as_str())
         .expect("the button is there");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let mut ui = simulator(app.view());
     assert!(ui.find(fl!("setup-title").as_str()).is_ok());
     // Typing the address guesses the servers and the user name.
@@ -22,13 +22,13 @@ fn first_run_leads_to_account_setup() {
         .expect("email field");
     let _ = ui.typewrite("ann@example.org");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let setup = app.setup.as_ref().expect("setup open");
     assert_eq!(setup.in_host, "imap.example.org");
     assert_eq!(setup.out_host, "smtp.example.org");
     assert_eq!(setup.username, "ann@example.org");
     // A bad port is refused with a sentence, before any connection.
-    feed(
+    feed_and_run(
         &mut app,
         [
             Message::Setup(account_setup::Message::InPort("99999".into())),
@@ -112,7 +112,7 @@ fn found(source: Source, origin: &str, host: &str) -> Found {
 fn found_servers_outside_the_domain_wait_for_use_these_servers() {
     let (mut app, _) = App::new(temp_dirs("approve"));
     let _ = app.update(Message::AddAccount);
-    feed(
+    feed_and_run(
         &mut app,
         [
             Message::Setup(account_setup::Message::Email("ann@example.org".into())),
@@ -176,19 +176,18 @@ fn found_servers_outside_the_domain_wait_for_use_these_servers() {
 #[test]
 fn accounts_are_edited_and_removed_from_settings() {
     let (dirs, _) = populated("settings", 2);
-    let (mut app, _) = App::new(dirs);
-    load(&mut app);
+    let mut app = started(dirs);
     let mut ui = simulator(app.view());
     let _ = ui
         .click(fl!("tool-settings").as_str())
         .expect("settings button");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let mut ui = simulator(app.view());
     assert!(ui.find("work").is_ok(), "the account is listed");
     let _ = ui.click(fl!("settings-edit").as_str()).expect("edit");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let setup = app.setup.as_ref().expect("the form opens");
     assert!(setup.original.is_some(), "editing, not adding");
     assert_eq!(setup.email, "work@example.test");
@@ -204,7 +203,7 @@ fn accounts_are_edited_and_removed_from_settings() {
 fn the_offline_days_are_typed_in_the_account_form() {
     let (mut app, _) = App::new(temp_dirs("offline"));
     app.setup = Some(account_setup::State::new());
-    feed(
+    feed_and_run(
         &mut app,
         [Message::Setup(account_setup::Message::Email(
             "ann@example.org".into(),
@@ -217,7 +216,7 @@ fn the_offline_days_are_typed_in_the_account_form() {
         .expect("offline field");
     let _ = ui.typewrite("30");
     let messages: Vec<Message> = ui.into_messages().collect();
-    feed(&mut app, messages);
+    feed_and_run(&mut app, messages);
     let setup = app.setup.as_ref().expect("setup open");
     let account = setup.account().expect("valid");
     assert_eq!(account.incoming.offline_days, Some(30));

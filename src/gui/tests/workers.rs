@@ -7,7 +7,7 @@ use crate::worker::{Control, Handle};
 
 fn ready(app: &mut App, account: &str) -> tokio::sync::mpsc::UnboundedReceiver<Control> {
     let (handle, control) = Handle::channel();
-    feed(
+    feed_and_run(
         app,
         [Message::Worker(worker::Event::Ready {
             account: account.into(),
