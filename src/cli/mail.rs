@@ -286,6 +286,10 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
                 escape_text(&error.to_string())
             );
         }
+        // What the server asked for, not a failure: said once, then waited.
+        Report::Waiting { account, error, .. } => {
+            eprintln!("postel: {account}: {}", escape_text(&error.to_string()));
+        }
         Report::Sync(Event::Progress(_)) | Report::Synced { .. } => {}
     };
     let report = std::sync::Arc::new(report);

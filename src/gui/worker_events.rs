@@ -85,6 +85,15 @@ impl App {
                 self.refresh()
             }
             Report::Watching { .. } => Task::none(),
+            // The server's own rule (POP3 LOGIN-DELAY), kept without a
+            // word: the mail comes at the next allowed login.
+            Report::Waiting {
+                account, seconds, ..
+            } => {
+                self.progress = None;
+                tracing::info!("{account}: the server allows a login every {seconds} s");
+                Task::none()
+            }
             Report::Failed { account, error, .. } => {
                 self.progress = None;
                 self.notice_once(format!("{account}: {}", crate::i18n::say(&*error)));

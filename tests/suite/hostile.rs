@@ -22,7 +22,7 @@ const MAX_TIME: Duration = Duration::from_secs(60);
 
 /// A fake server on loopback: each connection gets `script` on a thread
 /// of its own, with a line reader and a writer on the same socket.
-fn fake<F>(script: F) -> u16
+pub(crate) fn fake<F>(script: F) -> u16
 where
     F: Fn(&mut BufReader<TcpStream>, &mut TcpStream) + Send + Sync + 'static,
 {
@@ -95,7 +95,7 @@ fn plain(port: u16, security: Security) -> Server {
 }
 
 /// An account whose incoming server is the fake on `port`.
-fn fake_account(postel: &Postel, protocol: &str, port: u16, extra: &[&str]) -> String {
+pub(crate) fn fake_account(postel: &Postel, protocol: &str, port: u16, extra: &[&str]) -> String {
     let name = crate::harness::unique(&format!("hostile-{protocol}"));
     let port = port.to_string();
     let mut args = vec![

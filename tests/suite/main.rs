@@ -13,6 +13,7 @@ mod harness;
 mod hostile;
 mod imap_raw;
 mod pop3;
+mod pop3_codes;
 mod postel;
 mod reading;
 mod receiving;

@@ -66,6 +66,24 @@ pub enum Error {
     StartTlsNotOffered { host: String, port: u16 },
     #[error("{host} refused the user name or password: {reply}. Check them and try again.")]
     AuthFailed { host: String, reply: String },
+    /// A POP3 server that allows one login per so many seconds (RFC 2449).
+    #[error(
+        "{host} allows a new login only every {seconds} seconds ({reply}); Postel fetches mail again after that."
+    )]
+    LoginDelay {
+        host: String,
+        seconds: u64,
+        reply: String,
+    },
+    /// The mailbox is busy or the server has a passing problem (RFC 3206
+    /// IN-USE, SYS/TEMP).
+    #[error(
+        "{host} cannot open your mailbox just now ({reply}). Postel tries again later; if this goes on, close other mail programs that use this account."
+    )]
+    TryLater { host: String, reply: String },
+    /// The server cannot serve the mailbox at all (RFC 3206 SYS/PERM).
+    #[error("{host} cannot open your mailbox ({reply}). Ask your provider.")]
+    MailboxUnavailable { host: String, reply: String },
     #[error(
         "{host} offers none of the sign-in methods Postel can use here ({reason}). Set the authentication to automatic, or ask your provider."
     )]
@@ -140,6 +158,17 @@ impl std::fmt::Display for Step {
     }
 }
 
+impl Error {
+    /// How long the server asked to be left alone, when it did: the
+    /// worker waits that long instead of counting a failure.
+    pub fn wait(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::LoginDelay { seconds, .. } => Some(std::time::Duration::from_secs(*seconds)),
+            _ => None,
+        }
+    }
+}
+
 impl Explain for Error {
     fn sentence(&self) -> Sentence {
         match self {
@@ -179,6 +208,20 @@ impl Explain for Error {
                 .arg("host", host)
                 .arg("port", port),
             Error::AuthFailed { host, reply } => Sentence::new("error-auth-failed")
+                .arg("host", host)
+                .arg("reply", reply),
+            Error::LoginDelay {
+                host,
+                seconds,
+                reply,
+            } => Sentence::new("error-login-delay")
+                .arg("host", host)
+                .arg("seconds", seconds)
+                .arg("reply", reply),
+            Error::TryLater { host, reply } => Sentence::new("error-try-later")
+                .arg("host", host)
+                .arg("reply", reply),
+            Error::MailboxUnavailable { host, reply } => Sentence::new("error-mailbox-unavailable")
                 .arg("host", host)
                 .arg("reply", reply),
             Error::NoAuthMechanism { host, reason } => Sentence::new("error-no-auth-mechanism")

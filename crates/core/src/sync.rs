@@ -156,6 +156,9 @@ pub struct Summary {
     pub changed_flags: u64,
     pub removed: u64,
     pub bodies: u64,
+    /// Seconds the server wants between two logins (POP3 LOGIN-DELAY):
+    /// the worker does not come back sooner.
+    pub login_delay: Option<u64>,
 }
 
 /// Syncs one account once, whatever its protocol.

@@ -72,6 +72,13 @@ pub enum Event {
         account: String,
         outcomes: Vec<Outcome>,
     },
+    /// The server asked not to be asked again for `seconds` (POP3
+    /// LOGIN-DELAY); the worker waits that long. Not a failure.
+    Waiting {
+        account: String,
+        seconds: u64,
+        error: Arc<sync::Error>,
+    },
     /// Something failed; the worker goes on and tries again.
     Failed {
         account: String,
@@ -146,14 +153,16 @@ pub async fn run(
                     }
                 };
                 match healthy {
-                    Some(true) => {
+                    Some(Synced::Well { login_delay }) => {
                         retry = RETRY_FIRST;
-                        next_sync = Instant::now() + POLL;
+                        next_sync = Instant::now() + POLL.max(login_delay.unwrap_or_default());
                         if watch.is_none() {
                             watch = Some(Watch::start(&account, &store, &report));
                         }
                     }
-                    Some(false) => {
+                    // As the server asked; not a failure, so no back-off.
+                    Some(Synced::Later(wait)) => next_sync = Instant::now() + wait,
+                    Some(Synced::Failed) => {
                         next_sync = Instant::now() + retry;
                         retry = (retry * 2).min(POLL);
                     }
@@ -189,20 +198,39 @@ pub async fn run(
     tracing::debug!("worker for {} stopped", account.name);
 }
 
-/// Every folder (the sync replays pending actions first). Says whether it
-/// went well.
-async fn sync_all(account: &Account, store: &SharedStore, report: &Report) -> bool {
+/// How a full sync ended.
+enum Synced {
+    Well {
+        login_delay: Option<Duration>,
+    },
+    /// The server asked to be left alone this long (POP3 LOGIN-DELAY).
+    Later(Duration),
+    Failed,
+}
+
+/// Every folder (the sync replays pending actions first).
+async fn sync_all(account: &Account, store: &SharedStore, report: &Report) -> Synced {
     let sink: sync::Sink = {
         let report = report.clone();
         Arc::new(move |event| report(Event::Sync(event)))
     };
     match sync::account(account, store, &sync::Options::default(), &sink).await {
         Ok(summary) => {
+            let login_delay = summary.login_delay.map(Duration::from_secs);
             report(Event::Synced {
                 account: account.name.clone(),
                 summary,
             });
-            true
+            Synced::Well { login_delay }
+        }
+        Err(sync::Error::Net(error)) if error.wait().is_some() => {
+            let wait = error.wait().unwrap_or(POLL);
+            report(Event::Waiting {
+                account: account.name.clone(),
+                seconds: wait.as_secs(),
+                error: Arc::new(sync::Error::Net(error)),
+            });
+            Synced::Later(wait)
         }
         Err(error) => {
             report(Event::Failed {
@@ -210,7 +238,7 @@ async fn sync_all(account: &Account, store: &SharedStore, report: &Report) -> bo
                 phase: Phase::Sync,
                 error: Arc::new(error),
             });
-            false
+            Synced::Failed
         }
     }
 }

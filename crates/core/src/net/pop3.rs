@@ -22,6 +22,12 @@ const MAX_LISTING: usize = 2_000_000;
 /// byte less per line), so a message may come larger than declared, but
 /// not twice as large and more than this.
 const SIZE_SLACK: u64 = 16 * 1024 * 1024;
+/// How long to wait after a `[LOGIN-DELAY]` refusal from a server that did
+/// not say its delay in CAPA (RFC 2449 §6.8): the worker's usual poll.
+pub const LOGIN_DELAY_UNSAID: u64 = 300;
+/// A server's LOGIN-DELAY above this (a day) is taken as this: the account
+/// is still checked daily.
+const MAX_LOGIN_DELAY: u64 = 86_400;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -40,14 +46,14 @@ pub enum Error {
 #[derive(Debug)]
 pub struct Client<S> {
     stream: BufReader<S>,
+    /// Seconds the server wants between two logins (CAPA LOGIN-DELAY).
+    login_delay: Option<u64>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Reads the server's greeting on a fresh connection.
     pub async fn connect(stream: S) -> Result<Self, Error> {
-        let mut client = Self {
-            stream: BufReader::new(stream),
-        };
+        let mut client = Self::resume(stream);
         client.status_line().await?;
         Ok(client)
     }
@@ -56,7 +62,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     pub fn resume(stream: S) -> Self {
         Self {
             stream: BufReader::new(stream),
+            login_delay: None,
         }
+    }
+
+    /// Seconds the server wants between two logins, when it said so.
+    pub fn login_delay(&self) -> Option<u64> {
+        self.login_delay
     }
 
     /// Gives the stream back, e.g. to wrap it in TLS after STLS.
@@ -69,6 +81,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         self.command("CAPA").await?;
         let lines = self.multiline().await?;
         Ok(lines.into_iter().map(|l| l.to_ascii_uppercase()).collect())
+    }
+
+    /// Turns on UTF-8 mode (RFC 6856), before logging in: without it a
+    /// server may rewrite a message whose header holds raw UTF-8.
+    pub async fn utf8(&mut self) -> Result<(), Error> {
+        self.command("UTF8").await.map(drop)
     }
 
     /// Asks for STLS; on success the caller must wrap `into_inner()` in TLS.
@@ -345,14 +363,21 @@ pub async fn connect(
             Client::resume(tls::secure(tcp, server).await?)
         }
     };
+    // A server that knows no CAPA (RFC 1939 only) offers nothing more.
+    let caps = client.capabilities().await.unwrap_or_default();
+    client.login_delay = login_delay(&caps);
+    let utf8 = caps
+        .iter()
+        .any(|c| c.split_whitespace().next() == Some("UTF8"));
+    if utf8 && let Err(e) = client.utf8().await {
+        tracing::info!("{}: UTF8 was offered, then refused: {e}", server.host);
+    }
     let use_plain = match server.auth {
         AuthMechanism::Plain => true,
         AuthMechanism::Login | AuthMechanism::None => false,
-        AuthMechanism::Automatic => {
-            let caps = client.capabilities().await.unwrap_or_default();
-            caps.iter()
-                .any(|c| c.starts_with("SASL") && c.split_whitespace().any(|m| m == "PLAIN"))
-        }
+        AuthMechanism::Automatic => caps
+            .iter()
+            .any(|c| c.starts_with("SASL") && c.split_whitespace().any(|m| m == "PLAIN")),
     };
     let result = if use_plain {
         client.auth_plain(username, password).await
@@ -361,11 +386,39 @@ pub async fn connect(
     };
     match result {
         Ok(()) => Ok(client),
-        Err(Error::Negative(reply)) => Err(super::Error::AuthFailed {
-            host: server.host.clone(),
-            reply,
-        }),
+        Err(Error::Negative(reply)) => Err(refusal(server, reply, client.login_delay)),
         Err(other) => Err(net_error(server, other)),
+    }
+}
+
+/// The LOGIN-DELAY capability's seconds (RFC 2449 §6.8), bounded.
+fn login_delay(caps: &[String]) -> Option<u64> {
+    caps.iter().find_map(|c| {
+        let mut words = c.split_whitespace();
+        (words.next() == Some("LOGIN-DELAY"))
+            .then(|| words.next()?.parse::<u64>().ok())
+            .flatten()
+            .map(|s| s.min(MAX_LOGIN_DELAY))
+    })
+}
+
+/// A refused login, read by its response code (RFC 2449 §8, RFC 3206):
+/// only `[AUTH]` or no code means the user name or password is wrong.
+fn refusal(server: &Server, reply: String, login_delay: Option<u64>) -> super::Error {
+    let host = server.host.clone();
+    let code = reply
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map(|(code, _)| code.to_ascii_uppercase());
+    match code.as_deref() {
+        Some("LOGIN-DELAY") => super::Error::LoginDelay {
+            host,
+            seconds: login_delay.unwrap_or(LOGIN_DELAY_UNSAID),
+            reply,
+        },
+        Some("IN-USE" | "SYS/TEMP") => super::Error::TryLater { host, reply },
+        Some("SYS/PERM") => super::Error::MailboxUnavailable { host, reply },
+        _ => super::Error::AuthFailed { host, reply },
     }
 }
 
@@ -390,5 +443,69 @@ pub fn net_error(server: &Server, err: Error) -> super::Error {
             host: server.host.clone(),
             reason: format!("it sent {what}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|l| l.to_ascii_uppercase()).collect()
+    }
+
+    #[test]
+    fn the_login_delay_is_read_from_capa_and_bounded() {
+        assert_eq!(login_delay(&caps(&["USER", "LOGIN-DELAY 900"])), Some(900));
+        assert_eq!(login_delay(&caps(&["LOGIN-DELAY 60 USER"])), Some(60));
+        assert_eq!(login_delay(&caps(&["USER", "UIDL"])), None);
+        assert_eq!(login_delay(&caps(&["LOGIN-DELAY soon"])), None);
+        assert_eq!(
+            login_delay(&caps(&["LOGIN-DELAY 99999999999"])),
+            Some(MAX_LOGIN_DELAY)
+        );
+    }
+
+    #[test]
+    fn only_auth_or_no_code_reads_as_a_wrong_password() {
+        let server = Server {
+            host: "pop.example.org".into(),
+            ..Server::default()
+        };
+        let said = |reply: &str, delay| refusal(&server, reply.into(), delay);
+        assert!(matches!(
+            said("[LOGIN-DELAY] wait", Some(900)),
+            crate::net::Error::LoginDelay { seconds: 900, .. }
+        ));
+        assert!(matches!(
+            said("[login-delay] wait", None),
+            crate::net::Error::LoginDelay {
+                seconds: LOGIN_DELAY_UNSAID,
+                ..
+            }
+        ));
+        assert!(matches!(
+            said("[IN-USE] locked", None),
+            crate::net::Error::TryLater { .. }
+        ));
+        assert!(matches!(
+            said("[SYS/TEMP] later", None),
+            crate::net::Error::TryLater { .. }
+        ));
+        assert!(matches!(
+            said("[SYS/PERM] never", None),
+            crate::net::Error::MailboxUnavailable { .. }
+        ));
+        for wrong in [
+            "[AUTH] bad",
+            "bad password",
+            "[UNKNOWN-CODE] x",
+            "[unclosed",
+        ] {
+            assert!(
+                matches!(said(wrong, None), crate::net::Error::AuthFailed { .. }),
+                "{wrong}"
+            );
+        }
     }
 }

@@ -27,6 +27,7 @@ pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result
     let mut summary = Summary {
         account: account.name.clone(),
         folders: 1,
+        login_delay: client.login_delay(),
         ..Summary::default()
     };
     // A UIDL listed twice (a broken server) is downloaded once.
