@@ -9,6 +9,7 @@ pub(crate) mod fetched;
 pub mod imap;
 pub mod pop3;
 pub mod sender;
+pub mod special;
 pub mod watch;
 
 use crate::explain::{Explain, Sentence};

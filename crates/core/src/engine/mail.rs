@@ -243,7 +243,7 @@ impl Engine {
                     // copy follows when the move is replayed (which
                     // creates the folder there).
                     None => {
-                        let (trash, delimiter) = trash_name(s, &name)?;
+                        let (trash, delimiter) = s.name_for_new(&name, "Trash")?;
                         Some(s.upsert_folder(
                             &name,
                             &trash,
@@ -299,71 +299,4 @@ async fn owned_message(
         return Err(crate::store::Error::NoSuchMessage(id).into());
     }
     Ok(row)
-}
-
-/// The name for a Trash folder Postel makes: "Trash" beside the account's
-/// other folders, so under "INBOX." on a server whose folders all live
-/// there (Courier, Cyrus), and the delimiter the server uses.
-fn trash_name(
-    store: &crate::store::Store,
-    account: &str,
-) -> crate::store::Result<(String, Option<String>)> {
-    let folders = store.folders(account)?;
-    let delimiter = folders.iter().find_map(|f| f.delimiter.clone());
-    let under_inbox = delimiter.as_deref().is_some_and(|d| {
-        let prefix = format!("INBOX{d}");
-        let others: Vec<_> = folders
-            .iter()
-            .filter(|f| f.role != Some(FolderRole::Inbox))
-            .collect();
-        !others.is_empty() && others.iter().all(|f| f.name.starts_with(&prefix))
-    });
-    let name = match (&delimiter, under_inbox) {
-        (Some(d), true) => format!("INBOX{d}Trash"),
-        _ => "Trash".to_owned(),
-    };
-    Ok((name, delimiter))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::testing::temp_store;
-
-    #[test]
-    fn a_trash_postel_makes_sits_beside_the_other_folders() {
-        let t = temp_store("trash-name");
-        let s = &t.store;
-        s.upsert_folder("flat", "INBOX", Some("/"), Some(FolderRole::Inbox))
-            .expect("folder");
-        s.upsert_folder("flat", "Projects", Some("/"), None)
-            .expect("folder");
-        assert_eq!(
-            trash_name(s, "flat").expect("name"),
-            ("Trash".to_owned(), Some("/".to_owned()))
-        );
-        // Courier and Cyrus keep every folder under INBOX.
-        s.upsert_folder("courier", "INBOX", Some("."), Some(FolderRole::Inbox))
-            .expect("folder");
-        s.upsert_folder("courier", "INBOX.Projekte", Some("."), None)
-            .expect("folder");
-        s.upsert_folder(
-            "courier",
-            "INBOX.Gesendet",
-            Some("."),
-            Some(FolderRole::Sent),
-        )
-        .expect("folder");
-        assert_eq!(
-            trash_name(s, "courier").expect("name"),
-            ("INBOX.Trash".to_owned(), Some(".".to_owned()))
-        );
-        // POP3: only INBOX, no delimiter.
-        s.upsert_folder("pop", "INBOX", None, Some(FolderRole::Inbox))
-            .expect("folder");
-        assert_eq!(
-            trash_name(s, "pop").expect("name"),
-            ("Trash".to_owned(), None)
-        );
-    }
 }

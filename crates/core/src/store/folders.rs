@@ -205,6 +205,29 @@ impl Store {
         Ok(())
     }
 
+    /// The name for a folder Postel makes (a Trash, Sent or Drafts the
+    /// account lacks): `base` beside the account's other folders, so under
+    /// "INBOX." on a server whose folders all live there (Courier, Cyrus),
+    /// and the delimiter the server uses. English, as Thunderbird names
+    /// the folders it makes; the role, not the name, is what Postel reads.
+    pub fn name_for_new(&self, account: &str, base: &str) -> Result<(String, Option<String>)> {
+        let folders = self.folders(account)?;
+        let delimiter = folders.iter().find_map(|f| f.delimiter.clone());
+        let under_inbox = delimiter.as_deref().is_some_and(|d| {
+            let prefix = format!("INBOX{d}");
+            let others: Vec<_> = folders
+                .iter()
+                .filter(|f| f.role != Some(FolderRole::Inbox))
+                .collect();
+            !others.is_empty() && others.iter().all(|f| f.name.starts_with(&prefix))
+        });
+        let name = match (&delimiter, under_inbox) {
+            (Some(d), true) => format!("INBOX{d}{base}"),
+            _ => base.to_owned(),
+        };
+        Ok((name, delimiter))
+    }
+
     /// Names of every account that has folders in the store.
     pub fn accounts_in_store(&self) -> Result<Vec<String>> {
         let mut stmt = self
@@ -255,6 +278,43 @@ mod tests {
         assert_eq!(
             (f.uidvalidity, f.uidnext, f.highestmodseq),
             (Some(7), Some(100), Some(42))
+        );
+    }
+
+    #[test]
+    fn a_folder_postel_makes_sits_beside_the_other_folders() {
+        let t = temp_store("trash-name");
+        let s = &t.store;
+        s.upsert_folder("flat", "INBOX", Some("/"), Some(FolderRole::Inbox))
+            .expect("folder");
+        s.upsert_folder("flat", "Projects", Some("/"), None)
+            .expect("folder");
+        assert_eq!(
+            s.name_for_new("flat", "Trash").expect("name"),
+            ("Trash".to_owned(), Some("/".to_owned()))
+        );
+        // Courier and Cyrus keep every folder under INBOX.
+        s.upsert_folder("courier", "INBOX", Some("."), Some(FolderRole::Inbox))
+            .expect("folder");
+        s.upsert_folder("courier", "INBOX.Projekte", Some("."), None)
+            .expect("folder");
+        s.upsert_folder(
+            "courier",
+            "INBOX.Gesendet",
+            Some("."),
+            Some(FolderRole::Sent),
+        )
+        .expect("folder");
+        assert_eq!(
+            s.name_for_new("courier", "Trash").expect("name"),
+            ("INBOX.Trash".to_owned(), Some(".".to_owned()))
+        );
+        // POP3: only INBOX, no delimiter.
+        s.upsert_folder("pop", "INBOX", None, Some(FolderRole::Inbox))
+            .expect("folder");
+        assert_eq!(
+            s.name_for_new("pop", "Trash").expect("name"),
+            ("Trash".to_owned(), None)
         );
     }
 }

@@ -34,7 +34,7 @@ pub(crate) async fn replay(
                     .map_err(|e| server_err(account, e))?;
                 selected = Some(p.folder.clone());
             }
-            apply(account, session, &p, caps).await
+            apply(account, session, store, &p, caps).await
         }
         .await;
         match result {
@@ -59,6 +59,7 @@ pub(crate) async fn replay(
 async fn apply(
     account: &Account,
     session: &mut Session,
+    store: &SharedStore,
     p: &Pending,
     caps: Caps,
 ) -> Result<(), Error> {
@@ -99,7 +100,8 @@ async fn apply(
                 // The folder is not on the server: a Trash that Postel made
                 // for an account without one. Made there too, then moved.
                 Err(async_imap::error::Error::No(text)) if text.contains("TryCreate") => {
-                    if let Err(e) = session.create(to).await {
+                    let role = known_role(account, store, to).await;
+                    if let Err(e) = super::special::create(account, session, to, role).await {
                         tracing::info!("{}: creating {to}: {e}", account.name);
                     }
                     carry(session).await.map_err(err)?;
@@ -113,6 +115,22 @@ async fn apply(
         Action::Expunge => expunge(account, session, &uid, caps).await?,
     }
     Ok(())
+}
+
+/// The role the store gives the folder `name` (a Trash Postel made has
+/// one, so the server's copy is marked too).
+async fn known_role(
+    account: &Account,
+    store: &SharedStore,
+    name: &str,
+) -> Option<crate::store::FolderRole> {
+    let (account, name) = (account.name.clone(), name.to_owned());
+    store
+        .run(move |s| s.folder(&account, &name))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|f| f.role)
 }
 
 async fn expunge(

@@ -4,28 +4,29 @@
 use futures::TryStreamExt;
 
 use super::Error;
-use super::imap::{list_folders, open, server_err};
+use super::imap::{open, server_err};
 use crate::account::{Account, Protocol};
 use crate::net::imap::Session;
 use crate::store::SharedStore;
 use crate::store::{Folder, FolderRole};
 
+/// The Drafts folder; made when the account has none, as the draft would
+/// otherwise stay on this machine only.
 async fn drafts_folder(
     account: &Account,
     session: &mut Session,
     store: &SharedStore,
-) -> Result<Option<Folder>, Error> {
-    let name = account.name.clone();
-    if let Some(f) = store
-        .run(move |s| s.folder_by_role(&name, FolderRole::Drafts))
-        .await?
-    {
-        return Ok(Some(f));
+) -> Result<Folder, Error> {
+    let (folder, made) =
+        super::special::ensure(account, session, store, FolderRole::Drafts).await?;
+    if made {
+        tracing::warn!(
+            "{}: the account had no Drafts folder; Postel made {}",
+            account.name,
+            folder.display_name
+        );
     }
-    let folders = list_folders(account, session, store).await?;
-    Ok(folders
-        .into_iter()
-        .find(|f| f.role == Some(FolderRole::Drafts)))
+    Ok(folder)
 }
 
 /// UIDs in the selected folder of messages with this Message-ID.
@@ -79,10 +80,7 @@ pub async fn upload_pending(account: &Account, store: &SharedStore) -> Result<us
         return Ok(0);
     }
     let mut session = open(account).await?;
-    let Some(folder) = drafts_folder(account, &mut session, store).await? else {
-        let _ = session.logout().await;
-        return Ok(0);
-    };
+    let folder = drafts_folder(account, &mut session, store).await?;
     session
         .select(&folder.name)
         .await
@@ -113,14 +111,13 @@ pub async fn remove(account: &Account, store: &SharedStore, message_id: &str) ->
         return Ok(());
     }
     let mut session = open(account).await?;
-    if let Some(folder) = drafts_folder(account, &mut session, store).await? {
-        session
-            .select(&folder.name)
-            .await
-            .map_err(|e| server_err(account, e))?;
-        let uids = find(account, &mut session, message_id).await?;
-        remove_uids(account, &mut session, &uids).await?;
-    }
+    let folder = drafts_folder(account, &mut session, store).await?;
+    session
+        .select(&folder.name)
+        .await
+        .map_err(|e| server_err(account, e))?;
+    let uids = find(account, &mut session, message_id).await?;
+    remove_uids(account, &mut session, &uids).await?;
     let _ = session.logout().await;
     Ok(())
 }

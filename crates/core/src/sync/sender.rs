@@ -304,23 +304,17 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
     match account.incoming.protocol {
         Protocol::Imap => {
             let mut session = super::imap::open(account).await?;
-            let name = account.name.clone();
-            let mut sent = store
-                .run(move |s| s.folder_by_role(&name, FolderRole::Sent))
-                .await?;
-            if sent.is_none() {
-                let folders = super::imap::list_folders(account, &mut session, store).await?;
-                sent = folders
-                    .into_iter()
-                    .find(|f| f.role == Some(FolderRole::Sent));
-            }
-            let Some(sent) = sent else {
+            // No Sent folder: one is made (and the user told), rather
+            // than the copy skipped.
+            let (sent, made) =
+                super::special::ensure(account, &mut session, store, FolderRole::Sent).await?;
+            if made {
                 tracing::warn!(
-                    "{}: no Sent folder; sent copies are not stored",
-                    account.name
+                    "{}: the account had no Sent folder; Postel made {}",
+                    account.name,
+                    sent.display_name
                 );
-                return Ok(());
-            };
+            }
             for item in pending {
                 session
                     .select(&sent.name)
