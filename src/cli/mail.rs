@@ -12,6 +12,7 @@ use super::Failure;
 use super::terminal::{escape_line, escape_text};
 use crate::engine::Engine;
 use crate::engine::mail::{Applied, FlagChange};
+use crate::net::imap::mutf7::display;
 use crate::store::MessageRow;
 use crate::sync::{self, Event, Options, Progress, Stage};
 
@@ -61,7 +62,10 @@ pub struct FlagArgs {
 struct Row<'a> {
     id: i64,
     account: &'a str,
-    folder: &'a str,
+    /// As the user reads it (decoded from modified UTF-7).
+    folder: String,
+    /// As the server writes it: what `--folder` also accepts.
+    folder_raw: &'a str,
     uid: Option<u32>,
     date: i64,
     from: String,
@@ -76,7 +80,8 @@ fn row(m: &MessageRow) -> Row<'_> {
     Row {
         id: m.id,
         account: &m.account,
-        folder: &m.folder,
+        folder: display(&m.folder),
+        folder_raw: &m.folder,
         uid: m.uid,
         date: m.date,
         from: if m.from_name.is_empty() {
@@ -144,7 +149,7 @@ fn progress_sink(json: bool) -> sync::Sink {
         } => {
             println!(
                 "new mail: {account} {}: {} message(s)",
-                escape_line(&folder),
+                escape_line(&display(&folder)),
                 ids.len()
             );
         }
@@ -170,7 +175,7 @@ fn progress_line(p: &Progress) -> String {
             (p.folders_done + 1).min(p.folders_total)
         },
         p.folders_total,
-        escape_line(&p.folder),
+        escape_line(&display(&p.folder)),
         p.messages_done,
         p.messages_total,
         p.bytes / 1024
@@ -258,7 +263,7 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
                         } else {
                             println!(
                                 "new: {account} {} {} {} <{}>: {}",
-                                escape_line(&folder),
+                                escape_line(&display(&folder)),
                                 m.id,
                                 escape_line(&m.from_name),
                                 escape_line(&m.from_addr),

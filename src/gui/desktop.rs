@@ -31,7 +31,7 @@ pub fn notify_new_mail(
             }
             (n, _) => (
                 fl!("notify-many", count = n),
-                format!("{account} · {folder}"),
+                format!("{account} · {}", crate::net::imap::mutf7::display(&folder)),
             ),
         };
         let shown = tokio::task::spawn_blocking(move || {

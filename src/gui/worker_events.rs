@@ -56,7 +56,7 @@ impl App {
                     let mut line = fl!(
                         "status-progress",
                         account = p.account,
-                        folder = p.folder,
+                        folder = crate::net::imap::mutf7::display(&p.folder),
                         stage = stage,
                         done = p.messages_done,
                         total = p.messages_total

@@ -44,4 +44,7 @@ fn a_folder_named_in_german_is_listed_and_found_as_the_user_writes_it() {
         .filter_map(|r| r["subject"].as_str())
         .collect();
     assert_eq!(subjects, ["umlaut-folder"]);
+    let row = &rows.as_array().expect("rows")[0];
+    assert_eq!(row["folder"], folder.as_str(), "read as the user writes it");
+    assert_eq!(row["folder_raw"], wire.as_str(), "and as the server does");
 }
