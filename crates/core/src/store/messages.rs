@@ -298,29 +298,35 @@ impl Store {
     }
 
     /// Applies flags the server reported, by UID, in one transaction.
+    /// Writes the flags a server reported; returns how many messages
+    /// really changed. A server without CONDSTORE reports every message's
+    /// flags at each sync: only a difference counts as a change.
     pub fn update_flags(
         &mut self,
         folder_id: i64,
         changes: &[(u32, Flags, String, Option<u64>)],
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let tx = self.atomic()?;
+        let mut changed = 0;
         {
-            let mut stmt = tx.prepare_cached(
+            let mut flags_stmt = tx.prepare_cached(
                 "UPDATE messages SET flags = ?3, keywords = ?4, modseq = COALESCE(?5, modseq)
-                 WHERE folder_id = ?1 AND uid = ?2",
+                 WHERE folder_id = ?1 AND uid = ?2 AND (flags != ?3 OR keywords IS NOT ?4)",
+            )?;
+            let mut modseq_stmt = tx.prepare_cached(
+                "UPDATE messages SET modseq = ?3 WHERE folder_id = ?1 AND uid = ?2",
             )?;
             for (uid, flags, keywords, modseq) in changes {
-                stmt.execute(params![
-                    folder_id,
-                    uid,
-                    flags.0,
-                    keywords,
-                    modseq.map(|m| m as i64)
-                ])?;
+                let modseq = modseq.map(|m| m as i64);
+                let n = flags_stmt.execute(params![folder_id, uid, flags.0, keywords, modseq])?;
+                if n == 0 && modseq.is_some() {
+                    modseq_stmt.execute(params![folder_id, uid, modseq])?;
+                }
+                changed += n as u64;
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(changed)
     }
 
     /// Removes messages the server expunged.
@@ -682,9 +688,23 @@ mod tests {
         t.store
             .insert_messages(f.id, &[msg(1, 1, "a"), msg(2, 2, "b"), msg(3, 3, "c")])
             .expect("insert");
-        t.store
-            .update_flags(f.id, &[(2, Flags(Flags::SEEN), String::new(), Some(9))])
-            .expect("flags");
+        let seen = |modseq| [(2, Flags(Flags::SEEN), String::new(), Some(modseq))];
+        assert_eq!(t.store.update_flags(f.id, &seen(9)).expect("flags"), 1);
+        // The same flags again (a server without CONDSTORE reports them at
+        // every sync): no change to count, but a new MODSEQ is kept.
+        assert_eq!(t.store.update_flags(f.id, &seen(11)).expect("flags"), 0);
+        let modseq: Option<i64> = t
+            .store
+            .conn()
+            .query_row(
+                "SELECT modseq FROM messages WHERE folder_id = ?1 AND uid = 2",
+                [f.id],
+                |r| r.get(0),
+            )
+            .expect("modseq");
+        assert_eq!(modseq, Some(11));
+        let unchanged = [(1, Flags::default(), String::new(), None)];
+        assert_eq!(t.store.update_flags(f.id, &unchanged).expect("flags"), 0);
         t.store.delete_uids(f.id, &[1, 3]).expect("expunge");
         assert_eq!(t.store.uids(f.id).expect("uids"), [2]);
         let row = t

@@ -403,8 +403,7 @@ async fn sync_folder(
             )));
         }
         let changes: Vec<_> = fetched.iter().filter_map(fetched::uid_and_flags).collect();
-        summary.changed_flags += changes.len() as u64;
-        store.run(move |s| s.update_flags(id, &changes)).await?;
+        summary.changed_flags += store.run(move |s| s.update_flags(id, &changes)).await?;
     }
 
     let query = fetch_query(caps);
