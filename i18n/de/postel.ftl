@@ -279,6 +279,7 @@ error-give-up-days = „Senden aufgeben nach“ muss mindestens einen Tag betrag
 error-username-empty = Der Benutzername für den Posteingangsserver ist leer.
 error-command-empty = Der Passwortbefehl ist leer.
 error-delete-after-days = „Vom Server löschen nach“ muss mindestens einen Tag betragen; lassen Sie es leer, um die Nachrichten auf dem Server zu behalten.
+error-folder-name = „{ $name }“ ist kein wählbarer Ordnername.
 error-not-a-message = Das ist keine E-Mail-Nachricht: Es wurden keine Kopfzeilen gefunden (die Daten sind vielleicht leer oder in einem anderen Format).
 error-discovery-not-found = Postel hat keine Einstellungen für { $domain } gefunden; geben Sie sie von Hand ein.
 error-discovery-setup = Die automatische Einrichtung konnte nicht starten: { $reason }.

@@ -268,6 +268,7 @@ error-give-up-days = "Give up sending after" must be at least one day.
 error-username-empty = The user name for the incoming server is empty.
 error-command-empty = The password command is empty.
 error-delete-after-days = "Delete from server after" must be at least one day; leave it unset to keep mail on the server.
+error-folder-name = "{ $name }" is not a folder name one can choose.
 error-not-a-message = this is not an email message: no header fields were found (the data may be empty or in another format)
 error-discovery-not-found = Postel could not find settings for { $domain }; enter them by hand.
 error-discovery-setup = Automatic setup could not start: { $reason }.

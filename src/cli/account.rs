@@ -107,6 +107,11 @@ pub struct Settings {
     /// read them offline (0: only on demand).
     #[arg(long, value_name = "DAYS")]
     offline_days: Option<u32>,
+    /// IMAP: use FOLDER as the account's sent, drafts, trash, junk or
+    /// archive folder, whatever the server marks (repeatable; an empty
+    /// FOLDER goes back to the server's own choice).
+    #[arg(long, value_name = "ROLE=FOLDER")]
+    folder_for: Vec<String>,
 }
 
 pub async fn run(engine: &mut Engine, command: Command, json: bool) -> Result<ExitCode, Failure> {
@@ -260,6 +265,15 @@ pub(super) fn apply(account: &mut Account, s: Settings) -> Result<(), Failure> {
     if let Some(days) = s.offline_days {
         account.incoming.offline_days = (days > 0).then_some(days);
     }
+    for choice in &s.folder_for {
+        let (role, folder) = choice.split_once('=').unwrap_or((choice, ""));
+        let slot = account.incoming.folders.slot(role).ok_or_else(|| {
+            Failure(format!(
+                "\"{role}\" is not a role one can choose a folder for; use sent, drafts, trash, junk or archive (as in --folder-for trash=Deleted)."
+            ))
+        })?;
+        *slot = (!folder.is_empty()).then(|| folder.to_owned());
+    }
     if let Some(command) = s.password_command {
         let argv = shell_words::split(&command).map_err(|e| {
             Failure(format!(
@@ -410,6 +424,9 @@ fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
                 None => "messages downloaded when opened".to_owned(),
             }
         );
+    }
+    for (role, folder) in a.incoming.folders.chosen() {
+        println!("{:<15} {}", format!("{role}:"), escape_line(folder));
     }
     if a.incoming.protocol == Protocol::Pop3 {
         let p = &a.incoming.pop3;

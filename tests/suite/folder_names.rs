@@ -1,12 +1,12 @@
 //! Folder names in other languages, against the real Dovecot: IMAP sends
 //! them in modified UTF-7 (RFC 3501 §5.1.3), the user reads and types
-//! them decoded.
+//! them decoded; a folder can be given a role by hand.
 
 use postel::net::imap::mutf7;
 
 use crate::harness::{servers, unique};
 use crate::postel::Postel;
-use crate::receiving::{raw_message, rt, session};
+use crate::receiving::{folder_with, id_of, raw_message, rt, server_view, session};
 
 #[test]
 fn a_folder_named_in_german_is_listed_and_found_as_the_user_writes_it() {
@@ -47,4 +47,77 @@ fn a_folder_named_in_german_is_listed_and_found_as_the_user_writes_it() {
     let row = &rows.as_array().expect("rows")[0];
     assert_eq!(row["folder"], folder.as_str(), "read as the user writes it");
     assert_eq!(row["folder_raw"], wire.as_str(), "and as the server does");
+}
+
+/// A folder the user chose as Trash is where a delete goes, whatever the
+/// server marks as Trash; going back to automatic gives the server's.
+#[test]
+fn a_trash_chosen_by_hand_is_where_a_delete_goes() {
+    let s = servers();
+    let chosen = unique("Gelöschte Elemente");
+    let wire = mutf7::encode(&chosen);
+    let tag = unique("chosen");
+    let source = rt().block_on(async {
+        let mut imap = session("grace").await;
+        imap.create(&wire).await.expect("CREATE");
+        let _ = imap.logout().await;
+        folder_with("grace", &tag, 1).await
+    });
+    let postel = Postel::new();
+    let account = postel.add_imap("chosen-trash", "grace", s.password("grace"));
+    let wrong = postel.run(
+        &["account", "edit", &account, "--folder-for", "bin=x"],
+        None,
+    );
+    assert!(!wrong.status.success());
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(said.contains("\"bin\" is not a role"), "{said}");
+
+    let choice = format!("trash={chosen}");
+    postel.ok(
+        &["account", "edit", &account, "--folder-for", &choice],
+        None,
+    );
+    let shown = postel.ok(&["account", "show", &account], None);
+    assert!(
+        shown.contains(&format!("trash:          {chosen}")),
+        "{shown}"
+    );
+    postel.ok(&["sync", &account], None);
+    let folders = postel.json(&["folders", &account]);
+    let trash: Vec<&str> = folders
+        .as_array()
+        .expect("folders")
+        .iter()
+        .filter(|f| f["role"] == "trash")
+        .filter_map(|f| f["display_name"].as_str())
+        .collect();
+    assert_eq!(trash, [chosen.as_str()], "one Trash, the chosen one");
+
+    let id = id_of(&postel, &account, &source, 1);
+    postel.ok(&["delete", &account, &id.to_string()], None);
+    let subject = format!("{tag}-0");
+    let in_chosen = rt().block_on(server_view("grace", &wire));
+    assert!(
+        in_chosen.values().any(|(s, _)| *s == subject),
+        "{in_chosen:?}"
+    );
+    let in_servers_trash = rt().block_on(server_view("grace", "Trash"));
+    assert!(!in_servers_trash.values().any(|(s, _)| *s == subject));
+
+    // Back to the server's own choice.
+    postel.ok(
+        &["account", "edit", &account, "--folder-for", "trash="],
+        None,
+    );
+    postel.ok(&["sync", &account], None);
+    let folders = postel.json(&["folders", &account]);
+    let trash: Vec<&str> = folders
+        .as_array()
+        .expect("folders")
+        .iter()
+        .filter(|f| f["role"] == "trash")
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert_eq!(trash, ["Trash"], "SPECIAL-USE again");
 }

@@ -109,6 +109,50 @@ pub struct Incoming {
     /// IMAP: each sync also downloads the whole messages of the last this
     /// many days, to read them offline; only on demand when unset.
     pub offline_days: Option<u32>,
+    /// Folders the user chose for a role, over what the server says.
+    pub folders: FolderChoices,
+}
+
+/// Folders chosen by hand for Sent, Drafts, Trash, Junk and Archive, by
+/// name (as the server writes it or as the user reads it); unset: found
+/// by SPECIAL-USE or by name. For servers that mark nothing, or mark the
+/// wrong folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FolderChoices {
+    pub sent: Option<String>,
+    pub drafts: Option<String>,
+    pub trash: Option<String>,
+    pub junk: Option<String>,
+    pub archive: Option<String>,
+}
+
+impl FolderChoices {
+    /// Each choice, by the role's name ("sent", "drafts", …).
+    pub fn chosen(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("sent", &self.sent),
+            ("drafts", &self.drafts),
+            ("trash", &self.trash),
+            ("junk", &self.junk),
+            ("archive", &self.archive),
+        ]
+        .into_iter()
+        .filter_map(|(role, name)| Some((role, name.as_deref()?)))
+    }
+
+    /// The choice for a role by its name; None for a name that is no role
+    /// one can choose.
+    pub fn slot(&mut self, role: &str) -> Option<&mut Option<String>> {
+        match role {
+            "sent" => Some(&mut self.sent),
+            "drafts" => Some(&mut self.drafts),
+            "trash" => Some(&mut self.trash),
+            "junk" => Some(&mut self.junk),
+            "archive" => Some(&mut self.archive),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Incoming {
@@ -122,6 +166,7 @@ impl Default for Incoming {
             },
             pop3: Pop3Options::default(),
             offline_days: None,
+            folders: FolderChoices::default(),
         }
     }
 }
@@ -263,6 +308,11 @@ impl Account {
         if self.incoming.pop3.delete_after_days == Some(0) {
             problems.push(Problem::DeleteAfterDays);
         }
+        for (_, name) in self.incoming.folders.chosen() {
+            if name.trim().is_empty() || name.chars().any(char::is_control) {
+                problems.push(Problem::FolderName(name.to_owned()));
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -323,6 +373,8 @@ pub enum Problem {
         "\"Delete from server after\" must be at least one day; leave it unset to keep mail on the server."
     )]
     DeleteAfterDays,
+    #[error("\"{0}\" is not a folder name one can choose.")]
+    FolderName(String),
 }
 
 impl Explain for Problem {
@@ -346,6 +398,7 @@ impl Explain for Problem {
             Problem::UsernameEmpty => Sentence::new("error-username-empty"),
             Problem::CommandEmpty => Sentence::new("error-command-empty"),
             Problem::DeleteAfterDays => Sentence::new("error-delete-after-days"),
+            Problem::FolderName(name) => Sentence::new("error-folder-name").arg("name", name),
         }
     }
 }

@@ -208,11 +208,19 @@ impl Engine {
         if let (PasswordSource::Keyring, Some(password)) = (&account.password, &password) {
             store_passwords(&name, password).await?;
         }
+        let choices = account.incoming.folders.clone();
         let mut next = self.settings().clone();
         if let Some(slot) = next.account_mut(&name) {
             *slot = account;
         }
-        self.save(next)
+        self.save(next)?;
+        // Folders chosen by hand take their roles now, not at the next sync.
+        let store = self.store()?;
+        store
+            .run(move |s| s.choose_roles(&name, &choices))
+            .await
+            .map_err(crate::sync::Error::from)?;
+        Ok(())
     }
 
     /// Removes an account and its keyring entries.

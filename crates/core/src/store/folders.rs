@@ -228,6 +228,27 @@ impl Store {
         Ok((name, delimiter))
     }
 
+    /// The user's folder choices applied to the folders already known, at
+    /// once (the next LIST applies them again, see `FolderRole::choose`).
+    pub fn choose_roles(
+        &self,
+        account: &str,
+        choices: &crate::account::FolderChoices,
+    ) -> Result<()> {
+        let folders = self.folders(account)?;
+        let mut found: Vec<_> = folders
+            .iter()
+            .map(|f| (f.name.clone(), f.delimiter.clone(), f.role))
+            .collect();
+        FolderRole::choose(&mut found, choices);
+        for ((name, delimiter, role), old) in found.iter().zip(&folders) {
+            if *role != old.role {
+                self.upsert_folder(account, name, delimiter.as_deref(), *role)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Names of every account that has folders in the store.
     pub fn accounts_in_store(&self) -> Result<Vec<String>> {
         let mut stmt = self

@@ -96,6 +96,34 @@ impl FolderRole {
     }
 }
 
+impl FolderRole {
+    /// The user's own choices (account settings) over SPECIAL-USE and
+    /// names: the chosen folder gets the role, and no other folder keeps
+    /// it. A choice naming no listed folder changes nothing.
+    pub fn choose(
+        found: &mut [(String, Option<String>, Option<FolderRole>)],
+        choices: &crate::account::FolderChoices,
+    ) {
+        for (role, chosen) in choices.chosen() {
+            let Some(role) = FolderRole::parse(role) else {
+                continue;
+            };
+            let is_chosen =
+                |name: &str| name == chosen || crate::net::imap::mutf7::display(name) == chosen;
+            if !found.iter().any(|(name, _, _)| is_chosen(name)) {
+                continue;
+            }
+            for (name, _, given) in found.iter_mut() {
+                if is_chosen(name) {
+                    *given = Some(role);
+                } else if *given == Some(role) {
+                    *given = None;
+                }
+            }
+        }
+    }
+}
+
 /// Folder names that mean a role, lower case, by role. Gathered from
 /// Geary's and Evolution's translations, Outlook/Exchange, Gmail and the
 /// big hosters (2026-12). Names that mean two roles in some language
@@ -427,6 +455,39 @@ mod tests {
                 Some(FolderRole::Sent),
                 None,
                 None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_folder_chosen_by_hand_takes_the_role_from_any_other() {
+        let folder = |name: &str, role| (name.to_owned(), Some(".".to_owned()), role);
+        let mut found = vec![
+            folder("INBOX", Some(FolderRole::Inbox)),
+            folder("INBOX.Sent", Some(FolderRole::Sent)),
+            folder("INBOX.Gel&APY-schte Elemente", None),
+            folder("INBOX.Trash", Some(FolderRole::Trash)),
+            folder("INBOX.Archiv", None),
+        ];
+        let choices = crate::account::FolderChoices {
+            // As the user reads it: matched to the server's encoded name.
+            trash: Some("INBOX.Gelöschte Elemente".into()),
+            // The server's own name.
+            archive: Some("INBOX.Archiv".into()),
+            // No such folder: the server's Sent stays.
+            sent: Some("INBOX.Postausgang".into()),
+            ..Default::default()
+        };
+        FolderRole::choose(&mut found, &choices);
+        let roles: Vec<Option<FolderRole>> = found.iter().map(|(_, _, r)| *r).collect();
+        assert_eq!(
+            roles,
+            [
+                Some(FolderRole::Inbox),
+                Some(FolderRole::Sent),
+                Some(FolderRole::Trash),
+                None,
+                Some(FolderRole::Archive),
             ]
         );
     }

@@ -293,6 +293,7 @@ pub async fn list_folders(
         ));
     }
     FolderRole::guess(&mut found);
+    FolderRole::choose(&mut found, &account.incoming.folders);
     let account_name = account.name.clone();
     Ok(store
         .run(move |s| {
