@@ -579,7 +579,21 @@ impl App {
             }
             settings::Action::Edit(name) => {
                 if let Some(account) = self.accounts.iter().find(|a| a.name == name) {
-                    self.setup = Some(account_setup::State::editing(account));
+                    let mut setup = account_setup::State::editing(account);
+                    // The folders the window already shows, to pick from.
+                    setup.folders = self
+                        .mailbox
+                        .as_ref()
+                        .and_then(|m| m.folders.iter().find(|f| f.account == name))
+                        .map(|f| {
+                            f.folders
+                                .iter()
+                                .filter(|f| f.folder.role != Some(crate::store::FolderRole::Inbox))
+                                .map(|f| f.folder.display_name.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    self.setup = Some(setup);
                 }
                 Task::none()
             }

@@ -105,6 +105,14 @@ setup-trust = Diesem Zertifikat vertrauen ({ $fingerprint })
 setup-bad-port = Der Port des Servers für { $server } muss eine Zahl von 1 bis 65535 sein.
 setup-offline-days = Offline (Tage)
 setup-offline-hint = Ganze Nachrichten so vieler letzter Tage werden bei jedem Abgleich geladen, um sie ohne Verbindung zu lesen. Leer: jede Nachricht wird beim Öffnen geladen.
+setup-folders = Ordner
+setup-folders-hint = Welcher Ordner gesendete Nachrichten, Entwürfe, gelöschte Nachrichten, Spam und archivierte Nachrichten enthält. Automatisch: der Ordner, den der Server so kennzeichnet, sonst der, dessen Name es sagt.
+setup-folder-automatic = Automatisch
+setup-folder-sent = Gesendet
+setup-folder-drafts = Entwürfe
+setup-folder-trash = Papierkorb
+setup-folder-junk = Spam
+setup-folder-archive = Archiv
 setup-bad-offline-days = Die Offline-Tage müssen eine ganze Zahl sein oder leer bleiben.
 
 status-idle = Bereit.

@@ -105,6 +105,14 @@ setup-trust = Trust this certificate ({ $fingerprint })
 setup-bad-port = The port of the { $server } server must be a number from 1 to 65535.
 setup-offline-days = Offline (days)
 setup-offline-hint = Whole messages of this many recent days are downloaded at each sync, to read without a connection. Empty: each message is downloaded when you open it.
+setup-folders = Folders
+setup-folders-hint = Which folder holds sent mail, drafts, deleted mail, junk and archived mail. Automatic: the folder the server marks, or else the one whose name says so.
+setup-folder-automatic = Automatic
+setup-folder-sent = Sent
+setup-folder-drafts = Drafts
+setup-folder-trash = Trash
+setup-folder-junk = Junk
+setup-folder-archive = Archive
 setup-bad-offline-days = The offline days must be a whole number of days, or empty.
 
 status-idle = Ready.

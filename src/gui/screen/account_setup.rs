@@ -10,8 +10,8 @@ use iced::widget::{button, column, container, pick_list, row, scrollable, text, 
 use iced::{Element, Length};
 
 use crate::account::{
-    Account, Incoming, Outgoing, PasswordSource, Protocol, Role, Security, Server, Service,
-    default_port,
+    Account, FolderChoices, Incoming, Outgoing, PasswordSource, Protocol, Role, Security, Server,
+    Service, default_port,
 };
 use crate::discovery::{Found, Policy, approval};
 use crate::fl;
@@ -55,7 +55,32 @@ pub struct State {
     pub busy: bool,
     /// Hosts and user name typed by the user are not overwritten by guesses.
     touched: [bool; 3],
+    /// The account's folders as the user reads them (when editing an IMAP
+    /// account that has synced), to choose a role's folder from.
+    pub folders: Vec<String>,
+    /// Folders chosen by hand for Sent, Drafts, Trash, Junk, Archive.
+    pub choices: FolderChoices,
 }
+
+/// What a role's folder picker offers: the server's own choice, or one of
+/// the account's folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderChoice {
+    Automatic,
+    Folder(String),
+}
+
+impl std::fmt::Display for FolderChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FolderChoice::Automatic => f.write_str(&fl!("setup-folder-automatic")),
+            FolderChoice::Folder(name) => f.write_str(name),
+        }
+    }
+}
+
+/// The roles one can choose a folder for, with their labels' ids.
+const ROLES: [&str; 5] = ["sent", "drafts", "trash", "junk", "archive"];
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -72,6 +97,8 @@ pub enum Message {
     OutHost(String),
     OutPort(String),
     OutSecurity(Security),
+    /// A folder chosen for a role ("sent", "drafts", …).
+    FolderFor(&'static str, FolderChoice),
     Test,
     Discover,
     /// "Use these servers": the hosts shown may get the password.
@@ -137,6 +164,7 @@ impl State {
             out_security: Some(account.outgoing.server.security),
             pins: account.incoming.server.pinned_sha256.clone(),
             touched: [true; 3],
+            choices: account.incoming.folders.clone(),
             original: Some(account.clone()),
             ..Self::default()
         }
@@ -166,6 +194,7 @@ impl State {
                 }
             }
         }
+        account.incoming.folders = self.choices.clone();
         account.validate().map_err(|e| crate::i18n::say(&e))?;
         Ok(account)
     }
@@ -280,6 +309,14 @@ impl State {
                 self.touched[2] = true;
             }
             Message::OfflineDays(v) => self.offline_days = v,
+            Message::FolderFor(role, choice) => {
+                if let Some(slot) = self.choices.slot(role) {
+                    *slot = match choice {
+                        FolderChoice::Automatic => None,
+                        FolderChoice::Folder(name) => Some(name),
+                    };
+                }
+            }
             Message::OutHost(v) => {
                 self.out_host = v;
                 self.touched[1] = true;
@@ -464,6 +501,48 @@ impl State {
         Some(lines.into())
     }
 
+    /// "Folders": which folder is Sent, Drafts, Trash, Junk and Archive,
+    /// for an IMAP account whose folders are known.
+    fn folders_view(&self) -> Option<Element<'_, Message>> {
+        if self.protocol == Some(Protocol::Pop3) || self.folders.is_empty() {
+            return None;
+        }
+        let options: Vec<FolderChoice> = std::iter::once(FolderChoice::Automatic)
+            .chain(self.folders.iter().cloned().map(FolderChoice::Folder))
+            .collect();
+        let mut rows = column![
+            text(fl!("setup-folders")).size(16),
+            text(fl!("setup-folders-hint")).size(12),
+        ]
+        .spacing(8);
+        let mut choices = self.choices.clone();
+        for role in ROLES {
+            let chosen = choices
+                .slot(role)
+                .and_then(|c| c.clone())
+                .map_or(FolderChoice::Automatic, FolderChoice::Folder);
+            let label = match role {
+                "sent" => fl!("setup-folder-sent"),
+                "drafts" => fl!("setup-folder-drafts"),
+                "trash" => fl!("setup-folder-trash"),
+                "junk" => fl!("setup-folder-junk"),
+                _ => fl!("setup-folder-archive"),
+            };
+            rows = rows.push(
+                row![
+                    text(label).size(14).width(170),
+                    pick_list(options.clone(), Some(chosen), move |c| {
+                        Message::FolderFor(role, c)
+                    })
+                    .width(Length::Fill),
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            );
+        }
+        Some(rows.into())
+    }
+
     pub fn view(&self) -> Element<'_, Message> {
         let field = |label: String, id: &'static str, value: &str, on: fn(String) -> Message| {
             row![
@@ -492,6 +571,7 @@ impl State {
             ]
             .spacing(4)
         });
+        let folders = self.folders_view();
         let mut form = column![
             text(if self.original.is_some() {
                 fl!("setup-edit-title")
@@ -551,6 +631,7 @@ impl State {
                 Message::Username
             ),
             offline,
+            folders,
             text(fl!("setup-outgoing")).size(16),
             row![
                 text(fl!("setup-security")).size(14).width(170),

@@ -240,3 +240,71 @@ fn the_offline_days_are_typed_in_the_account_form() {
             .is_err()
     );
 }
+
+#[test]
+fn a_folder_is_chosen_for_trash_in_the_account_form() {
+    let (dirs, _) = populated("folder-roles", 1);
+    {
+        let store = Store::open(&dirs.data).expect("store");
+        for name in ["Archiv", "Gel&APY-scht"] {
+            store
+                .upsert_folder("work", name, Some("/"), None)
+                .expect("folder");
+        }
+    }
+    let mut app = started(dirs.clone());
+    app.settings = Some(settings::State::default());
+    feed_and_run(
+        &mut app,
+        [Message::Settings(settings::Message::Edit("work".into()))],
+    );
+    let setup = app.setup.as_ref().expect("the form opens");
+    assert_eq!(
+        setup.folders,
+        ["Archiv", "Gelöscht"],
+        "decoded, INBOX left out"
+    );
+    let choices = setup.choices.clone();
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("setup-folders").as_str()).is_ok());
+    assert!(ui.find(fl!("setup-folder-trash").as_str()).is_ok());
+    drop(ui);
+    assert_eq!(
+        choices,
+        crate::account::FolderChoices::default(),
+        "each role starts automatic"
+    );
+    feed_and_run(
+        &mut app,
+        [
+            Message::Setup(account_setup::Message::FolderFor(
+                "trash",
+                account_setup::FolderChoice::Folder("Gelöscht".into()),
+            )),
+            // The fixture's account has no servers yet.
+            Message::Setup(account_setup::Message::InHost("127.0.0.1".into())),
+            Message::Setup(account_setup::Message::OutHost("127.0.0.1".into())),
+            Message::Setup(account_setup::Message::Username("work".into())),
+            Message::Setup(account_setup::Message::Save),
+        ],
+    );
+    assert!(
+        app.setup.is_none(),
+        "saved and closed: {:?} {:?}",
+        app.setup.as_ref().and_then(|s| s.error.clone()),
+        app.notices
+    );
+    let (saved, _) = crate::config::load(&dirs.config).expect("settings");
+    let work = saved
+        .accounts
+        .iter()
+        .find(|a| a.name == "work")
+        .expect("work");
+    assert_eq!(work.incoming.folders.trash.as_deref(), Some("Gelöscht"));
+    let trash = Store::open(&dirs.data)
+        .expect("store")
+        .folder_by_role("work", crate::store::FolderRole::Trash)
+        .expect("query")
+        .expect("a Trash at once, before any sync");
+    assert_eq!(trash.name, "Gel&APY-scht");
+}
