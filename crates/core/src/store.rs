@@ -8,6 +8,7 @@ mod atomic;
 pub mod bodies;
 mod cache;
 mod checkpoint;
+mod contention;
 pub mod drafts;
 pub mod folders;
 pub mod messages;
@@ -351,10 +352,11 @@ impl Store {
              PRAGMA page_size = 8192;
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA foreign_keys = ON;",
         )
         .map_err(open_err)?;
+        conn.busy_handler(Some(contention::busy))
+            .map_err(open_err)?;
         conn.execute_batch(cache::PRAGMA).map_err(open_err)?;
         // `rarray`: the threader looks up a batch's keys in one statement.
         rusqlite::vtab::array::load_module(&conn).map_err(open_err)?;

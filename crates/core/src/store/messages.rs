@@ -173,8 +173,13 @@ pub enum Indexing {
     WithBody,
 }
 
+/// Rows stored between two looks for a waiting writer: about 2 ms of a
+/// header sync's work, so a flag waits no longer than that.
+const YIELD_ROWS: usize = 200;
+
 impl Store {
-    /// Inserts a batch in one transaction; a message already there (same
+    /// Inserts a batch in one transaction (unless another connection waits
+    /// to write: then in several); a message already there (same
     /// UID or UIDL) gets the new flags. Returns the local ids, in order.
     pub fn insert_messages(&mut self, folder_id: i64, batch: &[NewMessage]) -> Result<Vec<i64>> {
         self.insert_messages_indexed(folder_id, batch, Indexing::Now)
@@ -186,9 +191,27 @@ impl Store {
         batch: &[NewMessage],
         indexing: Indexing,
     ) -> Result<Vec<i64>> {
-        let tx = self.atomic()?;
-        let ids = insert_in(&tx, folder_id, batch, indexing)?;
-        tx.commit()?;
+        let mut ids = Vec::with_capacity(batch.len());
+        let mut rest = batch;
+        while !rest.is_empty() {
+            let tx = self.atomic()?;
+            let mut done = 0;
+            // Chunk by chunk; a write waiting on another connection (the
+            // window's flag) gets in between two chunks, not after all.
+            while done < rest.len() {
+                let end = (done + YIELD_ROWS).min(rest.len());
+                ids.extend(insert_in(&tx, folder_id, &rest[done..end], indexing)?);
+                done = end;
+                if super::contention::someone_waits() {
+                    break;
+                }
+            }
+            tx.commit()?;
+            rest = &rest[done..];
+            if !rest.is_empty() {
+                super::contention::let_them_in();
+            }
+        }
         Ok(ids)
     }
 
