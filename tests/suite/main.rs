@@ -12,6 +12,7 @@ mod folder_names;
 mod harness;
 mod hostile;
 mod imap_raw;
+mod other_servers;
 mod pop3;
 mod pop3_codes;
 mod postel;

@@ -1,0 +1,329 @@
+//! The second server pair of `tests/servers/altservers`: Cyrus IMAP 3.6
+//! (IMAP, POP3) and Exim 4.96 (submission), set up to differ from Dovecot
+//! where servers differ in the wild: no SPECIAL-USE and no CONDSTORE in
+//! CAPABILITY, every folder named in German and unmarked, "/" as the
+//! separator, POP3 with LOGIN-DELAY 60. The steps whose outcome depends on
+//! the server's choices run here as they do against Dovecot.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use postel::account::{Security, Server};
+use postel::net::{imap, tls};
+
+use crate::harness::unique;
+use crate::postel::Postel;
+use crate::receiving::{raw_message, rt};
+
+/// What the tests know of the running Cyrus and Exim: their env file.
+struct Alt {
+    domain: String,
+    ca: PathBuf,
+    imaps: u16,
+    pop3s: u16,
+    submissions: u16,
+    users: HashMap<String, String>,
+}
+
+/// A missing env file fails the test: these never pass without the servers.
+fn alt() -> &'static Alt {
+    static ALT: OnceLock<Alt> = OnceLock::new();
+    ALT.get_or_init(|| {
+        let path = std::env::var_os("POSTEL_ALT_ENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/tmp/postel-altservers-20000/env"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+            panic!(
+                "Cyrus and Exim are not running ({}: {err}); run the tests with tests/run, \
+                 or start them with tests/servers/altservers start",
+                path.display()
+            )
+        });
+        let vars: HashMap<String, String> = text
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+            .collect();
+        let var = |k: &str| {
+            vars.get(k)
+                .cloned()
+                .unwrap_or_else(|| panic!("{k} missing"))
+        };
+        let port = |k: &str| var(k).parse::<u16>().expect("a port");
+        Alt {
+            domain: var("POSTEL_ALT_DOMAIN"),
+            ca: var("POSTEL_ALT_CA").into(),
+            imaps: port("POSTEL_ALT_IMAPS_PORT"),
+            pop3s: port("POSTEL_ALT_POP3S_PORT"),
+            submissions: port("POSTEL_ALT_SUBMISSIONS_PORT"),
+            users: var("POSTEL_ALT_USERS")
+                .split_whitespace()
+                .filter_map(|u| u.split_once(':'))
+                .map(|(u, p)| (u.to_owned(), p.to_owned()))
+                .collect(),
+        }
+    })
+}
+
+impl Alt {
+    fn password(&self, user: &str) -> &str {
+        &self.users[user]
+    }
+
+    fn address(&self, user: &str) -> String {
+        format!("{user}@{}", self.domain)
+    }
+}
+
+/// Cyrus's folder names as it writes them (modified UTF-7).
+const TRASH: &str = "Gel&APY-schte Elemente";
+const SENT: &str = "Gesendete Elemente";
+
+async fn session(user: &str) -> imap::Session {
+    let a = alt();
+    let server = Server {
+        host: "localhost".into(),
+        port: a.imaps,
+        security: Security::Tls,
+        trusted_certificates: tls::read_pem_file(&a.ca).expect("CA"),
+        ..Server::default()
+    };
+    imap::connect(&server, user, a.password(user))
+        .await
+        .expect("a Cyrus user logs in")
+}
+
+/// Subjects in a folder, as the server has them.
+fn subjects(user: &str, folder: &str) -> Vec<String> {
+    rt().block_on(async {
+        let mut s = session(user).await;
+        let mut found = Vec::new();
+        if s.examine(folder).await.is_ok() {
+            let fetches: Vec<_> = s
+                .uid_fetch("1:*", "(UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                .await
+                .expect("FETCH")
+                .try_collect()
+                .await
+                .expect("FETCH replies");
+            for f in &fetches {
+                let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
+                found.push(
+                    header
+                        .trim()
+                        .strip_prefix("Subject: ")
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+            }
+        }
+        let _ = s.logout().await;
+        found
+    })
+}
+
+fn wait_for(user: &str, folder: &str, subject: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !subjects(user, folder).iter().any(|s| s == subject) {
+        assert!(
+            Instant::now() < deadline,
+            "{subject} never reached {folder} of {user}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// An account on Cyrus (IMAP) and Exim (submission, implicit TLS).
+fn add_account(postel: &Postel, tag: &str, user: &str, protocol: &str) -> String {
+    let a = alt();
+    let name = unique(tag);
+    let incoming = match protocol {
+        "pop3" => a.pop3s,
+        _ => a.imaps,
+    }
+    .to_string();
+    let (ca, submissions) = (a.ca.display().to_string(), a.submissions.to_string());
+    postel.ok(
+        &[
+            "account",
+            "add",
+            &name,
+            "--email",
+            &a.address(user),
+            "--incoming",
+            protocol,
+            "--in-host",
+            "localhost",
+            "--in-port",
+            &incoming,
+            "--out-host",
+            "localhost",
+            "--out-port",
+            &submissions,
+            "--username",
+            user,
+            "--password-stdin",
+            "--trust-cert",
+            &ca,
+        ],
+        Some(&format!("{}\n", a.password(user))),
+    );
+    name
+}
+
+fn send_to_self(postel: &Postel, account: &str, user: &str, subject: &str) {
+    postel.ok(
+        &[
+            "send",
+            "--account",
+            account,
+            "--to",
+            &alt().address(user),
+            "--subject",
+            subject,
+        ],
+        Some("Grüße aus dem Test.\n"),
+    );
+}
+
+/// The local id of the INBOX message with `subject`.
+fn local_id(postel: &Postel, account: &str, subject: &str) -> i64 {
+    let rows = postel.json(&["list", account, "--folder", "INBOX", "--limit", "1000"]);
+    rows.as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["subject"] == subject)
+        .and_then(|r| r["id"].as_i64())
+        .unwrap_or_else(|| panic!("{subject} not in the local INBOX: {rows}"))
+}
+
+#[test]
+fn on_cyrus_sent_trash_and_drafts_are_found_by_their_german_names() {
+    let postel = Postel::new();
+    let account = add_account(&postel, "cyrus-names", "bob", "imap");
+    let subject = unique("cyrus-names");
+    send_to_self(&postel, &account, "bob", &subject);
+    wait_for("bob", "INBOX", &subject);
+    // Through Exim; its copy in the folder whose name says Sent.
+    wait_for("bob", SENT, &subject);
+
+    let said = postel.ok(&["sync", &account], None);
+    assert!(said.contains("new"), "{said}");
+    let folders = postel.json(&["folders", &account]);
+    let role_of = |role: &str| -> Vec<String> {
+        folders
+            .as_array()
+            .expect("folders")
+            .iter()
+            .filter(|f| f["role"] == role)
+            .filter_map(|f| f["display_name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(role_of("sent"), ["Gesendete Elemente"], "{folders}");
+    assert_eq!(role_of("drafts"), ["Entwürfe"], "{folders}");
+    assert_eq!(role_of("trash"), ["Gelöschte Elemente"], "{folders}");
+
+    let id = local_id(&postel, &account, &subject);
+    postel.ok(&["delete", &account, &id.to_string()], None);
+    assert!(
+        subjects("bob", TRASH).contains(&subject),
+        "deleted into the German Trash"
+    );
+    assert!(!subjects("bob", "INBOX").contains(&subject));
+}
+
+#[test]
+fn on_cyrus_a_missing_trash_and_sent_are_made_and_used() {
+    rt().block_on(async {
+        let mut s = session("carol").await;
+        for folder in [TRASH, SENT, "Trash", "Sent"] {
+            let _ = s.delete(folder).await;
+        }
+        let _ = s.logout().await;
+    });
+    let postel = Postel::new();
+    let account = add_account(&postel, "cyrus-missing", "carol", "imap");
+    let subject = unique("cyrus-missing");
+    send_to_self(&postel, &account, "carol", &subject);
+    wait_for("carol", "INBOX", &subject);
+    // No Sent folder at all: one is made for the copy, not skipped.
+    wait_for("carol", "Sent", &subject);
+
+    postel.ok(&["sync", &account], None);
+    let id = local_id(&postel, &account, &subject);
+    postel.ok(&["delete", &account, &id.to_string()], None);
+    assert!(
+        subjects("carol", "Trash").contains(&subject),
+        "a Trash made for it, never deleted for good"
+    );
+    assert!(!subjects("carol", "INBOX").contains(&subject));
+}
+
+#[test]
+fn on_cyrus_pop3_downloads_then_waits_out_the_login_delay() {
+    let postel = Postel::new();
+    let imap_account = add_account(&postel, "cyrus-dave-imap", "dave", "imap");
+    let subject = unique("cyrus-pop3");
+    send_to_self(&postel, &imap_account, "dave", &subject);
+    wait_for("dave", "INBOX", &subject);
+
+    let pop3 = add_account(&postel, "cyrus-dave-pop3", "dave", "pop3");
+    postel.ok(&["sync", &pop3], None);
+    let rows = postel.json(&["list", &pop3, "--limit", "1000"]);
+    assert!(
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["subject"] == subject.as_str()),
+        "{rows}"
+    );
+    // Cyrus allows one POP3 login a minute here (popminpoll 1).
+    let again = postel.run(&["sync", &pop3], None);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success(), "{said}");
+    assert!(
+        said.contains("allows a new login only every 60 seconds"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("refused the user name or password"),
+        "{said}"
+    );
+}
+
+#[test]
+fn without_condstore_only_real_flag_changes_are_counted() {
+    let folder = unique("cyrus-flags");
+    rt().block_on(async {
+        let mut s = session("alice").await;
+        s.create(&folder).await.expect("CREATE");
+        for i in 0..3 {
+            s.append(&folder, None, None, raw_message(i, &format!("flags-{i}")))
+                .await
+                .expect("APPEND");
+        }
+        let _ = s.logout().await;
+    });
+    let postel = Postel::new();
+    let account = add_account(&postel, "cyrus-flags", "alice", "imap");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let again = postel.ok(&["sync", &account, "--folder", &folder], None);
+    assert!(again.contains("0 flag change(s)"), "{again}");
+    rt().block_on(async {
+        let mut s = session("alice").await;
+        s.select(&folder).await.expect("SELECT");
+        let _: Vec<_> = s
+            .uid_store("1", "+FLAGS (\\Flagged)")
+            .await
+            .expect("STORE")
+            .try_collect()
+            .await
+            .expect("STORE replies");
+        let _ = s.logout().await;
+    });
+    let changed = postel.ok(&["sync", &account, "--folder", &folder], None);
+    assert!(changed.contains("1 flag change(s)"), "{changed}");
+}
