@@ -117,6 +117,24 @@ impl Drop for TempDir {
     }
 }
 
+/// An engine with its files in `dir` and `account` added, as the window
+/// and the command line set one up.
+pub async fn engine_with(
+    dir: &TempDir,
+    account: &postel::account::Account,
+) -> postel::engine::Engine {
+    let engine = postel::engine::Engine::open(postel::engine::Dirs {
+        config: dir.path().join("config"),
+        data: dir.path().join("data"),
+    })
+    .expect("engine");
+    engine
+        .add_account(account.clone(), None)
+        .await
+        .expect("account");
+    engine
+}
+
 /// A name no other test (or earlier run) uses, for keyring keys.
 pub fn unique(tag: &str) -> String {
     let nanos = std::time::SystemTime::now()

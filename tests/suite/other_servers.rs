@@ -327,3 +327,58 @@ fn without_condstore_only_real_flag_changes_are_counted() {
     let changed = postel.ok(&["sync", &account, "--folder", &folder], None);
     assert!(changed.contains("1 flag change(s)"), "{changed}");
 }
+
+/// No Drafts folder: a saved draft goes into one Postel makes, not only
+/// onto this machine.
+#[test]
+fn on_cyrus_a_missing_drafts_folder_is_made_for_a_draft() {
+    const DRAFTS: &str = "Entw&APw-rfe";
+    rt().block_on(async {
+        let mut s = session("sink").await;
+        for folder in [DRAFTS, "Drafts"] {
+            let _ = s.delete(folder).await;
+        }
+        let _ = s.logout().await;
+    });
+    let a = alt();
+    let dirs = crate::harness::TempDir::new("cyrus-drafts");
+    let server = |port| Server {
+        host: "localhost".into(),
+        port,
+        security: Security::Tls,
+        trusted_certificates: tls::read_pem_file(&a.ca).expect("CA"),
+        ..Server::default()
+    };
+    let account = postel::account::Account {
+        name: unique("cyrus-drafts"),
+        email: a.address("sink"),
+        incoming: postel::account::Incoming {
+            username: "sink".into(),
+            server: server(a.imaps),
+            ..Default::default()
+        },
+        outgoing: postel::account::Outgoing {
+            server: server(a.submissions),
+            ..Default::default()
+        },
+        password: postel::account::PasswordSource::Command(vec![
+            "echo".into(),
+            a.password("sink").into(),
+        ]),
+        ..Default::default()
+    };
+    let subject = unique("cyrus-draft");
+    rt().block_on(async {
+        let engine = crate::harness::engine_with(&dirs, &account).await;
+        let draft = postel::message::compose::Draft {
+            subject: subject.clone(),
+            text: "half written".into(),
+            ..Default::default()
+        };
+        engine
+            .save_draft(&account.name, &draft, None)
+            .await
+            .expect("saved");
+    });
+    assert_eq!(subjects("sink", "Drafts"), [subject]);
+}

@@ -564,16 +564,8 @@ fn a_draft_saved_offline_reaches_the_server_at_the_next_sync() {
         .port();
     let name = account.name.clone();
     let subject = unique("offline-draft");
-    let engine = postel::engine::Engine::open(postel::engine::Dirs {
-        config: dirs.path().join("config"),
-        data: dirs.path().join("data"),
-    })
-    .expect("engine");
+    let engine = rt().block_on(crate::harness::engine_with(&dirs, &account));
     rt().block_on(async {
-        engine
-            .add_account(account.clone(), None)
-            .await
-            .expect("account");
         let draft = postel::message::compose::Draft {
             subject: subject.clone(),
             text: "written on a train".into(),

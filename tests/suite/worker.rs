@@ -160,15 +160,7 @@ fn the_worker_sends_what_waits_in_the_outbox() {
     let subject = unique("worker-outbox");
     // Queued through the engine, as the composer and `postel send` do.
     let id = rt.block_on(async {
-        let engine = postel::engine::Engine::open(postel::engine::Dirs {
-            config: dirs.path().join("config"),
-            data: dirs.path().join("data"),
-        })
-        .expect("engine");
-        engine
-            .add_account(account.clone(), None)
-            .await
-            .expect("account");
+        let engine = crate::harness::engine_with(&dirs, &account).await;
         let draft = postel::message::compose::Draft {
             to: vec![s.address("ben")],
             subject: subject.clone(),
