@@ -46,7 +46,12 @@ pub fn pop3(data: &[u8]) {
         let Ok(mut client) = crate::net::pop3::Client::connect(Scripted::new(data)).await else {
             return;
         };
-        let _ = client.capabilities().await;
+        let caps = client.capabilities().await.unwrap_or_default();
+        let delay = crate::net::pop3::login_delay(&caps);
+        // A refused login is read by its response code.
+        if let Err(crate::net::pop3::Error::Negative(reply)) = client.login("u", "p").await {
+            let _ = crate::net::pop3::refusal(&crate::account::Server::default(), reply, delay);
+        }
         let _ = client.uidl_all().await;
         let _ = client.list_all().await;
         let _ = client.retr_pipelined(&[(1, Some(100)), (2, None)]).await;

@@ -392,7 +392,7 @@ pub async fn connect(
 }
 
 /// The LOGIN-DELAY capability's seconds (RFC 2449 §6.8), bounded.
-fn login_delay(caps: &[String]) -> Option<u64> {
+pub(crate) fn login_delay(caps: &[String]) -> Option<u64> {
     caps.iter().find_map(|c| {
         let mut words = c.split_whitespace();
         (words.next() == Some("LOGIN-DELAY"))
@@ -404,7 +404,7 @@ fn login_delay(caps: &[String]) -> Option<u64> {
 
 /// A refused login, read by its response code (RFC 2449 §8, RFC 3206):
 /// only `[AUTH]` or no code means the user name or password is wrong.
-fn refusal(server: &Server, reply: String, login_delay: Option<u64>) -> super::Error {
+pub(crate) fn refusal(server: &Server, reply: String, login_delay: Option<u64>) -> super::Error {
     let host = server.host.clone();
     let code = reply
         .strip_prefix('[')
