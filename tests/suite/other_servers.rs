@@ -24,6 +24,7 @@ struct Alt {
     ca: PathBuf,
     imaps: u16,
     pop3s: u16,
+    submission: u16,
     submissions: u16,
     users: HashMap<String, String>,
 }
@@ -58,6 +59,7 @@ fn alt() -> &'static Alt {
             ca: var("POSTEL_ALT_CA").into(),
             imaps: port("POSTEL_ALT_IMAPS_PORT"),
             pop3s: port("POSTEL_ALT_POP3S_PORT"),
+            submission: port("POSTEL_ALT_SUBMISSION_PORT"),
             submissions: port("POSTEL_ALT_SUBMISSIONS_PORT"),
             users: var("POSTEL_ALT_USERS")
                 .split_whitespace()
@@ -123,6 +125,38 @@ fn subjects(user: &str, folder: &str) -> Vec<String> {
         let _ = s.logout().await;
         found
     })
+}
+
+/// A new folder of `user` with `n` messages, subjects "{tag}-0" on.
+fn folder_with(user: &str, tag: &str, n: usize) -> String {
+    let folder = unique(tag);
+    rt().block_on(async {
+        let mut s = session(user).await;
+        s.create(&folder).await.expect("CREATE");
+        for i in 0..n {
+            s.append(&folder, None, None, raw_message(i, &format!("{tag}-{i}")))
+                .await
+                .expect("APPEND");
+        }
+        let _ = s.logout().await;
+    });
+    folder
+}
+
+/// Sets `flag` on message `uid` of `folder`, as another client would.
+fn flag_there(user: &str, folder: &str, uid: u32, flag: &str) {
+    rt().block_on(async {
+        let mut s = session(user).await;
+        s.select(folder).await.expect("SELECT");
+        let _: Vec<_> = s
+            .uid_store(uid.to_string(), format!("+FLAGS ({flag})"))
+            .await
+            .expect("STORE")
+            .try_collect()
+            .await
+            .expect("STORE replies");
+        let _ = s.logout().await;
+    });
 }
 
 fn wait_for(user: &str, folder: &str, subject: &str) {
@@ -296,34 +330,13 @@ fn on_cyrus_pop3_downloads_then_waits_out_the_login_delay() {
 
 #[test]
 fn without_condstore_only_real_flag_changes_are_counted() {
-    let folder = unique("cyrus-flags");
-    rt().block_on(async {
-        let mut s = session("alice").await;
-        s.create(&folder).await.expect("CREATE");
-        for i in 0..3 {
-            s.append(&folder, None, None, raw_message(i, &format!("flags-{i}")))
-                .await
-                .expect("APPEND");
-        }
-        let _ = s.logout().await;
-    });
+    let folder = folder_with("alice", "flags", 3);
     let postel = Postel::new();
     let account = add_account(&postel, "cyrus-flags", "alice", "imap");
     postel.ok(&["sync", &account, "--folder", &folder], None);
     let again = postel.ok(&["sync", &account, "--folder", &folder], None);
     assert!(again.contains("0 flag change(s)"), "{again}");
-    rt().block_on(async {
-        let mut s = session("alice").await;
-        s.select(&folder).await.expect("SELECT");
-        let _: Vec<_> = s
-            .uid_store("1", "+FLAGS (\\Flagged)")
-            .await
-            .expect("STORE")
-            .try_collect()
-            .await
-            .expect("STORE replies");
-        let _ = s.logout().await;
-    });
+    flag_there("alice", &folder, 1, "\\Flagged");
     let changed = postel.ok(&["sync", &account, "--folder", &folder], None);
     assert!(changed.contains("1 flag change(s)"), "{changed}");
 }
@@ -381,4 +394,94 @@ fn on_cyrus_a_missing_drafts_folder_is_made_for_a_draft() {
             .expect("saved");
     });
     assert_eq!(subjects("sink", "Drafts"), [subject]);
+}
+
+/// Exim's submission port with STARTTLS, and Cyrus's IDLE: mail sent
+/// through 587 is announced by the watching account within seconds.
+#[test]
+fn on_exim_587_with_starttls_and_cyrus_idle() {
+    let postel = Postel::new();
+    let account = add_account(&postel, "cyrus-idle", "sink", "imap");
+    let port = alt().submission.to_string();
+    postel.ok(
+        &[
+            "account",
+            "edit",
+            &account,
+            "--out-port",
+            &port,
+            "--out-security",
+            "starttls",
+        ],
+        None,
+    );
+    postel.ok(&["sync", &account], None);
+    let subject = unique("cyrus-idle");
+    let seen = crate::receiving::watch_for(&postel, &account, &subject, || {
+        send_to_self(&postel, &account, "sink", &subject);
+    });
+    let elapsed = seen.expect("IDLE on Cyrus reported the new message");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
+/// Flags set here reach Cyrus, flags set there come back, and a move
+/// lands in the folder named.
+#[test]
+fn on_cyrus_flags_go_both_ways_and_a_move_lands() {
+    let folder = folder_with("alice", "both", 2);
+    let target = folder_with("alice", "target", 0);
+    let postel = Postel::new();
+    let account = add_account(&postel, "cyrus-both", "alice", "imap");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let rows = postel.json(&["list", &account, "--folder", &folder]);
+    let id_of = |subject: &str| {
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["subject"] == subject)
+            .and_then(|r| r["id"].as_i64())
+            .expect("the message")
+            .to_string()
+    };
+    let (first, second) = (id_of("both-0"), id_of("both-1"));
+    postel.ok(&["flag", &account, &first, "--flagged"], None);
+    let flags_there = |uid: u32| {
+        rt().block_on(async {
+            let mut s = session("alice").await;
+            s.examine(&folder).await.expect("EXAMINE");
+            let fetches: Vec<_> = s
+                .uid_fetch(uid.to_string(), "(UID FLAGS)")
+                .await
+                .expect("FETCH")
+                .try_collect()
+                .await
+                .expect("FETCH replies");
+            let _ = s.logout().await;
+            fetches
+                .iter()
+                .flat_map(|f| f.flags().map(|fl| format!("{fl:?}")))
+                .collect::<Vec<_>>()
+        })
+    };
+    assert!(
+        flags_there(1).iter().any(|f| f.contains("Flagged")),
+        "{:?}",
+        flags_there(1)
+    );
+    // Read on the server (another client): seen here after a sync.
+    flag_there("alice", &folder, 2, "\\Seen");
+    postel.ok(&["sync", &account, "--folder", &folder], None);
+    let rows = postel.json(&["list", &account, "--folder", &folder]);
+    let seen = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["subject"] == "both-1")
+        .map(|r| r["flags"].to_string())
+        .expect("the second message");
+    assert!(seen.contains("seen"), "{seen}");
+
+    postel.ok(&["move", &account, &second, &target], None);
+    assert_eq!(subjects("alice", &target), ["both-1"]);
+    assert_eq!(subjects("alice", &folder), ["both-0"]);
 }

@@ -609,6 +609,30 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
     let postel = Postel::new();
     let account = postel.add_imap("idle", "dave", s.password("dave"));
     postel.ok(&["sync", &account], None);
+    let subject = unique("idle");
+    let seen = watch_for(&postel, &account, &subject, || {
+        crate::smoke::submit(&s.address("dave"), &subject);
+    });
+    let elapsed = seen.expect("the new message was reported by IDLE");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    let list = postel.json(&["list", &account, "--limit", "5"]);
+    assert!(
+        list.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["subject"] == subject.as_str())
+    );
+}
+
+/// Runs `postel sync ACCOUNT --watch`, calls `deliver` once it watches,
+/// and gives how long after that a `new:` line named `subject` (None: not
+/// within 10 s).
+pub(crate) fn watch_for(
+    postel: &Postel,
+    account: &str,
+    subject: &str,
+    deliver: impl FnOnce(),
+) -> Option<Duration> {
     // Killed when dropped, so a failing assertion leaves no process behind.
     struct Watching(std::process::Child);
     impl Drop for Watching {
@@ -617,7 +641,7 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
             let _ = self.0.wait();
         }
     }
-    let mut child = Watching(postel.spawn(&["sync", &account, "--watch"]));
+    let mut child = Watching(postel.spawn(&["sync", account, "--watch"]));
     let stderr = child.0.stderr.take().expect("stderr");
     let mut errors = BufReader::new(stderr).lines();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -628,9 +652,8 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
         }
         assert!(Instant::now() < deadline, "never started watching");
     }
-    let subject = unique("idle");
     let sent = Instant::now();
-    crate::smoke::submit(&s.address("dave"), &subject);
+    deliver();
     let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -640,23 +663,12 @@ fn idle_brings_new_mail_into_the_store_within_seconds() {
             }
         }
     });
-    let mut seen = None;
     while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {
-        if line.starts_with("new:") && line.contains(&subject) {
-            seen = Some(sent.elapsed());
-            break;
+        if line.starts_with("new:") && line.contains(subject) {
+            return Some(sent.elapsed());
         }
     }
-    drop(child);
-    let elapsed = seen.expect("the new message was reported by IDLE");
-    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
-    let list = postel.json(&["list", &account, "--limit", "5"]);
-    assert!(
-        list.as_array()
-            .expect("rows")
-            .iter()
-            .any(|r| r["subject"] == subject.as_str())
-    );
+    None
 }
 
 /// A loopback proxy to `upstream`: each connection's two directions run
