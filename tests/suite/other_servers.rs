@@ -23,6 +23,7 @@ struct Alt {
     domain: String,
     ca: PathBuf,
     imaps: u16,
+    pop3: u16,
     pop3s: u16,
     submission: u16,
     submissions: u16,
@@ -58,6 +59,7 @@ fn alt() -> &'static Alt {
             domain: var("POSTEL_ALT_DOMAIN"),
             ca: var("POSTEL_ALT_CA").into(),
             imaps: port("POSTEL_ALT_IMAPS_PORT"),
+            pop3: port("POSTEL_ALT_POP3_PORT"),
             pop3s: port("POSTEL_ALT_POP3S_PORT"),
             submission: port("POSTEL_ALT_SUBMISSION_PORT"),
             submissions: port("POSTEL_ALT_SUBMISSIONS_PORT"),
@@ -484,4 +486,116 @@ fn on_cyrus_flags_go_both_ways_and_a_move_lands() {
     postel.ok(&["move", &account, &second, &target], None);
     assert_eq!(subjects("alice", &target), ["both-1"]);
     assert_eq!(subjects("alice", &folder), ["both-0"]);
+}
+
+/// POP3 with STLS on Cyrus's plain port, and an attachment sent through
+/// Exim read back byte for byte. (The only POP3 login of `sink`: Cyrus
+/// allows one a minute.)
+#[test]
+fn on_cyrus_pop3_stls_gets_an_attachment_through_exim_intact() {
+    let files = crate::harness::TempDir::new("cyrus-attach");
+    let payload: Vec<u8> = (0..300_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let file = files.path().join("Größe & Maß.bin");
+    std::fs::write(&file, &payload).expect("attachment");
+    let postel = Postel::new();
+    let imap_account = add_account(&postel, "cyrus-sink-imap", "sink", "imap");
+    let subject = unique("cyrus-attach");
+    postel.ok(
+        &[
+            "send",
+            "--account",
+            &imap_account,
+            "--to",
+            &alt().address("sink"),
+            "--subject",
+            &subject,
+            "--attach",
+            &file.display().to_string(),
+        ],
+        Some("Anbei.\n"),
+    );
+    wait_for("sink", "INBOX", &subject);
+
+    let pop3 = add_account(&postel, "cyrus-sink-pop3", "sink", "pop3");
+    let plain = alt().pop3.to_string();
+    postel.ok(
+        &[
+            "account",
+            "edit",
+            &pop3,
+            "--in-port",
+            &plain,
+            "--in-security",
+            "starttls",
+        ],
+        None,
+    );
+    postel.ok(&["sync", &pop3], None);
+    let id = local_id(&postel, &pop3, &subject);
+    let saved = files.path().join("saved");
+    postel.ok(
+        &[
+            "read",
+            &pop3,
+            &id.to_string(),
+            "--save-attachments",
+            &saved.display().to_string(),
+        ],
+        None,
+    );
+    let got = std::fs::read(saved.join("Größe & Maß.bin")).expect("saved under its name");
+    assert!(
+        got == payload,
+        "{} bytes back of {}",
+        got.len(),
+        payload.len()
+    );
+}
+
+/// Exim's refusals: a 5xx for the recipient fails the message at once
+/// with Exim's words; a wrong password keeps it queued.
+#[test]
+fn exims_refusals_are_reported_and_nothing_is_lost() {
+    let postel = Postel::new();
+    let account = add_account(&postel, "exim-refusals", "dave", "imap");
+    let err = postel.fails(
+        &[
+            "send",
+            "--account",
+            &account,
+            "--to",
+            "nobody@example.test",
+            "--subject",
+            "to nobody",
+        ],
+        Some("x\n"),
+    );
+    assert!(err.contains("550"), "{err}");
+    let outbox = postel.json(&["outbox", "--account", &account]);
+    assert_eq!(outbox[0]["state"], "failed", "{outbox}");
+
+    postel.ok(
+        &["account", "edit", &account, "--password-stdin"],
+        Some("wrong\n"),
+    );
+    let err = postel.fails(
+        &[
+            "send",
+            "--account",
+            &account,
+            "--to",
+            &alt().address("dave"),
+            "--subject",
+            &unique("exim-later"),
+        ],
+        Some("later\n"),
+    );
+    assert!(
+        err.contains("refused the user name or password") && err.contains("535"),
+        "{err}"
+    );
+    let outbox = postel.json(&["outbox", "--account", &account]);
+    assert_eq!(outbox[0]["state"], "queued", "{outbox}");
 }
