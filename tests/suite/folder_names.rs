@@ -121,3 +121,56 @@ fn a_trash_chosen_by_hand_is_where_a_delete_goes() {
         .collect();
     assert_eq!(trash, ["Trash"], "SPECIAL-USE again");
 }
+
+/// Folders gone from the server since the last sync (as after a namespace
+/// change) are not reported at all, nor under another folder's name: each
+/// folder's "done" line comes once.
+#[test]
+fn each_folder_is_reported_once_when_some_are_gone() {
+    let s = servers();
+    let tag = unique("gone");
+    let folders: Vec<String> = (0..4).map(|i| format!("{tag}-{i}")).collect();
+    rt().block_on(async {
+        let mut imap = session("grace").await;
+        for f in &folders {
+            imap.create(f).await.expect("CREATE");
+            imap.append(f, None, None, raw_message(1, f))
+                .await
+                .expect("APPEND");
+        }
+        let _ = imap.logout().await;
+    });
+    let postel = Postel::new();
+    let account = postel.add_imap("gone", "grace", s.password("grace"));
+    postel.ok(&["sync", &account], None);
+    rt().block_on(async {
+        let mut imap = session("grace").await;
+        for f in &folders[1..] {
+            imap.delete(f).await.expect("DELETE");
+        }
+        let _ = imap.logout().await;
+    });
+    let out = postel.run(&["sync", &account], None);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    let mut done: Vec<&str> = said
+        .lines()
+        .filter(|l| l.ends_with("done"))
+        .filter_map(|l| {
+            l.split_once(" folder ")?
+                .1
+                .split_once(' ')?
+                .1
+                .split_once(": ")
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let all = done.len();
+    done.sort_unstable();
+    done.dedup();
+    assert_eq!(done.len(), all, "a folder reported twice: {said}");
+    assert!(done.contains(&folders[0].as_str()), "{said}");
+    for gone in &folders[1..] {
+        assert!(!done.contains(&gone.as_str()), "{said}");
+    }
+}

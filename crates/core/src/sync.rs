@@ -246,6 +246,13 @@ impl Meter {
         self.finish_stage(sink);
     }
 
+    /// A folder that could not be synced (gone from the server since the
+    /// last sync) counts as done without a line: the progress still names
+    /// the folder before it, which would be reported a second time.
+    pub fn skip_folder(&mut self) {
+        self.progress.folders_done += 1;
+    }
+
     /// The stage ends in this folder without finishing it (a prefetch: the
     /// folder was counted done when it was listed).
     pub fn finish_stage(&mut self, sink: &Sink) {

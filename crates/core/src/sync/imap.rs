@@ -200,14 +200,15 @@ pub(crate) async fn sync_on(
                     // A failed SELECT leaves nothing selected.
                     selected = None;
                     tracing::info!("{}: not synced: {reason}", folder.name);
+                    meter.skip_folder();
                 }
                 Err(err) => return Err(err),
                 Ok(()) => {
                     selected = Some(folder.id);
                     synced.push(folder);
+                    meter.finish_folder(sink);
                 }
             }
-            meter.finish_folder(sink);
         }
         if listed {
             break;
