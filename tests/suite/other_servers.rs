@@ -599,3 +599,36 @@ fn exims_refusals_are_reported_and_nothing_is_lost() {
     let outbox = postel.json(&["outbox", "--account", &account]);
     assert_eq!(outbox[0]["state"], "queued", "{outbox}");
 }
+
+/// A 4xx from Exim (a mailbox it always defers): the message is kept
+/// for a later try, with Exim's reply in its history, not failed.
+#[test]
+fn exims_4xx_keeps_the_message_for_later() {
+    let postel = Postel::new();
+    let account = add_account(&postel, "exim-busy", "dave", "imap");
+    let out = postel.run(
+        &[
+            "send",
+            "--account",
+            &account,
+            "--to",
+            &alt().address("busy"),
+            "--subject",
+            &unique("exim-busy"),
+        ],
+        Some("when you can\n"),
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "not sent yet, so not a success: {said}"
+    );
+    assert!(said.contains("451"), "{said}");
+    let outbox = postel.json(&["outbox", "--account", &account]);
+    assert_eq!(outbox[0]["state"], "queued", "{outbox}");
+    assert_eq!(outbox[0]["history"][0]["code"], 451, "{outbox}");
+}
