@@ -80,6 +80,16 @@ pub fn render(loader: &FluentLanguageLoader, sentence: &Sentence) -> String {
 mod tests {
     use super::*;
 
+    /// A loader for one language alone, as a window in it would have.
+    fn loader(lang: &str) -> FluentLanguageLoader {
+        let loader: FluentLanguageLoader = fluent_language_loader!();
+        loader
+            .load_languages(&Localizations, &[lang.parse().expect("a language")])
+            .expect("the language loads");
+        loader.set_use_isolating(false);
+        loader
+    }
+
     /// Every message id the engine's errors use, read from its source.
     fn ids_in_core() -> Vec<String> {
         let mut ids = Vec::new();
@@ -128,11 +138,7 @@ mod tests {
 
     #[test]
     fn a_german_window_says_a_network_error_in_german() {
-        let german: FluentLanguageLoader = fluent_language_loader!();
-        german
-            .load_languages(&Localizations, &["de".parse().expect("de")])
-            .expect("German loads");
-        german.set_use_isolating(false);
+        let german = loader("de");
         let error = postel_core::net::Error::TimedOut {
             host: "imap.example.org".into(),
             port: 993,
@@ -148,11 +154,7 @@ mod tests {
     #[test]
     fn a_german_settings_form_lists_every_problem_in_german() {
         use postel_core::account::{Invalid, Problem, Role};
-        let german: FluentLanguageLoader = fluent_language_loader!();
-        german
-            .load_languages(&Localizations, &["de".parse().expect("de")])
-            .expect("German loads");
-        german.set_use_isolating(false);
+        let german = loader("de");
         let invalid = Invalid(vec![
             Problem::NameEmpty,
             Problem::Server(Role::Incoming, Box::new(Problem::HostEmpty)),
@@ -171,11 +173,7 @@ mod tests {
         use postel_core::account::{Invalid, Problem, Role};
         use postel_core::discovery::{self, ConfirmError, Outcome};
         use postel_core::{engine, net, store, sync};
-        let english: FluentLanguageLoader = fluent_language_loader!();
-        english
-            .load_languages(&Localizations, &["en".parse().expect("en")])
-            .expect("English loads");
-        english.set_use_isolating(false);
+        let english = loader("en");
         let host = || "mail.example.org".to_owned();
         let errors: Vec<Box<dyn ExplainDisplay>> = vec![
             Box::new(net::Error::HostNotFound { host: host() }),

@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use postel::engine::mail::Applied;
-use postel::engine::{Dirs, Engine};
 
 use crate::harness::{TempDir, servers, unique};
 use crate::postel::Postel;
@@ -89,12 +88,7 @@ fn a_move_into_a_folder_the_server_lacks_creates_it_there() {
     let account = crate::worker::account("trycreate", s.password("anna"));
     let name = account.name.clone();
     let applied = rt.block_on(async {
-        let engine = Engine::open(Dirs {
-            config: scratch.path().join("config"),
-            data: scratch.path().join("data"),
-        })
-        .expect("engine");
-        engine.add_account(account, None).await.expect("account");
+        let engine = crate::harness::engine_with(&scratch, &account).await;
         let options = postel::sync::Options {
             folder: Some(folder.clone()),
             ..Default::default()

@@ -84,15 +84,11 @@ fn a_trash_chosen_by_hand_is_where_a_delete_goes() {
         "{shown}"
     );
     postel.ok(&["sync", &account], None);
-    let folders = postel.json(&["folders", &account]);
-    let trash: Vec<&str> = folders
-        .as_array()
-        .expect("folders")
-        .iter()
-        .filter(|f| f["role"] == "trash")
-        .filter_map(|f| f["display_name"].as_str())
-        .collect();
-    assert_eq!(trash, [chosen.as_str()], "one Trash, the chosen one");
+    assert_eq!(
+        trash_folders(&postel, &account, "display_name"),
+        [chosen.as_str()],
+        "one Trash, the chosen one"
+    );
 
     let id = id_of(&postel, &account, &source, 1);
     postel.ok(&["delete", &account, &id.to_string()], None);
@@ -111,15 +107,23 @@ fn a_trash_chosen_by_hand_is_where_a_delete_goes() {
         None,
     );
     postel.ok(&["sync", &account], None);
-    let folders = postel.json(&["folders", &account]);
-    let trash: Vec<&str> = folders
+    assert_eq!(
+        trash_folders(&postel, &account, "name"),
+        ["Trash"],
+        "SPECIAL-USE again"
+    );
+}
+
+/// The `field` of each folder with the Trash role.
+fn trash_folders(postel: &Postel, account: &str, field: &str) -> Vec<String> {
+    let folders = postel.json(&["folders", account]);
+    folders
         .as_array()
         .expect("folders")
         .iter()
         .filter(|f| f["role"] == "trash")
-        .filter_map(|f| f["name"].as_str())
-        .collect();
-    assert_eq!(trash, ["Trash"], "SPECIAL-USE again");
+        .filter_map(|f| f[field].as_str().map(str::to_owned))
+        .collect()
 }
 
 /// Folders gone from the server since the last sync (as after a namespace

@@ -46,19 +46,10 @@ fn load() -> Servers {
     let path = std::env::var_os("POSTEL_TEST_ENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/tmp/postel-servers-10000/env"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
-        panic!(
-            "the test mail servers are not running ({}: {err}); \
-             run the tests with tests/run, or start them with tests/servers/mailservers start",
-            path.display()
-        )
-    });
-    let vars: HashMap<String, String> = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
-        .collect();
+    let vars = read_env(
+        &path,
+        "run the tests with tests/run, or start them with tests/servers/mailservers start",
+    );
     let var = |k: &str| {
         vars.get(k)
             .cloned()
@@ -90,6 +81,22 @@ fn load() -> Servers {
         submissions: port("POSTEL_TEST_SUBMISSIONS_PORT"),
         users,
     }
+}
+
+/// The `KEY=value` lines of a servers' env file. A missing file fails
+/// the test, saying `how` to start the servers.
+pub fn read_env(path: &std::path::Path, how: &str) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|err| {
+        panic!(
+            "the test mail servers are not running ({}: {err}); {how}",
+            path.display()
+        )
+    });
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+        .collect()
 }
 
 /// A scratch directory removed when dropped.

@@ -37,18 +37,10 @@ fn alt() -> &'static Alt {
         let path = std::env::var_os("POSTEL_ALT_ENV")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/tmp/postel-altservers-20000/env"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
-            panic!(
-                "Cyrus and Exim are not running ({}: {err}); run the tests with tests/run, \
-                 or start them with tests/servers/altservers start",
-                path.display()
-            )
-        });
-        let vars: HashMap<String, String> = text
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
-            .collect();
+        let vars = crate::harness::read_env(
+            &path,
+            "run the tests with tests/run, or start Cyrus and Exim with tests/servers/altservers start",
+        );
         let var = |k: &str| {
             vars.get(k)
                 .cloned()
@@ -175,39 +167,21 @@ fn wait_for(user: &str, folder: &str, subject: &str) {
 /// An account on Cyrus (IMAP) and Exim (submission, implicit TLS).
 fn add_account(postel: &Postel, tag: &str, user: &str, protocol: &str) -> String {
     let a = alt();
-    let name = unique(tag);
     let incoming = match protocol {
         "pop3" => a.pop3s,
         _ => a.imaps,
-    }
-    .to_string();
-    let (ca, submissions) = (a.ca.display().to_string(), a.submissions.to_string());
-    postel.ok(
-        &[
-            "account",
-            "add",
-            &name,
-            "--email",
-            &a.address(user),
-            "--incoming",
-            protocol,
-            "--in-host",
-            "localhost",
-            "--in-port",
-            &incoming,
-            "--out-host",
-            "localhost",
-            "--out-port",
-            &submissions,
-            "--username",
+    };
+    postel.add_on_servers(
+        tag,
+        &crate::postel::Login {
+            email: &a.address(user),
             user,
-            "--password-stdin",
-            "--trust-cert",
-            &ca,
-        ],
-        Some(&format!("{}\n", a.password(user))),
-    );
-    name
+            password: a.password(user),
+        },
+        (protocol, incoming),
+        a.submissions,
+        &a.ca,
+    )
 }
 
 fn send_to_self(postel: &Postel, account: &str, user: &str, subject: &str) {

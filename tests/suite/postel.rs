@@ -89,35 +89,58 @@ impl Postel {
     /// Adds an IMAPS + submissions account for a test user; returns its name.
     pub fn add_imap(&self, tag: &str, user: &str, password: &str) -> String {
         let s = servers();
+        self.add_on_servers(
+            tag,
+            &Login {
+                email: &s.address(user),
+                user,
+                password,
+            },
+            ("imap", s.imaps),
+            s.submissions,
+            &s.ca,
+        )
+    }
+
+    /// Adds an account on any servers on localhost (TLS both ways): the
+    /// incoming protocol and port, the submission port, the CA to trust.
+    pub fn add_on_servers(
+        &self,
+        tag: &str,
+        login: &Login<'_>,
+        (protocol, in_port): (&str, u16),
+        out_port: u16,
+        ca: &std::path::Path,
+    ) -> String {
         let name = unique(tag);
-        let ca = s.ca.display().to_string();
-        let (imaps, submissions) = (s.imaps.to_string(), s.submissions.to_string());
+        let ca = ca.display().to_string();
+        let (in_port, out_port) = (in_port.to_string(), out_port.to_string());
         self.ok(
             &[
                 "account",
                 "add",
                 &name,
                 "--email",
-                &s.address(user),
+                login.email,
                 "--display-name",
                 "Test User",
                 "--incoming",
-                "imap",
+                protocol,
                 "--in-host",
                 "localhost",
                 "--in-port",
-                &imaps,
+                &in_port,
                 "--out-host",
                 "localhost",
                 "--out-port",
-                &submissions,
+                &out_port,
                 "--username",
-                user,
+                login.user,
                 "--password-stdin",
                 "--trust-cert",
                 &ca,
             ],
-            Some(&format!("{password}\n")),
+            Some(&format!("{}\n", login.password)),
         );
         name
     }
@@ -187,4 +210,11 @@ impl Postel {
             .expect("stdin written");
         child
     }
+}
+
+/// Who an account logs in as.
+pub struct Login<'a> {
+    pub email: &'a str,
+    pub user: &'a str,
+    pub password: &'a str,
 }

@@ -8,9 +8,8 @@ use super::*;
 #[test]
 fn a_flag_is_in_the_store_and_the_list_at_once_and_waits_for_the_server() {
     let (dirs, ids) = populated("tasks-flag", 3);
-    let (mut app, start) = App::new(dirs);
     // The mailbox loads itself: folders and rows from the store.
-    settle(&mut app, start);
+    let mut app = started(dirs);
     let listed = |app: &App| {
         app.mailbox
             .as_ref()
@@ -68,8 +67,7 @@ fn a_flag_is_in_the_store_and_the_list_at_once_and_waits_for_the_server() {
 #[test]
 fn send_puts_the_message_in_the_outbox() {
     let (dirs, _) = populated("tasks-send", 1);
-    let (mut app, start) = App::new(dirs);
-    settle(&mut app, start);
+    let mut app = started(dirs);
     feed_and_run(
         &mut app,
         [Message::Shortcut(Shortcut::Tool(mailbox::Tool::Compose))],
@@ -99,8 +97,7 @@ fn send_puts_the_message_in_the_outbox() {
 fn shift_delete_asks_before_deleting_for_good_and_delete_keeps_a_copy_in_trash() {
     use iced::keyboard;
     let (dirs, ids) = populated("tasks-delete", 3);
-    let (mut app, start) = App::new(dirs);
-    settle(&mut app, start);
+    let mut app = started(dirs);
     let open = |app: &mut App, id: i64| {
         feed_and_run(
             app,
