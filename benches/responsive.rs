@@ -7,8 +7,10 @@
 //! already-downloaded message (`Engine::body` and parsing it), flags it
 //! (`Engine::set_flag_here`: the list shows the change when this returns;
 //! the server hears of it afterwards), and searches (`Engine::search`).
-//! As in the window, the worker has a store connection of its own and the
-//! engine is shared without a lock.
+//! As in the window, the worker has a store connection of its own, runs
+//! on the background runtime (`worker::spawn`), and the engine is shared
+//! without a lock. "Idle" is the same app after a complete first sync, with
+//! the 100k mailbox stored: what a search then looks through.
 //!
 //! Environment: `POSTEL_TEST_ENV` (the servers' env file), `BENCH_DIR` (a
 //! scratch folder), `BENCH_SAMPLES` (rounds per phase, default 200).
@@ -69,63 +71,39 @@ fn main() {
             .await
             .expect("100k account");
 
-        let idle = measure(&engine, &local.name, &ids, samples, None).await;
-
         // The worker of the 100k account, as the window starts it: its own
         // store connection, its first sync at once. A first sync of 100k
-        // headers takes only seconds, so it is run `SYNCS` times (the
+        // headers takes only seconds, so it is run up to `SYNCS` times (the
         // account's rows forgotten in between) for enough rounds.
         let mut busy = Times::default();
         let mut still = false;
         for run in 1..=SYNCS {
-            engine
-                .store()
-                .expect("store")
-                .run(|s| s.forget_account("big100k"))
-                .await
-                .expect("the last sync forgotten");
-            let worker_store =
-                SharedStore::new(Store::open(&dirs.data).expect("the worker's store"));
-            let syncing = Arc::new(AtomicBool::new(true));
-            let storing = Arc::new(AtomicBool::new(false));
-            let started = Instant::now();
-            let flag = syncing.clone();
-            let first_rows = storing.clone();
-            let (handle, task) =
-                worker::spawn(big.clone(), worker_store, move |event| match event {
-                    Event::Sync(postel::sync::Event::Progress(p)) if p.messages_done > 0 => {
-                        first_rows.store(true, Ordering::SeqCst);
-                    }
-                    Event::Synced { summary, .. } => {
-                        eprintln!(
-                            "responsive bench: first sync {run} done, {} messages in {:.1} s",
-                            summary.new_messages,
-                            started.elapsed().as_secs_f64()
-                        );
-                        flag.store(false, Ordering::SeqCst);
-                    }
-                    Event::Failed { error, .. } => {
-                        eprintln!("responsive bench: the worker failed: {error}");
-                        flag.store(false, Ordering::SeqCst);
-                    }
-                    _ => {}
-                });
+            let sync = Sync::start(&engine, &dirs, &big, run).await;
             // From the first rows stored on, not from a fixed wait.
-            while !storing.load(Ordering::SeqCst) && syncing.load(Ordering::SeqCst) {
+            while !sync.storing.load(Ordering::SeqCst) && sync.syncing.load(Ordering::SeqCst) {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             let left = samples.saturating_sub(busy.open.len());
-            let times = measure(&engine, &local.name, &ids, left, Some(&syncing)).await;
+            let times = measure(&engine, &local.name, &ids, left, Some(&sync.syncing)).await;
             busy.open.extend(times.open);
             busy.flag.extend(times.flag);
             busy.search.extend(times.search);
-            still = syncing.load(Ordering::SeqCst);
-            handle.send(worker::Control::Stop);
-            let _ = task.await;
+            still = sync.syncing.load(Ordering::SeqCst);
+            sync.stop().await;
             if busy.open.len() >= samples {
                 break;
             }
         }
+
+        // Idle: the same app with the 100k mailbox stored in full, as a
+        // user has it once the first sync is done (search then looks
+        // through all of it).
+        let sync = Sync::start(&engine, &dirs, &big, SYNCS + 1).await;
+        while sync.syncing.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        sync.stop().await;
+        let idle = measure(&engine, &local.name, &ids, samples, None).await;
 
         println!();
         println!(
@@ -137,7 +115,7 @@ fn main() {
         row("search (3 queries)", &idle.search, &busy.search);
         println!();
         println!(
-            "{} rounds idle, {} during the syncs{}",
+            "{} rounds idle (after a full first sync), {} during the syncs{}",
             idle.open.len(),
             busy.open.len(),
             if still {
@@ -147,6 +125,60 @@ fn main() {
             }
         );
     });
+}
+
+/// A first sync of the 100k account by its worker.
+struct Sync {
+    syncing: Arc<AtomicBool>,
+    storing: Arc<AtomicBool>,
+    handle: worker::Handle,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sync {
+    async fn start(engine: &Engine, dirs: &Dirs, big: &Account, run: usize) -> Self {
+        engine
+            .store()
+            .expect("store")
+            .run(|s| s.forget_account("big100k"))
+            .await
+            .expect("the last sync forgotten");
+        let worker_store = SharedStore::new(Store::open(&dirs.data).expect("the worker's store"));
+        let syncing = Arc::new(AtomicBool::new(true));
+        let storing = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let flag = syncing.clone();
+        let first_rows = storing.clone();
+        let (handle, task) = worker::spawn(big.clone(), worker_store, move |event| match event {
+            Event::Sync(postel::sync::Event::Progress(p)) if p.messages_done > 0 => {
+                first_rows.store(true, Ordering::SeqCst);
+            }
+            Event::Synced { summary, .. } => {
+                eprintln!(
+                    "responsive bench: first sync {run} done, {} messages in {:.1} s",
+                    summary.new_messages,
+                    started.elapsed().as_secs_f64()
+                );
+                flag.store(false, Ordering::SeqCst);
+            }
+            Event::Failed { error, .. } => {
+                eprintln!("responsive bench: the worker failed: {error}");
+                flag.store(false, Ordering::SeqCst);
+            }
+            _ => {}
+        });
+        Self {
+            syncing,
+            storing,
+            handle,
+            task,
+        }
+    }
+
+    async fn stop(self) {
+        self.handle.send(worker::Control::Stop);
+        let _ = self.task.await;
+    }
 }
 
 /// Rounds of open, flag and search; with `while_true`, only while it holds.

@@ -75,9 +75,11 @@ fn run(key: &Key) -> impl futures::Stream<Item = Event> + use<> {
             // The worker reports from its own tasks; a channel carries that
             // to this stream.
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-            let work = core::run(key.account, store, control, move |event| {
+            // On the background runtime, at a lower priority than the
+            // window's own work.
+            let work = core::in_background(core::run(key.account, store, control, move |event| {
                 let _ = tx.send(Event::Report(event));
-            });
+            }));
             let forward = async {
                 while let Some(event) = rx.recv().await {
                     if output.send(event).await.is_err() {
@@ -86,7 +88,7 @@ fn run(key: &Key) -> impl futures::Stream<Item = Event> + use<> {
                 }
             };
             tokio::select! {
-                () = work => {}
+                _ = work => {}
                 () = forward => {}
             }
             tracing::debug!("worker stream for {name} ended");

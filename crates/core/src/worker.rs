@@ -34,6 +34,9 @@ pub const RETRY_FIRST: Duration = Duration::from_secs(30);
 /// for mail queued by another Postel process (the command line).
 const OUTBOX_LOOK: Duration = Duration::from_secs(60);
 
+mod background;
+pub use background::run as in_background;
+
 type Report = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// What a face can ask of a running worker.
@@ -106,14 +109,14 @@ impl Handle {
     }
 }
 
-/// Starts a worker on the current runtime.
+/// Starts a worker on the background runtime ([`background`]).
 pub fn spawn(
     account: Account,
     store: SharedStore,
     report: impl Fn(Event) + Send + Sync + 'static,
 ) -> (Handle, tokio::task::JoinHandle<()>) {
     let (handle, control) = Handle::channel();
-    let task = tokio::spawn(run(account, store, control, report));
+    let task = background::spawn(run(account, store, control, report));
     (handle, task)
 }
 

@@ -173,9 +173,11 @@ pub enum Indexing {
     WithBody,
 }
 
-/// Rows stored between two looks for a waiting writer: about 2 ms of a
-/// header sync's work, so a flag waits no longer than that.
-const YIELD_ROWS: usize = 200;
+/// Rows stored between two looks for a waiting writer: well under a
+/// millisecond of a header sync's work (200 rows, 2 ms, left a flag's
+/// p95 at 3.5 ms during a sync; `benches/responsive`). A look is an atomic
+/// load: smaller chunks cost nothing while nobody waits.
+const YIELD_ROWS: usize = 50;
 
 impl Store {
     /// Inserts a batch in one transaction (unless another connection waits
