@@ -31,6 +31,8 @@ pub fn init() {
     if let Err(err) = localizer.select(&requested) {
         tracing::warn!("translations for {requested:?} could not be selected: {err}");
     }
+    // Selecting loads new bundles, which isolate again by default.
+    LANGUAGE_LOADER.set_use_isolating(false);
 }
 
 #[macro_export]
@@ -45,6 +47,30 @@ macro_rules! fl {
 
 /// What an error says to the user, in the user's language (see
 /// `postel_core::explain`).
+/// A folder role's name, as the folder list shows it.
+pub fn role_name(role: postel_core::store::FolderRole) -> String {
+    use postel_core::store::FolderRole;
+    match role {
+        FolderRole::Inbox => fl!("folder-inbox"),
+        FolderRole::Sent => fl!("folder-sent"),
+        FolderRole::Drafts => fl!("folder-drafts"),
+        FolderRole::Trash => fl!("folder-trash"),
+        FolderRole::Junk => fl!("folder-junk"),
+        FolderRole::Archive => fl!("folder-archive"),
+    }
+}
+
+/// What to tell the user of a folder Postel made for a role the account
+/// lacked.
+pub fn folder_made(folder: &postel_core::store::Folder) -> String {
+    fl!(
+        "folder-made",
+        account = folder.account.clone(),
+        role = folder.role.map(role_name).unwrap_or_default(),
+        folder = folder.display_name.clone()
+    )
+}
+
 pub fn say(error: &impl Explain) -> String {
     render(&LANGUAGE_LOADER, &error.sentence())
 }
@@ -79,6 +105,17 @@ pub fn render(loader: &FluentLanguageLoader, sentence: &Sentence) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_isolation_marks_after_the_language_is_chosen() {
+        init();
+        let said = crate::fl!("status-eta", seconds = 5);
+        assert!(said.contains('5'), "{said}");
+        assert!(
+            !said.contains(['\u{2068}', '\u{2069}']),
+            "marks around arguments show as boxes in terminals: {said:?}"
+        );
+    }
 
     /// A loader for one language alone, as a window in it would have.
     fn loader(lang: &str) -> FluentLanguageLoader {
