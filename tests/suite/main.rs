@@ -5,6 +5,7 @@ mod accounts;
 mod autoconfig;
 mod autoconfig_approval;
 mod cli;
+mod courier;
 mod cut;
 mod deleting;
 mod discovery_parts;

@@ -12,7 +12,10 @@ use super::stream::Stream;
 use super::{Error, connect_tcp, step, tls};
 use crate::account::{AuthMechanism, Security, Server};
 
-pub type Session = async_imap::Session<Guarded<Stream>>;
+mod session;
+pub use session::Session;
+
+type Inner = async_imap::Session<Guarded<Stream>>;
 type Client = async_imap::Client<Guarded<Stream>>;
 
 const PROTOCOL: &str = "IMAP";
@@ -146,7 +149,7 @@ async fn login(
                 .map_err(|(err, _)| err),
         }
     };
-    step(server, crate::net::Step::LoggingIn, async {
+    let inner = step(server, crate::net::Step::LoggingIn, async {
         attempt.await.map_err(|err| match err {
             async_imap::error::Error::No(reply) | async_imap::error::Error::Bad(reply) => {
                 Error::AuthFailed {
@@ -157,7 +160,10 @@ async fn login(
             other => imap_error(server, other),
         })
     })
-    .await
+    .await?;
+    Session::start(inner)
+        .await
+        .map_err(|e| imap_error(server, e))
 }
 
 /// Maps async-imap's errors for steps after login.

@@ -28,8 +28,9 @@ pub(crate) async fn replay(
     for p in pending {
         let result = async {
             if selected.as_deref() != Some(p.folder.as_str()) {
+                let name = session.to_wire(&p.folder).into_owned();
                 session
-                    .select(&p.folder)
+                    .select(&name)
                     .await
                     .map_err(|e| server_err(account, e))?;
                 selected = Some(p.folder.clone());
@@ -90,10 +91,11 @@ async fn apply(
         }
         Action::Move(to) => {
             let carry = async |session: &mut Session| {
+                let to = session.to_wire(to).into_owned();
                 if caps.moves {
-                    session.uid_mv(&uid, to).await
+                    session.uid_mv(&uid, &to).await
                 } else {
-                    session.uid_copy(&uid, to).await
+                    session.uid_copy(&uid, &to).await
                 }
             };
             match carry(session).await {

@@ -81,8 +81,9 @@ pub async fn upload_pending(account: &Account, store: &SharedStore) -> Result<us
     }
     let mut session = open(account).await?;
     let folder = drafts_folder(account, &mut session, store).await?;
+    let wire = session.to_wire(&folder.name).into_owned();
     session
-        .select(&folder.name)
+        .select(&wire)
         .await
         .map_err(|e| server_err(account, e))?;
     let mut done = 0;
@@ -92,7 +93,7 @@ pub async fn upload_pending(account: &Account, store: &SharedStore) -> Result<us
         };
         let old = find(account, &mut session, &draft.message_id).await?;
         session
-            .append(&folder.name, Some("(\\Draft \\Seen)"), None, &raw)
+            .append(&wire, Some("(\\Draft \\Seen)"), None, &raw)
             .await
             .map_err(|e| server_err(account, e))?;
         // The new copy is in; only now do the older ones go.
@@ -112,8 +113,9 @@ pub async fn remove(account: &Account, store: &SharedStore, message_id: &str) ->
     }
     let mut session = open(account).await?;
     let folder = drafts_folder(account, &mut session, store).await?;
+    let wire = session.to_wire(&folder.name).into_owned();
     session
-        .select(&folder.name)
+        .select(&wire)
         .await
         .map_err(|e| server_err(account, e))?;
     let uids = find(account, &mut session, message_id).await?;

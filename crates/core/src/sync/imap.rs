@@ -86,16 +86,13 @@ pub(crate) struct Caps {
     pub moves: bool,
 }
 
-pub(crate) async fn caps(account: &Account, session: &mut Session) -> Result<Caps, Error> {
-    let caps = session
-        .capabilities()
-        .await
-        .map_err(|e| server_err(account, e))?;
-    Ok(Caps {
+pub(crate) fn caps(session: &Session) -> Caps {
+    let caps = session.capabilities();
+    Caps {
         condstore: caps.has_str("CONDSTORE") || caps.has_str("QRESYNC"),
         uidplus: caps.has_str("UIDPLUS"),
         moves: caps.has_str("MOVE"),
-    })
+    }
 }
 
 pub async fn sync(
@@ -105,7 +102,7 @@ pub async fn sync(
     sink: &Sink,
 ) -> Result<Summary, Error> {
     let mut session = open(account).await?;
-    let caps = caps(account, &mut session).await?;
+    let caps = caps(&session);
     let summary = sync_on(account, &mut session, caps, store, options, sink).await?;
     let _ = session.logout().await;
     Ok(summary)
@@ -288,7 +285,7 @@ pub async fn list_folders(
             special
         };
         found.push((
-            name.name().to_owned(),
+            session.from_wire(name.name()).into_owned(),
             name.delimiter().map(str::to_owned),
             role,
         ));
@@ -350,11 +347,14 @@ async fn sync_folder(
         } else {
             "(MESSAGES UIDNEXT UIDVALIDITY)"
         };
-        session.status(&folder.name, items).await
+        let name = session.to_wire(&folder.name).into_owned();
+        session.status(&name, items).await
     } else if caps.condstore {
-        session.select_condstore(&folder.name).await
+        let name = session.to_wire(&folder.name).into_owned();
+        session.select_condstore(&name).await
     } else {
-        session.select(&folder.name).await
+        let name = session.to_wire(&folder.name).into_owned();
+        session.select(&name).await
     }
     .map_err(|e| server_err(account, e))?;
     let (validity, uidnext, modseq, exists) = (
@@ -667,8 +667,9 @@ pub async fn fetch_body(
     if row.size > crate::net::imap::guard::MAX_MESSAGE as u64 {
         return Err(Error::TooLarge(row.size));
     }
+    let name = session.to_wire(&row.folder).into_owned();
     session
-        .examine(&row.folder)
+        .examine(&name)
         .await
         .map_err(|e| server_err(account, e))?;
     let fetches: Vec<Fetch> = session
@@ -716,7 +717,7 @@ pub(crate) async fn save_body(store: &SharedStore, id: i64, raw: Vec<u8>) -> Res
 /// Connects just to replay the account's pending actions.
 pub async fn push_pending(account: &Account, store: &SharedStore) -> Result<(), Error> {
     let mut session = open(account).await?;
-    let caps = caps(account, &mut session).await?;
+    let caps = caps(&session);
     actions::replay(account, &mut session, store, caps).await?;
     let _ = session.logout().await;
     Ok(())

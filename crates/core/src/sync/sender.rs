@@ -315,9 +315,10 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
                     sent.display_name
                 );
             }
+            let wire = session.to_wire(&sent.name).into_owned();
             for item in pending {
                 session
-                    .select(&sent.name)
+                    .select(&wire)
                     .await
                     .map_err(|e| super::imap::server_err(account, e))?;
                 let found = super::imap::uid_search(
@@ -330,7 +331,7 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
                     let id = item.id;
                     let raw = store.run(move |s| s.outbox_raw(id)).await?;
                     session
-                        .append(&sent.name, Some("(\\Seen)"), None, &raw)
+                        .append(&wire, Some("(\\Seen)"), None, &raw)
                         .await
                         .map_err(|e| super::imap::server_err(account, e))?;
                 }

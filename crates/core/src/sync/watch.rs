@@ -68,19 +68,23 @@ async fn idle_once(
         ..Options::default()
     };
     let mut session = imap::open(account).await?;
-    let caps = imap::caps(account, &mut session).await?;
+    let caps = imap::caps(&session);
     // Catch up first: mail that came while we were away is found here. The
     // sync leaves INBOX selected, ready for IDLE.
     imap::sync_on(account, &mut session, caps, store, &inbox_only, sink).await?;
     loop {
         // Silence is what IDLE waits through; the renewal bounds it.
         session.get_mut().patience(None);
-        let mut idle = session.idle();
+        let (inner, agreement) = session.into_parts();
+        let mut idle = inner.idle();
         answer_within(account, idle.init()).await?;
         ready();
         let (wait, _interrupt) = idle.wait_with_timeout(IDLE_RENEW);
         let response = wait.await.map_err(|e| imap::server_err(account, e))?;
-        session = answer_within(account, idle.done()).await?;
+        session = crate::net::imap::Session::resume(
+            answer_within(account, idle.done()).await?,
+            agreement,
+        );
         session.get_mut().patience(Some(SILENCE));
         if let async_imap::extensions::idle::IdleResponse::NewData(_) = response {
             let still_selected = Options {

@@ -43,8 +43,9 @@ pub(super) async fn prefetch(
     }
     if *selected != Some(folder.id) {
         *selected = None;
+        let name = session.to_wire(&folder.name).into_owned();
         session
-            .examine(&folder.name)
+            .examine(&name)
             .await
             .map_err(|e| server_err(account, e))?;
         *selected = Some(folder.id);
