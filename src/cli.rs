@@ -221,7 +221,7 @@ pub fn run(args: Args) -> ExitCode {
                 terminal::escape_line(key)
             );
         }
-        match command {
+        let code = match command {
             Command::Account(cmd) => discover::account(&mut engine, *cmd, args.json).await,
             Command::Sync(a) => mail::sync(&mut engine, a, args.json).await,
             Command::Folders { account } => mail::folders(&mut engine, &account, args.json).await,
@@ -247,7 +247,11 @@ pub fn run(args: Args) -> ExitCode {
             Command::Send(a) => send::send(&mut engine, *a).await,
             Command::Outbox(a) => send::outbox(&mut engine, a, args.json).await,
             Command::Completions { .. } | Command::Man => Ok(ExitCode::SUCCESS),
+        };
+        if let Ok(store) = engine.store() {
+            tell_made_folders(&store).await;
         }
+        code
     });
     match result {
         Ok(code) => code,
@@ -257,4 +261,20 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Says which folders the command made because the account had none for
+/// their role (a Trash for `delete`, a Sent copy's folder for `send`).
+pub(crate) async fn tell_made_folders(store: &crate::store::SharedStore) {
+    for folder in store.run(|s| s.take_made()).await.unwrap_or_default() {
+        eprintln!(
+            "postel: {}",
+            terminal::escape_line(&crate::i18n::folder_made(&folder))
+        );
+    }
+}
+
+/// [`tell_made_folders`] for a spawned task.
+pub(crate) async fn tell_made_folders_owned(store: crate::store::SharedStore) {
+    tell_made_folders(&store).await;
 }

@@ -90,6 +90,8 @@ pub enum Message {
     Acted(Result<Applied, String>),
     Synced(Result<(), String>),
     Worker(worker::Event),
+    /// Folders Postel made for a role the account lacked.
+    FoldersMade(Vec<crate::store::Folder>),
     AttachmentSaved(Result<files::Outcome, String>),
     Dismiss(usize),
     FileDropped(PathBuf),
@@ -217,6 +219,12 @@ impl App {
                 self.refresh()
             }
             Message::Worker(event) => self.worker_event(event),
+            Message::FoldersMade(folders) => {
+                for folder in &folders {
+                    self.notice_once(crate::i18n::folder_made(folder));
+                }
+                Task::none()
+            }
             Message::AttachmentSaved(result) => {
                 self.notices.push(match result {
                     Ok(outcome) => outcome.notice(),
@@ -311,10 +319,23 @@ impl App {
     }
 
     fn refresh(&mut self) -> Task<Message> {
-        match &mut self.mailbox {
+        let list = match &mut self.mailbox {
             Some(m) => m.refresh().map(Message::Mailbox),
             None => Task::none(),
-        }
+        };
+        // A delete, a sync or a send may have made a Trash, Sent or Drafts
+        // folder the account lacked; the user hears of each once.
+        let made = match &self.store {
+            Some(store) => {
+                let store = store.clone();
+                Task::perform(
+                    async move { store.run(|s| s.take_made()).await.unwrap_or_default() },
+                    Message::FoldersMade,
+                )
+            }
+            None => Task::none(),
+        };
+        Task::batch([list, made])
     }
 
     fn engine(&self) -> Option<Engine> {

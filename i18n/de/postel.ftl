@@ -16,6 +16,7 @@ folder-drafts = Entwürfe
 folder-trash = Papierkorb
 folder-junk = Spam
 folder-archive = Archiv
+folder-made = { $account } hatte keinen Ordner für { $role }: Postel hat den Ordner „{ $folder }“ angelegt und verwendet ihn ab jetzt.
 
 tool-compose = Verfassen
 tool-reply = Antworten

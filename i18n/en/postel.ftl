@@ -16,6 +16,9 @@ folder-drafts = Drafts
 folder-trash = Trash
 folder-junk = Junk
 folder-archive = Archive
+# A folder Postel created because the account had none for the role
+# ($role: the role's name as in the folder list).
+folder-made = { $account } had no { $role } folder: Postel made the folder “{ $folder }” and uses it from now on.
 
 tool-compose = Write
 tool-reply = Reply

@@ -276,6 +276,7 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
         }
         Report::Watching { account } => eprintln!("watching {account}"),
         Report::Outbox { account, outcomes } => {
+            tokio::spawn(super::tell_made_folders_owned(printer.clone()));
             for o in outcomes {
                 eprintln!(
                     "outbox: {account} message {} {}: {}",
@@ -295,7 +296,10 @@ async fn watch(engine: &mut Engine, names: &[String], json: bool) -> Result<Exit
         Report::Waiting { account, error, .. } => {
             eprintln!("postel: {account}: {}", escape_text(&error.to_string()));
         }
-        Report::Sync(Event::Progress(_)) | Report::Synced { .. } => {}
+        Report::Synced { .. } => {
+            tokio::spawn(super::tell_made_folders_owned(printer.clone()));
+        }
+        Report::Sync(Event::Progress(_)) => {}
     };
     let report = std::sync::Arc::new(report);
     // Kept until the end: dropping a handle stops its worker.

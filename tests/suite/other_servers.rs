@@ -257,14 +257,42 @@ fn on_cyrus_a_missing_trash_and_sent_are_made_and_used() {
     let postel = Postel::new();
     let account = add_account(&postel, "cyrus-missing", "carol", "imap");
     let subject = unique("cyrus-missing");
-    send_to_self(&postel, &account, "carol", &subject);
+    let sent = postel.run(
+        &[
+            "send",
+            "--account",
+            &account,
+            "--to",
+            &alt().address("carol"),
+            "--subject",
+            &subject,
+        ],
+        Some("Grüße aus dem Test.\n"),
+    );
+    let said = String::from_utf8_lossy(&sent.stderr);
+    assert!(sent.status.success(), "{said}");
+    // No Sent folder at all: one is made for the copy, not skipped, and
+    // the user is told.
+    assert!(
+        said.contains(&format!(
+            "{account} had no Sent folder: Postel made the folder “Sent”"
+        )),
+        "{said}"
+    );
     wait_for("carol", "INBOX", &subject);
-    // No Sent folder at all: one is made for the copy, not skipped.
     wait_for("carol", "Sent", &subject);
 
     postel.ok(&["sync", &account], None);
     let id = local_id(&postel, &account, &subject);
-    postel.ok(&["delete", &account, &id.to_string()], None);
+    let deleted = postel.run(&["delete", &account, &id.to_string()], None);
+    let said = String::from_utf8_lossy(&deleted.stderr);
+    assert!(deleted.status.success(), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{account} had no Trash folder: Postel made the folder “Trash”"
+        )),
+        "{said}"
+    );
     assert!(
         subjects("carol", "Trash").contains(&subject),
         "a Trash made for it, never deleted for good"

@@ -296,6 +296,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE TABLE thread_hash (k0 INTEGER NOT NULL, k1 INTEGER NOT NULL);
     INSERT INTO thread_hash (k0, k1) VALUES (random(), random());
     "#,
+    // 11: folders Postel made because the account had none for a role
+    // (Trash, Sent, Drafts), until the user has been told.
+    r#"
+    CREATE TABLE folders_made (
+        folder INTEGER PRIMARY KEY REFERENCES folders(id) ON DELETE CASCADE
+    );
+    "#,
 ];
 
 /// Work a migration needs beyond its SQL, in the same transaction.

@@ -8,7 +8,7 @@ use iced::Task;
 use iced::widget::{pane_grid, text_editor};
 
 use crate::engine::mail::FlagChange;
-use crate::fl;
+
 use crate::gui::ui_state::UiState;
 use crate::gui::widget::{html_view, message_list};
 
@@ -670,16 +670,7 @@ impl State {
     }
 }
 
-pub fn role_label(role: FolderRole) -> String {
-    match role {
-        FolderRole::Inbox => fl!("folder-inbox"),
-        FolderRole::Sent => fl!("folder-sent"),
-        FolderRole::Drafts => fl!("folder-drafts"),
-        FolderRole::Trash => fl!("folder-trash"),
-        FolderRole::Junk => fl!("folder-junk"),
-        FolderRole::Archive => fl!("folder-archive"),
-    }
-}
+pub use crate::i18n::role_name as role_label;
 
 pub fn human_size(bytes: u64) -> String {
     match bytes {

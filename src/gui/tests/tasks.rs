@@ -172,4 +172,24 @@ fn shift_delete_asks_before_deleting_for_good_and_delete_keeps_a_copy_in_trash()
     assert_eq!(trash.role, Some(crate::store::FolderRole::Trash));
     let kept = store.message(ids[1]).expect("still stored");
     assert_eq!(kept.folder_id, trash.id);
+    // The user is told, once, in words of the folder list.
+    let told = fl!(
+        "folder-made",
+        account = "work",
+        role = fl!("folder-trash"),
+        folder = "Trash"
+    );
+    assert_eq!(
+        app.notices.iter().filter(|n| **n == told).count(),
+        1,
+        "{:?}",
+        app.notices
+    );
+    let mut ui = simulator(app.view());
+    assert!(ui.find(told.as_str()).is_ok(), "the notice is on screen");
+    drop(ui);
+    assert!(
+        store.take_made().expect("read").is_empty(),
+        "told: not told again"
+    );
 }

@@ -244,12 +244,14 @@ impl Engine {
                     // creates the folder there).
                     None => {
                         let (trash, delimiter) = s.name_for_new(&name, "Trash")?;
-                        Some(s.upsert_folder(
+                        let trash = s.upsert_folder(
                             &name,
                             &trash,
                             delimiter.as_deref(),
                             Some(FolderRole::Trash),
-                        )?)
+                        )?;
+                        s.mark_made(trash.id)?;
+                        Some(trash)
                     }
                 };
                 match trash {

@@ -87,6 +87,32 @@ impl Store {
         Ok(if wire != name { by_name(&wire)? } else { None })
     }
 
+    /// Notes that Postel made the folder because the account had none for
+    /// its role; the faces say so once ([`Store::take_made`]).
+    pub fn mark_made(&self, folder: i64) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO folders_made (folder) VALUES (?1)",
+            [folder],
+        )?;
+        Ok(())
+    }
+
+    /// The folders made since the last call, each returned once.
+    pub fn take_made(&self) -> Result<Vec<Folder>> {
+        let tx = self.conn().unchecked_transaction()?;
+        let made = {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {COLUMNS} FROM folders WHERE id IN (SELECT folder FROM folders_made)
+                 ORDER BY account, name"
+            ))?;
+            stmt.query_map([], row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        tx.execute("DELETE FROM folders_made", [])?;
+        tx.commit()?;
+        Ok(made)
+    }
+
     pub fn folder_by_id(&self, id: i64) -> Result<Option<Folder>> {
         Ok(self
             .conn()

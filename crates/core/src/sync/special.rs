@@ -55,16 +55,12 @@ pub async fn create(
     name: &str,
     role: Option<FolderRole>,
 ) -> Result<(), Error> {
-    let Some(quoted) = quoted(name) else {
+    let Some(quoted) = quoted(&session.to_wire(name)) else {
         return Err(Error::Refused(format!(
             "a folder name may not hold a line break: {name:?}"
         )));
     };
-    let marks = session
-        .capabilities()
-        .await
-        .map_err(|e| server_err(account, e))?
-        .has_str("CREATE-SPECIAL-USE");
+    let marks = session.capabilities().has_str("CREATE-SPECIAL-USE");
     if let (true, Some(attribute)) = (marks, role.and_then(attribute)) {
         let command = format!("CREATE {quoted} (USE ({attribute}))");
         match session.run_command_and_check_ok(&command).await {
@@ -109,7 +105,11 @@ pub async fn ensure(
     create(account, session, &folder_name, Some(role)).await?;
     let name = account.name.clone();
     let folder = store
-        .run(move |s| s.upsert_folder(&name, &folder_name, delimiter.as_deref(), Some(role)))
+        .run(move |s| {
+            let folder = s.upsert_folder(&name, &folder_name, delimiter.as_deref(), Some(role))?;
+            s.mark_made(folder.id)?;
+            Ok(folder)
+        })
         .await?;
     tracing::info!(
         "{}: made the folder {} for {}",
