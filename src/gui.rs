@@ -12,6 +12,7 @@ mod mailbox_actions;
 mod remember;
 pub mod screen;
 mod shortcut;
+pub mod theme;
 pub mod ui_state;
 pub mod widget;
 mod worker;
@@ -63,6 +64,8 @@ pub struct App {
     settings: Option<settings::State>,
     progress: Option<String>,
     notices: Vec<String>,
+    /// The desktop prefers dark colours (it says so at start and on change).
+    dark: bool,
     /// How the window was left, and is now (see `ui_state`).
     ui: UiState,
     /// Bumped at each change of `ui`; a save waits until it stops moving.
@@ -90,6 +93,8 @@ pub enum Message {
     Acted(Result<Applied, String>),
     Synced(Result<(), String>),
     Worker(worker::Event),
+    /// The desktop's light or dark preference, at start and on a change.
+    SystemTheme(iced::theme::Mode),
     /// Folders Postel made for a role the account lacked.
     FoldersMade(Vec<crate::store::Folder>),
     AttachmentSaved(Result<files::Outcome, String>),
@@ -137,6 +142,7 @@ impl App {
             settings: None,
             progress: None,
             notices: Vec::new(),
+            dark: false,
             ui,
             ui_changes: 0,
             bench: bench::Bench::from_env(),
@@ -155,7 +161,8 @@ impl App {
         let task = match engine.store() {
             Ok(store) => {
                 app.store = Some(store.clone());
-                let (mailbox, task) = mailbox::State::new(store, &app.ui);
+                let (mut mailbox, task) = mailbox::State::new(store, &app.ui);
+                mailbox.set_identities(&app.accounts);
                 app.mailbox = Some(mailbox);
                 task.map(Message::Mailbox)
             }
@@ -219,6 +226,10 @@ impl App {
                 self.refresh()
             }
             Message::Worker(event) => self.worker_event(event),
+            Message::SystemTheme(mode) => {
+                self.dark = mode == iced::theme::Mode::Dark;
+                self.mailbox_message(mailbox::Message::DarkTheme(self.dark))
+            }
             Message::FoldersMade(folders) => {
                 for folder in &folders {
                     self.notice_once(crate::i18n::folder_made(folder));
@@ -316,6 +327,10 @@ impl App {
             Some(_) => iced::widget::operation::focus("compose-body"),
             None => Task::none(),
         }
+    }
+
+    fn theme(&self) -> iced::Theme {
+        theme::theme(self.dark)
     }
 
     fn refresh(&mut self) -> Task<Message> {
@@ -669,17 +684,25 @@ impl App {
         for (i, notice) in self.notices.iter().enumerate() {
             layout = layout.push(
                 container(
-                    row![
-                        text(notice.clone()).size(13).width(Length::Fill),
-                        button(text("×"))
-                            .on_press(Message::Dismiss(i))
-                            .padding([0, 8]),
-                    ]
-                    .spacing(8),
+                    container(
+                        row![
+                            text(notice.clone())
+                                .size(theme::size::SMALL)
+                                .width(Length::Fill),
+                            button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
+                                .on_press(Message::Dismiss(i))
+                                .padding(4)
+                                .style(theme::tool),
+                        ]
+                        .spacing(theme::gap::S)
+                        .align_y(iced::Alignment::Center),
+                    )
+                    .padding([theme::gap::XS, theme::gap::M])
+                    .width(Length::Fill)
+                    .style(theme::banner(theme::Tone::Info)),
                 )
-                .padding(6)
-                .width(Length::Fill)
-                .style(container::rounded_box),
+                .padding([theme::gap::XS, theme::gap::S])
+                .style(theme::window),
             );
         }
         layout = layout.push(container(main).height(Length::Fill));
@@ -691,21 +714,28 @@ impl App {
                 status.push_str(&fl!("status-outbox", waiting = waiting, failed = failed));
             }
         }
-        layout
-            .push(container(text(status).size(12)).padding([2, 8]))
-            .into()
+        let status = container(text(status).size(theme::size::CAPTION).style(
+            |theme: &iced::Theme| text::Style {
+                color: Some(theme::colors(theme).muted),
+            },
+        ))
+        .padding([theme::gap::XXS, theme::gap::M])
+        .width(Length::Fill)
+        .style(theme::window);
+        container(layout.push(status)).style(theme::window).into()
     }
 
     fn welcome(&self) -> Element<'_, Message> {
         center(
             column![
-                text(fl!("app-name")).size(32),
-                text(fl!("welcome-tagline")).size(16),
-                button(text(fl!("welcome-add-account")))
+                text(fl!("app-name")).size(theme::size::DISPLAY),
+                text(fl!("welcome-tagline")).size(theme::size::TITLE),
+                button(text(fl!("welcome-add-account")).size(theme::size::BODY))
                     .on_press(Message::AddAccount)
-                    .style(button::primary),
+                    .padding([theme::gap::S, theme::gap::L])
+                    .style(theme::primary),
             ]
-            .spacing(12)
+            .spacing(theme::gap::M)
             .align_x(iced::Alignment::Center),
         )
         .into()
@@ -726,9 +756,7 @@ impl App {
             keyboard::listen().filter_map(shortcut),
             window::resize_events().map(|(id, size)| Message::WindowResized(id, size)),
             window::close_requests().map(Message::CloseRequested),
-            iced::system::theme_changes().map(|mode| {
-                Message::Mailbox(mailbox::Message::DarkTheme(mode == iced::theme::Mode::Dark))
-            }),
+            iced::system::theme_changes().map(Message::SystemTheme),
         ];
         if self.composer.is_some() {
             subs.push(iced::time::every(AUTOSAVE).map(|_| Message::Autosave));
@@ -779,12 +807,16 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
                 Some(url) => app.update(Message::Request(url.clone())),
                 None => Task::none(),
             };
-            (app, Task::batch([task, open]))
+            // The desktop's light or dark preference now; changes follow
+            // by subscription.
+            let theme = iced::system::theme().map(Message::SystemTheme);
+            (app, Task::batch([task, open, theme]))
         },
         App::update,
         App::view,
     )
     .title(App::title)
+    .theme(App::theme)
     .subscription(App::subscription)
     .window(settings)
     // A close request saves the window state first (`App::close`).

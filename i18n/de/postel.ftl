@@ -5,7 +5,7 @@ welcome-add-account = Konto hinzufügen
 list-empty = Hier sind keine Nachrichten.
 no-subject = (kein Betreff)
 list-group-by-thread = Nach Unterhaltung gruppieren
-list-thread-count = { $count ->
+list-count = { $count ->
     [one] { $count } Nachricht
    *[other] { $count } Nachrichten
 }
@@ -23,10 +23,18 @@ tool-reply = Antworten
 tool-reply-all = Allen antworten
 tool-forward = Weiterleiten
 tool-delete = Löschen
-tool-read = Gelesen/Ungelesen
+tool-mark-read = Als gelesen markieren
+tool-mark-unread = Als ungelesen markieren
+tool-archive = Archivieren
+tool-junk = Spam
 tool-flag = Markieren
 tool-refresh = Abrufen
 search-placeholder = Alle Nachrichten durchsuchen
+search-clear = Suche leeren
+search-results = { $count ->
+    [one] { $count } Treffer
+   *[other] { $count } Treffer
+}
 
 reader-empty = Wählen Sie eine Nachricht aus, um sie zu lesen.
 reader-loading = Die Nachricht wird geladen…
@@ -48,10 +56,12 @@ reader-html-failed = { $reason }
 reader-show-text = Als reinen Text anzeigen
 reader-show-html = Als HTML anzeigen
 reader-copied = In die Zwischenablage kopiert.
-header-from = Von
+reader-me = mich
+reader-to = an { $names }
+reader-to-more = an { $names }, +{ $more }
+reader-to-nobody = an verborgene Empfänger
 header-to = An
 header-cc = Kopie
-header-date = Datum
 attachment-unnamed = Anhang ohne Namen
 attachment-save = Speichern
 attachment-open = Öffnen
@@ -191,6 +201,7 @@ weekday-4 = Do.
 weekday-5 = Fr.
 weekday-6 = Sa.
 weekday-7 = So.
+date-yesterday = Gestern
 date-this-year = { $day }. { $monthname }
 date-other-year = { $day }. { $monthname } { $year }
 date-long = { $weekday }, { $day }. { $monthname } { $year }, { $time } Uhr ({ $zone })

@@ -5,7 +5,7 @@ welcome-add-account = Add an account
 list-empty = No messages here.
 no-subject = (no subject)
 list-group-by-thread = Group by thread
-list-thread-count = { $count ->
+list-count = { $count ->
     [one] { $count } message
    *[other] { $count } messages
 }
@@ -25,10 +25,18 @@ tool-reply = Reply
 tool-reply-all = Reply all
 tool-forward = Forward
 tool-delete = Delete
-tool-read = Read/Unread
+tool-mark-read = Mark as read
+tool-mark-unread = Mark as unread
+tool-archive = Archive
+tool-junk = Junk
 tool-flag = Flag
 tool-refresh = Get mail
 search-placeholder = Search all mail
+search-clear = Clear the search
+search-results = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
 
 reader-empty = Select a message to read it.
 reader-loading = Loading the message…
@@ -50,10 +58,12 @@ reader-html-failed = { $reason }
 reader-show-text = Show as plain text
 reader-show-html = Show as HTML
 reader-copied = Copied to the clipboard.
-header-from = From
+reader-me = me
+reader-to = to { $names }
+reader-to-more = to { $names }, +{ $more }
+reader-to-nobody = to undisclosed recipients
 header-to = To
 header-cc = Cc
-header-date = Date
 attachment-unnamed = unnamed attachment
 attachment-save = Save
 attachment-open = Open
@@ -193,6 +203,7 @@ weekday-4 = Thu
 weekday-5 = Fri
 weekday-6 = Sat
 weekday-7 = Sun
+date-yesterday = Yesterday
 date-this-year = { $day } { $monthname }
 date-other-year = { $day } { $monthname } { $year }
 date-long = { $weekday }, { $day } { $monthname } { $year }, { $time } { $zone }

@@ -53,8 +53,14 @@ pub fn list(unix: i64, today: Date) -> String {
     };
     let time = format!("{:02}:{:02}", t.hour(), t.minute());
     let date = t.date();
+    let days_ago = (today - date).get_days();
     if date == today {
         time
+    } else if days_ago == 1 {
+        fl!("date-yesterday")
+    } else if (2..7).contains(&days_ago) {
+        // Within the last week the weekday says it ("Tuesday").
+        weekday_name(t.weekday())
     } else if date.year() == today.year() {
         fl!(
             "date-this-year",
@@ -113,9 +119,37 @@ mod tests {
             old.contains("2001") && old.contains(&month_name(9)),
             "{old}"
         );
-        // A day of this year that is not today: day and month, no year.
+        // Yesterday by name, and a day four days ago by its weekday.
+        let noon = |date: Date| {
+            date.to_zoned(TimeZone::system())
+                .expect("midnight exists")
+                .timestamp()
+                .as_second()
+                + 12 * 3600
+        };
+        let yesterday = today.yesterday().expect("a day before");
+        assert_eq!(list(noon(yesterday), today), fl!("date-yesterday"));
+        let four_ago = today
+            .checked_sub(jiff::Span::new().days(4))
+            .expect("a date");
+        assert_eq!(
+            list(noon(four_ago), today),
+            weekday_name(four_ago.weekday())
+        );
+        // A day of this year more than a week ago: day and month, no year.
         let other_day = if today.day() > 15 { 1 } else { 28 };
-        let date = today.with().day(other_day).build().expect("a date");
+        let mut date = today.with().day(other_day).build().expect("a date");
+        if (today - date).get_days().abs() < 7 || date > today {
+            // Early in January: the day is this year, but in the future or
+            // within the week; a day in the coming months is shown the
+            // same way.
+            date = today
+                .with()
+                .day(28)
+                .month(if today.month() < 12 { 12 } else { 11 })
+                .build()
+                .expect("a date");
+        }
         let unix = date
             .to_zoned(TimeZone::system())
             .expect("midday exists")

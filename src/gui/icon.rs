@@ -20,8 +20,8 @@ pub enum Place {
     Plain,
 }
 
-/// A folder's icon, drawn in the entry's text colour so it follows the
-/// theme and the highlight of the `selected` entry.
+/// A folder's icon, in the theme's colours; the `selected` entry's in the
+/// accent.
 pub fn folder<'a>(place: Place, selected: bool) -> svg::Svg<'a> {
     use crate::store::FolderRole;
     let bytes: &'static [u8] = match place {
@@ -41,12 +41,89 @@ pub fn folder<'a>(place: Place, selected: bool) -> svg::Svg<'a> {
         .width(16)
         .height(16)
         .style(move |theme: &iced::Theme, _| {
-            let palette = theme.extended_palette();
-            let ink = if selected {
-                palette.primary.base.text
-            } else {
-                palette.background.base.text
+            let c = crate::gui::theme::colors(theme);
+            // The chosen entry is tinted, not filled: its icon takes the
+            // accent.
+            svg::Style {
+                color: Some(if selected { c.accent } else { c.muted }),
+            }
+        })
+}
+
+/// The icons of actions and fields (`assets/icons/`, see `design.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Icon {
+    Write,
+    Reply,
+    ReplyAll,
+    Forward,
+    Archive,
+    Junk,
+    Delete,
+    MarkRead,
+    MarkUnread,
+    Flag,
+    Flagged,
+    Move,
+    Refresh,
+    Settings,
+    Search,
+    Clear,
+    Attachment,
+    Expanded,
+    Collapsed,
+}
+
+impl Icon {
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Icon::Write => include_bytes!("../../assets/icons/write.svg"),
+            Icon::Reply => include_bytes!("../../assets/icons/reply.svg"),
+            Icon::ReplyAll => include_bytes!("../../assets/icons/reply-all.svg"),
+            Icon::Forward => include_bytes!("../../assets/icons/forward.svg"),
+            Icon::Archive => include_bytes!("../../assets/icons/archive.svg"),
+            Icon::Junk => include_bytes!("../../assets/icons/junk.svg"),
+            Icon::Delete => include_bytes!("../../assets/icons/delete.svg"),
+            Icon::MarkRead => include_bytes!("../../assets/icons/mark-read.svg"),
+            Icon::MarkUnread => include_bytes!("../../assets/icons/mark-unread.svg"),
+            Icon::Flag => include_bytes!("../../assets/icons/flag.svg"),
+            Icon::Flagged => include_bytes!("../../assets/icons/flag-filled.svg"),
+            Icon::Move => include_bytes!("../../assets/icons/move.svg"),
+            Icon::Refresh => include_bytes!("../../assets/icons/refresh.svg"),
+            Icon::Settings => include_bytes!("../../assets/icons/settings.svg"),
+            Icon::Search => include_bytes!("../../assets/icons/search.svg"),
+            Icon::Clear => include_bytes!("../../assets/icons/clear.svg"),
+            Icon::Attachment => ATTACHMENT,
+            Icon::Expanded => include_bytes!("../../assets/icons/chevron-down.svg"),
+            Icon::Collapsed => include_bytes!("../../assets/icons/chevron-right.svg"),
+        }
+    }
+}
+
+/// Which of the theme's colours an icon is drawn in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ink {
+    Text,
+    Muted,
+    Faint,
+    OnAccent,
+    Flag,
+}
+
+/// `icon` at `size` px, tinted with the theme's `ink`.
+pub fn view<'a>(icon: Icon, size: f32, ink: Ink) -> svg::Svg<'a> {
+    svg(svg::Handle::from_memory(icon.bytes()))
+        .width(size)
+        .height(size)
+        .style(move |theme: &iced::Theme, _| {
+            let c = crate::gui::theme::colors(theme);
+            let color = match ink {
+                Ink::Text => c.text,
+                Ink::Muted => c.muted,
+                Ink::Faint => c.faint,
+                Ink::OnAccent => c.on_accent,
+                Ink::Flag => c.flag,
             };
-            svg::Style { color: Some(ink) }
+            svg::Style { color: Some(color) }
         })
 }

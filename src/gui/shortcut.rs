@@ -26,6 +26,10 @@ pub fn shortcut(event: keyboard::Event) -> Option<Message> {
             Some(Message::Shortcut(Shortcut::Search))
         }
         keyboard::Key::Character("r" | "R") if modifiers.shift() => tool(mailbox::Tool::ReplyAll),
+        keyboard::Key::Character("j" | "J") if modifiers.shift() => tool(mailbox::Tool::Junk),
+        keyboard::Key::Character("a") if !modifiers.command() => tool(mailbox::Tool::Archive),
+        keyboard::Key::Character("m") if !modifiers.command() => tool(mailbox::Tool::ToggleRead),
+        keyboard::Key::Character("s") if !modifiers.command() => tool(mailbox::Tool::ToggleFlag),
         keyboard::Key::Character("r") if !modifiers.command() => tool(mailbox::Tool::Reply),
         keyboard::Key::Character("j") | keyboard::Key::Named(Named::ArrowDown) => {
             Some(Message::Shortcut(Shortcut::Step(1)))
@@ -40,4 +44,24 @@ pub fn shortcut(event: keyboard::Event) -> Option<Message> {
         keyboard::Key::Named(Named::F5) => tool(mailbox::Tool::Refresh),
         _ => None,
     }
+}
+
+/// The keys of a tool, as its tooltip shows them (Thunderbird's where
+/// they exist: A archives, M marks read, S flags).
+pub fn keys(tool: mailbox::Tool) -> Option<&'static str> {
+    use mailbox::Tool;
+    Some(match tool {
+        Tool::Compose => "Ctrl+N",
+        Tool::Reply => "R",
+        Tool::ReplyAll => "Shift+R",
+        Tool::Forward => "Ctrl+L",
+        Tool::Archive => "A",
+        Tool::Junk => "Shift+J",
+        Tool::Delete => "Del",
+        Tool::DeletePermanently => "Shift+Del",
+        Tool::ToggleRead => "M",
+        Tool::ToggleFlag => "S",
+        Tool::Refresh => "F5",
+        Tool::Settings => return None,
+    })
 }

@@ -8,6 +8,7 @@ use crate::gui::ui_state::UiState;
 use crate::store::{NewMessage, Store};
 
 mod account_form;
+mod shots;
 mod tasks;
 mod workers;
 
@@ -137,8 +138,8 @@ fn the_mailbox_lists_a_big_folder_as_a_window_and_opens_a_message() {
     );
     let mut app = started(dirs.clone());
     let mut ui = simulator(app.view());
-    let unified = format!("{} (5000)", fl!("unified-inbox"));
-    assert!(ui.find(unified.as_str()).is_ok(), "with its unread count");
+    assert!(ui.find(fl!("unified-inbox").as_str()).is_ok());
+    assert!(ui.find("5000").is_ok(), "with its unread count");
     assert!(ui.find("Subject number 5000").is_ok(), "newest first");
     assert!(
         ui.find("Subject number 1").is_err(),
@@ -176,11 +177,9 @@ fn the_mailbox_lists_a_big_folder_as_a_window_and_opens_a_message() {
             .flags
             .has(crate::store::Flags::SEEN)
     );
+    // The header card: who wrote, with the address beside the name.
     let mut ui = simulator(app.view());
-    assert!(
-        ui.find(format!("{}: Sender 5000 <s5000@example.test>", fl!("header-from")).as_str())
-            .is_ok()
-    );
+    assert!(ui.find("<s5000@example.test>").is_ok());
 }
 
 #[test]
@@ -198,10 +197,13 @@ fn reply_opens_a_threaded_composer_and_checks_addresses() {
             crate::gui::widget::message_list::Message::Clicked(ids[0]),
         ))],
     );
-    let mut ui = simulator(app.view());
-    let _ = ui.click(fl!("tool-reply").as_str()).expect("reply button");
-    let messages: Vec<Message> = ui.into_messages().collect();
-    feed_and_run(&mut app, messages);
+    // The toolbar's Reply (an icon; its name is its tooltip).
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Tool(
+            mailbox::Tool::Reply,
+        ))],
+    );
     let composer = app.composer.as_ref().expect("composer open");
     assert_eq!(composer.subject, "Re: Subject number 1");
     assert_eq!(composer.to, "\"Sender 1\" <s1@example.test>");
@@ -560,12 +562,10 @@ fn group_by_thread_regroups_the_list_and_is_remembered() {
             "Picnic on Sunday"
         ]
     );
-    let count = fl!("list-thread-count", count = 3u32);
+    // The thread's size, in a pill on its first row.
+    let count = "3";
     let mut ui = simulator(app.view());
-    assert!(
-        ui.find(count.as_str()).is_err(),
-        "no counts when not grouped"
-    );
+    assert!(ui.find(count).is_err(), "no counts when not grouped");
     let _ = ui
         .click(fl!("list-group-by-thread").as_str())
         .expect("the toggle is there");
@@ -584,10 +584,7 @@ fn group_by_thread_regroups_the_list_and_is_remembered() {
         ]
     );
     let mut ui = simulator(app.view());
-    assert!(
-        ui.find(count.as_str()).is_ok(),
-        "the thread's first row counts it"
-    );
+    assert!(ui.find(count).is_ok(), "the thread's first row counts it");
     drop(ui);
     assert!(
         app.ui_state().group_by_thread,

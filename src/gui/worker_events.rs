@@ -20,6 +20,9 @@ impl App {
         }
         self.workers
             .retain(|name, _| accounts.iter().any(|a| &a.name == name));
+        if let Some(mailbox) = &mut self.mailbox {
+            mailbox.set_identities(&accounts);
+        }
         self.accounts = accounts;
     }
 

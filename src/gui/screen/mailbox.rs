@@ -90,6 +90,19 @@ pub struct State {
     /// Shift+Delete asked to delete this message for good: the question
     /// stands until answered.
     pub confirm_delete: Option<ToDelete>,
+    /// Each account's name and address, for the folder pane's headings.
+    pub identities: std::collections::HashMap<String, Identity>,
+    /// Accounts whose folders the user folded away in the folder pane.
+    pub collapsed: std::collections::HashSet<String>,
+    /// The reader shows every recipient, not "to me, +3".
+    pub recipients_open: bool,
+}
+
+/// Who an account speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
 }
 
 /// A message waiting for the answer to "delete permanently?".
@@ -116,6 +129,8 @@ pub enum Message {
     Resized(pane_grid::ResizeEvent),
     SearchChanged(String),
     SearchSubmitted,
+    /// The search field's clear button.
+    SearchCleared,
     Tool(Tool),
     /// "Delete permanently" answered yes or no.
     DeletePermanently(bool),
@@ -133,6 +148,10 @@ pub enum Message {
     GroupByThread(bool),
     /// The desktop switched between a light and a dark theme.
     DarkTheme(bool),
+    /// An account's heading in the folder pane was clicked: fold or unfold.
+    ToggleAccount(String),
+    /// The reader's recipients line: all of them, or in short.
+    ToggleRecipients,
     RemoteSendersLoaded(Vec<String>),
 }
 
@@ -147,6 +166,9 @@ pub enum Tool {
     DeletePermanently,
     ToggleRead,
     ToggleFlag,
+    /// Into the account's Archive or Junk folder.
+    Archive,
+    Junk,
     Refresh,
     Settings,
 }
@@ -243,6 +265,9 @@ impl State {
             remote_senders: Default::default(),
             threads: ui.group_by_thread,
             confirm_delete: None,
+            identities: Default::default(),
+            collapsed: Default::default(),
+            recipients_open: false,
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).
@@ -440,6 +465,16 @@ impl State {
                 self.remote_senders = senders.into_iter().collect();
                 Action::None
             }
+            Message::ToggleRecipients => {
+                self.recipients_open = !self.recipients_open;
+                Action::None
+            }
+            Message::ToggleAccount(account) => {
+                if !self.collapsed.remove(&account) {
+                    self.collapsed.insert(account);
+                }
+                Action::None
+            }
             Message::DarkTheme(dark) => {
                 // Takes effect with the next message opened.
                 self.dark = dark;
@@ -467,6 +502,14 @@ impl State {
                     Selection::Search(query)
                 };
                 self.update(Message::Select(selection))
+            }
+            Message::SearchCleared => {
+                self.search.clear();
+                if matches!(self.selection, Selection::Search(_)) {
+                    self.update(Message::Select(Selection::Unified))
+                } else {
+                    Action::None
+                }
             }
             Message::Tool(tool) => self.tool(tool),
             Message::DeletePermanently(yes) => match self.confirm_delete.take() {
@@ -612,6 +655,32 @@ impl State {
         self.list.total = self.list.total.saturating_sub(1);
     }
 
+    /// Takes the accounts' names and addresses for the folder pane.
+    pub fn set_identities(&mut self, accounts: &[crate::account::Account]) {
+        self.identities = accounts
+            .iter()
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    Identity {
+                        name: a.display_name.clone(),
+                        email: a.email.clone(),
+                    },
+                )
+            })
+            .collect();
+    }
+
+    /// The server name of `account`'s folder for `role`, if it has one.
+    pub fn role_folder(&self, account: &str, role: FolderRole) -> Option<String> {
+        self.folders
+            .iter()
+            .filter(|a| a.account == account)
+            .flat_map(|a| &a.folders)
+            .find(|f| f.folder.role == Some(role))
+            .map(|f| f.folder.name.clone())
+    }
+
     fn tool(&mut self, tool: Tool) -> Action {
         let opened = self.opened();
         match (tool, opened) {
@@ -628,6 +697,17 @@ impl State {
                 original: Box::new(o.message.clone()),
                 raw: o.raw.clone(),
             }),
+            (Tool::Archive | Tool::Junk, Some(o)) => {
+                let role = if tool == Tool::Archive {
+                    FolderRole::Archive
+                } else {
+                    FolderRole::Junk
+                };
+                match self.role_folder(&o.row.account, role) {
+                    Some(folder) => self.update(Message::MoveTo(folder)),
+                    None => Action::None,
+                }
+            }
             (Tool::Delete, Some(o)) => {
                 let (account, id) = (o.row.account.clone(), o.row.id);
                 self.remove_shown(id);

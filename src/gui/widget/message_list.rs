@@ -6,12 +6,15 @@
 use iced::widget::scrollable::Viewport;
 use iced::widget::text::Wrapping;
 use iced::widget::{button, column, container, row, rule, scrollable, space, text};
-use iced::{Element, Font, Length, font};
+use iced::{Alignment, Element, Font, Length, font};
 
 use crate::fl;
+use crate::gui::icon::{self, Icon, Ink};
+use crate::gui::theme::{self, gap, size};
 use crate::store::{Flags, MessageRow};
 
-pub const ROW_HEIGHT: f32 = 46.0;
+/// Three lines (sender, subject, a line of the text) beside an avatar.
+pub const ROW_HEIGHT: f32 = 72.0;
 /// How far a reply is indented in a list grouped by thread.
 const REPLY_INDENT: f32 = 18.0;
 /// Rows kept beyond each edge of the view, so small scrolls need no query.
@@ -104,9 +107,10 @@ impl State {
 
     pub fn view(&self) -> Element<'_, Message> {
         if self.total == 0 {
-            return container(text(fl!("list-empty")).size(14))
-                .padding(20)
+            return container(text(fl!("list-empty")).size(size::BODY).style(muted))
+                .padding(gap::XL)
                 .width(Length::Fill)
+                .center_x(Length::Fill)
                 .into();
         }
         let before = self.start as f32 * ROW_HEIGHT;
@@ -148,68 +152,133 @@ impl State {
         } else {
             m.from_name.as_str()
         };
-        let mut marks = row![].spacing(4);
-        // Grouped by thread: the first row of a thread says how many it holds.
-        if let Some(place) = m.thread.filter(|p| p.index == 0 && p.size > 1) {
-            marks = marks.push(
-                container(text(fl!("list-thread-count", count = place.size)).size(11))
-                    .padding([0, 6])
-                    .style(container::rounded_box),
-            );
-        }
+        let mut marks = row![].spacing(gap::XS).align_y(Alignment::Center);
         if m.flags.has(Flags::FLAGGED) {
-            marks = marks.push(text("★").size(12));
+            marks = marks.push(icon::view(Icon::Flagged, 14.0, Ink::Flag));
         }
         if m.has_attachments {
-            marks = marks.push(crate::gui::icon::attachment());
+            marks = marks.push(icon::view(Icon::Attachment, 14.0, Ink::Muted));
         }
         let subject = if m.subject.is_empty() {
             fl!("no-subject")
         } else {
             m.subject.clone()
         };
-        // One line each, cut at the pane's edge: rows keep their fixed height.
+        // Each line is cut at its own edge (clipped), so nothing beside it
+        // (the date, the thread's count) is ever drawn over; rows keep
+        // their fixed height.
         let line1 = row![
-            text(sender)
-                .font(bold)
-                .size(14)
-                .wrapping(Wrapping::None)
-                .width(Length::Fill),
-            text(crate::gui::dates::list(m.date, today)).size(12),
-        ]
-        .spacing(8);
-        let line2 = row![
-            text(subject)
-                .font(bold)
-                .size(13)
-                .wrapping(Wrapping::None)
-                .width(Length::Fill),
+            clipped(text(sender).font(bold).size(size::BODY)),
             marks,
+            text(crate::gui::dates::list(m.date, today))
+                .size(size::CAPTION)
+                .style(muted),
         ]
-        .spacing(8);
-        let lines = column![line1, line2].spacing(2);
+        .spacing(gap::S)
+        .align_y(Alignment::Center);
+        let mut line2 = row![clipped(text(subject).font(bold).size(size::SMALL))]
+            .spacing(gap::S)
+            .align_y(Alignment::Center);
+        // Grouped by thread: the first row of a thread says how many it holds.
+        if let Some(place) = m.thread.filter(|p| p.index == 0 && p.size > 1) {
+            line2 = line2.push(
+                container(text(place.size.to_string()).size(size::CAPTION))
+                    .padding([0, 7])
+                    .style(theme::pill(false)),
+            );
+        }
+        // One line of the text, when the body is known.
+        let preview = clipped(
+            text(m.snippet.split_whitespace().collect::<Vec<_>>().join(" "))
+                .size(size::SMALL)
+                .style(muted),
+        );
+        let lines = column![line1, line2, preview].spacing(1);
+        // The unread dot, then the sender's avatar.
+        let dot: Element<'a, Message> = if unread {
+            container(space().width(8).height(8))
+                .style(theme::pill(true))
+                .into()
+        } else {
+            space().width(8).height(8).into()
+        };
+        let address = if m.from_addr.is_empty() {
+            sender
+        } else {
+            m.from_addr.as_str()
+        };
+        let avatar = container(
+            text(initials(sender))
+                .size(size::SMALL)
+                .font(Font {
+                    weight: font::Weight::Bold,
+                    ..Font::DEFAULT
+                })
+                .color(iced::Color::WHITE),
+        )
+        .width(AVATAR)
+        .height(AVATAR)
+        .center(AVATAR)
+        .style(theme::avatar(address));
+        let body = row![dot, avatar, lines]
+            .spacing(gap::S)
+            .align_y(Alignment::Center);
         // ... and its replies are indented under it, behind a thread line.
         let content: Element<'a, Message> = match m.thread {
             Some(place) if place.index > 0 => row![
                 space().width(REPLY_INDENT - 8.0),
-                rule::vertical(2),
+                rule::vertical(2).style(theme::divider),
                 space().width(6),
-                lines
+                body
             ]
             .into(),
-            _ => lines.into(),
+            _ => body.into(),
         };
         let selected = self.selected == Some(m.id);
         button(container(content).clip(true))
             .on_press(Message::Clicked(m.id))
             .width(Length::Fill)
             .height(ROW_HEIGHT)
-            .padding([4, 8])
-            .style(move |theme: &iced::Theme, status| button::Style {
-                border: iced::Border::default(),
-                ..super::pickable(selected)(theme, status)
-            })
+            .padding([gap::S, gap::S])
+            .style(theme::entry(selected))
             .into()
+    }
+}
+
+/// The size of a sender's avatar in the list.
+const AVATAR: f32 = 36.0;
+
+/// A text on one line, cut at the space it is given.
+fn clipped<'a>(t: iced::widget::Text<'a>) -> Element<'a, Message> {
+    container(t.wrapping(Wrapping::None))
+        .width(Length::Fill)
+        .clip(true)
+        .into()
+}
+
+fn muted(theme: &iced::Theme) -> text::Style {
+    text::Style {
+        color: Some(theme::colors(theme).muted),
+    }
+}
+
+/// Up to two letters for an avatar: the first of the first and last words
+/// of a name ("Anna Berg": "AB"), or the first of an address.
+pub fn initials(sender: &str) -> String {
+    let words: Vec<&str> = sender
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '"')
+        .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+        .collect();
+    let first = |w: &str| w.chars().next().map(|c| c.to_uppercase().to_string());
+    match words.as_slice() {
+        [] => "?".into(),
+        [one] if one.contains('@') => first(one).unwrap_or_default(),
+        [one] => first(one).unwrap_or_default(),
+        [a, .., b] => format!(
+            "{}{}",
+            first(a).unwrap_or_default(),
+            first(b).unwrap_or_default()
+        ),
     }
 }
 
@@ -242,6 +311,15 @@ mod tests {
                 thread: None,
             })
             .collect()
+    }
+
+    #[test]
+    fn initials_come_from_the_first_and_last_words() {
+        assert_eq!(initials("Anna Berg"), "AB");
+        assert_eq!(initials("Anna Maria Łukasiewicz"), "AŁ");
+        assert_eq!(initials("ben@example.test"), "B");
+        assert_eq!(initials("\"Weiß, Jürgen\""), "WJ");
+        assert_eq!(initials("  "), "?");
     }
 
     #[test]

@@ -1,14 +1,24 @@
 //! The reader: an opened message's headers, attachments and text (which
 //! can be selected and copied, never edited).
 
-use iced::widget::{button, column, row, rule, scrollable, text, text_editor};
-use iced::{Element, Font, Length, font};
+use iced::widget::text::Wrapping;
+use iced::widget::{button, column, container, row, scrollable, text, text_editor, tooltip};
+use iced::{Alignment, Element, Font, Length, font};
 
 use crate::fl;
-use crate::gui::screen::mailbox::{Message, Opened, human_size};
+use crate::gui::icon::{self, Icon, Ink};
+use crate::gui::screen::mailbox::{Message, Opened, Tool, human_size};
+use crate::gui::theme::{self, gap, size};
 use crate::message::Address;
 
-pub fn view(o: &Opened) -> Element<'_, Message> {
+/// What the reader needs beyond the message: whose mailbox it is (to say
+/// "me") and whether the recipients are shown in full.
+pub struct Context<'a> {
+    pub me: Option<&'a str>,
+    pub recipients_open: bool,
+}
+
+pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
     let names = |list: &[Address]| {
         list.iter()
             .map(|a| match &a.name {
@@ -27,74 +37,184 @@ pub fn view(o: &Opened) -> Element<'_, Message> {
         .subject
         .clone()
         .unwrap_or_else(|| fl!("no-subject"));
-    let mut head = column![text(subject).size(18).font(bold)].spacing(2);
-    head = head.push(
-        text(format!(
-            "{}: {}",
-            fl!("header-from"),
-            names(&o.message.from)
-        ))
-        .size(13),
-    );
-    head = head.push(text(format!("{}: {}", fl!("header-to"), names(&o.message.to))).size(13));
-    if !o.message.cc.is_empty() {
-        head = head.push(text(format!("{}: {}", fl!("header-cc"), names(&o.message.cc))).size(13));
-    }
-    if let Some(date) = o.message.date {
-        head = head.push(
-            text(format!(
-                "{}: {}",
-                fl!("header-date"),
-                crate::gui::dates::long(date)
-            ))
-            .size(13),
-        );
-    }
-    let mut content = column![head].spacing(8);
+    // The header card: who wrote, to whom (in short until asked), when.
+    let from = o.message.from.first();
+    let (from_name, from_addr) = match from {
+        Some(a) => (
+            a.name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| a.email.clone()),
+            a.email.clone(),
+        ),
+        None => (o.row.from_name.clone(), o.row.from_addr.clone()),
+    };
+    let avatar = container(
+        text(crate::gui::widget::message_list::initials(&from_name))
+            .size(size::BODY)
+            .font(bold)
+            .color(iced::Color::WHITE),
+    )
+    .center(AVATAR)
+    .style(theme::avatar(&from_addr));
+    let who = row![
+        text(from_name).size(size::BODY).font(bold),
+        text(format!("<{from_addr}>"))
+            .size(size::SMALL)
+            .style(muted)
+            .wrapping(Wrapping::None),
+    ]
+    .spacing(gap::S)
+    .align_y(Alignment::Center);
+    let date = o
+        .message
+        .date
+        .map(crate::gui::dates::long)
+        .unwrap_or_default();
+    let first = row![
+        container(who).width(Length::Fill).clip(true),
+        text(date).size(size::SMALL).style(muted),
+    ]
+    .spacing(gap::S)
+    .align_y(Alignment::Center);
+    let recipients: Element<'a, Message> = if cx.recipients_open {
+        let mut all = column![
+            text(format!("{}: {}", fl!("header-to"), names(&o.message.to)))
+                .size(size::SMALL)
+                .style(muted)
+        ]
+        .spacing(gap::XXS);
+        if !o.message.cc.is_empty() {
+            all = all.push(
+                text(format!("{}: {}", fl!("header-cc"), names(&o.message.cc)))
+                    .size(size::SMALL)
+                    .style(muted),
+            );
+        }
+        button(all)
+            .on_press(Message::ToggleRecipients)
+            .padding(0)
+            .style(theme::tool)
+            .into()
+    } else {
+        let everyone: Vec<&Address> = o.message.to.iter().chain(&o.message.cc).collect();
+        button(
+            row![
+                text(recipients_summary(&everyone, cx.me))
+                    .size(size::SMALL)
+                    .style(muted),
+                icon::view(Icon::Expanded, 12.0, Ink::Muted),
+            ]
+            .spacing(gap::XS)
+            .align_y(Alignment::Center),
+        )
+        .on_press(Message::ToggleRecipients)
+        .padding(0)
+        .style(theme::tool)
+        .into()
+    };
+    // The answers at hand, beside who wrote.
+    let act = |icon: Icon, said: String, tool: Tool| {
+        tooltip(
+            button(icon::view(icon, 16.0, Ink::Text))
+                .on_press(Message::Tool(tool))
+                .padding(6)
+                .style(theme::tool),
+            container(text(said).size(size::SMALL))
+                .padding([gap::XS, gap::S])
+                .style(theme::lifted),
+            tooltip::Position::Bottom,
+        )
+    };
+    let actions = row![
+        act(Icon::Reply, fl!("tool-reply"), Tool::Reply),
+        act(Icon::ReplyAll, fl!("tool-reply-all"), Tool::ReplyAll),
+        act(Icon::Forward, fl!("tool-forward"), Tool::Forward),
+    ]
+    .spacing(gap::XXS);
+    let card = container(
+        row![
+            avatar,
+            column![first, recipients]
+                .spacing(gap::XXS)
+                .width(Length::Fill),
+            actions
+        ]
+        .spacing(gap::M)
+        .align_y(Alignment::Center),
+    )
+    .padding(gap::M)
+    .width(Length::Fill)
+    .style(theme::card);
+    let mut content = column![text(subject).size(size::HEADLINE).font(bold), card].spacing(gap::M);
     match &o.html {
         Some(view) => content = content.push(view.bars().map(Message::Html)),
-        None if o.html_only => content = content.push(text(fl!("reader-html-as-text")).size(12)),
+        None if o.html_only => {
+            content = content.push(
+                text(fl!("reader-html-as-text"))
+                    .size(size::CAPTION)
+                    .style(muted),
+            )
+        }
         None => {}
     }
     if o.has_remote && o.html.is_none() {
-        content = content.push(text(fl!("reader-remote-blocked")).size(12));
+        content = content.push(
+            text(fl!("reader-remote-blocked"))
+                .size(size::CAPTION)
+                .style(muted),
+        );
     }
-    if !o.message.attachments.is_empty() {
-        let mut parts = column![].spacing(4);
-        for (i, part) in o.message.attachments.iter().enumerate() {
-            // Pictures the painted page shows in place are not files to offer.
-            let html = o.message.html.as_deref().filter(|_| o.html.is_some());
-            if let (Some(html), Some(cid)) = (html, &part.content_id)
-                && html.contains(&format!("cid:{cid}"))
-            {
-                continue;
-            }
-            let name = part
-                .name
-                .clone()
-                .unwrap_or_else(|| fl!("attachment-unnamed"));
-            parts = parts.push(
-                row![
-                    crate::gui::icon::attachment(),
-                    text(format!(
-                        "{name} ({}, {})",
-                        part.mime_type,
-                        human_size(part.size as u64)
-                    ))
-                    .size(13)
-                    .width(Length::Fill),
-                    button(text(fl!("attachment-save")).size(12))
-                        .on_press(Message::SaveAttachment(i)),
-                    button(text(fl!("attachment-open")).size(12))
-                        .on_press(Message::OpenAttachment(i)),
-                ]
-                .spacing(6)
-                .align_y(iced::Alignment::Center),
-            );
+    // Attachments as cards: a type icon, the name and size, Save and Open.
+    let mut cards = row![].spacing(gap::S);
+    let mut any = false;
+    for (i, part) in o.message.attachments.iter().enumerate() {
+        // Pictures the painted page shows in place are not files to offer.
+        let html = o.message.html.as_deref().filter(|_| o.html.is_some());
+        if let (Some(html), Some(cid)) = (html, &part.content_id)
+            && html.contains(&format!("cid:{cid}"))
+        {
+            continue;
         }
-        content = content.push(parts);
+        any = true;
+        let name = part
+            .name
+            .clone()
+            .unwrap_or_else(|| fl!("attachment-unnamed"));
+        cards = cards.push(
+            container(
+                row![
+                    icon::view(Icon::Attachment, 20.0, Ink::Muted),
+                    column![
+                        text(name)
+                            .size(size::SMALL)
+                            .font(bold)
+                            .wrapping(Wrapping::None),
+                        text(human_size(part.size as u64))
+                            .size(size::CAPTION)
+                            .style(muted),
+                    ]
+                    .width(Length::Fixed(ATTACHMENT_TEXT)),
+                    button(text(fl!("attachment-save")).size(size::CAPTION))
+                        .on_press(Message::SaveAttachment(i))
+                        .padding([3, 8])
+                        .style(theme::secondary),
+                    button(text(fl!("attachment-open")).size(size::CAPTION))
+                        .on_press(Message::OpenAttachment(i))
+                        .padding([3, 8])
+                        .style(theme::secondary),
+                ]
+                .spacing(gap::S)
+                .align_y(Alignment::Center),
+            )
+            .padding([gap::S, gap::M])
+            .clip(true)
+            .style(theme::card),
+        );
     }
-    content = content.push(rule::horizontal(1));
+    if any {
+        content = content.push(cards.wrap().vertical_spacing(gap::S));
+    }
     match &o.html {
         Some(view) if view.painted() => {
             content = content.push(
@@ -112,9 +232,91 @@ pub fn view(o: &Opened) -> Element<'_, Message> {
                 text_editor(&o.body)
                     .on_action(Message::ReaderAction)
                     .height(Length::Fill)
-                    .size(14),
+                    .size(size::BODY)
+                    .padding(0)
+                    .style(plain_text),
             );
         }
     }
     content.into()
+}
+
+const AVATAR: f32 = 40.0;
+/// The width of an attachment card's name and size.
+const ATTACHMENT_TEXT: f32 = 170.0;
+
+fn muted(theme: &iced::Theme) -> text::Style {
+    text::Style {
+        color: Some(theme::colors(theme).muted),
+    }
+}
+
+/// The message's text as the page shows it: no frame, no field colour.
+fn plain_text(theme: &iced::Theme, _status: text_editor::Status) -> text_editor::Style {
+    let c = theme::colors(theme);
+    text_editor::Style {
+        background: iced::Background::Color(iced::Color::TRANSPARENT),
+        border: iced::Border::default(),
+        placeholder: c.faint,
+        value: c.text,
+        selection: iced::Color { a: 0.3, ..c.accent },
+    }
+}
+
+/// The recipients in one line, as mail apps write it: "to me, Carla
+/// Mendes", "to Ben Okafor, +3".
+pub fn recipients_summary(everyone: &[&Address], me: Option<&str>) -> String {
+    let is_me = |a: &Address| me.is_some_and(|me| a.email.eq_ignore_ascii_case(me));
+    let mut shown: Vec<String> = Vec::new();
+    // "me" first: that is why the message is here.
+    if everyone.iter().any(|a| is_me(a)) {
+        shown.push(fl!("reader-me"));
+    }
+    for a in everyone.iter().filter(|a| !is_me(a)) {
+        shown.push(match &a.name {
+            Some(n) if !n.is_empty() => n.clone(),
+            _ => a.email.clone(),
+        });
+    }
+    match shown.len() {
+        0 => fl!("reader-to-nobody"),
+        1 | 2 => fl!("reader-to", names = shown.join(", ")),
+        n => fl!(
+            "reader-to-more",
+            names = shown[0].clone(),
+            more = ((n - 1) as u64)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(name: &str, email: &str) -> Address {
+        Address {
+            name: (!name.is_empty()).then(|| name.to_owned()),
+            email: email.to_owned(),
+        }
+    }
+
+    #[test]
+    fn recipients_are_summed_up_with_me_first() {
+        let me = addr("", "anna@example.test");
+        let carla = addr("Carla Mendes", "carla@example.test");
+        let ben = addr("", "ben@example.test");
+        let dora = addr("Dora", "dora@example.test");
+        assert_eq!(
+            recipients_summary(&[&carla, &me], Some("ANNA@example.test")),
+            fl!(
+                "reader-to",
+                names = format!("{}, Carla Mendes", fl!("reader-me"))
+            )
+        );
+        assert_eq!(
+            recipients_summary(&[&carla, &ben, &dora], None),
+            fl!("reader-to-more", names = "Carla Mendes", more = 2u64)
+        );
+        assert_eq!(recipients_summary(&[], None), fl!("reader-to-nobody"));
+    }
 }

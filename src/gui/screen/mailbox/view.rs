@@ -1,13 +1,16 @@
 //! How the mailbox looks: the three panes, the toolbar, the folder tree.
 
+use iced::widget::text::Wrapping;
 use iced::widget::{
     button, checkbox, column, container, pane_grid, row, rule, scrollable, text, text_input,
+    tooltip,
 };
-use iced::{Element, Font, Length, font};
+use iced::{Alignment, Element, Font, Length, font};
 
 use super::{Message, Pane, Reader, Selection, State, Tool, role_label};
 use crate::fl;
-use crate::gui::icon::{self, Place};
+use crate::gui::icon::{self, Icon, Ink, Place};
+use crate::gui::theme::{self, gap, size};
 use crate::store::FolderRole;
 
 impl State {
@@ -24,13 +27,21 @@ impl State {
                 Pane::Reader => self.reader_view(),
             })
         })
-        .spacing(2)
+        // The gap between panes shows the border colour behind: a 1 px line.
+        .spacing(1)
         .on_resize(8, Message::Resized);
         let mut page = column![self.toolbar()];
         if let Some(question) = self.delete_question() {
             page = page.push(question);
         }
-        page.push(rule::horizontal(1)).push(grid).into()
+        page.push(rule::horizontal(1).style(theme::divider))
+            .push(
+                container(grid).style(|theme: &iced::Theme| container::Style {
+                    background: Some(theme::colors(theme).border.into()),
+                    ..container::Style::default()
+                }),
+            )
+            .into()
     }
 
     /// Shift+Delete's question: nothing is deleted for good unasked.
@@ -65,32 +76,143 @@ impl State {
     }
 
     fn toolbar(&self) -> Element<'_, Message> {
-        let has = self.opened().is_some();
-        let tool = |label: String, t: Tool, enabled: bool| {
-            button(text(label).size(14))
-                .on_press_maybe(enabled.then_some(Message::Tool(t)))
-                .padding([6, 10])
+        let opened = self.opened();
+        let has = opened.is_some();
+        let seen = opened.is_some_and(|o| {
+            self.list
+                .row(o.row.id)
+                .map_or(o.row.flags, |r| r.flags)
+                .has(crate::store::Flags::SEEN)
+        });
+        let flagged = opened.is_some_and(|o| {
+            self.list
+                .row(o.row.id)
+                .map_or(o.row.flags, |r| r.flags)
+                .has(crate::store::Flags::FLAGGED)
+        });
+        let has_role = |role: FolderRole| {
+            opened.is_some_and(|o| self.role_folder(&o.row.account, role).is_some())
         };
-        row![
-            tool(fl!("tool-compose"), Tool::Compose, true),
-            tool(fl!("tool-reply"), Tool::Reply, has),
-            tool(fl!("tool-reply-all"), Tool::ReplyAll, has),
-            tool(fl!("tool-forward"), Tool::Forward, has),
-            tool(fl!("tool-delete"), Tool::Delete, has),
-            tool(fl!("tool-read"), Tool::ToggleRead, has),
-            tool(fl!("tool-flag"), Tool::ToggleFlag, has),
-            self.move_picker(),
-            tool(fl!("tool-refresh"), Tool::Refresh, true),
-            tool(fl!("tool-settings"), Tool::Settings, true),
+        let narrow = self.window.width > 0.0 && self.window.width < NARROW;
+        // Write is the one main action: labelled, in the accent colour
+        // (an icon alone in a narrow window).
+        let write_label = fl!("tool-compose");
+        let write: Element<'_, Message> = if narrow {
+            row![icon::view(Icon::Write, 16.0, Ink::OnAccent)].into()
+        } else {
+            row![
+                icon::view(Icon::Write, 16.0, Ink::OnAccent),
+                text(write_label.clone()).size(size::BODY)
+            ]
+            .spacing(gap::S)
+            .align_y(Alignment::Center)
+            .into()
+        };
+        let write = tip(
+            button(write)
+                .on_press(Message::Tool(Tool::Compose))
+                .padding([6, 12])
+                .style(theme::primary),
+            write_label,
+            Some(Tool::Compose),
+        );
+        let read_icon = if seen {
+            Icon::MarkUnread
+        } else {
+            Icon::MarkRead
+        };
+        let read_label = if seen {
+            fl!("tool-mark-unread")
+        } else {
+            fl!("tool-mark-read")
+        };
+        let flag_icon = if flagged { Icon::Flagged } else { Icon::Flag };
+        let groups = row![
+            separator(),
+            group(vec![
+                tool(Icon::Reply, fl!("tool-reply"), Tool::Reply, has),
+                tool(Icon::ReplyAll, fl!("tool-reply-all"), Tool::ReplyAll, has),
+                tool(Icon::Forward, fl!("tool-forward"), Tool::Forward, has),
+            ]),
+            separator(),
+            group(vec![
+                tool(
+                    Icon::Archive,
+                    fl!("tool-archive"),
+                    Tool::Archive,
+                    has_role(FolderRole::Archive)
+                ),
+                tool(
+                    Icon::Junk,
+                    fl!("tool-junk"),
+                    Tool::Junk,
+                    has_role(FolderRole::Junk)
+                ),
+                tool(Icon::Delete, fl!("tool-delete"), Tool::Delete, has),
+            ]),
+            separator(),
+            group(vec![
+                tool(read_icon, read_label, Tool::ToggleRead, has),
+                tool(flag_icon, fl!("tool-flag"), Tool::ToggleFlag, has),
+                self.move_picker(),
+            ]),
+        ]
+        .spacing(gap::M)
+        .align_y(Alignment::Center);
+        let end = group(vec![
+            tool(Icon::Refresh, fl!("tool-refresh"), Tool::Refresh, true),
+            tool(Icon::Settings, fl!("tool-settings"), Tool::Settings, true),
+        ]);
+        container(
+            row![write, groups, self.search_box(), end]
+                .spacing(gap::L)
+                .align_y(Alignment::Center),
+        )
+        .padding([gap::S, gap::M])
+        .width(Length::Fill)
+        .style(theme::window)
+        .into()
+    }
+
+    /// The search field: its icon, the field, a clear button, and the
+    /// number of results while they are shown.
+    fn search_box(&self) -> Element<'_, Message> {
+        let mut inner = row![
+            icon::view(Icon::Search, 16.0, Ink::Muted),
             text_input(&fl!("search-placeholder"), &self.search)
                 .id("search")
                 .on_input(Message::SearchChanged)
                 .on_submit(Message::SearchSubmitted)
+                .size(size::BODY)
+                .padding([4, 0])
+                .style(theme::bare_field)
                 .width(Length::Fill),
         ]
-        .spacing(6)
-        .padding(6)
-        .into()
+        .spacing(gap::S)
+        .align_y(Alignment::Center);
+        if matches!(self.selection, Selection::Search(_)) {
+            inner = inner.push(
+                text(fl!("search-results", count = self.list.total))
+                    .size(size::CAPTION)
+                    .style(muted),
+            );
+        }
+        if !self.search.is_empty() {
+            inner = inner.push(tip(
+                button(icon::view(Icon::Clear, 14.0, Ink::Muted))
+                    .on_press(Message::SearchCleared)
+                    .padding(4)
+                    .style(theme::tool),
+                fl!("search-clear"),
+                None,
+            ));
+        }
+        container(inner)
+            .padding([2.0, gap::S])
+            .width(Length::Fill)
+            .max_width(420)
+            .style(theme::search_box(false))
+            .into()
     }
 
     /// "Move to…": the folders of the opened message's account.
@@ -107,39 +229,62 @@ impl State {
                 .collect(),
             None => Vec::new(),
         };
-        iced::widget::pick_list(folders, None::<String>, Message::MoveTo)
+        let enabled = !folders.is_empty();
+        let picker = iced::widget::pick_list(folders, None::<String>, Message::MoveTo)
             .placeholder(fl!("tool-move"))
-            .text_size(14)
-            .into()
+            .text_size(size::BODY)
+            .padding([5.0, gap::S])
+            .style(theme::picker);
+        tip(
+            row![
+                icon::view(
+                    Icon::Move,
+                    18.0,
+                    if enabled { Ink::Text } else { Ink::Faint }
+                ),
+                picker
+            ]
+            .spacing(gap::XS)
+            .align_y(Alignment::Center),
+            fl!("tool-move"),
+            None,
+        )
     }
 
     fn folders_view(&self) -> Element<'_, Message> {
         let entry = |place: Place, label: String, unread: u64, selection: Selection, bold: bool| {
-            let label = if unread > 0 {
-                format!("{label} ({unread})")
-            } else {
-                label
-            };
             let weight = if bold || unread > 0 {
                 font::Weight::Bold
             } else {
                 font::Weight::Normal
             };
             let selected = self.selection == selection;
-            button(
-                row![
-                    icon::folder(place, selected),
-                    text(label).size(14).font(Font {
+            let mut line = row![
+                icon::folder(place, selected),
+                text(label)
+                    .size(size::BODY)
+                    .font(Font {
                         weight,
                         ..Font::DEFAULT
                     })
-                ]
-                .spacing(6)
-                .align_y(iced::Alignment::Center),
-            )
-            .on_press(Message::Select(selection))
-            .width(Length::Fill)
-            .style(crate::gui::widget::pickable(selected))
+                    .wrapping(Wrapping::None)
+                    .width(Length::Fill),
+            ]
+            .spacing(gap::S)
+            .align_y(Alignment::Center);
+            if unread > 0 {
+                // Unread counts right-aligned, in a pill.
+                line = line.push(
+                    container(text(unread.to_string()).size(size::CAPTION))
+                        .padding([0, 7])
+                        .style(theme::pill(selected)),
+                );
+            }
+            button(container(line).clip(true))
+                .on_press(Message::Select(selection))
+                .width(Length::Fill)
+                .padding([5.0, gap::S])
+                .style(theme::entry(selected))
         };
         let unified_unread: u64 = self
             .folders
@@ -155,7 +300,7 @@ impl State {
             Selection::Unified,
             true
         )]
-        .spacing(2);
+        .spacing(gap::XXS);
         let (waiting, failed) = self.outbox.counts();
         if !self.outbox.items.is_empty() {
             list = list.push(entry(
@@ -167,7 +312,11 @@ impl State {
             ));
         }
         for account in &self.folders {
-            list = list.push(container(text(account.account.clone()).size(12)).padding([8, 4]));
+            let folded = self.collapsed.contains(&account.account);
+            list = list.push(self.account_heading(&account.account, folded));
+            if folded {
+                continue;
+            }
             for f in &account.folders {
                 let label = match f.folder.role {
                     Some(role) => role_label(role),
@@ -187,7 +336,56 @@ impl State {
                 ));
             }
         }
-        scrollable(list.padding(4)).height(Length::Fill).into()
+        container(scrollable(list.padding([gap::S, gap::S])).height(Length::Fill))
+            .height(Length::Fill)
+            .style(theme::sidebar)
+            .into()
+    }
+
+    /// An account's heading in the folder pane: who it speaks for (name
+    /// and address, as Thunderbird heads its accounts), and a chevron that
+    /// folds its folders away.
+    fn account_heading(&self, account: &str, folded: bool) -> Element<'_, Message> {
+        let (name, email) = match self.identities.get(account) {
+            Some(id) if !id.name.is_empty() => (id.name.clone(), id.email.clone()),
+            Some(id) => (id.email.clone(), account.to_owned()),
+            None => (account.to_owned(), String::new()),
+        };
+        let chevron = if folded {
+            Icon::Collapsed
+        } else {
+            Icon::Expanded
+        };
+        let mut lines = column![
+            text(name)
+                .size(size::SMALL)
+                .font(Font {
+                    weight: font::Weight::Bold,
+                    ..Font::DEFAULT
+                })
+                .wrapping(Wrapping::None)
+        ];
+        if !email.is_empty() {
+            lines = lines.push(
+                text(email)
+                    .size(size::CAPTION)
+                    .style(muted)
+                    .wrapping(Wrapping::None),
+            );
+        }
+        button(
+            container(
+                row![icon::view(chevron, 14.0, Ink::Muted), lines]
+                    .spacing(gap::S)
+                    .align_y(Alignment::Center),
+            )
+            .clip(true),
+        )
+        .on_press(Message::ToggleAccount(account.to_owned()))
+        .width(Length::Fill)
+        .padding([gap::S, gap::XS])
+        .style(theme::entry(false))
+        .into()
     }
 
     fn list_view(&self) -> Element<'_, Message> {
@@ -196,30 +394,136 @@ impl State {
         if matches!(self.selection, Selection::Search(_)) {
             return list;
         }
+        // The list's heading: where the user is, how much is there, and
+        // how it is grouped.
+        let title = match &self.selection {
+            Selection::Unified => fl!("unified-inbox"),
+            Selection::Folder { account, id, .. } => self
+                .folders
+                .iter()
+                .filter(|a| &a.account == account)
+                .flat_map(|a| &a.folders)
+                .find(|f| f.folder.id == *id)
+                .map(|f| match f.folder.role {
+                    Some(role) => role_label(role),
+                    None => f.folder.display_name.clone(),
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         let header = container(
-            checkbox(self.threads)
-                .label(fl!("list-group-by-thread"))
-                .on_toggle(Message::GroupByThread)
-                .size(14)
-                .text_size(13),
+            row![
+                column![
+                    text(title)
+                        .size(size::TITLE)
+                        .font(Font {
+                            weight: font::Weight::Bold,
+                            ..Font::DEFAULT
+                        })
+                        .wrapping(Wrapping::None),
+                    text(fl!("list-count", count = self.list.total))
+                        .size(size::CAPTION)
+                        .style(muted),
+                ]
+                .width(Length::Fill),
+                checkbox(self.threads)
+                    .label(fl!("list-group-by-thread"))
+                    .on_toggle(Message::GroupByThread)
+                    .size(16)
+                    .text_size(size::SMALL),
+            ]
+            .spacing(gap::S)
+            .align_y(Alignment::Center),
         )
-        .padding([4, 8]);
-        column![header, list].into()
+        .padding([gap::S, gap::M]);
+        container(column![header, list])
+            .height(Length::Fill)
+            .style(theme::view)
+            .into()
     }
 
     fn reader_view(&self) -> Element<'_, Message> {
+        // Empty states say what to do, in the middle of the pane.
+        let note = |said: String| -> Element<'_, Message> {
+            iced::widget::center(text(said).size(size::BODY).style(muted)).into()
+        };
         let body: Element<'_, Message> = match &self.reader {
-            Reader::Empty => text(fl!("reader-empty")).size(14).into(),
-            Reader::Loading(_) => text(fl!("reader-loading")).size(14).into(),
-            Reader::Failed(e) => text(fl!("reader-failed", reason = e.clone()))
-                .size(14)
-                .into(),
-            Reader::Ready(o) => crate::gui::widget::reader::view(o),
+            Reader::Empty => note(fl!("reader-empty")),
+            Reader::Loading(_) => note(fl!("reader-loading")),
+            Reader::Failed(e) => note(fl!("reader-failed", reason = e.clone())),
+            Reader::Ready(o) => crate::gui::widget::reader::view(
+                o,
+                crate::gui::widget::reader::Context {
+                    me: self
+                        .identities
+                        .get(&o.row.account)
+                        .map(|i| i.email.as_str()),
+                    recipients_open: self.recipients_open,
+                },
+            ),
         };
         container(body)
-            .padding(10)
+            .padding([gap::M, gap::L])
             .width(Length::Fill)
             .height(Length::Fill)
+            .style(theme::view)
             .into()
     }
+}
+
+/// Below this window width the toolbar drops Write's label.
+const NARROW: f32 = 1000.0;
+
+fn muted(theme: &iced::Theme) -> text::Style {
+    text::Style {
+        color: Some(theme::colors(theme).muted),
+    }
+}
+
+/// `content` with a tooltip naming the action and its shortcut.
+fn tip<'a>(
+    content: impl Into<Element<'a, Message>>,
+    label: String,
+    tool: Option<Tool>,
+) -> Element<'a, Message> {
+    let said = match tool.and_then(crate::gui::shortcut::keys) {
+        Some(keys) => format!("{label} ({keys})"),
+        None => label,
+    };
+    tooltip(
+        content,
+        container(text(said).size(size::SMALL))
+            .padding([gap::XS, gap::S])
+            .style(theme::lifted),
+        tooltip::Position::Bottom,
+    )
+    .gap(gap::XS)
+    .into()
+}
+
+/// A toolbar button: the icon, its tooltip, greyed when not possible.
+fn tool<'a>(icon: Icon, label: String, t: Tool, enabled: bool) -> Element<'a, Message> {
+    let ink = if enabled { Ink::Text } else { Ink::Faint };
+    tip(
+        button(icon::view(icon, 18.0, ink))
+            .on_press_maybe(enabled.then_some(Message::Tool(t)))
+            .padding(6)
+            .style(theme::tool),
+        label,
+        Some(t),
+    )
+}
+
+fn group(items: Vec<Element<'_, Message>>) -> Element<'_, Message> {
+    iced::widget::Row::from_vec(items)
+        .spacing(gap::XXS)
+        .align_y(Alignment::Center)
+        .into()
+}
+
+/// A short vertical line between toolbar groups.
+fn separator<'a>() -> Element<'a, Message> {
+    container(rule::vertical(1).style(theme::divider))
+        .height(20)
+        .into()
 }

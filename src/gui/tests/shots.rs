@@ -1,0 +1,219 @@
+//! Screenshots of the window's screens, in light and dark, from a mailbox
+//! that looks like a person's (`tests/shots` runs this in English and in
+//! German and collects the PNGs). Each shot is also checked for what it
+//! must show, so a broken screen fails here before anyone looks at it.
+
+use super::*;
+use crate::gui::screen::mailbox;
+use crate::store::{FolderRole, NewMessage};
+
+/// A realistic mailbox: two accounts, folders with roles, unread and
+/// flagged mail, attachments, a thread, previews.
+fn lived_in(tag: &str) -> (Dirs, Vec<i64>) {
+    let dirs = temp_dirs(tag);
+    let mut store = Store::open(&dirs.data).expect("store");
+    let now = jiff::Timestamp::now().as_second();
+    let day = 86_400;
+    let inbox = store
+        .upsert_folder("anna", "INBOX", Some("/"), Some(FolderRole::Inbox))
+        .expect("folder");
+    for (name, role) in [
+        ("Drafts", FolderRole::Drafts),
+        ("Sent", FolderRole::Sent),
+        ("Archive", FolderRole::Archive),
+        ("Junk", FolderRole::Junk),
+        ("Trash", FolderRole::Trash),
+    ] {
+        store
+            .upsert_folder("anna", name, Some("/"), Some(role))
+            .expect("folder");
+    }
+    store
+        .upsert_folder("anna", "Vereine/Radclub", Some("/"), None)
+        .expect("folder");
+    let work = store
+        .upsert_folder("ben", "INBOX", Some("/"), Some(FolderRole::Inbox))
+        .expect("folder");
+    let m = |uid: u32, ago: i64, name: &str, addr: &str, subject: &str, snippet: &str| NewMessage {
+        uid: Some(uid),
+        date: now - ago,
+        from_name: name.into(),
+        from_addr: addr.into(),
+        subject: subject.into(),
+        snippet: snippet.into(),
+        message_id: Some(format!("m{uid}@example.test")),
+        ..NewMessage::default()
+    };
+    let seen = crate::store::Flags(crate::store::Flags::SEEN);
+    let mut batch = vec![
+        m(
+            1,
+            600,
+            "Anna Berg",
+            "anna.berg@example.test",
+            "Lunch on Friday?",
+            "Shall we try the new place by the river? I can book a table for half past twelve.",
+        ),
+        m(
+            2,
+            3 * 3600,
+            "Rheinland Rad",
+            "news@rheinland-rad.example",
+            "Frühlingsfahrt: Touren, Technik, Termine",
+            "Die neue Saison beginnt: drei Touren im April, ein Technik-Workshop und die Jahreshauptversammlung.",
+        ),
+        NewMessage {
+            flags: crate::store::Flags(crate::store::Flags::SEEN | crate::store::Flags::FLAGGED),
+            has_attachments: true,
+            ..m(
+                3,
+                day + 3600,
+                "Ben Okafor",
+                "ben.okafor@example.test",
+                "Photos from the Ahr tour",
+                "Here are the best ones — the rest are on the shared drive. The one at the bridge is my favourite.",
+            )
+        },
+        NewMessage {
+            flags: seen,
+            ..m(
+                4,
+                3 * day,
+                "Anna Łukasiewicz",
+                "anna.l@example.test",
+                "Grüße aus Kraków — café ☕",
+                "Pozdrowienia! The conference was great, and the coffee even better. Talk soon.",
+            )
+        },
+        NewMessage {
+            flags: seen,
+            has_attachments: true,
+            ..m(
+                5,
+                20 * day,
+                "Stadtwerke Köln",
+                "rechnung@stadtwerke.example",
+                "Ihre Rechnung für März",
+                "Sehr geehrte Kundin, anbei erhalten Sie Ihre Rechnung. Der Betrag wird am 15. abgebucht.",
+            )
+        },
+        NewMessage {
+            flags: seen,
+            ..m(
+                6,
+                400 * day,
+                "Carla Mendes",
+                "carla@example.test",
+                "Re: Moving the meetup",
+                "Works for me. Thursday it is, same room as last time.",
+            )
+        },
+    ];
+    batch[5].in_reply_to = Some("m7@example.test".into());
+    let ids = store.insert_messages(inbox.id, &batch).expect("insert");
+    store
+        .insert_messages(
+            work.id,
+            &[m(
+                1,
+                2 * 3600,
+                "Deploy Bot",
+                "ci@example.test",
+                "Build 4711 passed",
+                "All 367 tests passed in 11 min 2 s.",
+            )],
+        )
+        .expect("insert");
+    let config = crate::config::Settings {
+        accounts: vec![
+            Account {
+                name: "anna".into(),
+                display_name: "Anna Berg".into(),
+                email: "anna.berg@example.test".into(),
+                ..Account::default()
+            },
+            Account {
+                name: "ben".into(),
+                display_name: "Ben Okafor".into(),
+                email: "ben@work.example".into(),
+                ..Account::default()
+            },
+        ],
+    };
+    crate::config::save(&dirs.config, &config).expect("settings");
+    (dirs, ids)
+}
+
+/// Where the PNGs go: `POSTEL_SHOTS`, else nothing is written (the checks
+/// of what each screen shows still run).
+fn shot(ui: &mut iced_test::Simulator<'_, Message>, dark: bool, name: &str) {
+    let Some(dir) = std::env::var_os("POSTEL_SHOTS") else {
+        return;
+    };
+    let lang = std::env::var("SHOT_LANG").unwrap_or_else(|_| "en".into());
+    let theme = crate::gui::theme::theme(dark);
+    let path = std::path::Path::new(&dir).join(format!(
+        "{name}-{lang}-{}.png",
+        if dark { "dark" } else { "light" }
+    ));
+    let _ = std::fs::remove_file(&path);
+    let snapshot = ui.snapshot(&theme).expect("a snapshot");
+    // With no file there yet, this writes it.
+    assert!(snapshot.matches_image(&path).expect("written"));
+}
+
+#[test]
+fn the_mailbox_in_light_and_dark() {
+    crate::i18n::init();
+    let (dirs, ids) = lived_in("shots-mailbox");
+    let mut app = started(dirs);
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        // Every account headed by who it speaks for; counts and rows shown.
+        assert!(ui.find("Anna Berg").is_ok());
+        assert!(ui.find("ben@work.example").is_ok());
+        assert!(ui.find("Lunch on Friday?").is_ok());
+        assert!(ui.find(crate::fl!("date-yesterday").as_str()).is_ok());
+        assert!(
+            ui.find(
+                "Shall we try the new place by the river? I can book a table for half past twelve."
+            )
+            .is_ok(),
+            "the preview line"
+        );
+        shot(&mut ui, dark, "mailbox");
+    }
+    // A message opened in the reader.
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(ids[0]),
+        ))],
+    );
+    with_body(
+        &app.dirs,
+        ids[0],
+        "From: Anna Berg <anna.berg@example.test>\r\nTo: Ben Okafor <ben.okafor@example.test>, Carla Mendes <carla@example.test>\r\nSubject: Lunch on Friday?\r\nDate: Fri, 04 Dec 2026 11:50:00 +0100\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHi both,\r\n\r\nShall we try the new place by the river? I can book a table for half past twelve.\r\n\r\nAnna\r\n".as_bytes(),
+    );
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(ids[0]),
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        // The header card sums up the recipients.
+        let to = crate::fl!("reader-to", names = "Ben Okafor, Carla Mendes");
+        assert!(ui.find(to.as_str()).is_ok(), "{to}");
+        shot(&mut ui, dark, "reader");
+    }
+}
