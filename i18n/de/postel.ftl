@@ -42,8 +42,8 @@ reader-failed = Die Nachricht kann nicht angezeigt werden: { $reason }
 reader-html-as-text = Diese Nachricht ist HTML; sie wird als Text angezeigt.
 reader-remote-blocked = Externe Inhalte dieser Nachricht wurden nicht geladen.
 reader-remote-blocked-count = { $count ->
-    [one] Ein externes Bild oder eine externe Datei wurde nicht geladen, damit der Absender nicht sieht, dass Sie die Nachricht geöffnet haben.
-   *[other] { $count } externe Bilder oder Dateien wurden nicht geladen, damit der Absender nicht sieht, dass Sie die Nachricht geöffnet haben.
+    [one] Externe Inhalte zum Schutz Ihrer Privatsphäre blockiert (1 Element).
+   *[other] Externe Inhalte zum Schutz Ihrer Privatsphäre blockiert ({ $count } Elemente).
 }
 reader-load-remote = Externe Inhalte laden
 reader-always-load = Immer für { $sender }

@@ -44,8 +44,8 @@ reader-failed = The message could not be shown: { $reason }
 reader-html-as-text = This message is HTML; it is shown as text.
 reader-remote-blocked = Remote content in this message was not loaded.
 reader-remote-blocked-count = { $count ->
-    [one] One remote image or file in this message was not loaded, so the sender cannot see that you opened it.
-   *[other] { $count } remote images or files in this message were not loaded, so the sender cannot see that you opened it.
+    [one] Remote content blocked to protect your privacy (1 item).
+   *[other] Remote content blocked to protect your privacy ({ $count } items).
 }
 reader-load-remote = Load remote content
 reader-always-load = Always for { $sender }

@@ -151,12 +151,7 @@ impl Page {
         // A second pass takes in what arrived since: background images,
         // and remote content when it is allowed.
         doc.resolve(0.0);
-        let height = content_height(&doc);
-        // The viewport spans the whole page so hit tests and painting work
-        // in page coordinates.
-        doc.set_viewport(viewport(options, height, scheme));
-        doc.resolve(0.0);
-        let height = content_height(&doc);
+        let (options, height) = settle(&mut doc, options, scheme);
         Self {
             doc,
             resources,
@@ -174,15 +169,12 @@ impl Page {
         };
         let scheme = self.doc.viewport().color_scheme;
         let doc = &mut self.doc;
-        let height = catch_unwind(AssertUnwindSafe(|| {
+        let (options, height) = catch_unwind(AssertUnwindSafe(|| {
             // Measure at a short viewport first so the height is the
             // content's own, not the previous viewport's.
             doc.set_viewport(viewport(options, 600, scheme));
             doc.resolve(0.0);
-            let height = content_height(doc);
-            doc.set_viewport(viewport(options, height, scheme));
-            doc.resolve(0.0);
-            content_height(doc)
+            settle(doc, options, scheme)
         }))
         .map_err(|panic| Error::Engine(panic_text(&panic)))?;
         self.options = options;
@@ -190,6 +182,9 @@ impl Page {
         Ok(())
     }
 
+    /// In CSS pixels: the width asked for, or the page's own when it is
+    /// wider (a 600 px newsletter table in a 480 px pane). Never clipped:
+    /// the reader scales or scrolls what is wider than its pane.
     pub fn width(&self) -> u32 {
         self.options.width
     }
@@ -311,6 +306,46 @@ fn viewport(options: Options, height: u32, scheme: ColorScheme) -> Viewport {
 
 fn device(css: u32, scale: f32) -> u32 {
     (css as f32 * scale).ceil() as u32
+}
+
+/// The widest a page is laid out when its content is wider than asked
+/// (a fixed-width table): past this it is cut, as a hostile message could
+/// ask for any width.
+pub const MAX_WIDTH: u32 = 2_400;
+
+/// Lays the document out over its whole height; when its content is wider
+/// than the width asked for, again at the content's width, so nothing
+/// lies outside what is painted. Returns the options used and the height.
+fn settle(doc: &mut BaseDocument, options: Options, scheme: ColorScheme) -> (Options, u32) {
+    let mut options = options;
+    let wide = content_width(doc);
+    if wide > options.width {
+        options.width = wide.min(MAX_WIDTH);
+        doc.set_viewport(viewport(options, 600, scheme));
+        doc.resolve(0.0);
+    }
+    let height = content_height(doc);
+    // The viewport spans the whole page so hit tests and painting work in
+    // page coordinates.
+    doc.set_viewport(viewport(options, height, scheme));
+    doc.resolve(0.0);
+    (options, content_height(doc))
+}
+
+/// The browser's default margin around a page's body: a page widened to
+/// its content keeps it on the right as on the left.
+const BODY_MARGIN: f32 = 8.0;
+
+/// The page's width including what overflows it to the right.
+fn content_width(doc: &BaseDocument) -> u32 {
+    let layout = doc.root_element().final_layout();
+    let overflow = layout.scroll_width();
+    let width = if overflow > 0.0 {
+        layout.size.width + overflow + BODY_MARGIN
+    } else {
+        layout.size.width
+    };
+    width.ceil().max(1.0) as u32
 }
 
 fn content_height(doc: &BaseDocument) -> u32 {

@@ -133,6 +133,38 @@ fn text_can_be_selected_and_copied() {
 }
 
 #[test]
+fn a_page_wider_than_asked_is_laid_out_at_its_own_width() {
+    // A newsletter's fixed 600 px table in a 480 px pane: the table's
+    // right edge is painted, not cut off.
+    let html = r#"<table width="600" cellpadding="0" cellspacing="0"><tr>
+        <td style="background:#ff0000;width:540px;height:40px"></td>
+        <td style="background:#0000ff;width:60px;height:40px"></td></tr></table>"#;
+    let options = Options {
+        width: 480,
+        ..Options::default()
+    };
+    let mut page = Page::layout(html, Resources::none(), options).expect("laid out");
+    assert!(page.width() >= 600, "widened to {}", page.width());
+    let bitmap = page.paint_all().expect("painted");
+    let right = pixel(&bitmap, 590, 20);
+    assert!(
+        right[2] > 200 && right[0] < 60,
+        "the blue cell is there: {right:?}"
+    );
+    // A page that fits keeps the width asked for.
+    let narrow = Page::layout("<p>short</p>", Resources::none(), options).expect("laid out");
+    assert_eq!(narrow.width(), 480);
+    // A hostile width is cut.
+    let huge = Page::layout(
+        r#"<div style="width:100000px">x</div>"#,
+        Resources::none(),
+        options,
+    )
+    .expect("laid out");
+    assert_eq!(huge.width(), MAX_WIDTH);
+}
+
+#[test]
 fn relayout_at_a_narrower_width_makes_the_page_taller() {
     let words = "word ".repeat(400);
     let mut page = layout(&format!("<p>{words}</p>"), Resources::none());

@@ -216,4 +216,42 @@ fn the_mailbox_in_light_and_dark() {
         assert!(ui.find(to.as_str()).is_ok(), "{to}");
         shot(&mut ui, dark, "reader");
     }
+
+    // A newsletter made for 600 px in a narrower reader: fitted, not cut.
+    let newsletter = concat!(
+        "From: Rheinland Rad <news@rheinland-rad.example>\r\nTo: anna.berg@example.test\r\n",
+        "Subject: Fr\u{fc}hlingsfahrt\r\nDate: Fri, 04 Dec 2026 08:00:00 +0100\r\n",
+        "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n",
+        "<table width=\"600\" cellpadding=\"16\" style=\"background:#1d4e89;color:#fff\"><tr>",
+        "<td><h1>Fr\u{fc}hlingsfahrt 2026</h1><p>Drei neue Touren am Rhein, ein Technik-Workshop ",
+        "und 15 % auf Ketten.</p></td><td width=\"120\" style=\"background:#e4572e\">",
+        "<b>Jetzt anmelden</b></td></tr></table>\r\n"
+    );
+    with_body(&app.dirs, ids[1], newsletter.as_bytes());
+    let _ = app.update(Message::WindowResized(
+        iced::window::Id::unique(),
+        iced::Size::new(1100.0, 800.0),
+    ));
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(ids[1]),
+        ))],
+    );
+    let opened = app
+        .mailbox
+        .as_ref()
+        .and_then(|m| m.opened())
+        .expect("the newsletter is open");
+    let html = opened.html.as_ref().expect("shown as a page");
+    assert!(html.painted(), "painted");
+    assert!(html.fit() < 1.0, "scaled to the pane: {}", html.fit());
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 800.0),
+            app.view(),
+        );
+        shot(&mut ui, dark, "newsletter");
+    }
 }

@@ -7,16 +7,22 @@
 
 use std::sync::Arc;
 
+use iced::widget::text::Wrapping;
 use iced::widget::{button, column, container, image, mouse_area, row, text};
-use iced::{Element, Length, Point, Task};
+use iced::{Alignment, Element, Length, Point, Task};
 
 use crate::fl;
+use crate::gui::theme::{self, gap, size};
 use crate::message::Message as Parsed;
 use crate::render::{Options, Painted, Renderer, Resources};
 
 /// The reader lays pages out no narrower than this; a narrower pane
 /// scrolls sideways, as newsletters are made for about 600 px.
 pub const MIN_WIDTH: u32 = 480;
+/// A page wider than the pane (a fixed 600 px table) is scaled down to
+/// fit, as mail apps do, but not below this: 14 px text stays at 10.5 px.
+/// What is still wider scrolls sideways.
+pub const MIN_FIT: f32 = 0.75;
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -145,11 +151,12 @@ impl View {
     /// The reader pane is now `width` CSS pixels wide.
     pub fn resize(&mut self, renderer: &Renderer, width: u32) -> Task<Message> {
         let width = width.max(MIN_WIDTH);
-        let current = match &self.shown {
-            Shown::Ready { width, .. } => *width,
-            _ => return Task::none(),
-        };
-        if width.abs_diff(current) < 24 {
+        if !matches!(self.shown, Shown::Ready { .. }) {
+            return Task::none();
+        }
+        // The width asked for last, not the page's own (a wide page is
+        // wider than any pane it was asked for).
+        if width.abs_diff(self.options.width) < 24 {
             return Task::none();
         }
         self.options.width = width;
@@ -246,6 +253,15 @@ impl View {
         }
     }
 
+    /// The size the page is shown at in a pane as wide as the one it was
+    /// laid out for (below 1: scaled down).
+    pub fn fit(&self) -> f32 {
+        match &self.shown {
+            Shown::Ready { width, .. } => fit(*width, self.options.width),
+            _ => 1.0,
+        }
+    }
+
     /// Whether the painted page is on screen (else the text is).
     pub fn painted(&self) -> bool {
         !self.as_text && matches!(self.shown, Shown::Ready { .. })
@@ -254,73 +270,99 @@ impl View {
     /// The bars above the body: remote content held back, a link about to
     /// open, a page that could not be laid out.
     pub fn bars(&self) -> Element<'_, Message> {
-        let mut bars = column![].spacing(4);
+        let small = |said: String, press: Message| {
+            button(text(said).size(size::CAPTION))
+                .on_press(press)
+                .padding([3, 8])
+                .style(theme::secondary)
+        };
+        let note = |said: String| {
+            text(said)
+                .size(size::CAPTION)
+                .wrapping(Wrapping::None)
+                .width(Length::Fill)
+        };
+        // One line: what was held back, and the two ways to let it in.
+        let mut first = row![].spacing(gap::S).align_y(Alignment::Center);
         if let Shown::Ready { blocked, .. } = &self.shown
             && *blocked > 0
             && !self.remote_loaded
         {
-            bars = bars.push(
-                row![
-                    text(fl!(
-                        "reader-remote-blocked-count",
-                        count = (*blocked as u64)
-                    ))
-                    .size(12)
-                    .width(Length::Fill),
-                    button(text(fl!("reader-load-remote")).size(12)).on_press(Message::LoadRemote),
-                ]
-                .push(self.sender.as_ref().map(|sender| {
-                    button(text(fl!("reader-always-load", sender = sender.clone())).size(12))
-                        .on_press(Message::AllowSender)
-                }))
-                .spacing(6)
-                .align_y(iced::Alignment::Center),
+            let bar = row![
+                container(note(fl!(
+                    "reader-remote-blocked-count",
+                    count = (*blocked as u64)
+                )))
+                .width(Length::Fill)
+                .clip(true),
+                small(fl!("reader-load-remote"), Message::LoadRemote),
+            ]
+            .push(self.sender.as_ref().map(|sender| {
+                small(
+                    fl!("reader-always-load", sender = sender.clone()),
+                    Message::AllowSender,
+                )
+            }))
+            .spacing(gap::S)
+            .align_y(Alignment::Center);
+            first = first.push(
+                container(bar)
+                    .padding([gap::XS, gap::S])
+                    .width(Length::Fill)
+                    .style(theme::banner(theme::Tone::Info)),
             );
+        } else {
+            first = first.push(iced::widget::space().width(Length::Fill));
         }
+        match (&self.shown, self.as_text) {
+            (Shown::Laying, _) => {
+                first = first.push(text(fl!("reader-laying-out")).size(size::CAPTION))
+            }
+            (Shown::Failed(reason), _) => {
+                first = first.push(
+                    text(fl!("reader-html-failed", reason = reason.clone())).size(size::CAPTION),
+                )
+            }
+            (Shown::Ready { .. }, false) => {
+                first = first.push(small(fl!("reader-show-text"), Message::ShowText(true)))
+            }
+            (Shown::Ready { .. }, true) => {
+                first = first.push(small(fl!("reader-show-html"), Message::ShowText(false)))
+            }
+        }
+        let mut bars = column![first].spacing(gap::XS);
         if let Shown::Ready { height, .. } = &self.shown
             && *height >= crate::render::MAX_HEIGHT
         {
-            bars = bars.push(text(fl!("reader-page-cut")).size(12));
+            bars = bars.push(text(fl!("reader-page-cut")).size(size::CAPTION));
         }
         if let Some(link) = &self.link {
             bars = bars.push(
-                row![
-                    text(fl!("reader-open-link", url = link.clone()))
-                        .size(12)
-                        .width(Length::Fill),
-                    button(text(fl!("reader-open")).size(12)).on_press(Message::OpenLink),
-                    button(text(fl!("reader-cancel")).size(12)).on_press(Message::CancelLink),
-                ]
-                .spacing(6)
-                .align_y(iced::Alignment::Center),
+                container(
+                    row![
+                        container(note(fl!("reader-open-link", url = link.clone())))
+                            .width(Length::Fill)
+                            .clip(true),
+                        button(text(fl!("reader-open")).size(size::CAPTION))
+                            .on_press(Message::OpenLink)
+                            .padding([3, 8])
+                            .style(theme::primary),
+                        small(fl!("reader-cancel"), Message::CancelLink),
+                    ]
+                    .spacing(gap::S)
+                    .align_y(Alignment::Center),
+                )
+                .padding([gap::XS, gap::S])
+                .style(theme::banner(theme::Tone::Info)),
             );
-        }
-        let toggle: Option<Element<'_, Message>> = match (&self.shown, self.as_text) {
-            (Shown::Laying, _) => Some(text(fl!("reader-laying-out")).size(12).into()),
-            (Shown::Failed(reason), _) => Some(
-                text(fl!("reader-html-failed", reason = reason.clone()))
-                    .size(12)
-                    .into(),
-            ),
-            (Shown::Ready { .. }, false) => Some(
-                button(text(fl!("reader-show-text")).size(12))
-                    .on_press(Message::ShowText(true))
-                    .into(),
-            ),
-            (Shown::Ready { .. }, true) => Some(
-                button(text(fl!("reader-show-html")).size(12))
-                    .on_press(Message::ShowText(false))
-                    .into(),
-            ),
-        };
-        if let Some(toggle) = toggle {
-            bars = bars.push(toggle);
         }
         bars.into()
     }
 
-    /// The painted page (call only when [`View::painted`]).
-    pub fn page(&self) -> Element<'_, Message> {
+    /// The painted page in `available` logical pixels of width (call only
+    /// when [`View::painted`]): scaled down to fit when it is wider, as far
+    /// as [`MIN_FIT`].
+    pub fn page(&self, available: f32) -> Element<'_, Message> {
         let Shown::Ready {
             width,
             height,
@@ -330,18 +372,29 @@ impl View {
         else {
             return column![].into();
         };
-        let mut stack = column![].width(*width as f32);
+        let fit = fit(*width, available.max(1.0) as u32);
+        let shown_width = *width as f32 * fit;
+        // Scaled down, the tiles are smoothed; at their own size, exact.
+        let filter = if fit < 1.0 {
+            image::FilterMethod::Linear
+        } else {
+            image::FilterMethod::Nearest
+        };
+        let mut stack = column![].width(shown_width);
         for (handle, rows) in tiles {
             stack = stack.push(
                 image(handle.clone())
-                    .width(*width as f32)
-                    .height(*rows)
-                    .filter_method(image::FilterMethod::Nearest),
+                    .width(shown_width)
+                    .height(*rows * fit)
+                    .filter_method(filter),
             );
         }
-        let page = container(stack).width(*width as f32).height(*height as f32);
+        let page = container(stack)
+            .width(shown_width)
+            .height(*height as f32 * fit);
+        // The pointer in page pixels, whatever the page is shown at.
         mouse_area(page)
-            .on_move(Message::Moved)
+            .on_move(move |p| Message::Moved(Point::new(p.x / fit, p.y / fit)))
             .on_press(Message::Pressed)
             .on_release(Message::Released)
             .interaction(if self.link.is_some() {
@@ -350,6 +403,15 @@ impl View {
                 iced::mouse::Interaction::Text
             })
             .into()
+    }
+}
+
+/// How much a page `width` wide is scaled to show in a pane `asked` wide.
+pub fn fit(width: u32, asked: u32) -> f32 {
+    if width <= asked {
+        1.0
+    } else {
+        (asked as f32 / width as f32).max(MIN_FIT)
     }
 }
 
@@ -372,5 +434,24 @@ fn shown(painted: Arc<Painted>) -> Shown {
         height: painted.height,
         tiles,
         blocked: painted.blocked.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_pages_are_fitted_down_to_a_readable_size_only() {
+        assert_eq!(fit(480, 530), 1.0, "fits: its own size");
+        assert!(
+            (fit(600, 530) - 530.0 / 600.0).abs() < 1e-6,
+            "scaled to the pane"
+        );
+        assert_eq!(
+            fit(1200, 500),
+            MIN_FIT,
+            "no smaller than readable; the rest scrolls"
+        );
     }
 }

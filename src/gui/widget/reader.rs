@@ -217,15 +217,18 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
     }
     match &o.html {
         Some(view) if view.painted() => {
-            content = content.push(
-                scrollable(view.page().map(Message::Html))
+            // Laid out for the pane's width as last measured; shown at the
+            // width there really is.
+            content = content.push(iced::widget::responsive(move |size| {
+                scrollable(view.page(size.width - SCROLLBAR).map(Message::Html))
                     .direction(scrollable::Direction::Both {
                         vertical: scrollable::Scrollbar::default(),
                         horizontal: scrollable::Scrollbar::default(),
                     })
                     .width(Length::Fill)
-                    .height(Length::Fill),
-            );
+                    .height(Length::Fill)
+                    .into()
+            }));
         }
         _ => {
             content = content.push(
@@ -242,6 +245,8 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
 }
 
 const AVATAR: f32 = 40.0;
+/// Room for the page's vertical scroll bar.
+const SCROLLBAR: f32 = 14.0;
 /// The width of an attachment card's name and size.
 const ATTACHMENT_TEXT: f32 = 170.0;
 

@@ -84,12 +84,12 @@ impl State {
             .iter()
             .find(|(_, pane)| **pane == Pane::Reader)
             .map(|(id, _)| *id);
-        let regions = self.panes.layout().pane_regions(8.0, 0.0, self.window);
+        let regions = self.panes.layout().pane_regions(1.0, 0.0, self.window);
         let width = reader
             .and_then(|id| regions.get(&id))
             .map_or(self.window.width * 0.45, |r| r.width);
-        // Padding on both sides and room for the scroll bar.
-        (width - 20.0 - 14.0).max(1.0) as u32
+        // The reader's padding on both sides and room for the scroll bar.
+        (width - 2.0 * crate::gui::theme::gap::L - 14.0).max(1.0) as u32
     }
 
     /// The pane or window changed size: lay the open page out again.
