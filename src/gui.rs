@@ -285,7 +285,10 @@ impl App {
                             in_reply_to: link.in_reply_to,
                             ..Draft::default()
                         };
-                        self.composer = Some(composer::State::new(names, None, draft));
+                        self.composer = Some(
+                            composer::State::new(names, None, draft)
+                                .with_identities(&self.accounts),
+                        );
                         return Task::batch([
                             self.composer_focus(),
                             window::latest().and_then(window::gain_focus),
@@ -728,6 +731,11 @@ impl App {
     fn welcome(&self) -> Element<'_, Message> {
         center(
             column![
+                iced::widget::svg(iced::widget::svg::Handle::from_memory(
+                    include_bytes!("../assets/icons/org.postel.Postel.svg").as_slice()
+                ))
+                .width(96)
+                .height(96),
                 text(fl!("app-name")).size(theme::size::DISPLAY),
                 text(fl!("welcome-tagline")).size(theme::size::TITLE),
                 button(text(fl!("welcome-add-account")).size(theme::size::BODY))

@@ -5,12 +5,6 @@ use iced::widget::svg;
 
 const ATTACHMENT: &[u8] = include_bytes!("../../assets/icons/attachment.svg");
 
-pub fn attachment<'a>() -> svg::Svg<'a> {
-    svg(svg::Handle::from_memory(ATTACHMENT))
-        .width(14)
-        .height(14)
-}
-
 /// What a folder entry stands for, for its icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
@@ -54,6 +48,7 @@ pub fn folder<'a>(place: Place, selected: bool) -> svg::Svg<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Icon {
     Write,
+    Send,
     Reply,
     ReplyAll,
     Forward,
@@ -78,6 +73,7 @@ impl Icon {
     fn bytes(self) -> &'static [u8] {
         match self {
             Icon::Write => include_bytes!("../../assets/icons/write.svg"),
+            Icon::Send => include_bytes!("../../assets/icons/send.svg"),
             Icon::Reply => include_bytes!("../../assets/icons/reply.svg"),
             Icon::ReplyAll => include_bytes!("../../assets/icons/reply-all.svg"),
             Icon::Forward => include_bytes!("../../assets/icons/forward.svg"),

@@ -57,13 +57,16 @@ impl App {
                         draft,
                         replaces,
                     } => {
-                        let mut composer = composer::State::new(names, Some(account), *draft);
+                        let mut composer = composer::State::new(names, Some(account), *draft)
+                            .with_identities(&self.accounts);
                         composer.replaces = Some(replaces);
                         self.composer = Some(composer);
                         return self.composer_focus();
                     }
                 };
-                self.composer = Some(composer::State::new(names, account, draft));
+                self.composer = Some(
+                    composer::State::new(names, account, draft).with_identities(&self.accounts),
+                );
                 self.composer_focus()
             }
             mailbox::Action::FetchBody { account, id } => Task::perform(

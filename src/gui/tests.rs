@@ -649,8 +649,17 @@ fn files_picked_in_the_chooser_become_attachments() {
     );
     assert!(composer.unsaved);
     let mut ui = simulator(app.view());
-    assert!(ui.find("report.pdf (2 KB)").is_ok());
-    assert!(ui.find("photo.jpg (4 B)").is_ok());
+    // Chips: the name, and its size beside it.
+    assert!(ui.find("report.pdf").is_ok());
+    assert!(ui.find("2 KB").is_ok());
+    assert!(ui.find("photo.jpg").is_ok());
+    assert!(ui.find("4 B").is_ok());
+    // From names the identity by its address, not the account's short name.
+    assert_eq!(
+        app.composer.as_ref().expect("composer").identities["work"],
+        "work@example.test",
+        "From shows the address"
+    );
     drop(ui);
     // A folder picked is refused as a dropped one is.
     let _ = app.update(Message::Composer(composer::Message::Picked(Some(vec![
@@ -665,6 +674,10 @@ fn files_picked_in_the_chooser_become_attachments() {
     let _ = app.update(Message::Composer(composer::Message::Picked(None)));
     let mut ui = simulator(app.view());
     assert!(ui.find(fl!("compose-no-file-chooser").as_str()).is_ok());
+    assert!(
+        app.composer.as_ref().expect("composer").attach_by_path,
+        "a path field instead"
+    );
     assert_eq!(
         app.composer.as_ref().expect("composer").attachments.len(),
         2

@@ -6,9 +6,11 @@
 use std::path::PathBuf;
 
 use iced::widget::{button, column, container, pick_list, row, text, text_editor, text_input};
-use iced::{Element, Length};
+use iced::{Alignment, Element, Length};
 
 use crate::fl;
+use crate::gui::icon::{self, Icon, Ink};
+use crate::gui::theme::{self, gap, size};
 use crate::message::compose::{AttachmentSource, Draft};
 
 #[derive(Debug)]
@@ -22,6 +24,10 @@ pub struct State {
     pub body: text_editor::Content,
     pub attachments: Vec<AttachmentSource>,
     pub attach_path: String,
+    /// There is no file chooser on this desktop: a path field instead.
+    pub attach_by_path: bool,
+    /// Each account's "Name <address>", for From.
+    pub identities: std::collections::HashMap<String, String>,
     in_reply_to: Option<String>,
     references: Vec<String>,
     /// The draft's stable Message-ID and its id in the store, once saved.
@@ -94,6 +100,22 @@ pub enum Action {
 
 impl State {
     /// A composer for `account` (or the first), prefilled from `draft`.
+    /// Takes each account's "Name <address>" for From.
+    pub fn with_identities(mut self, accounts: &[crate::account::Account]) -> Self {
+        self.identities = accounts
+            .iter()
+            .map(|a| {
+                let label = if a.display_name.is_empty() {
+                    a.email.clone()
+                } else {
+                    format!("{} <{}>", a.display_name, a.email)
+                };
+                (a.name.clone(), label)
+            })
+            .collect();
+        self
+    }
+
     pub fn new(accounts: Vec<String>, account: Option<String>, draft: Draft) -> Self {
         let from = account.or_else(|| accounts.first().cloned());
         Self {
@@ -106,6 +128,8 @@ impl State {
             body: text_editor::Content::with_text(&draft.text),
             attachments: draft.attachments,
             attach_path: String::new(),
+            attach_by_path: false,
+            identities: Default::default(),
             in_reply_to: draft.in_reply_to,
             references: draft.references,
             message_id: draft.message_id,
@@ -231,7 +255,10 @@ impl State {
                     self.attach(path);
                 }
             }
-            Message::Picked(None) => self.error = Some(fl!("compose-no-file-chooser")),
+            Message::Picked(None) => {
+                self.error = Some(fl!("compose-no-file-chooser"));
+                self.attach_by_path = true;
+            }
             Message::FileDropped(path) => self.attach(path),
             Message::Remove(i) => {
                 if i < self.attachments.len() {
@@ -298,7 +325,11 @@ impl State {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
-        let label = |s: String| text(s).size(14).width(80);
+        let label = |s: String| {
+            container(text(s).size(size::SMALL).style(muted))
+                .width(LABEL)
+                .align_right(LABEL)
+        };
         let field = |name: String, id: &'static str, value: &str, on: fn(String) -> Message| {
             let this = match id {
                 "compose-to" => Some(Field::To),
@@ -321,36 +352,68 @@ impl State {
                     text_input(&name, value)
                         .id(id)
                         .on_input(on)
+                        .size(size::BODY)
+                        .padding([6.0, gap::S])
+                        .style(theme::field)
                         .width(Length::Fill)
                 ]
-                .spacing(8)
-                .align_y(iced::Alignment::Center)
-            ];
+                .spacing(gap::M)
+                .align_y(Alignment::Center)
+            ]
+            .spacing(gap::XS);
+            // What is wrong, next to the field it concerns.
             if !hint.is_empty() {
-                col =
-                    col.push(text(fl!("compose-bad-address", address = hint.join(", "))).size(12));
+                col = col.push(row![
+                    iced::widget::space().width(LABEL + gap::M),
+                    text(fl!("compose-bad-address", address = hint.join(", ")))
+                        .size(size::CAPTION)
+                        .style(|theme: &iced::Theme| text::Style {
+                            color: Some(theme::colors(theme).danger),
+                        })
+                ]);
             }
             if this.is_some() && this == self.suggest_field && !self.suggestions.is_empty() {
-                let mut offers = row![].spacing(6);
+                let mut offers = row![].spacing(gap::S);
                 for s in self.suggestions.iter().take(5) {
                     offers = offers.push(
-                        button(text(s.clone()).size(12))
+                        button(text(s.clone()).size(size::SMALL))
                             .on_press(Message::Complete(s.clone()))
-                            .style(button::secondary),
+                            .padding([3.0, gap::S])
+                            .style(theme::secondary),
                     );
                 }
-                col = col.push(row![iced::widget::space().width(88), offers]);
+                col = col.push(row![iced::widget::space().width(LABEL + gap::M), offers]);
             }
             col
         };
-        let mut form = column![
+        // From: every identity as "Name <address>".
+        let choices: Vec<FromChoice> = self
+            .accounts
+            .iter()
+            .map(|name| FromChoice {
+                name: name.clone(),
+                label: self
+                    .identities
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| name.clone()),
+            })
+            .collect();
+        let chosen = self
+            .from
+            .as_ref()
+            .and_then(|f| choices.iter().find(|c| &c.name == f).cloned());
+        let mut head = column![
             row![
                 label(fl!("compose-from")),
-                pick_list(self.accounts.clone(), self.from.clone(), Message::From)
+                pick_list(choices, chosen, |c: FromChoice| Message::From(c.name))
+                    .text_size(size::BODY)
+                    .padding([6.0, gap::S])
+                    .style(theme::picker)
                     .width(Length::Fill)
             ]
-            .spacing(8)
-            .align_y(iced::Alignment::Center),
+            .spacing(gap::M)
+            .align_y(Alignment::Center),
             field(fl!("compose-to"), "compose-to", &self.to, Message::To),
             field(fl!("compose-cc"), "compose-cc", &self.cc, Message::Cc),
             field(fl!("compose-bcc"), "compose-bcc", &self.bcc, Message::Bcc),
@@ -360,6 +423,76 @@ impl State {
                 &self.subject,
                 Message::Subject
             ),
+        ]
+        .spacing(gap::S);
+        // Attachments as chips: icon, name, size, and × to take it off.
+        if !self.attachments.is_empty() {
+            let mut chips = row![].spacing(gap::S);
+            for (i, a) in self.attachments.iter().enumerate() {
+                let (name, size_of) = match a {
+                    AttachmentSource::File(p) => (
+                        p.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                    ),
+                    AttachmentSource::Bytes { name, data, .. } => (name.clone(), data.len() as u64),
+                };
+                chips = chips.push(
+                    container(
+                        row![
+                            icon::view(Icon::Attachment, 14.0, Ink::Muted),
+                            text(name).size(size::SMALL),
+                            text(super::mailbox::human_size(size_of))
+                                .size(size::CAPTION)
+                                .style(muted),
+                            button(icon::view(Icon::Clear, 12.0, Ink::Muted))
+                                .on_press(Message::Remove(i))
+                                .padding(3)
+                                .style(theme::tool),
+                        ]
+                        .spacing(gap::S)
+                        .align_y(Alignment::Center),
+                    )
+                    .padding([gap::XXS, gap::S])
+                    .style(theme::card),
+                );
+            }
+            head = head.push(row![
+                iced::widget::space().width(LABEL + gap::M),
+                chips.wrap().vertical_spacing(gap::S)
+            ]);
+        }
+        // Without a file chooser on this desktop, a path can be typed.
+        if self.attach_by_path {
+            head = head.push(
+                row![
+                    label(fl!("compose-attach")),
+                    text_input(&fl!("compose-attach-placeholder"), &self.attach_path)
+                        .id("compose-attach")
+                        .on_input(Message::AttachPath)
+                        .on_submit(Message::Attach)
+                        .size(size::BODY)
+                        .padding([6.0, gap::S])
+                        .style(theme::field),
+                    button(text(fl!("compose-attach")).size(size::BODY))
+                        .on_press(Message::Attach)
+                        .padding([6.0, gap::M])
+                        .style(theme::secondary),
+                ]
+                .spacing(gap::M)
+                .align_y(Alignment::Center),
+            );
+        }
+        if let Some(error) = &self.error {
+            head = head.push(
+                container(text(error.clone()).size(size::SMALL))
+                    .padding([gap::XS, gap::M])
+                    .width(Length::Fill)
+                    .style(theme::banner(theme::Tone::Danger)),
+            );
+        }
+        let body = container(
             text_editor(&self.body)
                 .id("compose-body")
                 .placeholder(fl!("compose-body-placeholder"))
@@ -374,71 +507,106 @@ impl State {
                         text_editor::Binding::from_key_press(press)
                     }
                 })
+                .size(size::BODY)
+                .padding(gap::M)
+                .style(body_style)
                 .height(Length::Fill),
-        ]
-        .spacing(8);
-        let mut chips = row![].spacing(6);
-        for (i, a) in self.attachments.iter().enumerate() {
-            let (name, size) = match a {
-                AttachmentSource::File(p) => (
-                    p.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-                ),
-                AttachmentSource::Bytes { name, data, .. } => (name.clone(), data.len() as u64),
-            };
-            chips = chips.push(
-                container(
-                    row![
-                        crate::gui::icon::attachment(),
-                        text(format!("{name} ({})", super::mailbox::human_size(size))).size(12),
-                        button(text("×").size(12))
-                            .on_press(Message::Remove(i))
-                            .padding([0, 6]),
-                    ]
-                    .spacing(4),
-                )
-                .padding(4)
-                .style(container::rounded_box),
-            );
-        }
-        form = form.push(chips);
-        form = form.push(
-            row![
-                button(text(fl!("compose-attach-browse"))).on_press(Message::Browse),
-                text_input(&fl!("compose-attach-placeholder"), &self.attach_path)
-                    .id("compose-attach")
-                    .on_input(Message::AttachPath)
-                    .on_submit(Message::Attach),
-                button(text(fl!("compose-attach"))).on_press(Message::Attach),
-            ]
-            .spacing(8),
-        );
-        if let Some(error) = &self.error {
-            form = form.push(text(error.clone()).size(13).style(text::danger));
-        }
+        )
+        .height(Length::Fill)
+        .style(theme::view);
         let actions = if self.confirm_close {
             row![
-                text(fl!("compose-unsaved")).size(14).width(Length::Fill),
-                button(text(fl!("compose-discard")))
+                text(fl!("compose-unsaved"))
+                    .size(size::BODY)
+                    .width(Length::Fill),
+                button(text(fl!("compose-discard")).size(size::BODY))
                     .on_press(Message::Discard)
-                    .style(button::danger),
-                button(text(fl!("compose-keep-editing"))).on_press(Message::KeepEditing),
+                    .padding([6.0, gap::M])
+                    .style(theme::danger),
+                button(text(fl!("compose-keep-editing")).size(size::BODY))
+                    .on_press(Message::KeepEditing)
+                    .padding([6.0, gap::M])
+                    .style(theme::secondary),
             ]
         } else {
             row![
-                button(text(fl!("compose-send")))
-                    .on_press_maybe((!self.sending).then_some(Message::Send))
-                    .style(button::primary),
-                button(text(fl!("compose-close"))).on_press(Message::Close),
+                button(
+                    row![
+                        icon::view(Icon::Send, 16.0, Ink::OnAccent),
+                        text(fl!("compose-send")).size(size::BODY)
+                    ]
+                    .spacing(gap::S)
+                    .align_y(Alignment::Center)
+                )
+                .on_press_maybe((!self.sending).then_some(Message::Send))
+                .padding([6.0, gap::M])
+                .style(theme::primary),
+                button(
+                    row![
+                        icon::view(Icon::Attachment, 16.0, Ink::Text),
+                        text(fl!("compose-attach-browse")).size(size::BODY)
+                    ]
+                    .spacing(gap::S)
+                    .align_y(Alignment::Center)
+                )
+                .on_press(Message::Browse)
+                .padding([6.0, gap::M])
+                .style(theme::secondary),
+                iced::widget::space().width(Length::Fill),
+                button(text(fl!("compose-close")).size(size::BODY))
+                    .on_press(Message::Close)
+                    .padding([6.0, gap::M])
+                    .style(theme::secondary),
             ]
         }
-        .spacing(8);
-        container(column![actions, form].spacing(10))
-            .padding(12)
+        .spacing(gap::S)
+        .align_y(Alignment::Center);
+        let top = container(column![actions, head].spacing(gap::M))
+            .padding([gap::M, gap::L])
             .width(Length::Fill)
-            .height(Length::Fill)
-            .into()
+            .style(theme::window);
+        column![
+            top,
+            iced::widget::rule::horizontal(1).style(theme::divider),
+            body
+        ]
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .into()
+    }
+}
+
+/// The width of the labels before the fields.
+const LABEL: f32 = 64.0;
+
+fn muted(theme: &iced::Theme) -> text::Style {
+    text::Style {
+        color: Some(theme::colors(theme).muted),
+    }
+}
+
+/// The body: the page itself, no frame.
+fn body_style(theme: &iced::Theme, _status: text_editor::Status) -> text_editor::Style {
+    let c = theme::colors(theme);
+    text_editor::Style {
+        background: iced::Background::Color(c.view),
+        border: iced::Border::default(),
+        placeholder: c.faint,
+        value: c.text,
+        selection: iced::Color { a: 0.3, ..c.accent },
+    }
+}
+
+/// An identity in From: the account's name underneath, "Name <address>"
+/// shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FromChoice {
+    name: String,
+    label: String,
+}
+
+impl std::fmt::Display for FromChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
     }
 }

@@ -4,7 +4,7 @@
 //! must show, so a broken screen fails here before anyone looks at it.
 
 use super::*;
-use crate::gui::screen::mailbox;
+use crate::gui::screen::{composer, mailbox};
 use crate::store::{FolderRole, NewMessage};
 
 /// A realistic mailbox: two accounts, folders with roles, unread and
@@ -253,5 +253,52 @@ fn the_mailbox_in_light_and_dark() {
             app.view(),
         );
         shot(&mut ui, dark, "newsletter");
+    }
+}
+
+#[test]
+fn the_composer_and_the_first_run_in_light_and_dark() {
+    crate::i18n::init();
+    let (dirs, _) = lived_in("shots-composer");
+    let mut app = started(dirs.clone());
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Tool(
+            mailbox::Tool::Compose,
+        ))],
+    );
+    let file = dirs.data.join("Tourenplan 2026.pdf");
+    std::fs::write(&file, vec![b'%'; 48 * 1024]).expect("file");
+    for m in [
+        composer::Message::To("Ben Okafor <ben.okafor@example.test>, carla@".into()),
+        composer::Message::Subject("Touren im April".into()),
+        composer::Message::Picked(Some(vec![file])),
+    ] {
+        let _ = app.update(Message::Composer(m));
+    }
+    let composer = app.composer.as_ref().expect("composer");
+    assert_eq!(
+        composer.identities["anna"], "Anna Berg <anna.berg@example.test>",
+        "From as name and address"
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 720.0),
+            app.view(),
+        );
+        assert!(ui.find("Tourenplan 2026.pdf").is_ok(), "the chip");
+        shot(&mut ui, dark, "composer");
+    }
+
+    let (first, _) = App::new(temp_dirs("shots-first-run"));
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 720.0),
+            first.view(),
+        );
+        assert!(ui.find(crate::fl!("welcome-add-account").as_str()).is_ok());
+        shot(&mut ui, dark, "first-run");
     }
 }
