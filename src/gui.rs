@@ -64,6 +64,8 @@ pub struct App {
     settings: Option<settings::State>,
     progress: Option<String>,
     notices: Vec<String>,
+    /// The last delete or move, with its Undo, for a few seconds.
+    toast: Option<mailbox_actions::Toast>,
     /// The desktop prefers dark colours (it says so at start and on change).
     dark: bool,
     /// How the window was left, and is now (see `ui_state`).
@@ -93,6 +95,12 @@ pub enum Message {
     Acted(Result<Applied, String>),
     Synced(Result<(), String>),
     Worker(worker::Event),
+    /// The toast's Undo was pressed.
+    Undo,
+    /// A second passed: a toast may have had its time.
+    ToastTick,
+    /// The toast's ×.
+    ToastClosed,
     /// The desktop's light or dark preference, at start and on a change.
     SystemTheme(iced::theme::Mode),
     /// Folders Postel made for a role the account lacked.
@@ -142,6 +150,7 @@ impl App {
             settings: None,
             progress: None,
             notices: Vec::new(),
+            toast: None,
             dark: false,
             ui,
             ui_changes: 0,
@@ -226,6 +235,21 @@ impl App {
                 self.refresh()
             }
             Message::Worker(event) => self.worker_event(event),
+            Message::Undo => self.undo(),
+            Message::ToastTick => {
+                if self
+                    .toast
+                    .as_ref()
+                    .is_some_and(|t| t.since.elapsed() >= mailbox_actions::TOAST_FOR)
+                {
+                    self.toast = None;
+                }
+                Task::none()
+            }
+            Message::ToastClosed => {
+                self.toast = None;
+                Task::none()
+            }
             Message::SystemTheme(mode) => {
                 self.dark = mode == iced::theme::Mode::Dark;
                 self.mailbox_message(mailbox::Message::DarkTheme(self.dark))
@@ -725,7 +749,43 @@ impl App {
         .padding([theme::gap::XXS, theme::gap::M])
         .width(Length::Fill)
         .style(theme::window);
-        container(layout.push(status)).style(theme::window).into()
+        let page = container(layout.push(status)).style(theme::window);
+        match &self.toast {
+            Some(toast) => iced::widget::stack![page, self.toast_view(toast)].into(),
+            None => page.into(),
+        }
+    }
+
+    /// The toast, floating above the status line in the middle.
+    fn toast_view<'a>(&self, toast: &'a mailbox_actions::Toast) -> Element<'a, Message> {
+        let mut line = row![text(toast.text.clone()).size(theme::size::BODY)]
+            .spacing(theme::gap::M)
+            .align_y(iced::Alignment::Center);
+        if toast.undo.is_some() {
+            line = line.push(
+                button(text(fl!("toast-undo")).size(theme::size::BODY))
+                    .on_press(Message::Undo)
+                    .padding([4.0, theme::gap::M])
+                    .style(theme::primary),
+            );
+        }
+        line = line.push(
+            button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
+                .on_press(Message::ToastClosed)
+                .padding(4)
+                .style(theme::tool),
+        );
+        container(
+            container(line)
+                .padding([theme::gap::S, theme::gap::L])
+                .style(theme::lifted),
+        )
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .align_x(iced::Alignment::Center)
+        .align_y(iced::Alignment::End)
+        .padding([theme::gap::XXL, theme::gap::L])
+        .into()
     }
 
     fn welcome(&self) -> Element<'_, Message> {
@@ -766,6 +826,11 @@ impl App {
             window::close_requests().map(Message::CloseRequested),
             iced::system::theme_changes().map(Message::SystemTheme),
         ];
+        if self.toast.is_some() {
+            subs.push(
+                iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::ToastTick),
+            );
+        }
         if self.composer.is_some() {
             subs.push(iced::time::every(AUTOSAVE).map(|_| Message::Autosave));
             subs.push(window::events().filter_map(|(_, event)| match event {

@@ -31,6 +31,10 @@ tool-flag = Markieren
 tool-refresh = Abrufen
 search-placeholder = Alle Nachrichten durchsuchen
 search-clear = Suche leeren
+search-nothing = Nichts passt zu „{ $query }“.
+toast-deleted = In den Papierkorb verschoben.
+toast-moved = Nach { $folder } verschoben.
+toast-undo = Rückgängig
 search-results = { $count ->
     [one] { $count } Treffer
    *[other] { $count } Treffer

@@ -33,6 +33,10 @@ tool-flag = Flag
 tool-refresh = Get mail
 search-placeholder = Search all mail
 search-clear = Clear the search
+search-nothing = Nothing matches “{ $query }”.
+toast-deleted = Moved to Trash.
+toast-moved = Moved to { $folder }.
+toast-undo = Undo
 search-results = { $count ->
     [one] { $count } result
    *[other] { $count } results

@@ -96,19 +96,32 @@ impl App {
                 account,
                 id,
                 permanently,
-            } => Task::perform(
-                async move {
-                    if permanently {
-                        engine.delete_permanently_here(&account, id).await?;
-                    } else {
-                        engine.delete_here(&account, id).await?;
-                    }
-                    Ok(account)
-                },
-                |done: Result<String, crate::engine::Error>| {
-                    Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
-                },
-            ),
+                from,
+            } => {
+                if !permanently && !from.is_empty() {
+                    self.offer_undo(
+                        fl!("toast-deleted"),
+                        Undo {
+                            account: account.clone(),
+                            id,
+                            folder: from,
+                        },
+                    );
+                }
+                Task::perform(
+                    async move {
+                        if permanently {
+                            engine.delete_permanently_here(&account, id).await?;
+                        } else {
+                            engine.delete_here(&account, id).await?;
+                        }
+                        Ok(account)
+                    },
+                    |done: Result<String, crate::engine::Error>| {
+                        Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
+                    },
+                )
+            }
             mailbox::Action::Settings => {
                 self.settings = Some(settings::State::default());
                 Task::none()
@@ -118,15 +131,19 @@ impl App {
                 account,
                 id,
                 folder,
-            } => Task::perform(
-                async move {
-                    engine.move_here(&account, id, &folder).await?;
-                    Ok(account)
-                },
-                |done: Result<String, crate::engine::Error>| {
-                    Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
-                },
-            ),
+                from,
+            } => {
+                let shown = crate::net::imap::mutf7::display(&folder);
+                self.offer_undo(
+                    fl!("toast-moved", folder = shown),
+                    Undo {
+                        account: account.clone(),
+                        id,
+                        folder: from,
+                    },
+                );
+                self.move_message(engine, account, id, folder)
+            }
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
                     engine
@@ -159,6 +176,71 @@ impl App {
                 async move { save_attachment(&name, &data, open) },
                 Message::AttachmentSaved,
             ),
+        }
+    }
+}
+
+/// What Undo puts back: a message into the folder it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    pub account: String,
+    pub id: i64,
+    pub folder: String,
+}
+
+/// A short note at the bottom of the window, with Undo while it shows.
+#[derive(Debug, Clone)]
+pub struct Toast {
+    pub text: String,
+    pub undo: Option<Undo>,
+    pub since: std::time::Instant,
+}
+
+/// How long a toast (and its Undo) stays.
+pub const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(8);
+
+impl App {
+    /// Shows `text` with an Undo that puts the message back.
+    fn offer_undo(&mut self, text: String, undo: Undo) {
+        self.toast = Some(Toast {
+            text,
+            undo: Some(undo),
+            since: std::time::Instant::now(),
+        });
+    }
+
+    /// Moves a message here at once; the server hears of it next.
+    pub(super) fn move_message(
+        &mut self,
+        engine: Engine,
+        account: String,
+        id: i64,
+        folder: String,
+    ) -> Task<Message> {
+        Task::perform(
+            async move {
+                engine.move_here(&account, id, &folder).await?;
+                Ok(account)
+            },
+            |done: Result<String, crate::engine::Error>| {
+                Message::ActedHere(done.map_err(|e| crate::i18n::say(&e)))
+            },
+        )
+    }
+
+    /// Undo in the toast: the message goes back where it was.
+    pub(super) fn undo(&mut self) -> Task<Message> {
+        let Some(Undo {
+            account,
+            id,
+            folder,
+        }) = self.toast.take().and_then(|t| t.undo)
+        else {
+            return Task::none();
+        };
+        match self.engine() {
+            Some(engine) => self.move_message(engine, account, id, folder),
+            None => Task::none(),
         }
     }
 }

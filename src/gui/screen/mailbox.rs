@@ -198,6 +198,8 @@ pub enum Action {
         account: String,
         id: i64,
         permanently: bool,
+        /// The folder it was in (for Undo).
+        from: String,
     },
     Refresh,
     Settings,
@@ -205,6 +207,8 @@ pub enum Action {
         account: String,
         id: i64,
         folder: String,
+        /// The folder it was in (for Undo).
+        from: String,
     },
     OutboxRetry(i64),
     OutboxDelete(i64),
@@ -519,6 +523,7 @@ impl State {
                         account,
                         id,
                         permanently: true,
+                        from: String::new(),
                     }
                 }
                 _ => Action::None,
@@ -546,7 +551,8 @@ impl State {
             }
             Message::MoveTo(folder) => match self.opened() {
                 Some(o) if o.row.folder != folder => {
-                    let (account, id) = (o.row.account.clone(), o.row.id);
+                    let (account, id, from) =
+                        (o.row.account.clone(), o.row.id, o.row.folder.clone());
                     self.reader = Reader::Empty;
                     self.list.rows.retain(|r| r.id != id);
                     self.list.total = self.list.total.saturating_sub(1);
@@ -554,6 +560,7 @@ impl State {
                         account,
                         id,
                         folder,
+                        from,
                     }
                 }
                 _ => Action::None,
@@ -710,11 +717,20 @@ impl State {
             }
             (Tool::Delete, Some(o)) => {
                 let (account, id) = (o.row.account.clone(), o.row.id);
+                // Deleting in Trash is for good: nothing to put back.
+                let in_trash =
+                    self.role_folder(&account, FolderRole::Trash).as_ref() == Some(&o.row.folder);
+                let from = if in_trash {
+                    String::new()
+                } else {
+                    o.row.folder.clone()
+                };
                 self.remove_shown(id);
                 Action::Delete {
                     account,
                     id,
                     permanently: false,
+                    from,
                 }
             }
             (Tool::DeletePermanently, Some(o)) => {

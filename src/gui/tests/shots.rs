@@ -187,6 +187,27 @@ fn the_mailbox_in_light_and_dark() {
         );
         shot(&mut ui, dark, "mailbox");
     }
+    // A search that finds nothing says so.
+    feed_and_run(
+        &mut app,
+        [
+            Message::Mailbox(mailbox::Message::SearchChanged("zebrafish".into())),
+            Message::Mailbox(mailbox::Message::SearchSubmitted),
+        ],
+    );
+    let nothing = crate::fl!("search-nothing", query = "zebrafish");
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1280.0, 800.0),
+        app.view(),
+    );
+    assert!(ui.find(nothing.as_str()).is_ok(), "{nothing}");
+    shot(&mut ui, false, "search-empty");
+    drop(ui);
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::SearchCleared)],
+    );
     // A message opened in the reader.
     feed_and_run(
         &mut app,
@@ -253,6 +274,22 @@ fn the_mailbox_in_light_and_dark() {
             app.view(),
         );
         shot(&mut ui, dark, "newsletter");
+    }
+    // Deleted: the toast with Undo.
+    feed_and_run(
+        &mut app,
+        [Message::Shortcut(crate::gui::shortcut::Shortcut::Tool(
+            mailbox::Tool::Delete,
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 800.0),
+            app.view(),
+        );
+        assert!(ui.find(crate::fl!("toast-undo").as_str()).is_ok());
+        shot(&mut ui, dark, "toast");
     }
 }
 

@@ -193,3 +193,66 @@ fn shift_delete_asks_before_deleting_for_good_and_delete_keeps_a_copy_in_trash()
         "told: not told again"
     );
 }
+
+/// Delete shows a toast whose Undo puts the message back where it was; the
+/// toast goes by itself after a few seconds.
+#[test]
+fn a_delete_can_be_undone_from_its_toast() {
+    let (dirs, ids) = populated("tasks-undo", 2);
+    {
+        let store = Store::open(&dirs.data).expect("store");
+        store
+            .upsert_folder(
+                "work",
+                "Trash",
+                Some("/"),
+                Some(crate::store::FolderRole::Trash),
+            )
+            .expect("a Trash");
+    }
+    let mut app = started(dirs);
+    feed_and_run(
+        &mut app,
+        [
+            Message::Mailbox(mailbox::Message::List(
+                crate::gui::widget::message_list::Message::Clicked(ids[0]),
+            )),
+            Message::Shortcut(Shortcut::Tool(mailbox::Tool::Delete)),
+        ],
+    );
+    let store = Store::open(&app.dirs.data).expect("store");
+    let folder_of = |id| {
+        let row = store.message(id).expect("stored");
+        store
+            .folder_by_id(row.folder_id)
+            .expect("read")
+            .expect("its folder")
+            .name
+    };
+    assert_eq!(folder_of(ids[0]), "Trash");
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("toast-deleted").as_str()).is_ok(), "the toast");
+    let _ = ui.click(fl!("toast-undo").as_str()).expect("Undo is there");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed_and_run(&mut app, messages);
+    assert_eq!(folder_of(ids[0]), "INBOX", "back where it was");
+    assert!(app.toast.is_none(), "undone: the toast is gone");
+
+    // A toast left alone goes after its time.
+    feed_and_run(
+        &mut app,
+        [
+            Message::Mailbox(mailbox::Message::List(
+                crate::gui::widget::message_list::Message::Clicked(ids[0]),
+            )),
+            Message::Shortcut(Shortcut::Tool(mailbox::Tool::Delete)),
+        ],
+    );
+    let _ = app.update(Message::ToastTick);
+    assert!(app.toast.is_some(), "still within its time");
+    if let Some(toast) = app.toast.as_mut() {
+        toast.since -= crate::gui::mailbox_actions::TOAST_FOR;
+    }
+    let _ = app.update(Message::ToastTick);
+    assert!(app.toast.is_none(), "gone after its time");
+}

@@ -391,8 +391,27 @@ impl State {
     fn list_view(&self) -> Element<'_, Message> {
         let list = self.list.view().map(Message::List);
         // Search results come by relevance and date; they are not grouped.
-        if matches!(self.selection, Selection::Search(_)) {
-            return list;
+        if let Selection::Search(query) = &self.selection {
+            if self.list.total == 0 {
+                // Nothing found: say so, and with what.
+                return container(
+                    column![
+                        icon::view(Icon::Search, 32.0, Ink::Faint),
+                        text(fl!("search-nothing", query = query.clone()))
+                            .size(size::BODY)
+                            .style(muted),
+                    ]
+                    .spacing(gap::M)
+                    .align_x(Alignment::Center),
+                )
+                .center(Length::Fill)
+                .style(theme::view)
+                .into();
+            }
+            return container(list)
+                .height(Length::Fill)
+                .style(theme::view)
+                .into();
         }
         // The list's heading: where the user is, how much is there, and
         // how it is grouped.
@@ -425,7 +444,8 @@ impl State {
                         .size(size::CAPTION)
                         .style(muted),
                 ]
-                .width(Length::Fill),
+                .width(Length::Fill)
+                .clip(true),
                 checkbox(self.threads)
                     .label(fl!("list-group-by-thread"))
                     .on_toggle(Message::GroupByThread)
