@@ -68,6 +68,8 @@ pub struct App {
     toast: Option<mailbox_actions::Toast>,
     /// The desktop prefers dark colours (it says so at start and on change).
     dark: bool,
+    /// The user's preferences, as the engine keeps them.
+    prefs: crate::preferences::Preferences,
     /// How the window was left, and is now (see `ui_state`).
     ui: UiState,
     /// Bumped at each change of `ui`; a save waits until it stops moving.
@@ -95,6 +97,8 @@ pub enum Message {
     Acted(Result<Applied, String>),
     Synced(Result<(), String>),
     Worker(worker::Event),
+    /// The preferences were written (or why not).
+    PreferencesSaved(Result<(), String>),
     /// The toast's Undo was pressed.
     Undo,
     /// A second passed: a toast may have had its time.
@@ -152,6 +156,7 @@ impl App {
             notices: Vec::new(),
             toast: None,
             dark: false,
+            prefs: Default::default(),
             ui,
             ui_changes: 0,
             bench: bench::Bench::from_env(),
@@ -167,12 +172,14 @@ impl App {
             app.notices.push(moved.to_string());
         }
         app.accounts = engine.accounts();
+        app.prefs = engine.preferences();
         let task = match engine.store() {
             Ok(store) => {
                 app.store = Some(store.clone());
                 let (mut mailbox, task) = mailbox::State::new(store, &app.ui);
                 mailbox.set_identities(&app.accounts);
                 app.mailbox = Some(mailbox);
+                app.apply_preferences();
                 task.map(Message::Mailbox)
             }
             Err(e) => {
@@ -252,7 +259,13 @@ impl App {
             }
             Message::SystemTheme(mode) => {
                 self.dark = mode == iced::theme::Mode::Dark;
-                self.mailbox_message(mailbox::Message::DarkTheme(self.dark))
+                self.mailbox_message(mailbox::Message::DarkTheme(self.is_dark()))
+            }
+            Message::PreferencesSaved(result) => {
+                if let Err(e) = result {
+                    self.notices.push(e);
+                }
+                Task::none()
             }
             Message::FoldersMade(folders) => {
                 for folder in &folders {
@@ -357,7 +370,30 @@ impl App {
     }
 
     fn theme(&self) -> iced::Theme {
-        theme::theme(self.dark)
+        theme::theme(self.is_dark())
+    }
+
+    /// Dark as the user chose, or as the desktop says.
+    fn is_dark(&self) -> bool {
+        use crate::preferences::Theme;
+        match self.prefs.appearance.theme {
+            Theme::System => self.dark,
+            Theme::Light => false,
+            Theme::Dark => true,
+        }
+    }
+
+    /// Hands the preferences to what shows mail.
+    fn apply_preferences(&mut self) {
+        let dark = self.is_dark();
+        if let Some(mailbox) = &mut self.mailbox {
+            mailbox.reading = self.prefs.reading.clone();
+            mailbox.dark = dark;
+            let compact = self.prefs.appearance.density == crate::preferences::Density::Compact;
+            if mailbox.list.compact != compact {
+                mailbox.list.compact = compact;
+            }
+        }
     }
 
     fn refresh(&mut self) -> Task<Message> {
@@ -632,6 +668,28 @@ impl App {
         };
         match state.update(message) {
             settings::Action::None => Task::none(),
+            settings::Action::Save(prefs) => {
+                // At once on screen; then into the settings file.
+                self.prefs = prefs.clone();
+                self.apply_preferences();
+                let list = match &mut self.mailbox {
+                    Some(m) => m.refresh().map(Message::Mailbox),
+                    None => Task::none(),
+                };
+                let save = match engine {
+                    Some(engine) => Task::perform(
+                        async move {
+                            engine
+                                .set_preferences(prefs)
+                                .await
+                                .map_err(|e| crate::i18n::say(&e))
+                        },
+                        Message::PreferencesSaved,
+                    ),
+                    None => Task::none(),
+                };
+                Task::batch([list, save])
+            }
             settings::Action::Close => {
                 self.settings = None;
                 Task::none()

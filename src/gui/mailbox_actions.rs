@@ -123,7 +123,7 @@ impl App {
                 )
             }
             mailbox::Action::Settings => {
-                self.settings = Some(settings::State::default());
+                self.settings = Some(settings::State::new(self.prefs.clone()));
                 Task::none()
             }
             mailbox::Action::Refresh => self.sync_now(),

@@ -108,6 +108,7 @@ fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
             .expect("body");
     }
     let config = crate::config::Settings {
+        preferences: Default::default(),
         accounts: vec![Account {
             name: "work".into(),
             email: "work@example.test".into(),

@@ -78,8 +78,10 @@ impl App {
             }) => {
                 self.progress = None;
                 let notify = match &self.store {
-                    Some(store) => notify_new_mail(store.clone(), account, folder, ids),
-                    None => Task::none(),
+                    Some(store) if self.prefs.notifications.new_mail => {
+                        notify_new_mail(store.clone(), account, folder, ids)
+                    }
+                    _ => Task::none(),
                 };
                 Task::batch([self.refresh(), notify])
             }

@@ -17,6 +17,7 @@ pub const FILE_NAME: &str = "settings.toml";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
+    pub preferences: crate::preferences::Preferences,
     #[serde(rename = "account")]
     pub accounts: Vec<Account>,
 }
@@ -239,6 +240,7 @@ mod tests {
 
     fn sample() -> Settings {
         Settings {
+            preferences: Default::default(),
             accounts: vec![Account {
                 name: "home".into(),
                 email: "me@example.com".into(),

@@ -164,6 +164,21 @@ impl Engine {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    pub fn preferences(&self) -> crate::preferences::Preferences {
+        self.settings().preferences.clone()
+    }
+
+    /// Saves the user's preferences with the rest of the settings.
+    pub async fn set_preferences(
+        &self,
+        preferences: crate::preferences::Preferences,
+    ) -> Result<(), Error> {
+        let _editing = self.inner.editing.lock().await;
+        let mut next = self.settings().clone();
+        next.preferences = preferences;
+        self.save(next)
+    }
+
     pub fn accounts(&self) -> Vec<Account> {
         self.settings().accounts.clone()
     }

@@ -96,6 +96,8 @@ pub struct State {
     pub collapsed: std::collections::HashSet<String>,
     /// The reader shows every recipient, not "to me, +3".
     pub recipients_open: bool,
+    /// The user's reading preferences.
+    pub reading: crate::preferences::Reading,
 }
 
 /// Who an account speaks for.
@@ -272,6 +274,7 @@ impl State {
             identities: Default::default(),
             collapsed: Default::default(),
             recipients_open: false,
+            reading: Default::default(),
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).

@@ -309,3 +309,56 @@ fn a_folder_is_chosen_for_trash_in_the_account_form() {
         .expect("a Trash at once, before any sync");
     assert_eq!(trash.name, "Gel&APY-scht");
 }
+
+/// Preferences take effect at once, are written to the settings file, and
+/// are there again at the next start.
+#[test]
+fn preferences_apply_at_once_and_come_back_after_a_restart() {
+    use crate::gui::screen::settings;
+    use crate::preferences::{Density, Theme};
+    let (dirs, _) = populated("prefs", 3);
+    let mut app = started(dirs.clone());
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Tool(
+            mailbox::Tool::Settings,
+        ))],
+    );
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("prefs-appearance").as_str()).is_ok());
+    assert!(ui.find(fl!("prefs-reading").as_str()).is_ok());
+    drop(ui);
+    let dark = settings::themes()
+        .into_iter()
+        .find(|c| c.value == Theme::Dark)
+        .expect("dark");
+    let compact = settings::densities()
+        .into_iter()
+        .find(|c| c.value == Density::Compact)
+        .expect("compact");
+    feed_and_run(
+        &mut app,
+        [
+            Message::Settings(settings::Message::Theme(dark)),
+            Message::Settings(settings::Message::Density(compact)),
+            Message::Settings(settings::Message::PlainText(true)),
+            Message::Settings(settings::Message::Notify(false)),
+        ],
+    );
+    assert!(app.theme().extended_palette().is_dark, "dark at once");
+    let mailbox = app.mailbox.as_ref().expect("mailbox");
+    assert!(mailbox.list.compact && mailbox.reading.prefer_plain_text);
+    let file = std::fs::read_to_string(dirs.config.join("settings.toml")).expect("settings");
+    assert!(file.contains("theme = \"dark\""), "{file}");
+    assert!(file.contains("density = \"compact\""), "{file}");
+    assert!(file.contains("new_mail = false"), "{file}");
+    assert!(
+        file.contains("name = \"work\""),
+        "the account is still there"
+    );
+
+    let again = started(dirs);
+    assert!(again.theme().extended_palette().is_dark);
+    assert!(again.mailbox.as_ref().expect("mailbox").list.compact);
+    assert!(!again.prefs.notifications.new_mail);
+}

@@ -125,6 +125,7 @@ fn lived_in(tag: &str) -> (Dirs, Vec<i64>) {
         )
         .expect("insert");
     let config = crate::config::Settings {
+        preferences: Default::default(),
         accounts: vec![
             Account {
                 name: "anna".into(),
@@ -327,6 +328,45 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         assert!(ui.find("Tourenplan 2026.pdf").is_ok(), "the chip");
         shot(&mut ui, dark, "composer");
     }
+
+    // Preferences.
+    let _ = app.update(Message::Composer(composer::Message::Discard));
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Tool(
+            mailbox::Tool::Settings,
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 900.0),
+            app.view(),
+        );
+        assert!(ui.find(crate::fl!("prefs-appearance").as_str()).is_ok());
+        assert!(ui.find("Anna Berg <anna.berg@example.test>").is_ok());
+        shot(&mut ui, dark, "preferences");
+    }
+    // The compact list.
+    let compact = crate::gui::screen::settings::densities()
+        .into_iter()
+        .find(|c| c.value == crate::preferences::Density::Compact)
+        .expect("compact");
+    feed_and_run(
+        &mut app,
+        [
+            Message::Settings(crate::gui::screen::settings::Message::Density(compact)),
+            Message::Settings(crate::gui::screen::settings::Message::Close),
+        ],
+    );
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1100.0, 720.0),
+        app.view(),
+    );
+    assert!(ui.find("Lunch on Friday?").is_ok());
+    shot(&mut ui, false, "mailbox-compact");
+    drop(ui);
 
     let (first, _) = App::new(temp_dirs("shots-first-run"));
     for dark in [false, true] {

@@ -15,6 +15,8 @@ use crate::store::{Flags, MessageRow};
 
 /// Three lines (sender, subject, a line of the text) beside an avatar.
 pub const ROW_HEIGHT: f32 = 72.0;
+/// The compact density: sender and subject on two tight lines.
+pub const COMPACT_ROW_HEIGHT: f32 = 46.0;
 /// How far a reply is indented in a list grouped by thread.
 const REPLY_INDENT: f32 = 18.0;
 /// Rows kept beyond each edge of the view, so small scrolls need no query.
@@ -33,6 +35,8 @@ pub struct State {
     /// Bumped when the list is replaced, so late answers for an old list
     /// are ignored.
     pub generation: u64,
+    /// The compact density (no avatar, no preview).
+    pub compact: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,9 +66,19 @@ impl State {
     }
 
     /// The first row in view and how many fit.
+    /// Every row's height at the current density.
+    pub fn row_height(&self) -> f32 {
+        if self.compact {
+            COMPACT_ROW_HEIGHT
+        } else {
+            ROW_HEIGHT
+        }
+    }
+
     fn in_view(&self) -> (u64, u64) {
-        let first = (self.offset / ROW_HEIGHT).floor().max(0.0) as u64;
-        let count = (self.height.max(ROW_HEIGHT * 10.0) / ROW_HEIGHT).ceil() as u64 + 1;
+        let row = self.row_height();
+        let first = (self.offset / row).floor().max(0.0) as u64;
+        let count = (self.height.max(row * 10.0) / row).ceil() as u64 + 1;
         (first.min(self.total), count)
     }
 
@@ -113,11 +127,11 @@ impl State {
                 .center_x(Length::Fill)
                 .into();
         }
-        let before = self.start as f32 * ROW_HEIGHT;
+        let before = self.start as f32 * self.row_height();
         let after = self
             .total
             .saturating_sub(self.start + self.rows.len() as u64) as f32
-            * ROW_HEIGHT;
+            * self.row_height();
         if !self.rows.is_empty() {
             crate::gui::bench::rows_built();
         }
@@ -193,7 +207,11 @@ impl State {
                 .size(size::SMALL)
                 .style(muted),
         );
-        let lines = column![line1, line2, preview].spacing(1);
+        let lines = if self.compact {
+            column![line1, line2].spacing(1)
+        } else {
+            column![line1, line2, preview].spacing(1)
+        };
         // The unread dot, then the sender's avatar.
         let dot: Element<'a, Message> = if unread {
             container(space().width(8).height(8))
@@ -220,9 +238,11 @@ impl State {
         .height(AVATAR)
         .center(AVATAR)
         .style(theme::avatar(address));
-        let body = row![dot, avatar, lines]
-            .spacing(gap::S)
-            .align_y(Alignment::Center);
+        let mut body = row![dot].spacing(gap::S).align_y(Alignment::Center);
+        if !self.compact {
+            body = body.push(avatar);
+        }
+        let body = body.push(lines);
         // ... and its replies are indented under it, behind a thread line.
         let content: Element<'a, Message> = match m.thread {
             Some(place) if place.index > 0 => row![
@@ -238,8 +258,12 @@ impl State {
         button(container(content).clip(true))
             .on_press(Message::Clicked(m.id))
             .width(Length::Fill)
-            .height(ROW_HEIGHT)
-            .padding([gap::S, gap::S])
+            .height(self.row_height())
+            .padding(if self.compact {
+                [gap::XS, gap::S]
+            } else {
+                [gap::S, gap::S]
+            })
             .style(theme::entry(selected))
             .into()
     }

@@ -45,6 +45,12 @@ impl State {
                     render = Action::Run(task.map(Message::Html));
                     view
                 });
+                // Text rather than the page, when the user prefers it and
+                // there is text.
+                let html = html.map(|mut view| {
+                    view.as_text = self.reading.prefer_plain_text && message.text.is_some();
+                    view
+                });
                 self.reader = Reader::Ready(Box::new(Opened {
                     row,
                     message,
@@ -54,7 +60,7 @@ impl State {
                     has_remote,
                     html,
                 }));
-                if unread {
+                if unread && self.reading.mark_read_on_open {
                     if let Some(r) = self.list.row_mut(id) {
                         r.flags = r.flags.with(Flags::SEEN, true);
                     }
