@@ -66,6 +66,8 @@ pub struct App {
     notices: Vec<String>,
     /// The last delete or move, with its Undo, for a few seconds.
     toast: Option<mailbox_actions::Toast>,
+    /// The `?` overview of the keys is open.
+    keys_shown: bool,
     /// The desktop prefers dark colours (it says so at start and on change).
     dark: bool,
     /// The user's preferences, as the engine keeps them.
@@ -155,6 +157,7 @@ impl App {
             progress: None,
             notices: Vec::new(),
             toast: None,
+            keys_shown: false,
             dark: false,
             prefs: Default::default(),
             ui,
@@ -300,6 +303,10 @@ impl App {
                     Shortcut::Tool(tool) => self.mailbox_message(mailbox::Message::Tool(tool)),
                     Shortcut::Step(delta) => self.mailbox_message(mailbox::Message::Step(delta)),
                     Shortcut::Search => iced::widget::operation::focus("search"),
+                    Shortcut::Help(open) => {
+                        self.keys_shown = open && !self.keys_shown;
+                        Task::none()
+                    }
                 }
             }
             Message::Suggestions(field, prefix, found) => {
@@ -808,10 +815,14 @@ impl App {
         .width(Length::Fill)
         .style(theme::window);
         let page = container(layout.push(status)).style(theme::window);
-        match &self.toast {
-            Some(toast) => iced::widget::stack![page, self.toast_view(toast)].into(),
-            None => page.into(),
+        let mut layers = iced::widget::stack![page];
+        if let Some(toast) = &self.toast {
+            layers = layers.push(self.toast_view(toast));
         }
+        if self.keys_shown {
+            layers = layers.push(keys_view());
+        }
+        layers.into()
     }
 
     /// The toast, floating above the status line in the middle.
@@ -977,3 +988,40 @@ fn window_settings(ui: &UiState) -> window::Settings {
 
 #[cfg(test)]
 mod tests;
+
+/// The `?` overview: every key and what it does, over the window.
+fn keys_view<'a>() -> Element<'a, Message> {
+    let bold = iced::Font {
+        weight: iced::font::Weight::Bold,
+        ..iced::Font::DEFAULT
+    };
+    let mut table = column![
+        row![
+            text(fl!("keys-title"))
+                .size(theme::size::TITLE)
+                .font(bold)
+                .width(Length::Fill),
+            button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
+                .on_press(Message::Shortcut(Shortcut::Help(false)))
+                .padding(4)
+                .style(theme::tool),
+        ]
+        .align_y(iced::Alignment::Center)
+    ]
+    .spacing(theme::gap::S)
+    .width(420);
+    for (keys, does) in shortcut::overview() {
+        table = table.push(
+            row![
+                container(text(keys).size(theme::size::SMALL).font(bold))
+                    .padding([2.0, theme::gap::S])
+                    .width(130)
+                    .style(theme::pill(false)),
+                text(does).size(theme::size::BODY),
+            ]
+            .spacing(theme::gap::M)
+            .align_y(iced::Alignment::Center),
+        );
+    }
+    center(container(table).padding(theme::gap::L).style(theme::lifted)).into()
+}

@@ -35,6 +35,13 @@ search-nothing = Nichts passt zu „{ $query }“.
 toast-deleted = In den Papierkorb verschoben.
 toast-moved = Nach { $folder } verschoben.
 toast-undo = Rückgängig
+keys-title = Tastenkürzel
+keys-next = Nächste Nachricht
+keys-previous = Vorherige Nachricht
+keys-search = Suchen
+keys-send = Senden (beim Verfassen)
+keys-overview = Diese Übersicht
+keys-toggle-read = Als gelesen oder ungelesen markieren
 search-results = { $count ->
     [one] { $count } Treffer
    *[other] { $count } Treffer

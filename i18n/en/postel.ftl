@@ -37,6 +37,13 @@ search-nothing = Nothing matches “{ $query }”.
 toast-deleted = Moved to Trash.
 toast-moved = Moved to { $folder }.
 toast-undo = Undo
+keys-title = Keyboard shortcuts
+keys-next = Next message
+keys-previous = Previous message
+keys-search = Search
+keys-send = Send (in the composer)
+keys-overview = This overview
+keys-toggle-read = Mark read or unread
 search-results = { $count ->
     [one] { $count } result
    *[other] { $count } results

@@ -11,6 +11,8 @@ pub enum Shortcut {
     Tool(mailbox::Tool),
     Step(i64),
     Search,
+    /// `?`: the overview of the keys; Escape closes it.
+    Help(bool),
 }
 
 pub fn shortcut(event: keyboard::Event) -> Option<Message> {
@@ -20,6 +22,8 @@ pub fn shortcut(event: keyboard::Event) -> Option<Message> {
     };
     let tool = |t| Some(Message::Shortcut(Shortcut::Tool(t)));
     match key.as_ref() {
+        keyboard::Key::Character("?") => Some(Message::Shortcut(Shortcut::Help(true))),
+        keyboard::Key::Named(Named::Escape) => Some(Message::Shortcut(Shortcut::Help(false))),
         keyboard::Key::Character("n") if modifiers.command() => tool(mailbox::Tool::Compose),
         keyboard::Key::Character("l") if modifiers.command() => tool(mailbox::Tool::Forward),
         keyboard::Key::Character("f") if modifiers.command() => {
@@ -64,4 +68,34 @@ pub fn keys(tool: mailbox::Tool) -> Option<&'static str> {
         Tool::Refresh => "F5",
         Tool::Settings => return None,
     })
+}
+
+/// Every key of the mailbox with what it does, for the `?` overview.
+pub fn overview() -> Vec<(&'static str, String)> {
+    use crate::fl;
+    use mailbox::Tool;
+    let mut keys: Vec<(&'static str, String)> = [
+        (Tool::Compose, fl!("tool-compose")),
+        (Tool::Reply, fl!("tool-reply")),
+        (Tool::ReplyAll, fl!("tool-reply-all")),
+        (Tool::Forward, fl!("tool-forward")),
+        (Tool::Archive, fl!("tool-archive")),
+        (Tool::Junk, fl!("tool-junk")),
+        (Tool::Delete, fl!("tool-delete")),
+        (Tool::DeletePermanently, fl!("delete-permanently")),
+        (Tool::ToggleRead, fl!("keys-toggle-read")),
+        (Tool::ToggleFlag, fl!("tool-flag")),
+        (Tool::Refresh, fl!("tool-refresh")),
+    ]
+    .into_iter()
+    .filter_map(|(tool, said)| keys(tool).map(|k| (k, said)))
+    .collect();
+    keys.extend([
+        ("J / ↓", fl!("keys-next")),
+        ("K / ↑", fl!("keys-previous")),
+        ("Ctrl+F", fl!("keys-search")),
+        ("Ctrl+Enter", fl!("keys-send")),
+        ("?", fl!("keys-overview")),
+    ]);
+    keys
 }

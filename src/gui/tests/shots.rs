@@ -209,6 +209,28 @@ fn the_mailbox_in_light_and_dark() {
         &mut app,
         [Message::Mailbox(mailbox::Message::SearchCleared)],
     );
+    // The keys, on `?`.
+    feed_and_run(
+        &mut app,
+        [Message::Shortcut(crate::gui::shortcut::Shortcut::Help(
+            true,
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        assert!(ui.find(crate::fl!("keys-title").as_str()).is_ok());
+        shot(&mut ui, dark, "keys");
+    }
+    feed_and_run(
+        &mut app,
+        [Message::Shortcut(crate::gui::shortcut::Shortcut::Help(
+            false,
+        ))],
+    );
     // A message opened in the reader.
     feed_and_run(
         &mut app,

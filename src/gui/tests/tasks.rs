@@ -256,3 +256,34 @@ fn a_delete_can_be_undone_from_its_toast() {
     let _ = app.update(Message::ToastTick);
     assert!(app.toast.is_none(), "gone after its time");
 }
+
+/// `?` shows every key with what it does; Escape closes the overview.
+#[test]
+fn question_mark_shows_the_keys() {
+    use iced::keyboard;
+    let (dirs, _) = populated("tasks-keys", 1);
+    let mut app = started(dirs);
+    let press = |key: keyboard::Key| keyboard::Event::KeyPressed {
+        key: key.clone(),
+        modified_key: key,
+        physical_key: keyboard::key::Physical::Unidentified(
+            keyboard::key::NativeCode::Unidentified,
+        ),
+        location: keyboard::Location::Standard,
+        modifiers: keyboard::Modifiers::SHIFT,
+        text: None,
+        repeat: false,
+    };
+    let open = shortcut(press(keyboard::Key::Character("?".into()))).expect("? is a key");
+    feed_and_run(&mut app, [open]);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("keys-title").as_str()).is_ok());
+    assert!(ui.find(fl!("tool-archive").as_str()).is_ok());
+    assert!(ui.find("Shift+J").is_ok(), "with its keys");
+    drop(ui);
+    let close = shortcut(press(keyboard::Key::Named(keyboard::key::Named::Escape)))
+        .expect("Escape is a key");
+    feed_and_run(&mut app, [close]);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("keys-title").as_str()).is_err(), "closed");
+}
