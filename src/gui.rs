@@ -103,6 +103,8 @@ pub enum Message {
     PreferencesSaved(Result<(), String>),
     /// The toast's Undo was pressed.
     Undo,
+    /// A toolbar action on several messages is done.
+    BulkDone(mailbox_actions::BulkDone),
     /// A second passed: a toast may have had its time.
     ToastTick,
     /// The toast's ×.
@@ -246,6 +248,7 @@ impl App {
             }
             Message::Worker(event) => self.worker_event(event),
             Message::Undo => self.undo(),
+            Message::BulkDone(done) => self.bulk_done(done),
             Message::ToastTick => {
                 if self
                     .toast
@@ -303,6 +306,7 @@ impl App {
                     Shortcut::Tool(tool) => self.mailbox_message(mailbox::Message::Tool(tool)),
                     Shortcut::Step(delta) => self.mailbox_message(mailbox::Message::Step(delta)),
                     Shortcut::Search => iced::widget::operation::focus("search"),
+                    Shortcut::PickAll => self.mailbox_message(mailbox::Message::PickAll),
                     Shortcut::Help(open) => {
                         self.keys_shown = open && !self.keys_shown;
                         Task::none()
@@ -830,7 +834,7 @@ impl App {
         let mut line = row![text(toast.text.clone()).size(theme::size::BODY)]
             .spacing(theme::gap::M)
             .align_y(iced::Alignment::Center);
-        if toast.undo.is_some() {
+        if !toast.undo.is_empty() {
             line = line.push(
                 button(text(fl!("toast-undo")).size(theme::size::BODY))
                     .on_press(Message::Undo)
@@ -891,6 +895,13 @@ impl App {
             worker::subscription(keys).map(Message::Worker),
             Subscription::run(requests),
             keyboard::listen().filter_map(shortcut),
+            // Ctrl and Shift, for picking several messages with the mouse.
+            keyboard::listen().filter_map(|event| match event {
+                keyboard::Event::ModifiersChanged(m) => {
+                    Some(Message::Mailbox(mailbox::Message::Modifiers(m)))
+                }
+                _ => None,
+            }),
             window::resize_events().map(|(id, size)| Message::WindowResized(id, size)),
             window::close_requests().map(Message::CloseRequested),
             iced::system::theme_changes().map(Message::SystemTheme),

@@ -35,12 +35,19 @@ search-nothing = Nichts passt zu „{ $query }“.
 toast-deleted = In den Papierkorb verschoben.
 toast-moved = Nach { $folder } verschoben.
 toast-undo = Rückgängig
+toast-moved-many = { $count ->
+    [one] Eine Nachricht verschoben.
+   *[other] { $count } Nachrichten verschoben.
+}
 keys-title = Tastenkürzel
 keys-next = Nächste Nachricht
 keys-previous = Vorherige Nachricht
 keys-search = Suchen
 keys-send = Senden (beim Verfassen)
 keys-overview = Diese Übersicht
+keys-pick-all = Alle Nachrichten der Liste auswählen
+keys-pick = Mehrere Nachrichten auswählen
+list-picked = { $count } ausgewählt: die Werkzeugleiste wirkt auf alle
 keys-toggle-read = Als gelesen oder ungelesen markieren
 search-results = { $count ->
     [one] { $count } Treffer

@@ -37,12 +37,19 @@ search-nothing = Nothing matches “{ $query }”.
 toast-deleted = Moved to Trash.
 toast-moved = Moved to { $folder }.
 toast-undo = Undo
+toast-moved-many = { $count ->
+    [one] One message moved.
+   *[other] { $count } messages moved.
+}
 keys-title = Keyboard shortcuts
 keys-next = Next message
 keys-previous = Previous message
 keys-search = Search
 keys-send = Send (in the composer)
 keys-overview = This overview
+keys-pick-all = Select every message of the list
+keys-pick = Select several messages
+list-picked = { $count } selected: the toolbar acts on all of them
 keys-toggle-read = Mark read or unread
 search-results = { $count ->
     [one] { $count } result

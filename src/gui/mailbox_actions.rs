@@ -144,6 +144,7 @@ impl App {
                 );
                 self.move_message(engine, account, id, folder)
             }
+            mailbox::Action::Bulk { ids, what } => self.bulk(engine, ids, what),
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
                     engine
@@ -188,11 +189,21 @@ pub struct Undo {
     pub folder: String,
 }
 
+/// What a bulk action did: the accounts to push, what Undo puts back,
+/// and how many it moved.
+#[derive(Debug, Clone, Default)]
+pub struct BulkDone {
+    pub accounts: Vec<String>,
+    pub undo: Vec<Undo>,
+    pub moved: usize,
+    pub failed: Vec<String>,
+}
+
 /// A short note at the bottom of the window, with Undo while it shows.
 #[derive(Debug, Clone)]
 pub struct Toast {
     pub text: String,
-    pub undo: Option<Undo>,
+    pub undo: Vec<Undo>,
     pub since: std::time::Instant,
 }
 
@@ -204,7 +215,7 @@ impl App {
     fn offer_undo(&mut self, text: String, undo: Undo) {
         self.toast = Some(Toast {
             text,
-            undo: Some(undo),
+            undo: vec![undo],
             since: std::time::Instant::now(),
         });
     }
@@ -228,19 +239,110 @@ impl App {
         )
     }
 
-    /// Undo in the toast: the message goes back where it was.
+    /// Undo in the toast: the messages go back where they were.
     pub(super) fn undo(&mut self) -> Task<Message> {
-        let Some(Undo {
-            account,
-            id,
-            folder,
-        }) = self.toast.take().and_then(|t| t.undo)
-        else {
+        let undo = self.toast.take().map(|t| t.undo).unwrap_or_default();
+        let Some(engine) = self.engine() else {
             return Task::none();
         };
-        match self.engine() {
-            Some(engine) => self.move_message(engine, account, id, folder),
-            None => Task::none(),
+        let moves: Vec<Task<Message>> = undo
+            .into_iter()
+            .map(|u| self.move_message(engine.clone(), u.account, u.id, u.folder))
+            .collect();
+        Task::batch(moves)
+    }
+
+    /// Does `what` to every id, in the store at once (the server hears
+    /// of it at the next push), and reports what Undo would put back.
+    pub(super) fn bulk(
+        &mut self,
+        engine: Engine,
+        ids: Vec<i64>,
+        what: mailbox::Bulk,
+    ) -> Task<Message> {
+        Task::perform(
+            async move {
+                let mut done = BulkDone::default();
+                let Ok(store) = engine.store() else {
+                    return done;
+                };
+                for id in ids {
+                    let Ok(row) = store.run(move |s| s.message(id)).await else {
+                        continue;
+                    };
+                    let account = row.account.clone();
+                    let target = match &what {
+                        mailbox::Bulk::Move(folder) => Some(folder.clone()),
+                        mailbox::Bulk::Role(role) => {
+                            let (name, role) = (account.clone(), *role);
+                            match store.run(move |s| s.folder_by_role(&name, role)).await {
+                                Ok(Some(folder)) => Some(folder.name),
+                                // This account has none: it stays.
+                                _ => continue,
+                            }
+                        }
+                        _ => None,
+                    };
+                    let result = match (&what, target) {
+                        (mailbox::Bulk::Flag(change), _) => {
+                            engine.set_flag_here(&account, id, *change).await
+                        }
+                        (mailbox::Bulk::Delete, _) => engine.delete_here(&account, id).await,
+                        (_, Some(folder)) if folder != row.folder => {
+                            engine.move_here(&account, id, &folder).await
+                        }
+                        _ => continue,
+                    };
+                    match result {
+                        Ok(()) => {
+                            if !matches!(what, mailbox::Bulk::Flag(_)) {
+                                done.moved += 1;
+                                done.undo.push(Undo {
+                                    account: account.clone(),
+                                    id,
+                                    folder: row.folder.clone(),
+                                });
+                            }
+                            if !done.accounts.contains(&account) {
+                                done.accounts.push(account);
+                            }
+                        }
+                        Err(e) => done.failed.push(crate::i18n::say(&e)),
+                    }
+                }
+                done
+            },
+            Message::BulkDone,
+        )
+    }
+
+    pub(super) fn bulk_done(&mut self, done: BulkDone) -> Task<Message> {
+        if done.moved > 0 {
+            self.toast = Some(Toast {
+                text: fl!("toast-moved-many", count = (done.moved as u64)),
+                undo: done.undo,
+                since: std::time::Instant::now(),
+            });
         }
+        if let Some(first) = done.failed.first() {
+            self.notice_once(first.clone());
+        }
+        let Some(engine) = self.engine() else {
+            return self.refresh();
+        };
+        let mut tasks = vec![self.refresh()];
+        for account in done.accounts {
+            let engine = engine.clone();
+            tasks.push(Task::perform(
+                async move {
+                    engine
+                        .push(&account)
+                        .await
+                        .map_err(|e| crate::i18n::say(&e))
+                },
+                Message::Acted,
+            ));
+        }
+        Task::batch(tasks)
     }
 }

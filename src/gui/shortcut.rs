@@ -11,6 +11,8 @@ pub enum Shortcut {
     Tool(mailbox::Tool),
     Step(i64),
     Search,
+    /// Ctrl+A: every message of the list.
+    PickAll,
     /// `?`: the overview of the keys; Escape closes it.
     Help(bool),
 }
@@ -25,6 +27,9 @@ pub fn shortcut(event: keyboard::Event) -> Option<Message> {
         keyboard::Key::Character("?") => Some(Message::Shortcut(Shortcut::Help(true))),
         keyboard::Key::Named(Named::Escape) => Some(Message::Shortcut(Shortcut::Help(false))),
         keyboard::Key::Character("n") if modifiers.command() => tool(mailbox::Tool::Compose),
+        keyboard::Key::Character("a") if modifiers.command() => {
+            Some(Message::Shortcut(Shortcut::PickAll))
+        }
         keyboard::Key::Character("l") if modifiers.command() => tool(mailbox::Tool::Forward),
         keyboard::Key::Character("f") if modifiers.command() => {
             Some(Message::Shortcut(Shortcut::Search))
@@ -94,6 +99,8 @@ pub fn overview() -> Vec<(&'static str, String)> {
         ("J / ↓", fl!("keys-next")),
         ("K / ↑", fl!("keys-previous")),
         ("Ctrl+F", fl!("keys-search")),
+        ("Ctrl+A", fl!("keys-pick-all")),
+        ("Ctrl / Shift + click", fl!("keys-pick")),
         ("Ctrl+Enter", fl!("keys-send")),
         ("?", fl!("keys-overview")),
     ]);

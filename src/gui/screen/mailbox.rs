@@ -98,6 +98,8 @@ pub struct State {
     pub recipients_open: bool,
     /// The user's reading preferences.
     pub reading: crate::preferences::Reading,
+    /// Ctrl and Shift as they are now, for clicks in the list.
+    pub modifiers: iced::keyboard::Modifiers,
 }
 
 /// Who an account speaks for.
@@ -154,6 +156,12 @@ pub enum Message {
     ToggleAccount(String),
     /// The reader's recipients line: all of them, or in short.
     ToggleRecipients,
+    /// Ctrl or Shift went down or up.
+    Modifiers(iced::keyboard::Modifiers),
+    /// Ctrl+A: every message of the list.
+    PickAll,
+    /// The ids of every message of the list, for Ctrl+A.
+    AllPicked(u64, Vec<i64>),
     RemoteSendersLoaded(Vec<String>),
 }
 
@@ -173,6 +181,17 @@ pub enum Tool {
     Junk,
     Refresh,
     Settings,
+}
+
+/// What is done to several picked messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bulk {
+    Delete,
+    /// Into this folder (by name, in each message's account).
+    Move(String),
+    /// Into each message's account's folder for the role.
+    Role(FolderRole),
+    Flag(FlagChange),
 }
 
 /// What the mailbox asks of the application.
@@ -211,6 +230,11 @@ pub enum Action {
         folder: String,
         /// The folder it was in (for Undo).
         from: String,
+    },
+    /// The toolbar on several picked messages at once.
+    Bulk {
+        ids: Vec<i64>,
+        what: Bulk,
     },
     OutboxRetry(i64),
     OutboxDelete(i64),
@@ -275,6 +299,7 @@ impl State {
             collapsed: Default::default(),
             recipients_open: false,
             reading: Default::default(),
+            modifiers: Default::default(),
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).
@@ -411,11 +436,64 @@ impl State {
                 self.list.reset(0);
                 Action::Run(self.reload_list())
             }
+            Message::List(message_list::Message::Clicked(id))
+                if self.modifiers.command() || self.modifiers.shift() =>
+            {
+                // Picking several: nothing opens; the toolbar acts on all.
+                if self.modifiers.shift() {
+                    self.list.pick_range(id);
+                } else {
+                    self.list.toggle_pick(id);
+                }
+                Action::None
+            }
+            Message::Modifiers(modifiers) => {
+                self.modifiers = modifiers;
+                Action::None
+            }
+            Message::PickAll => {
+                let store = self.store.clone();
+                let selection = self.selection.clone();
+                let generation = self.list.generation;
+                let total = self.list.total;
+                Action::Run(Task::perform(
+                    async move {
+                        let scope = match selection {
+                            Selection::Folder { id, .. } => Some(Scope::Folder(id)),
+                            Selection::Unified => Some(Scope::Role(FolderRole::Inbox)),
+                            _ => None,
+                        };
+                        match scope {
+                            Some(scope) => store
+                                .run(move |s| s.list_at(scope, Order::Newest, 0, total as u32))
+                                .await
+                                .map(|rows| rows.into_iter().map(|r| r.id).collect())
+                                .unwrap_or_default(),
+                            None => Vec::new(),
+                        }
+                    },
+                    move |ids| Message::AllPicked(generation, ids),
+                ))
+            }
+            Message::AllPicked(generation, ids) => {
+                if generation == self.list.generation {
+                    // A search's results are all loaded already.
+                    self.list.picked = if ids.is_empty() {
+                        self.list.rows.iter().map(|r| r.id).collect()
+                    } else {
+                        ids
+                    };
+                }
+                Action::None
+            }
             Message::List(msg) => {
                 let clicked = match &msg {
                     message_list::Message::Clicked(id) => Some(*id),
                     message_list::Message::Scrolled(_) => None,
                 };
+                if clicked.is_some() {
+                    self.list.picked.clear();
+                }
                 if let Some((start, limit)) = self.list.update(msg) {
                     return Action::Run(self.load_rows(self.list.generation, start, limit));
                 }
@@ -551,6 +629,9 @@ impl State {
                     }
                     None => Action::None,
                 }
+            }
+            Message::MoveTo(folder) if !self.list.picked.is_empty() => {
+                self.act_on_picked(Bulk::Move(folder))
             }
             Message::MoveTo(folder) => match self.opened() {
                 Some(o) if o.row.folder != folder => {
@@ -691,7 +772,59 @@ impl State {
             .map(|f| f.folder.name.clone())
     }
 
+    /// The toolbar's action on every picked message, if several are.
+    fn bulk(&mut self, tool: Tool) -> Option<Action> {
+        if self.list.picked.is_empty() {
+            return None;
+        }
+        let any = |bit| {
+            self.list
+                .picked
+                .iter()
+                .filter_map(|id| self.list.row(*id))
+                .any(|r| !r.flags.has(bit))
+        };
+        let what = match tool {
+            Tool::Delete => Bulk::Delete,
+            Tool::Archive => Bulk::Role(FolderRole::Archive),
+            Tool::Junk => Bulk::Role(FolderRole::Junk),
+            Tool::ToggleRead => Bulk::Flag(FlagChange::Seen(any(Flags::SEEN))),
+            Tool::ToggleFlag => Bulk::Flag(FlagChange::Flagged(any(Flags::FLAGGED))),
+            _ => return None,
+        };
+        Some(self.act_on_picked(what))
+    }
+
+    /// Takes the picked messages off the list (or changes their rows) and
+    /// asks the application to do `what` to them.
+    fn act_on_picked(&mut self, what: Bulk) -> Action {
+        let ids = std::mem::take(&mut self.list.picked);
+        match &what {
+            Bulk::Flag(change) => {
+                for id in &ids {
+                    if let Some(r) = self.list.row_mut(*id) {
+                        r.flags = match change {
+                            FlagChange::Seen(on) => r.flags.with(Flags::SEEN, *on),
+                            FlagChange::Flagged(on) => r.flags.with(Flags::FLAGGED, *on),
+                        };
+                    }
+                }
+            }
+            _ => {
+                self.reader = Reader::Empty;
+                let before = self.list.rows.len();
+                self.list.rows.retain(|r| !ids.contains(&r.id));
+                let gone = (before - self.list.rows.len()) as u64;
+                self.list.total = self.list.total.saturating_sub(gone);
+            }
+        }
+        Action::Bulk { ids, what }
+    }
+
     fn tool(&mut self, tool: Tool) -> Action {
+        if let Some(action) = self.bulk(tool) {
+            return action;
+        }
         let opened = self.opened();
         match (tool, opened) {
             (Tool::Compose, _) => Action::Compose(Compose::New),

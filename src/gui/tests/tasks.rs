@@ -287,3 +287,93 @@ fn question_mark_shows_the_keys() {
     let mut ui = simulator(app.view());
     assert!(ui.find(fl!("keys-title").as_str()).is_err(), "closed");
 }
+
+/// Ctrl+click picks several messages, Shift+click a run of them, Ctrl+A
+/// all; the toolbar then acts on every one, and Undo brings all back.
+#[test]
+fn several_messages_are_picked_acted_on_and_put_back() {
+    use iced::keyboard::Modifiers;
+    let (dirs, ids) = populated("tasks-pick", 4);
+    {
+        let store = Store::open(&dirs.data).expect("store");
+        store
+            .upsert_folder(
+                "work",
+                "Trash",
+                Some("/"),
+                Some(crate::store::FolderRole::Trash),
+            )
+            .expect("a Trash");
+    }
+    let mut app = started(dirs);
+    let click = |id| {
+        Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(id),
+        ))
+    };
+    let modifiers = |m| Message::Mailbox(mailbox::Message::Modifiers(m));
+    feed_and_run(
+        &mut app,
+        [
+            modifiers(Modifiers::CTRL),
+            click(ids[3]),
+            click(ids[1]),
+            modifiers(Modifiers::empty()),
+        ],
+    );
+    let picked = |app: &App| app.mailbox.as_ref().expect("mailbox").list.picked.clone();
+    assert_eq!(picked(&app), [ids[3], ids[1]]);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("list-picked", count = 2u64).as_str()).is_ok());
+    drop(ui);
+
+    feed_and_run(
+        &mut app,
+        [Message::Shortcut(Shortcut::Tool(mailbox::Tool::Delete))],
+    );
+    let store = Store::open(&app.dirs.data).expect("store");
+    let folder_of = |id| {
+        let row = store.message(id).expect("stored");
+        store
+            .folder_by_id(row.folder_id)
+            .expect("read")
+            .expect("its folder")
+            .name
+    };
+    assert_eq!(
+        (folder_of(ids[3]), folder_of(ids[1])),
+        ("Trash".into(), "Trash".into())
+    );
+    assert_eq!(folder_of(ids[2]), "INBOX", "not picked, not touched");
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(fl!("toast-moved-many", count = 2u64).as_str())
+            .is_ok()
+    );
+    let _ = ui.click(fl!("toast-undo").as_str()).expect("Undo");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed_and_run(&mut app, messages);
+    assert_eq!(
+        (folder_of(ids[3]), folder_of(ids[1])),
+        ("INBOX".into(), "INBOX".into())
+    );
+
+    // Shift+click: the run between the last chosen and this one.
+    feed_and_run(
+        &mut app,
+        [
+            click(ids[3]),
+            modifiers(Modifiers::SHIFT),
+            click(ids[1]),
+            modifiers(Modifiers::empty()),
+        ],
+    );
+    let mut run = picked(&app);
+    run.sort_unstable();
+    assert_eq!(run, [ids[1], ids[2], ids[3]]);
+    // Ctrl+A: all of them, read or not.
+    feed_and_run(&mut app, [Message::Shortcut(Shortcut::PickAll)]);
+    let mut all = picked(&app);
+    all.sort_unstable();
+    assert_eq!(all, ids);
+}

@@ -30,6 +30,9 @@ pub struct State {
     pub start: u64,
     pub rows: Vec<MessageRow>,
     pub selected: Option<i64>,
+    /// Messages picked with Ctrl or Shift (or Ctrl+A) for an action on
+    /// all of them; empty when only `selected` is.
+    pub picked: Vec<i64>,
     offset: f32,
     height: f32,
     /// Bumped when the list is replaced, so late answers for an old list
@@ -48,6 +51,7 @@ pub enum Message {
 impl State {
     /// Starts a new list of `total` messages; the caller loads `wanted()`.
     pub fn reset(&mut self, total: u64) {
+        self.picked.clear();
         self.total = total;
         self.start = 0;
         self.rows.clear();
@@ -108,6 +112,32 @@ impl State {
                 self.selected = Some(id);
                 None
             }
+        }
+    }
+
+    /// Ctrl+click: `id` joins the picked messages, or leaves them.
+    pub fn toggle_pick(&mut self, id: i64) {
+        if self.picked.is_empty()
+            && let Some(open) = self.selected
+        {
+            self.picked.push(open);
+        }
+        match self.picked.iter().position(|&p| p == id) {
+            Some(i) => {
+                self.picked.remove(i);
+            }
+            None => self.picked.push(id),
+        }
+        self.selected = Some(id);
+    }
+
+    /// Shift+click: every loaded row from the last one chosen to `id`.
+    pub fn pick_range(&mut self, id: i64) {
+        let anchor = self.selected.unwrap_or(id);
+        let at = |id| self.rows.iter().position(|r| r.id == id);
+        if let (Some(a), Some(b)) = (at(anchor), at(id)) {
+            let (from, to) = (a.min(b), a.max(b));
+            self.picked = self.rows[from..=to].iter().map(|r| r.id).collect();
         }
     }
 
@@ -254,7 +284,11 @@ impl State {
             .into(),
             _ => body.into(),
         };
-        let selected = self.selected == Some(m.id);
+        let selected = if self.picked.is_empty() {
+            self.selected == Some(m.id)
+        } else {
+            self.picked.contains(&m.id)
+        };
         button(container(content).clip(true))
             .on_press(Message::Clicked(m.id))
             .width(Length::Fill)

@@ -90,9 +90,13 @@ impl State {
                 .map_or(o.row.flags, |r| r.flags)
                 .has(crate::store::Flags::FLAGGED)
         });
+        // Several picked: the toolbar acts on all of them (answers need
+        // one message).
+        let picked = !self.list.picked.is_empty();
         let has_role = |role: FolderRole| {
-            opened.is_some_and(|o| self.role_folder(&o.row.account, role).is_some())
+            picked || opened.is_some_and(|o| self.role_folder(&o.row.account, role).is_some())
         };
+        let acts = has || picked;
         let narrow = self.window.width > 0.0 && self.window.width < NARROW;
         // Write is the one main action: labelled, in the accent colour
         // (an icon alone in a narrow window).
@@ -148,12 +152,12 @@ impl State {
                     Tool::Junk,
                     has_role(FolderRole::Junk)
                 ),
-                tool(Icon::Delete, fl!("tool-delete"), Tool::Delete, has),
+                tool(Icon::Delete, fl!("tool-delete"), Tool::Delete, acts),
             ]),
             separator(),
             group(vec![
-                tool(read_icon, read_label, Tool::ToggleRead, has),
-                tool(flag_icon, fl!("tool-flag"), Tool::ToggleFlag, has),
+                tool(read_icon, read_label, Tool::ToggleRead, acts),
+                tool(flag_icon, fl!("tool-flag"), Tool::ToggleFlag, acts),
                 self.move_picker(),
             ]),
         ]
@@ -217,13 +221,21 @@ impl State {
 
     /// "Move to…": the folders of the opened message's account.
     fn move_picker(&self) -> Element<'_, Message> {
-        let folders: Vec<String> = match self.opened() {
-            Some(o) => self
+        // The folders of the opened message's account, or of the first
+        // picked one's.
+        let first = self
+            .list
+            .picked
+            .first()
+            .and_then(|id| self.list.row(*id))
+            .or(self.opened().map(|o| &o.row));
+        let folders: Vec<String> = match first {
+            Some(row) => self
                 .folders
                 .iter()
-                .filter(|a| a.account == o.row.account)
+                .filter(|a| a.account == row.account)
                 .flat_map(|a| a.folders.iter())
-                .filter(|f| f.folder.name != o.row.folder)
+                .filter(|f| self.list.picked.len() > 1 || f.folder.name != row.folder)
                 // As the user reads them; the store finds a folder by either.
                 .map(|f| f.folder.display_name.clone())
                 .collect(),
@@ -440,9 +452,13 @@ impl State {
                             ..Font::DEFAULT
                         })
                         .wrapping(Wrapping::None),
-                    text(fl!("list-count", count = self.list.total))
-                        .size(size::CAPTION)
-                        .style(muted),
+                    text(if self.list.picked.is_empty() {
+                        fl!("list-count", count = self.list.total)
+                    } else {
+                        fl!("list-picked", count = (self.list.picked.len() as u64))
+                    })
+                    .size(size::CAPTION)
+                    .style(muted),
                 ]
                 .width(Length::Fill)
                 .clip(true),
