@@ -6,7 +6,7 @@
 //! host name is shown and nothing is logged into or saved until the user
 //! chooses "Use these servers".
 
-use iced::widget::{button, column, container, pick_list, row, scrollable, text, text_input};
+use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Length};
 
 use crate::account::{
@@ -15,6 +15,9 @@ use crate::account::{
 };
 use crate::discovery::{Found, Policy, approval};
 use crate::fl;
+
+mod steps;
+pub use steps::{Stage, security_label};
 
 /// The outcome of testing one server, as the app reports it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +63,9 @@ pub struct State {
     pub folders: Vec<String>,
     /// Folders chosen by hand for Sent, Drafts, Trash, Junk, Archive.
     pub choices: FolderChoices,
+    /// Where a new account's setup is: the three questions, what was
+    /// found, or the whole form.
+    pub stage: Stage,
 }
 
 /// What a role's folder picker offers: the server's own choice, or one of
@@ -106,6 +112,10 @@ pub enum Message {
     Trust(String),
     Save,
     Cancel,
+    /// "Configure manually": the whole form.
+    Manual,
+    /// Back to name, address and password.
+    Back,
 }
 
 pub enum Action {
@@ -146,6 +156,7 @@ impl State {
     /// The form for changing an existing account.
     pub fn editing(account: &Account) -> Self {
         Self {
+            stage: Stage::Manual,
             name: account.name.clone(),
             display_name: account.display_name.clone(),
             email: account.email.clone(),
@@ -356,6 +367,11 @@ impl State {
                 };
             }
             Message::Cancel => return Action::Cancel,
+            Message::Manual => self.stage = Stage::Manual,
+            Message::Back => {
+                self.stage = Stage::Start;
+                self.results.clear();
+            }
             Message::Discover => {
                 if crate::account::validate_email(self.email.trim()).is_err() {
                     self.error = Some(fl!("setup-need-email"));
@@ -447,11 +463,14 @@ impl State {
         self.touched = [true; 3];
         self.results = results;
         self.found = Some(Box::new(found));
+        if self.stage == Stage::Start {
+            self.stage = Stage::Found;
+        }
     }
 
     /// Where the settings came from and, when some host needs approval,
     /// that host spelled out and the button that approves it.
-    fn found_view(&self) -> Option<Element<'_, Message>> {
+    pub(super) fn found_view(&self) -> Option<Element<'_, Message>> {
         let found = self.found.as_ref()?;
         let mut lines = column![
             text(fl!(
@@ -496,7 +515,8 @@ impl State {
         lines = lines.push(
             button(text(fl!("setup-approve")))
                 .on_press_maybe((!self.busy).then_some(Message::Approve))
-                .style(button::primary),
+                .padding([6, 12])
+                .style(crate::gui::theme::primary),
         );
         Some(lines.into())
     }
@@ -534,6 +554,7 @@ impl State {
                     pick_list(options.clone(), Some(chosen), move |c| {
                         Message::FolderFor(role, c)
                     })
+                    .style(crate::gui::theme::picker)
                     .width(Length::Fill),
                 ]
                 .spacing(8)
@@ -544,18 +565,33 @@ impl State {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
+        match self.stage {
+            Stage::Start => self.start_view(),
+            Stage::Found => self.found_summary_view(),
+            Stage::Manual => self.manual_view(),
+        }
+    }
+
+    /// The whole form: every server setting, grouped.
+    fn manual_view(&self) -> Element<'_, Message> {
         let field = |label: String, id: &'static str, value: &str, on: fn(String) -> Message| {
             row![
                 text(label.clone()).size(14).width(170),
                 text_input(&label, value)
                     .id(id)
                     .on_input(on)
+                    .padding([6, 10])
+                    .style(crate::gui::theme::field)
                     .width(Length::Fill)
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center)
         };
-        let securities = [Security::Tls, Security::Starttls, Security::None];
+        let securities: Vec<steps::SecurityChoice> =
+            [Security::Tls, Security::Starttls, Security::None]
+                .into_iter()
+                .map(steps::SecurityChoice)
+                .collect();
         // Offline copies are an IMAP matter: POP3 downloads everything.
         let offline = (self.protocol != Some(Protocol::Pop3)).then(|| {
             column![
@@ -598,6 +634,8 @@ impl State {
                     .id("setup-password")
                     .secure(true)
                     .on_input(Message::Password)
+                    .padding([6, 10])
+                    .style(crate::gui::theme::field)
             ]
             .spacing(8),
             field(fl!("setup-name"), "setup-name", &self.name, Message::Name),
@@ -605,11 +643,20 @@ impl State {
             row![
                 text(fl!("setup-protocol")).size(14).width(170),
                 pick_list(
-                    [Protocol::Imap, Protocol::Pop3],
-                    self.protocol,
-                    Message::Protocol
-                ),
-                pick_list(securities, self.in_security, Message::InSecurity),
+                    [
+                        steps::ProtocolChoice(Protocol::Imap),
+                        steps::ProtocolChoice(Protocol::Pop3)
+                    ],
+                    self.protocol.map(steps::ProtocolChoice),
+                    |c| Message::Protocol(c.0)
+                )
+                .style(crate::gui::theme::picker),
+                pick_list(
+                    securities.clone(),
+                    self.in_security.map(steps::SecurityChoice),
+                    |c| Message::InSecurity(c.0)
+                )
+                .style(crate::gui::theme::picker),
             ]
             .spacing(8),
             field(
@@ -635,7 +682,12 @@ impl State {
             text(fl!("setup-outgoing")).size(16),
             row![
                 text(fl!("setup-security")).size(14).width(170),
-                pick_list(securities, self.out_security, Message::OutSecurity),
+                pick_list(
+                    securities,
+                    self.out_security.map(steps::SecurityChoice),
+                    |c| Message::OutSecurity(c.0)
+                )
+                .style(crate::gui::theme::picker),
             ]
             .spacing(8),
             field(
@@ -653,25 +705,7 @@ impl State {
         ]
         .spacing(10);
         form = form.push(self.found_view());
-        for r in &self.results {
-            let which = if r.incoming {
-                fl!("setup-incoming")
-            } else {
-                fl!("setup-outgoing")
-            };
-            let verdict = if r.ok { "✓" } else { "✗" };
-            let line = text(format!("{verdict} {which}: {}", r.message)).size(13);
-            form = form.push(if r.ok { line } else { line.style(text::danger) });
-            if let Some(fp) = &r.fingerprint {
-                form = form.push(
-                    button(text(fl!("setup-trust", fingerprint = fp.clone())).size(13))
-                        .on_press(Message::Trust(fp.clone())),
-                );
-            }
-        }
-        if let Some(e) = &self.error {
-            form = form.push(text(e.clone()).size(13).style(text::danger));
-        }
+        form = form.push(self.results_view());
         let busy = self.busy;
         // Testing logs in and saving leads to logins: neither before the
         // user approved the hosts shown.
@@ -679,21 +713,25 @@ impl State {
         form = form.push(
             row![
                 button(text(fl!("setup-discover")))
-                    .on_press_maybe((!busy).then_some(Message::Discover)),
+                    .on_press_maybe((!busy).then_some(Message::Discover))
+                    .padding([6, 12])
+                    .style(crate::gui::theme::secondary),
                 button(text(fl!("setup-test")))
-                    .on_press_maybe((!busy && approved).then_some(Message::Test)),
+                    .on_press_maybe((!busy && approved).then_some(Message::Test))
+                    .padding([6, 12])
+                    .style(crate::gui::theme::secondary),
+                iced::widget::space().width(Length::Fill),
+                button(text(fl!("setup-cancel")))
+                    .on_press(Message::Cancel)
+                    .padding([6, 12])
+                    .style(crate::gui::theme::secondary),
                 button(text(fl!("setup-save")))
                     .on_press_maybe((!busy && approved).then_some(Message::Save))
-                    .style(button::primary),
-                button(text(fl!("setup-cancel"))).on_press(Message::Cancel),
+                    .padding([6, 12])
+                    .style(crate::gui::theme::primary),
             ]
             .spacing(8),
         );
-        scrollable(
-            container(form.max_width(720))
-                .padding(20)
-                .center_x(Length::Fill),
-        )
-        .into()
+        steps::page(form.into())
     }
 }

@@ -206,9 +206,10 @@ fn the_offline_days_are_typed_in_the_account_form() {
     app.setup = Some(account_setup::State::new());
     feed_and_run(
         &mut app,
-        [Message::Setup(account_setup::Message::Email(
-            "ann@example.org".into(),
-        ))],
+        [
+            Message::Setup(account_setup::Message::Email("ann@example.org".into())),
+            Message::Setup(account_setup::Message::Manual),
+        ],
     );
     // IMAP accounts show the field; typing into it sets the days.
     let mut ui = simulator(app.view());
@@ -361,4 +362,69 @@ fn preferences_apply_at_once_and_come_back_after_a_restart() {
     assert!(again.theme().extended_palette().is_dark);
     assert!(again.mailbox.as_ref().expect("mailbox").list.compact);
     assert!(!again.prefs.notifications.new_mail);
+}
+
+/// A new account as mail apps add one: name, address and password;
+/// Continue looks the settings up; what was found is shown as servers with
+/// their security spelled out; "Configure manually" opens every field.
+#[test]
+fn a_new_account_starts_with_three_questions_and_shows_what_was_found() {
+    let (mut app, _) = App::new(temp_dirs("steps"));
+    let _ = app.update(Message::AddAccount);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("setup-quick-intro").as_str()).is_ok());
+    assert!(
+        ui.find(iced_test::selector::id("setup-in-host")).is_err(),
+        "no server fields yet"
+    );
+    drop(ui);
+    let asked = app.setup.as_mut().map(|s| {
+        let _ = s.update(account_setup::Message::DisplayName("Ann Example".into()));
+        let _ = s.update(account_setup::Message::Email("ann@example.org".into()));
+        let _ = s.update(account_setup::Message::Password("secret".into()));
+        s.update(account_setup::Message::Discover)
+    });
+    assert!(matches!(
+        asked,
+        Some(account_setup::Action::Discover { ref email, .. }) if email == "ann@example.org"
+    ));
+    let mut ui = simulator(app.view());
+    let looking = fl!("setup-looking", email = "ann@example.org");
+    assert!(ui.find(looking.as_str()).is_ok(), "visible progress");
+    drop(ui);
+    let found = found(
+        Source::Provider,
+        "https://autoconfig.example.org/mail/config-v1.1.xml",
+        "mail.example.org",
+    );
+    let _ = app.update(Message::Discovered(Ok(Discovery {
+        found: Box::new(found),
+        results: Vec::new(),
+    })));
+    let setup = app.setup.as_ref().expect("setup");
+    assert_eq!(setup.stage, account_setup::Stage::Found);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("setup-found-title").as_str()).is_ok());
+    assert!(ui.find("IMAP · mail.example.org:143").is_ok());
+    assert!(
+        ui.find("STARTTLS").is_ok(),
+        "security as mail apps spell it"
+    );
+    assert!(ui.find(fl!("setup-done").as_str()).is_ok());
+    let _ = ui.click(fl!("setup-manual").as_str()).expect("manual");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed_and_run(&mut app, messages);
+    let mut ui = simulator(app.view());
+    assert!(
+        ui.find(iced_test::selector::id("setup-in-host")).is_ok(),
+        "every field, filled with what was found"
+    );
+    assert_eq!(
+        app.setup.as_ref().expect("setup").in_host,
+        "mail.example.org"
+    );
+    assert_eq!(
+        account_setup::security_label(crate::account::Security::Tls),
+        "SSL/TLS"
+    );
 }

@@ -400,4 +400,87 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         assert!(ui.find(crate::fl!("welcome-add-account").as_str()).is_ok());
         shot(&mut ui, dark, "first-run");
     }
+    // Adding an account: the three questions, then what was found.
+    let mut first = first;
+    let _ = first.update(Message::AddAccount);
+    if let Some(setup) = first.setup.as_mut() {
+        for m in [
+            crate::gui::screen::account_setup::Message::DisplayName("Anna Berg".into()),
+            crate::gui::screen::account_setup::Message::Email("anna.berg@example.test".into()),
+            crate::gui::screen::account_setup::Message::Password("correct horse".into()),
+        ] {
+            let _ = setup.update(m);
+        }
+    }
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 720.0),
+            first.view(),
+        );
+        assert!(ui.find(crate::fl!("setup-continue").as_str()).is_ok());
+        shot(&mut ui, dark, "setup-start");
+    }
+    let mut account = Account {
+        name: "anna.berg@example.test".into(),
+        display_name: "Anna Berg".into(),
+        email: "anna.berg@example.test".into(),
+        ..Account::default()
+    };
+    account.incoming.server.host = "imap.example.test".into();
+    account.incoming.server.port = 993;
+    account.incoming.username = "anna.berg@example.test".into();
+    account.outgoing.server.host = "smtp.example.test".into();
+    account.outgoing.server.port = 587;
+    account.outgoing.server.security = crate::account::Security::Starttls;
+    let found = crate::discovery::Found {
+        account,
+        domain: "example.test".into(),
+        source: crate::discovery::Source::Provider,
+        origin: "https://autoconfig.example.test/mail/config-v1.1.xml".into(),
+        insecure: false,
+        username_guessed: false,
+        notes: Vec::new(),
+        tried: Vec::new(),
+    };
+    let results = vec![
+        crate::gui::screen::account_setup::Tested {
+            incoming: true,
+            ok: true,
+            message: crate::fl!("setup-test-ok"),
+            fingerprint: None,
+        },
+        crate::gui::screen::account_setup::Tested {
+            incoming: false,
+            ok: true,
+            message: crate::fl!("setup-test-ok"),
+            fingerprint: None,
+        },
+    ];
+    let _ = first.update(Message::Discovered(Ok(crate::gui::Discovery {
+        found: Box::new(found),
+        results,
+    })));
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 720.0),
+            first.view(),
+        );
+        assert!(ui.find(crate::fl!("setup-found-title").as_str()).is_ok());
+        shot(&mut ui, dark, "setup-found");
+    }
+    // "Configure manually": every field, filled with what was found.
+    let _ = first.update(Message::Setup(
+        crate::gui::screen::account_setup::Message::Manual,
+    ));
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1100.0, 1000.0),
+            first.view(),
+        );
+        assert!(ui.find(iced_test::selector::id("setup-in-host")).is_ok());
+        shot(&mut ui, dark, "setup-manual");
+    }
 }
