@@ -819,6 +819,11 @@ impl App {
         .width(Length::Fill)
         .style(theme::window);
         let page = container(layout.push(status)).style(theme::window);
+        // Layers only while something floats: a stack draws each child in
+        // a layer of its own.
+        if self.toast.is_none() && !self.keys_shown {
+            return page.into();
+        }
         let mut layers = iced::widget::stack![page];
         if let Some(toast) = &self.toast {
             layers = layers.push(self.toast_view(toast));
