@@ -818,7 +818,7 @@ impl App {
         .padding([theme::gap::XXS, theme::gap::M])
         .width(Length::Fill)
         .style(theme::window);
-        let page = container(layout.push(status)).style(theme::window);
+        let page = container(layout.push(status));
         // Layers only while something floats: a stack draws each child in
         // a layer of its own.
         if self.toast.is_none() && !self.keys_shown {
@@ -975,6 +975,14 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
     )
     .title(App::title)
     .theme(App::theme)
+    // The window's own background, cleared once a frame: a container
+    // painting it would be redrawn with every change under it (scrolling
+    // the list cost 12 ms more a frame on the software renderer,
+    // `benches/gui`).
+    .style(|_, theme| iced::theme::Style {
+        background_color: theme::colors(theme).window,
+        text_color: theme::colors(theme).text,
+    })
     .subscription(App::subscription)
     .window(settings)
     // A close request saves the window state first (`App::close`).

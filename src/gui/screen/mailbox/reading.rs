@@ -90,7 +90,7 @@ impl State {
             .iter()
             .find(|(_, pane)| **pane == Pane::Reader)
             .map(|(id, _)| *id);
-        let regions = self.panes.layout().pane_regions(1.0, 0.0, self.window);
+        let regions = self.panes.layout().pane_regions(0.0, 0.0, self.window);
         let width = reader
             .and_then(|id| regions.get(&id))
             .map_or(self.window.width * 0.45, |r| r.width);

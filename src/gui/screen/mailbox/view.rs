@@ -14,33 +14,33 @@ use crate::gui::theme::{self, gap, size};
 use crate::store::FolderRole;
 
 impl State {
-    pub fn view(&self) -> Element<'_, Message> {
+    pub fn view<'a>(&'a self) -> Element<'a, Message> {
         let grid = pane_grid(&self.panes, |_, pane, _| {
             let outbox = self.selection == Selection::Outbox;
+            // A 1 px line at the right of the folder and list panes: a
+            // container in the border colour behind the whole grid would
+            // be redrawn with every scroll (`benches/gui`).
+            let edged = |content: Element<'a, Message>| -> Element<'a, Message> {
+                row![content, rule::vertical(1).style(theme::divider)].into()
+            };
             pane_grid::Content::new(match pane {
-                Pane::Folders => self.folders_view(),
-                Pane::List if outbox => self.outbox.list_view().map(Message::Outbox),
+                Pane::Folders => edged(self.folders_view()),
+                Pane::List if outbox => edged(self.outbox.list_view().map(Message::Outbox)),
                 Pane::Reader if outbox => container(self.outbox.detail_view().map(Message::Outbox))
                     .padding(10)
                     .into(),
-                Pane::List => self.list_view(),
+                Pane::List => edged(self.list_view()),
                 Pane::Reader => self.reader_view(),
             })
         })
-        // The gap between panes shows the border colour behind: a 1 px line.
-        .spacing(1)
+        .spacing(0)
         .on_resize(8, Message::Resized);
         let mut page = column![self.toolbar()];
         if let Some(question) = self.delete_question() {
             page = page.push(question);
         }
         page.push(rule::horizontal(1).style(theme::divider))
-            .push(
-                container(grid).style(|theme: &iced::Theme| container::Style {
-                    background: Some(theme::colors(theme).border.into()),
-                    ..container::Style::default()
-                }),
-            )
+            .push(grid)
             .into()
     }
 
