@@ -9,6 +9,7 @@ mod desktop;
 mod files;
 mod icon;
 mod mailbox_actions;
+mod overlays;
 mod remember;
 pub mod screen;
 mod shortcut;
@@ -581,18 +582,9 @@ impl App {
     /// the server hears of it behind the user's back.
     fn acted_here(&mut self, result: Result<String, String>) -> Task<Message> {
         match (result, self.engine()) {
-            (Ok(account), Some(engine)) => Task::batch([
-                self.refresh(),
-                Task::perform(
-                    async move {
-                        engine
-                            .push(&account)
-                            .await
-                            .map_err(|e| crate::i18n::say(&e))
-                    },
-                    Message::Acted,
-                ),
-            ]),
+            (Ok(account), Some(engine)) => {
+                Task::batch([self.refresh(), mailbox_actions::push(engine, account)])
+            }
             (Ok(_), None) => self.refresh(),
             (Err(e), _) => {
                 self.notices.push(e);
@@ -826,44 +818,12 @@ impl App {
         }
         let mut layers = iced::widget::stack![page];
         if let Some(toast) = &self.toast {
-            layers = layers.push(self.toast_view(toast));
+            layers = layers.push(overlays::toast(toast));
         }
         if self.keys_shown {
-            layers = layers.push(keys_view());
+            layers = layers.push(overlays::keys());
         }
         layers.into()
-    }
-
-    /// The toast, floating above the status line in the middle.
-    fn toast_view<'a>(&self, toast: &'a mailbox_actions::Toast) -> Element<'a, Message> {
-        let mut line = row![text(toast.text.clone()).size(theme::size::BODY)]
-            .spacing(theme::gap::M)
-            .align_y(iced::Alignment::Center);
-        if !toast.undo.is_empty() {
-            line = line.push(
-                button(text(fl!("toast-undo")).size(theme::size::BODY))
-                    .on_press(Message::Undo)
-                    .padding([4.0, theme::gap::M])
-                    .style(theme::primary),
-            );
-        }
-        line = line.push(
-            button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
-                .on_press(Message::ToastClosed)
-                .padding(4)
-                .style(theme::tool),
-        );
-        container(
-            container(line)
-                .padding([theme::gap::S, theme::gap::L])
-                .style(theme::lifted),
-        )
-        .width(Length::Fill)
-        .height(Length::Fill)
-        .align_x(iced::Alignment::Center)
-        .align_y(iced::Alignment::End)
-        .padding([theme::gap::XXL, theme::gap::L])
-        .into()
     }
 
     fn welcome(&self) -> Element<'_, Message> {
@@ -1012,40 +972,3 @@ fn window_settings(ui: &UiState) -> window::Settings {
 
 #[cfg(test)]
 mod tests;
-
-/// The `?` overview: every key and what it does, over the window.
-fn keys_view<'a>() -> Element<'a, Message> {
-    let bold = iced::Font {
-        weight: iced::font::Weight::Bold,
-        ..iced::Font::DEFAULT
-    };
-    let mut table = column![
-        row![
-            text(fl!("keys-title"))
-                .size(theme::size::TITLE)
-                .font(bold)
-                .width(Length::Fill),
-            button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
-                .on_press(Message::Shortcut(Shortcut::Help(false)))
-                .padding(4)
-                .style(theme::tool),
-        ]
-        .align_y(iced::Alignment::Center)
-    ]
-    .spacing(theme::gap::S)
-    .width(420);
-    for (keys, does) in shortcut::overview() {
-        table = table.push(
-            row![
-                container(text(keys).size(theme::size::SMALL).font(bold))
-                    .padding([2.0, theme::gap::S])
-                    .width(130)
-                    .style(theme::pill(false)),
-                text(does).size(theme::size::BODY),
-            ]
-            .spacing(theme::gap::M)
-            .align_y(iced::Alignment::Center),
-        );
-    }
-    center(container(table).padding(theme::gap::L).style(theme::lifted)).into()
-}

@@ -332,17 +332,22 @@ impl App {
         };
         let mut tasks = vec![self.refresh()];
         for account in done.accounts {
-            let engine = engine.clone();
-            tasks.push(Task::perform(
-                async move {
-                    engine
-                        .push(&account)
-                        .await
-                        .map_err(|e| crate::i18n::say(&e))
-                },
-                Message::Acted,
-            ));
+            tasks.push(push(engine.clone(), account));
         }
         Task::batch(tasks)
     }
+}
+
+/// Sends an account's pending actions to its server now; the answer says
+/// whether they went or wait for the next sync.
+pub(super) fn push(engine: Engine, account: String) -> Task<Message> {
+    Task::perform(
+        async move {
+            engine
+                .push(&account)
+                .await
+                .map_err(|e| crate::i18n::say(&e))
+        },
+        Message::Acted,
+    )
 }

@@ -181,32 +181,27 @@ fn with_alpha(c: Color, a: f32) -> Color {
 
 // --- Containers ---
 
-/// The toolbar and the window behind the panes.
-pub fn window(theme: &Theme) -> container::Style {
+/// A plain surface of the colour `pick` chooses, with the body text on it.
+fn surface(theme: &Theme, pick: fn(&Colors) -> Color) -> container::Style {
     let c = colors(theme);
     container::Style {
-        background: Some(Background::Color(c.window)),
+        background: Some(Background::Color(pick(c))),
         text_color: Some(c.text),
         ..container::Style::default()
     }
+}
+
+/// The toolbar and the status line.
+pub fn window(theme: &Theme) -> container::Style {
+    surface(theme, |c| c.window)
 }
 
 pub fn sidebar(theme: &Theme) -> container::Style {
-    let c = colors(theme);
-    container::Style {
-        background: Some(Background::Color(c.sidebar)),
-        text_color: Some(c.text),
-        ..container::Style::default()
-    }
+    surface(theme, |c| c.sidebar)
 }
 
 pub fn view(theme: &Theme) -> container::Style {
-    let c = colors(theme);
-    container::Style {
-        background: Some(Background::Color(c.view)),
-        text_color: Some(c.text),
-        ..container::Style::default()
-    }
+    surface(theme, |c| c.view)
 }
 
 /// A card on a view: a message's header, an attachment.
