@@ -106,6 +106,8 @@ pub enum Message {
     Undo,
     /// A toolbar action on several messages is done.
     BulkDone(mailbox_actions::BulkDone),
+    /// "Mark all as read" is in the store (or why not).
+    MarkedAllRead(Result<crate::engine::mail::Marked, String>),
     /// A second passed: a toast may have had its time.
     ToastTick,
     /// The toast's ×.
@@ -250,6 +252,7 @@ impl App {
             Message::Worker(event) => self.worker_event(event),
             Message::Undo => self.undo(),
             Message::BulkDone(done) => self.bulk_done(done),
+            Message::MarkedAllRead(done) => self.marked_all_read(done),
             Message::ToastTick => {
                 if self
                     .toast
@@ -308,6 +311,12 @@ impl App {
                     Shortcut::Step(delta) => self.mailbox_message(mailbox::Message::Step(delta)),
                     Shortcut::Search => iced::widget::operation::focus("search"),
                     Shortcut::PickAll => self.mailbox_message(mailbox::Message::PickAll),
+                    Shortcut::Help(false)
+                        if self.mailbox.as_ref().is_some_and(|m| m.menu.is_some()) =>
+                    {
+                        // Escape closes the menu first.
+                        self.mailbox_message(mailbox::Message::MenuClosed)
+                    }
                     Shortcut::Help(open) => {
                         self.keys_shown = open && !self.keys_shown;
                         Task::none()
@@ -813,10 +822,21 @@ impl App {
         let page = container(layout.push(status));
         // Layers only while something floats: a stack draws each child in
         // a layer of its own.
-        if self.toast.is_none() && !self.keys_shown {
+        let floating = self.mailbox.as_ref().and_then(|m| {
+            if self.composer.is_some() || self.settings.is_some() || self.setup.is_some() {
+                return None;
+            }
+            m.menu_view()
+                .or_else(|| m.drag_view())
+                .map(|e| e.map(Message::Mailbox))
+        });
+        if self.toast.is_none() && !self.keys_shown && floating.is_none() {
             return page.into();
         }
         let mut layers = iced::widget::stack![page];
+        if let Some(floating) = floating {
+            layers = layers.push(floating);
+        }
         if let Some(toast) = &self.toast {
             layers = layers.push(overlays::toast(toast));
         }

@@ -39,6 +39,17 @@ toast-moved-many = { $count ->
     [one] Eine Nachricht verschoben.
    *[other] { $count } Nachrichten verschoben.
 }
+toast-marked-read = { $count ->
+    [one] Eine Nachricht als gelesen markiert.
+   *[other] { $count } Nachrichten als gelesen markiert.
+}
+menu-unflag = Markierung entfernen
+menu-mark-all-read = Alle als gelesen markieren
+menu-get-messages = Nachrichten abrufen
+drag-messages = { $count ->
+    [one] Eine Nachricht
+   *[other] { $count } Nachrichten
+}
 keys-title = Tastenkürzel
 keys-next = Nächste Nachricht
 keys-previous = Vorherige Nachricht

@@ -41,6 +41,17 @@ toast-moved-many = { $count ->
     [one] One message moved.
    *[other] { $count } messages moved.
 }
+toast-marked-read = { $count ->
+    [one] One message marked as read.
+   *[other] { $count } messages marked as read.
+}
+menu-unflag = Remove flag
+menu-mark-all-read = Mark all as read
+menu-get-messages = Get messages
+drag-messages = { $count ->
+    [one] One message
+   *[other] { $count } messages
+}
 keys-title = Keyboard shortcuts
 keys-next = Next message
 keys-previous = Previous message

@@ -101,7 +101,7 @@ impl App {
                 if !permanently && !from.is_empty() {
                     self.offer_undo(
                         fl!("toast-deleted"),
-                        Undo {
+                        Undo::Move {
                             account: account.clone(),
                             id,
                             folder: from,
@@ -136,7 +136,7 @@ impl App {
                 let shown = crate::net::imap::mutf7::display(&folder);
                 self.offer_undo(
                     fl!("toast-moved", folder = shown),
-                    Undo {
+                    Undo::Move {
                         account: account.clone(),
                         id,
                         folder: from,
@@ -145,6 +145,15 @@ impl App {
                 self.move_message(engine, account, id, folder)
             }
             mailbox::Action::Bulk { ids, what } => self.bulk(engine, ids, what),
+            mailbox::Action::MarkAllRead(scope) => Task::perform(
+                async move {
+                    engine
+                        .mark_all_read_here(scope)
+                        .await
+                        .map_err(|e| crate::i18n::say(&e))
+                },
+                Message::MarkedAllRead,
+            ),
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
                     engine
@@ -181,12 +190,21 @@ impl App {
     }
 }
 
-/// What Undo puts back: a message into the folder it came from.
+/// What Undo puts back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Undo {
-    pub account: String,
-    pub id: i64,
-    pub folder: String,
+pub enum Undo {
+    /// A message into the folder it came from.
+    Move {
+        account: String,
+        id: i64,
+        folder: String,
+    },
+    /// Messages "mark all as read" read, unread again (and the accounts
+    /// to tell).
+    Unread {
+        ids: Vec<i64>,
+        accounts: Vec<String>,
+    },
 }
 
 /// What a bulk action did: the accounts to push, what Undo puts back,
@@ -245,11 +263,66 @@ impl App {
         let Some(engine) = self.engine() else {
             return Task::none();
         };
-        let moves: Vec<Task<Message>> = undo
+        let undone: Vec<Task<Message>> = undo
             .into_iter()
-            .map(|u| self.move_message(engine.clone(), u.account, u.id, u.folder))
+            .map(|u| match u {
+                Undo::Move {
+                    account,
+                    id,
+                    folder,
+                } => self.move_message(engine.clone(), account, id, folder),
+                Undo::Unread { ids, accounts } => {
+                    let engine = engine.clone();
+                    Task::perform(
+                        async move {
+                            engine
+                                .mark_unread_again_here(ids)
+                                .await
+                                .map_err(|e| crate::i18n::say(&e))?;
+                            Ok(crate::engine::mail::Marked {
+                                ids: Vec::new(),
+                                accounts,
+                            })
+                        },
+                        Message::MarkedAllRead,
+                    )
+                }
+            })
             .collect();
-        Task::batch(moves)
+        Task::batch(undone)
+    }
+
+    /// "Mark all as read" (or its Undo) is in the store: the toast offers
+    /// Undo when messages changed, the list and counts are read again, and
+    /// the servers hear of it.
+    pub(super) fn marked_all_read(
+        &mut self,
+        done: Result<crate::engine::mail::Marked, String>,
+    ) -> Task<Message> {
+        let marked = match done {
+            Ok(marked) => marked,
+            Err(e) => {
+                self.notice_once(e);
+                return self.refresh();
+            }
+        };
+        if !marked.ids.is_empty() {
+            self.toast = Some(Toast {
+                text: fl!("toast-marked-read", count = (marked.ids.len() as u64)),
+                undo: vec![Undo::Unread {
+                    ids: marked.ids,
+                    accounts: marked.accounts.clone(),
+                }],
+                since: std::time::Instant::now(),
+            });
+        }
+        let mut tasks = vec![self.refresh()];
+        if let Some(engine) = self.engine() {
+            for account in marked.accounts {
+                tasks.push(push(engine.clone(), account));
+            }
+        }
+        Task::batch(tasks)
     }
 
     /// Does `what` to every id, in the store at once (the server hears
@@ -297,7 +370,7 @@ impl App {
                         Ok(()) => {
                             if !matches!(what, mailbox::Bulk::Flag(_)) {
                                 done.moved += 1;
-                                done.undo.push(Undo {
+                                done.undo.push(Undo::Move {
                                     account: account.clone(),
                                     id,
                                     folder: row.folder.clone(),

@@ -12,13 +12,17 @@ use crate::engine::mail::FlagChange;
 use crate::gui::ui_state::UiState;
 use crate::gui::widget::{html_view, message_list};
 
+mod menu;
+mod pointer;
 mod reading;
+mod tools;
 mod view;
 use crate::message::Message as Parsed;
 use crate::store::SharedStore;
 use crate::store::folders::FolderSummary;
 use crate::store::messages::{Order, Scope};
-use crate::store::{Flags, FolderRole, MessageRow};
+use crate::store::{FolderRole, MessageRow};
+pub use pointer::Dragging;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -100,6 +104,10 @@ pub struct State {
     pub reading: crate::preferences::Reading,
     /// Ctrl and Shift as they are now, for clicks in the list.
     pub modifiers: iced::keyboard::Modifiers,
+    /// The right-click menu, while open.
+    pub menu: Option<menu::Menu>,
+    /// Messages being dragged towards a folder.
+    pub drag: Option<Dragging>,
 }
 
 /// Who an account speaks for.
@@ -163,6 +171,15 @@ pub enum Message {
     /// The ids of every message of the list, for Ctrl+A.
     AllPicked(u64, Vec<i64>),
     RemoteSendersLoaded(Vec<String>),
+    /// A right click on a folder (or the unified Inbox), where.
+    FolderMenu(Selection, iced::Point),
+    /// A click outside the open menu, or Escape.
+    MenuClosed,
+    MarkAllRead(Selection),
+    /// While dragging: the pointer entered a folder (account, name)...
+    DropTarget(String, String),
+    /// ... or left it.
+    DropLeft(String, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +253,8 @@ pub enum Action {
         ids: Vec<i64>,
         what: Bulk,
     },
+    /// Every unread message of a folder (or the unified Inbox) read.
+    MarkAllRead(Scope),
     OutboxRetry(i64),
     OutboxDelete(i64),
     SaveAttachment {
@@ -300,6 +319,8 @@ impl State {
             recipients_open: false,
             reading: Default::default(),
             modifiers: Default::default(),
+            menu: None,
+            drag: None,
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).
@@ -436,60 +457,27 @@ impl State {
                 self.list.reset(0);
                 Action::Run(self.reload_list())
             }
-            Message::List(message_list::Message::Clicked(id))
+            Message::List(message_list::Message::Clicked(_))
                 if self.modifiers.command() || self.modifiers.shift() =>
             {
-                // Picking several: nothing opens; the toolbar acts on all.
-                if self.modifiers.shift() {
-                    self.list.pick_range(id);
-                } else {
-                    self.list.toggle_pick(id);
-                }
-                Action::None
+                self.pointer(message)
             }
             Message::Modifiers(modifiers) => {
                 self.modifiers = modifiers;
                 Action::None
             }
-            Message::PickAll => {
-                let store = self.store.clone();
-                let selection = self.selection.clone();
-                let generation = self.list.generation;
-                let total = self.list.total;
-                Action::Run(Task::perform(
-                    async move {
-                        let scope = match selection {
-                            Selection::Folder { id, .. } => Some(Scope::Folder(id)),
-                            Selection::Unified => Some(Scope::Role(FolderRole::Inbox)),
-                            _ => None,
-                        };
-                        match scope {
-                            Some(scope) => store
-                                .run(move |s| s.list_at(scope, Order::Newest, 0, total as u32))
-                                .await
-                                .map(|rows| rows.into_iter().map(|r| r.id).collect())
-                                .unwrap_or_default(),
-                            None => Vec::new(),
-                        }
-                    },
-                    move |ids| Message::AllPicked(generation, ids),
-                ))
-            }
-            Message::AllPicked(generation, ids) => {
-                if generation == self.list.generation {
-                    // A search's results are all loaded already.
-                    self.list.picked = if ids.is_empty() {
-                        self.list.rows.iter().map(|r| r.id).collect()
-                    } else {
-                        ids
-                    };
-                }
-                Action::None
-            }
+            Message::List(message_list::Message::Menu(..) | message_list::Message::Drag(..))
+            | Message::FolderMenu(..)
+            | Message::MenuClosed
+            | Message::MarkAllRead(_)
+            | Message::DropTarget(..)
+            | Message::DropLeft(..)
+            | Message::PickAll
+            | Message::AllPicked(..) => self.pointer(message),
             Message::List(msg) => {
                 let clicked = match &msg {
                     message_list::Message::Clicked(id) => Some(*id),
-                    message_list::Message::Scrolled(_) => None,
+                    _ => None,
                 };
                 if clicked.is_some() {
                     self.list.picked.clear();
@@ -596,7 +584,11 @@ impl State {
                     Action::None
                 }
             }
-            Message::Tool(tool) => self.tool(tool),
+            Message::Tool(tool) => {
+                // A menu entry was chosen (or a key pressed): the menu goes.
+                self.menu = None;
+                self.tool(tool)
+            }
             Message::DeletePermanently(yes) => match self.confirm_delete.take() {
                 Some(ToDelete { account, id, .. }) if yes => {
                     self.remove_shown(id);
@@ -633,13 +625,10 @@ impl State {
             Message::MoveTo(folder) if !self.list.picked.is_empty() => {
                 self.act_on_picked(Bulk::Move(folder))
             }
-            Message::MoveTo(folder) => match self.opened() {
-                Some(o) if o.row.folder != folder => {
-                    let (account, id, from) =
-                        (o.row.account.clone(), o.row.id, o.row.folder.clone());
-                    self.reader = Reader::Empty;
-                    self.list.rows.retain(|r| r.id != id);
-                    self.list.total = self.list.total.saturating_sub(1);
+            Message::MoveTo(folder) => match self.current_row() {
+                Some(row) if row.folder != folder => {
+                    let (account, id, from) = (row.account.clone(), row.id, row.folder.clone());
+                    self.remove_shown(id);
                     Action::Move {
                         account,
                         id,
@@ -770,135 +759,6 @@ impl State {
             .flat_map(|a| &a.folders)
             .find(|f| f.folder.role == Some(role))
             .map(|f| f.folder.name.clone())
-    }
-
-    /// The toolbar's action on every picked message, if several are.
-    fn bulk(&mut self, tool: Tool) -> Option<Action> {
-        if self.list.picked.is_empty() {
-            return None;
-        }
-        let any = |bit| {
-            self.list
-                .picked
-                .iter()
-                .filter_map(|id| self.list.row(*id))
-                .any(|r| !r.flags.has(bit))
-        };
-        let what = match tool {
-            Tool::Delete => Bulk::Delete,
-            Tool::Archive => Bulk::Role(FolderRole::Archive),
-            Tool::Junk => Bulk::Role(FolderRole::Junk),
-            Tool::ToggleRead => Bulk::Flag(FlagChange::Seen(any(Flags::SEEN))),
-            Tool::ToggleFlag => Bulk::Flag(FlagChange::Flagged(any(Flags::FLAGGED))),
-            _ => return None,
-        };
-        Some(self.act_on_picked(what))
-    }
-
-    /// Takes the picked messages off the list (or changes their rows) and
-    /// asks the application to do `what` to them.
-    fn act_on_picked(&mut self, what: Bulk) -> Action {
-        let ids = std::mem::take(&mut self.list.picked);
-        match &what {
-            Bulk::Flag(change) => {
-                for id in &ids {
-                    if let Some(r) = self.list.row_mut(*id) {
-                        r.flags = match change {
-                            FlagChange::Seen(on) => r.flags.with(Flags::SEEN, *on),
-                            FlagChange::Flagged(on) => r.flags.with(Flags::FLAGGED, *on),
-                        };
-                    }
-                }
-            }
-            _ => {
-                self.reader = Reader::Empty;
-                let before = self.list.rows.len();
-                self.list.rows.retain(|r| !ids.contains(&r.id));
-                let gone = (before - self.list.rows.len()) as u64;
-                self.list.total = self.list.total.saturating_sub(gone);
-            }
-        }
-        Action::Bulk { ids, what }
-    }
-
-    fn tool(&mut self, tool: Tool) -> Action {
-        if let Some(action) = self.bulk(tool) {
-            return action;
-        }
-        let opened = self.opened();
-        match (tool, opened) {
-            (Tool::Compose, _) => Action::Compose(Compose::New),
-            (Tool::Refresh, _) => Action::Refresh,
-            (Tool::Settings, _) => Action::Settings,
-            (Tool::Reply | Tool::ReplyAll, Some(o)) => Action::Compose(Compose::Reply {
-                account: o.row.account.clone(),
-                original: Box::new(o.message.clone()),
-                all: tool == Tool::ReplyAll,
-            }),
-            (Tool::Forward, Some(o)) => Action::Compose(Compose::Forward {
-                account: o.row.account.clone(),
-                original: Box::new(o.message.clone()),
-                raw: o.raw.clone(),
-            }),
-            (Tool::Archive | Tool::Junk, Some(o)) => {
-                let role = if tool == Tool::Archive {
-                    FolderRole::Archive
-                } else {
-                    FolderRole::Junk
-                };
-                match self.role_folder(&o.row.account, role) {
-                    Some(folder) => self.update(Message::MoveTo(folder)),
-                    None => Action::None,
-                }
-            }
-            (Tool::Delete, Some(o)) => {
-                let (account, id) = (o.row.account.clone(), o.row.id);
-                // Deleting in Trash is for good: nothing to put back.
-                let in_trash =
-                    self.role_folder(&account, FolderRole::Trash).as_ref() == Some(&o.row.folder);
-                let from = if in_trash {
-                    String::new()
-                } else {
-                    o.row.folder.clone()
-                };
-                self.remove_shown(id);
-                Action::Delete {
-                    account,
-                    id,
-                    permanently: false,
-                    from,
-                }
-            }
-            (Tool::DeletePermanently, Some(o)) => {
-                self.confirm_delete = Some(ToDelete {
-                    account: o.row.account.clone(),
-                    id: o.row.id,
-                    subject: o.row.subject.clone(),
-                });
-                Action::None
-            }
-            (Tool::ToggleRead | Tool::ToggleFlag, Some(o)) => {
-                let (account, id) = (o.row.account.clone(), o.row.id);
-                let flags = self.list.row(id).map_or(o.row.flags, |r| r.flags);
-                let change = if tool == Tool::ToggleRead {
-                    FlagChange::Seen(!flags.has(Flags::SEEN))
-                } else {
-                    FlagChange::Flagged(!flags.has(Flags::FLAGGED))
-                };
-                if let Some(r) = self.list.row_mut(id) {
-                    r.flags = match change {
-                        FlagChange::Seen(on) => r.flags.with(Flags::SEEN, on),
-                        FlagChange::Flagged(on) => r.flags.with(Flags::FLAGGED, on),
-                    };
-                }
-                Action::Flag {
-                    account,
-                    id,
-                    change,
-                }
-            }
-            _ => Action::None,
-        }
     }
 }
 

@@ -46,6 +46,10 @@ pub struct State {
 pub enum Message {
     Scrolled(Viewport),
     Clicked(i64),
+    /// A right click on a row, where in the window.
+    Menu(i64, iced::Point),
+    /// A row dragged (towards a folder).
+    Drag(i64, super::grab::Drag),
 }
 
 impl State {
@@ -112,6 +116,7 @@ impl State {
                 self.selected = Some(id);
                 None
             }
+            Message::Menu(..) | Message::Drag(..) => None,
         }
     }
 
@@ -289,17 +294,22 @@ impl State {
         } else {
             self.picked.contains(&m.id)
         };
-        button(container(content).clip(true))
-            .on_press(Message::Clicked(m.id))
-            .width(Length::Fill)
-            .height(self.row_height())
-            .padding(if self.compact {
-                [gap::XS, gap::S]
-            } else {
-                [gap::S, gap::S]
-            })
-            .style(theme::entry(selected))
-            .into()
+        let id = m.id;
+        super::grab::Grab::new(
+            button(container(content).clip(true))
+                .on_press(Message::Clicked(id))
+                .width(Length::Fill)
+                .height(self.row_height())
+                .padding(if self.compact {
+                    [gap::XS, gap::S]
+                } else {
+                    [gap::S, gap::S]
+                })
+                .style(theme::entry(selected)),
+        )
+        .on_menu(move |at| Message::Menu(id, at))
+        .on_drag(move |drag| Message::Drag(id, drag))
+        .into()
     }
 }
 

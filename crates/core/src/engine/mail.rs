@@ -6,7 +6,11 @@ use crate::account::{Account, Protocol};
 use crate::explain::Explain;
 use crate::store::SharedStore;
 use crate::store::pending::Action;
-use crate::store::{Flags, FolderRole, MessageRow, folders::FolderSummary, messages::Cursor};
+use crate::store::{
+    Flags, FolderRole, MessageRow,
+    folders::FolderSummary,
+    messages::{Cursor, Scope},
+};
 use crate::sync::{self, Options, Sink, Summary};
 
 /// A change of one flag, as the user asks for it.
@@ -164,14 +168,39 @@ impl Engine {
         let (name, folder, uid) = (account.name.clone(), row.folder.clone(), row.uid);
         store
             .run(move |s| {
-                s.set_flags(id, flags)?;
-                if let Some(uid) = uid {
-                    s.add_pending(&name, &folder, uid, &Action::SetFlags(flags.to_imap()))?;
-                }
-                Ok(())
+                s.all_or_nothing(|s| {
+                    s.set_flags(id, flags)?;
+                    if let Some(uid) = uid {
+                        s.add_pending(&name, &folder, uid, &Action::SetFlags(flags.to_imap()))?;
+                    }
+                    Ok(())
+                })
             })
             .await?;
         Ok(())
+    }
+
+    /// "Mark all as read" on a folder or the unified Inbox, in the store
+    /// (each message's flags queued for its server). Returns what it
+    /// changed: the ids for Undo and the accounts to push.
+    pub async fn mark_all_read_here(&self, scope: Scope) -> Result<Marked, Error> {
+        let rows = self.store()?.run(move |s| s.mark_all_read(scope)).await?;
+        let mut marked = Marked::default();
+        for r in rows {
+            if !marked.accounts.contains(&r.account) {
+                marked.accounts.push(r.account);
+            }
+            marked.ids.push(r.id);
+        }
+        Ok(marked)
+    }
+
+    /// Undo of [`Engine::mark_all_read_here`].
+    pub async fn mark_unread_again_here(&self, ids: Vec<i64>) -> Result<usize, Error> {
+        Ok(self
+            .store()?
+            .run(move |s| s.mark_unread_again(&ids))
+            .await?)
     }
 
     /// Moves a message here, then on the server if it can be reached.
@@ -189,14 +218,16 @@ impl Engine {
         let (name, to) = (account.name.clone(), to.to_owned());
         store
             .run(move |s| {
-                let target = s
-                    .folder(&name, &to)?
-                    .ok_or_else(|| crate::store::Error::NoSuchFolder(to.clone()))?;
-                s.move_message(id, target.id)?;
-                if let Some(uid) = row.uid {
-                    s.add_pending(&name, &row.folder, uid, &Action::Move(target.name))?;
-                }
-                Ok(())
+                s.all_or_nothing(|s| {
+                    let target = s
+                        .folder(&name, &to)?
+                        .ok_or_else(|| crate::store::Error::NoSuchFolder(to.clone()))?;
+                    s.move_message(id, target.id)?;
+                    if let Some(uid) = row.uid {
+                        s.add_pending(&name, &row.folder, uid, &Action::Move(target.name))?;
+                    }
+                    Ok(())
+                })
             })
             .await?;
         Ok(())
@@ -235,41 +266,43 @@ impl Engine {
         let name = account.name.clone();
         store
             .run(move |s| {
-                let trash = match s.folder_by_role(&name, FolderRole::Trash)? {
-                    _ if for_good => None,
-                    Some(trash) => Some(trash),
-                    // No Trash: one is made, as Thunderbird does, rather
-                    // than the message destroyed. On IMAP the server's
-                    // copy follows when the move is replayed (which
-                    // creates the folder there).
-                    None => {
-                        let (trash, delimiter) = s.name_for_new(&name, "Trash")?;
-                        let trash = s.upsert_folder(
-                            &name,
-                            &trash,
-                            delimiter.as_deref(),
-                            Some(FolderRole::Trash),
-                        )?;
-                        s.mark_made(trash.id)?;
-                        Some(trash)
-                    }
-                };
-                match trash {
-                    Some(trash) if trash.id != row.folder_id => {
-                        s.move_message(id, trash.id)?;
-                        if let Some(uid) = row.uid {
-                            s.add_pending(&name, &row.folder, uid, &Action::Move(trash.name))?;
+                s.all_or_nothing(|s| {
+                    let trash = match s.folder_by_role(&name, FolderRole::Trash)? {
+                        _ if for_good => None,
+                        Some(trash) => Some(trash),
+                        // No Trash: one is made, as Thunderbird does, rather
+                        // than the message destroyed. On IMAP the server's
+                        // copy follows when the move is replayed (which
+                        // creates the folder there).
+                        None => {
+                            let (trash, delimiter) = s.name_for_new(&name, "Trash")?;
+                            let trash = s.upsert_folder(
+                                &name,
+                                &trash,
+                                delimiter.as_deref(),
+                                Some(FolderRole::Trash),
+                            )?;
+                            s.mark_made(trash.id)?;
+                            Some(trash)
+                        }
+                    };
+                    match trash {
+                        Some(trash) if trash.id != row.folder_id => {
+                            s.move_message(id, trash.id)?;
+                            if let Some(uid) = row.uid {
+                                s.add_pending(&name, &row.folder, uid, &Action::Move(trash.name))?;
+                            }
+                        }
+                        // In Trash already, or asked for: deleted for good.
+                        _ => {
+                            s.delete_message(id)?;
+                            if let Some(uid) = row.uid {
+                                s.add_pending(&name, &row.folder, uid, &Action::Expunge)?;
+                            }
                         }
                     }
-                    // In Trash already, or asked for: deleted for good.
-                    _ => {
-                        s.delete_message(id)?;
-                        if let Some(uid) = row.uid {
-                            s.add_pending(&name, &row.folder, uid, &Action::Expunge)?;
-                        }
-                    }
-                }
-                Ok(())
+                    Ok(())
+                })
             })
             .await?;
         Ok(())
@@ -288,6 +321,13 @@ impl Engine {
             Err(err) => Ok(Applied::Queued(err.sentence())),
         }
     }
+}
+
+/// What "mark all as read" changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marked {
+    pub ids: Vec<i64>,
+    pub accounts: Vec<String>,
 }
 
 /// The message, checked to belong to the account named on the command line.

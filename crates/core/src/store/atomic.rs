@@ -50,6 +50,40 @@ impl Store {
             Atomic::Savepoint(conn.savepoint()?)
         })
     }
+
+    /// Runs `f` as one unit of writes: all of it lands, or none. A user's
+    /// flag or move is a row change plus its pending action; as two
+    /// commits a crash between them left the change here and never sent,
+    /// and each commit waited its turn behind a sync's writes (the flag's
+    /// p95 in `benches/responsive`).
+    pub fn all_or_nothing<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let outermost = self.conn().is_autocommit();
+        if outermost {
+            self.conn().execute_batch("BEGIN IMMEDIATE")?;
+        } else {
+            self.conn().execute_batch("SAVEPOINT all_or_nothing")?;
+        }
+        let (done, undo) = if outermost {
+            ("COMMIT", "ROLLBACK")
+        } else {
+            (
+                "RELEASE all_or_nothing",
+                "ROLLBACK TO all_or_nothing; RELEASE all_or_nothing",
+            )
+        };
+        match f(self) {
+            Ok(value) => {
+                self.conn().execute_batch(done)?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The error that matters is `e`; a failed rollback leaves
+                // SQLite to roll back when the connection next writes.
+                let _ = self.conn().execute_batch(undo);
+                Err(e)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,6 +125,41 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .expect("values");
         assert_eq!(xs, vec![2]);
+    }
+
+    #[test]
+    fn all_or_nothing_keeps_none_of_a_failed_unit() {
+        let mut t = crate::store::testing::temp_store("all-or-nothing");
+        let store = &mut t.store;
+        store
+            .conn()
+            .execute_batch("CREATE TABLE t (x INTEGER)")
+            .expect("table");
+        let failed: Result<()> = store.all_or_nothing(|s| {
+            s.conn().execute("INSERT INTO t VALUES (1)", [])?;
+            Err(crate::store::Error::NoSuchMessage(7))
+        });
+        assert!(failed.is_err());
+        store
+            .all_or_nothing(|s| {
+                s.conn().execute("INSERT INTO t VALUES (2)", [])?;
+                // Nested: a savepoint inside the transaction.
+                s.all_or_nothing(|s| {
+                    s.conn().execute("INSERT INTO t VALUES (3)", [])?;
+                    Ok(())
+                })
+            })
+            .expect("kept");
+        let xs: Vec<i64> = store
+            .conn()
+            .prepare("SELECT x FROM t ORDER BY x")
+            .expect("select")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("values");
+        assert_eq!(xs, vec![2, 3]);
+        assert!(store.conn().is_autocommit(), "no transaction left open");
     }
 
     /// Two connections writing at once, as the window's and an account

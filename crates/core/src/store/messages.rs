@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{Result, Store, threads};
 
 pub(crate) mod list;
+mod mark_all;
 pub use list::{Cursor, Order, Scope};
 
 /// The system flags, as bits; other keywords are kept as text.

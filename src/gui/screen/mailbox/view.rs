@@ -2,8 +2,8 @@
 
 use iced::widget::text::Wrapping;
 use iced::widget::{
-    button, checkbox, column, container, pane_grid, row, rule, scrollable, text, text_input,
-    tooltip,
+    button, checkbox, column, container, mouse_area, pane_grid, row, rule, scrollable, text,
+    text_input, tooltip,
 };
 use iced::{Alignment, Element, Font, Length, font};
 
@@ -11,6 +11,7 @@ use super::{Message, Pane, Reader, Selection, State, Tool, role_label};
 use crate::fl;
 use crate::gui::icon::{self, Icon, Ink, Place};
 use crate::gui::theme::{self, gap, size};
+use crate::gui::widget::grab::Grab;
 use crate::store::FolderRole;
 
 impl State {
@@ -76,27 +77,18 @@ impl State {
     }
 
     fn toolbar(&self) -> Element<'_, Message> {
-        let opened = self.opened();
-        let has = opened.is_some();
-        let seen = opened.is_some_and(|o| {
-            self.list
-                .row(o.row.id)
-                .map_or(o.row.flags, |r| r.flags)
-                .has(crate::store::Flags::SEEN)
-        });
-        let flagged = opened.is_some_and(|o| {
-            self.list
-                .row(o.row.id)
-                .map_or(o.row.flags, |r| r.flags)
-                .has(crate::store::Flags::FLAGGED)
-        });
+        let current = self.current_row();
+        // Answers need the text; the rest only the row.
+        let has = self.opened().is_some();
+        let seen = current.is_some_and(|r| r.flags.has(crate::store::Flags::SEEN));
+        let flagged = current.is_some_and(|r| r.flags.has(crate::store::Flags::FLAGGED));
         // Several picked: the toolbar acts on all of them (answers need
         // one message).
         let picked = !self.list.picked.is_empty();
         let has_role = |role: FolderRole| {
-            picked || opened.is_some_and(|o| self.role_folder(&o.row.account, role).is_some())
+            picked || current.is_some_and(|r| self.role_folder(&r.account, role).is_some())
         };
-        let acts = has || picked;
+        let acts = current.is_some() || picked;
         let narrow = self.window.width > 0.0 && self.window.width < NARROW;
         // Write is the one main action: labelled, in the accent colour
         // (an icon alone in a narrow window).
@@ -228,7 +220,7 @@ impl State {
             .picked
             .first()
             .and_then(|id| self.list.row(*id))
-            .or(self.opened().map(|o| &o.row));
+            .or(self.current_row());
         let folders: Vec<String> = match first {
             Some(row) => self
                 .folders
@@ -270,7 +262,15 @@ impl State {
             } else {
                 font::Weight::Normal
             };
-            let selected = self.selection == selection;
+            // While messages are dragged, the folder under the pointer
+            // shows it takes them.
+            let target = match (&self.drag, &selection) {
+                (Some(d), Selection::Folder { account, name, .. }) => {
+                    d.over.as_ref() == Some(&(account.clone(), name.clone()))
+                }
+                _ => false,
+            };
+            let selected = self.selection == selection || target;
             let mut line = row![
                 icon::folder(place, selected),
                 text(label)
@@ -292,11 +292,28 @@ impl State {
                         .style(theme::pill(selected)),
                 );
             }
-            button(container(line).clip(true))
-                .on_press(Message::Select(selection))
-                .width(Length::Fill)
-                .padding([5.0, gap::S])
-                .style(theme::entry(selected))
+            let on_menu = selection.clone();
+            let entry: Element<'_, Message> = Grab::new(
+                button(container(line).clip(true))
+                    .on_press(Message::Select(selection.clone()))
+                    .width(Length::Fill)
+                    .padding([5.0, gap::S])
+                    .style(theme::entry(selected)),
+            )
+            .on_menu(move |at| match &on_menu {
+                Selection::Folder { .. } | Selection::Unified => {
+                    Message::FolderMenu(on_menu.clone(), at)
+                }
+                _ => Message::MenuClosed,
+            })
+            .into();
+            match (&self.drag, selection) {
+                (Some(_), Selection::Folder { account, name, .. }) => mouse_area(entry)
+                    .on_enter(Message::DropTarget(account.clone(), name.clone()))
+                    .on_exit(Message::DropLeft(account, name))
+                    .into(),
+                _ => entry,
+            }
         };
         let unified_unread: u64 = self
             .folders
