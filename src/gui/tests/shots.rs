@@ -260,6 +260,54 @@ fn the_mailbox_in_light_and_dark() {
         assert!(ui.find(to.as_str()).is_ok(), "{to}");
         shot(&mut ui, dark, "reader");
     }
+    // The message's menu, by a right click on its row.
+    let menu = |id| {
+        Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Menu(id, iced::Point::new(640.0, 190.0)),
+        ))
+    };
+    feed_and_run(&mut app, [menu(ids[0])]);
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        assert!(ui.find(crate::fl!("tool-reply-all").as_str()).is_ok());
+        shot(&mut ui, dark, "menu");
+    }
+    feed_and_run(&mut app, [Message::Mailbox(mailbox::Message::MenuClosed)]);
+    // A row dragged over a folder: the folder lights, the row's subject
+    // follows the pointer.
+    let archive = app
+        .mailbox
+        .as_ref()
+        .and_then(|m| m.role_folder("anna", crate::store::FolderRole::Archive))
+        .expect("Anna has an Archive");
+    {
+        feed_and_run(
+            &mut app,
+            [
+                Message::Mailbox(mailbox::Message::List(
+                    crate::gui::widget::message_list::Message::Drag(
+                        ids[2],
+                        crate::gui::widget::grab::Drag::Started(iced::Point::new(150.0, 330.0)),
+                    ),
+                )),
+                Message::Mailbox(mailbox::Message::DropTarget("anna".into(), archive)),
+            ],
+        );
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        shot(&mut ui, false, "drag");
+        drop(ui);
+        if let Some(m) = app.mailbox.as_mut() {
+            m.drag = None;
+        }
+    }
 
     // A newsletter made for 600 px in a narrower reader: fitted, not cut.
     let newsletter = concat!(
