@@ -955,6 +955,8 @@ pub fn run(dirs: Dirs, mailto: Option<String>) -> ExitCode {
     )
     .title(App::title)
     .theme(App::theme)
+    // The user's text size, times the screen's own scale (HiDPI).
+    .scale_factor(|app: &App| app.prefs.appearance.text_size.zoom())
     // The window's own background, cleared once a frame: a container
     // painting it would be redrawn with every change under it (scrolling
     // the list cost 12 ms more a frame on the software renderer,

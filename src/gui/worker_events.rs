@@ -78,7 +78,7 @@ impl App {
             }) => {
                 self.progress = None;
                 let notify = match &self.store {
-                    Some(store) if self.prefs.notifications.new_mail => {
+                    Some(store) if self.prefs.notifications.for_account(&account) => {
                         notify_new_mail(store.clone(), account, folder, ids)
                     }
                     _ => Task::none(),

@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod html;
+pub mod markdown;
 pub mod parse;
 pub mod save;
 

@@ -171,6 +171,8 @@ pub enum Message {
     /// The ids of every message of the list, for Ctrl+A.
     AllPicked(u64, Vec<i64>),
     RemoteSendersLoaded(Vec<String>),
+    /// The "mark read after N seconds" delay for this message ended.
+    MarkReadDue(i64),
     /// A right click on a folder (or the unified Inbox), where.
     FolderMenu(Selection, iced::Point),
     /// A click outside the open menu, or Escape.
@@ -584,6 +586,7 @@ impl State {
                     Action::None
                 }
             }
+            Message::MarkReadDue(id) => self.mark_read_due(id),
             Message::Tool(tool) => {
                 // A menu entry was chosen (or a key pressed): the menu goes.
                 self.menu = None;

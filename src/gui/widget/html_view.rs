@@ -19,6 +19,10 @@ use crate::render::{Options, Painted, Renderer, Resources};
 /// The reader lays pages out no narrower than this; a narrower pane
 /// scrolls sideways, as newsletters are made for about 600 px.
 pub const MIN_WIDTH: u32 = 480;
+/// Below this reader width the remote-content bar puts its buttons under
+/// its words: the words, "Load remote content" and "Always load from
+/// <a long address>" need about 700 px on one line.
+const BAR_ONE_LINE: u32 = 760;
 /// A page wider than the pane (a fixed 600 px table) is scaled down to
 /// fit, as mail apps do, but not below this: 14 px text stays at 10.5 px.
 /// What is still wider scrolls sideways.
@@ -74,6 +78,9 @@ pub struct View {
     options: Options,
     shown: Shown,
     remote_loaded: bool,
+    /// The bar offering to load held-back remote content is shown (the
+    /// "ask" policy); off, it stays held back without a word.
+    pub offer_remote: bool,
     /// The sender's address, for "always load from this sender".
     sender: Option<String>,
     /// The user chose to read the text instead.
@@ -113,6 +120,7 @@ impl View {
             },
             shown: Shown::Laying,
             remote_loaded: remote,
+            offer_remote: true,
             sender,
             as_text: false,
             pointer: Point::ORIGIN,
@@ -287,24 +295,31 @@ impl View {
         if let Shown::Ready { blocked, .. } = &self.shown
             && *blocked > 0
             && !self.remote_loaded
+            && self.offer_remote
         {
-            let bar = row![
-                container(note(fl!(
-                    "reader-remote-blocked-count",
-                    count = (*blocked as u64)
-                )))
-                .width(Length::Fill)
-                .clip(true),
-                small(fl!("reader-load-remote"), Message::LoadRemote),
-            ]
-            .push(self.sender.as_ref().map(|sender| {
-                small(
-                    fl!("reader-always-load", sender = sender.clone()),
-                    Message::AllowSender,
-                )
-            }))
-            .spacing(gap::S)
-            .align_y(Alignment::Center);
+            let said = note(fl!(
+                "reader-remote-blocked-count",
+                count = (*blocked as u64)
+            ));
+            let buttons = row![small(fl!("reader-load-remote"), Message::LoadRemote)]
+                .push(self.sender.as_ref().map(|sender| {
+                    small(
+                        fl!("reader-always-load", sender = sender.clone()),
+                        Message::AllowSender,
+                    )
+                }))
+                .spacing(gap::S)
+                .align_y(Alignment::Center);
+            // One line where it fits; in a narrow reader the buttons go
+            // under the words rather than cut them off.
+            let bar: Element<'_, Message> = if self.options.width < BAR_ONE_LINE {
+                column![said, buttons].spacing(gap::XS).into()
+            } else {
+                row![container(said).width(Length::Fill).clip(true), buttons]
+                    .spacing(gap::S)
+                    .align_y(Alignment::Center)
+                    .into()
+            };
             first = first.push(
                 container(bar)
                     .padding([gap::XS, gap::S])

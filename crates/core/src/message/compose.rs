@@ -68,6 +68,9 @@ pub struct Draft {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// `text` is Markdown: an HTML alternative is made from it when the
+    /// message is built (unless `html` is given).
+    pub markdown: bool,
     pub attachments: Vec<AttachmentSource>,
     /// Message-IDs (without brackets) this one answers, for threading.
     pub in_reply_to: Option<String>,
@@ -267,12 +270,17 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
         builder = builder.references(refs.join(" "));
     }
 
-    let mut text = draft.text.clone();
-    if let Some(sig) = account
+    let signature = account
         .signature
         .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
+        .filter(|s| !s.trim().is_empty());
+    let html = match &draft.html {
+        Some(html) => Some(html.clone()),
+        None if draft.markdown => super::markdown::to_html(&draft.text, signature),
+        None => None,
+    };
+    let mut text = draft.text.clone();
+    if let Some(sig) = signature {
         if !text.ends_with('\n') {
             text.push('\n');
         }
@@ -286,7 +294,7 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
                 .map_err(|e| Error::Build(e.to_string()))?,
         )
         .body(flowed(&text));
-    let body = match &draft.html {
+    let body = match &html {
         Some(html) => MultiPart::alternative()
             .singlepart(text_part)
             .singlepart(SinglePart::html(html.clone())),
@@ -294,7 +302,7 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
     };
     let mut placeholders = Vec::new();
     let message = if draft.attachments.is_empty() {
-        match &draft.html {
+        match &html {
             Some(_) => builder.multipart(body),
             None => builder.singlepart(
                 SinglePart::builder()
@@ -306,7 +314,7 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
             ),
         }
     } else {
-        let mut mixed = match &draft.html {
+        let mut mixed = match &html {
             Some(_) => MultiPart::mixed().multipart(body),
             None => body,
         };
@@ -562,6 +570,35 @@ mod tests {
             .collect::<Vec<_>>()
             .join("");
         assert_eq!(joined.split_whitespace().count(), 30);
+    }
+
+    /// Markdown goes out as the text itself plus an HTML alternative made
+    /// from it, the signature in both; a reader picks either.
+    #[test]
+    fn markdown_is_sent_as_text_and_html_alternative() {
+        let draft = Draft {
+            to: vec!["bob@example.test".into()],
+            subject: "Plan".into(),
+            text: "The **plan**:\n\n- ride\n- eat\n".into(),
+            markdown: true,
+            ..Draft::default()
+        };
+        let raw = build(&account(), &draft)
+            .expect("builds")
+            .raw()
+            .expect("writes");
+        let parsed = crate::message::parse(&raw).expect("parses");
+        let text = parsed.text.expect("a text part");
+        assert!(text.contains("The **plan**:"), "{text}");
+        assert!(text.contains("Alice"), "signed: {text}");
+        let html = parsed.html.expect("an HTML part");
+        assert!(html.contains("<strong>plan</strong>"), "{html}");
+        assert!(html.contains("<li>ride</li>"));
+        assert!(html.contains("-- <br>"), "signed: {html}");
+        assert!(
+            String::from_utf8_lossy(&raw).contains("multipart/alternative"),
+            "alternatives"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use iced::widget::text_editor;
 use super::{Action, Message, Opened, Pane, Reader, State};
 use crate::engine::mail::FlagChange;
 use crate::gui::widget::html_view;
+use crate::preferences::RemoteContent;
 use crate::store::Flags;
 
 impl State {
@@ -32,16 +33,21 @@ impl State {
                 let unread = !row.flags.has(Flags::SEEN);
                 let account = row.account.clone();
                 let mut render = Action::None;
+                let policy = self.reading.remote_content;
                 let html = message.html.is_some().then(|| {
-                    let (view, task) = html_view::View::open(
+                    let (mut view, task) = html_view::View::open(
                         &self.renderer,
                         id as u64,
                         Arc::new(message.clone()),
                         Arc::clone(&raw),
                         self.reader_width(),
                         self.dark,
-                        |sender| self.remote_senders.contains(sender),
+                        |sender| {
+                            policy == RemoteContent::Always || self.remote_senders.contains(sender)
+                        },
                     );
+                    // "Never": held back without a bar offering it.
+                    view.offer_remote = policy == RemoteContent::Ask;
                     render = Action::Run(task.map(Message::Html));
                     view
                 });
@@ -61,17 +67,15 @@ impl State {
                     html,
                 }));
                 if unread && self.reading.mark_read_on_open {
-                    if let Some(r) = self.list.row_mut(id) {
-                        r.flags = r.flags.with(Flags::SEEN, true);
+                    let delay = self.reading.mark_read_delay();
+                    if !delay.is_zero() {
+                        // Read only if still open then (`MarkReadDue`).
+                        let due = Task::perform(tokio::time::sleep(delay), move |()| {
+                            Message::MarkReadDue(id)
+                        });
+                        return Action::Batch(vec![render, Action::Run(due)]);
                     }
-                    return Action::Batch(vec![
-                        render,
-                        Action::Flag {
-                            account,
-                            id,
-                            change: FlagChange::Seen(true),
-                        },
-                    ]);
+                    return Action::Batch(vec![render, self.mark_read(account, id)]);
                 }
                 render
             }
@@ -79,6 +83,32 @@ impl State {
                 self.reader = Reader::Failed(crate::i18n::say(&e));
                 Action::None
             }
+        }
+    }
+
+    /// Marks the opened message read, in the list at once.
+    pub(super) fn mark_read(&mut self, account: String, id: i64) -> Action {
+        if let Some(r) = self.list.row_mut(id) {
+            r.flags = r.flags.with(Flags::SEEN, true);
+        }
+        Action::Flag {
+            account,
+            id,
+            change: FlagChange::Seen(true),
+        }
+    }
+
+    /// The delay before "mark read" ended: read if it is still the one open
+    /// and still unread (the user may have marked it unread meanwhile... or
+    /// read it by hand).
+    pub(super) fn mark_read_due(&mut self, id: i64) -> Action {
+        let still_open = self.opened().is_some_and(|o| o.row.id == id);
+        match self.list.row(id) {
+            Some(r) if still_open && !r.flags.has(Flags::SEEN) => {
+                let account = r.account.clone();
+                self.mark_read(account, id)
+            }
+            _ => Action::None,
         }
     }
 
