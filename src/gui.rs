@@ -12,6 +12,7 @@ mod mailbox_actions;
 mod overlays;
 mod remember;
 pub mod screen;
+mod settings_actions;
 mod shortcut;
 pub mod theme;
 pub mod ui_state;
@@ -332,8 +333,6 @@ impl App {
             Message::Request(url) => {
                 match crate::mailto::parse(&url) {
                     Ok(link) if self.composer.is_none() => {
-                        let names: Vec<String> =
-                            self.accounts.iter().map(|a| a.name.clone()).collect();
                         let draft = Draft {
                             to: link.to,
                             cc: link.cc,
@@ -343,10 +342,7 @@ impl App {
                             in_reply_to: link.in_reply_to,
                             ..Draft::default()
                         };
-                        self.composer = Some(
-                            composer::State::new(names, None, draft)
-                                .with_identities(&self.accounts),
-                        );
+                        self.composer = Some(self.new_composer(None, draft));
                         return Task::batch([
                             self.composer_focus(),
                             window::latest().and_then(window::gain_focus),
@@ -460,6 +456,7 @@ impl App {
         };
         match composer.update(message) {
             composer::Action::None => Task::none(),
+            composer::Action::Run(task) => task.map(Message::Composer),
             composer::Action::Suggest { field, prefix } => match &self.store {
                 Some(store) => {
                     let store = store.clone();
@@ -670,79 +667,6 @@ impl App {
                     Message::Saved,
                 )
             }
-        }
-    }
-
-    fn settings_message(&mut self, message: settings::Message) -> Task<Message> {
-        let engine = self.engine();
-        let Some(state) = &mut self.settings else {
-            return Task::none();
-        };
-        match state.update(message) {
-            settings::Action::None => Task::none(),
-            settings::Action::Save(prefs) => {
-                // At once on screen; then into the settings file.
-                self.prefs = prefs.clone();
-                self.apply_preferences();
-                let list = match &mut self.mailbox {
-                    Some(m) => m.refresh().map(Message::Mailbox),
-                    None => Task::none(),
-                };
-                let save = match engine {
-                    Some(engine) => Task::perform(
-                        async move {
-                            engine
-                                .set_preferences(prefs)
-                                .await
-                                .map_err(|e| crate::i18n::say(&e))
-                        },
-                        Message::PreferencesSaved,
-                    ),
-                    None => Task::none(),
-                };
-                Task::batch([list, save])
-            }
-            settings::Action::Close => {
-                self.settings = None;
-                Task::none()
-            }
-            settings::Action::Add => {
-                self.setup = Some(account_setup::State::new());
-                Task::none()
-            }
-            settings::Action::Edit(name) => {
-                if let Some(account) = self.accounts.iter().find(|a| a.name == name) {
-                    let mut setup = account_setup::State::editing(account);
-                    // The folders the window already shows, to pick from.
-                    setup.folders = self
-                        .mailbox
-                        .as_ref()
-                        .and_then(|m| m.folders.iter().find(|f| f.account == name))
-                        .map(|f| {
-                            f.folders
-                                .iter()
-                                .filter(|f| f.folder.role != Some(crate::store::FolderRole::Inbox))
-                                .map(|f| f.folder.display_name.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    self.setup = Some(setup);
-                }
-                Task::none()
-            }
-            settings::Action::Remove(name) => match engine {
-                Some(engine) => Task::perform(
-                    async move {
-                        engine
-                            .remove_account(&name)
-                            .await
-                            .map_err(|e| crate::i18n::say(&e))?;
-                        Ok(engine.accounts())
-                    },
-                    Message::Saved,
-                ),
-                None => Task::none(),
-            },
         }
     }
 

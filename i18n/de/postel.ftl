@@ -368,3 +368,38 @@ confirm-failed = { $which ->
     [incoming] Posteingangsserver
    *[other] Postausgangsserver
  }: { $problem }
+compose-markdown = Formatiert (Markdown)
+compose-link-text = Linktext
+compose-bold = Fett
+compose-italic = Kursiv
+compose-link = Link
+compose-list = Liste
+compose-quote = Zitat
+compose-preview = Vorschau
+compose-preview-hide = Vorschau ausblenden
+prefs-text-size = Schriftgröße
+prefs-text-small = Klein
+prefs-text-normal = Normal
+prefs-text-large = Groß
+prefs-text-larger = Sehr groß
+prefs-mark-read-after = Warten vor „gelesen“
+prefs-mark-read-at-once = Sofort
+prefs-mark-read-seconds = { $seconds ->
+    [one] Nach einer Sekunde
+   *[other] Nach { $seconds } Sekunden
+}
+prefs-remote = Externe Inhalte
+prefs-remote-ask = Zurückhalten und fragen (empfohlen)
+prefs-remote-never = Zurückhalten, ohne zu fragen
+prefs-remote-always = Immer laden (Absender erfahren, wann Sie lesen)
+prefs-trusted = Absender, deren externe Inhalte immer geladen werden
+prefs-trusted-none = Noch keine: wählen Sie „Immer laden von …“ über einer Nachricht.
+prefs-trusted-remove = Vergessen
+prefs-composing = Verfassen
+prefs-format = Neue Nachrichten
+prefs-format-plain = Reiner Text
+prefs-format-markdown = Formatiert (Markdown, mit HTML gesendet)
+prefs-reply = Antworten beginnen
+prefs-reply-below = Unter dem Zitat
+prefs-reply-above = Über dem Zitat
+prefs-notify-account = Neue Nachrichten in { $account }

@@ -31,6 +31,9 @@ pub struct SendArgs {
     /// An HTML alternative to the text body.
     #[arg(long, value_name = "FILE")]
     html_file: Option<PathBuf>,
+    /// The text body is Markdown: an HTML alternative is made from it.
+    #[arg(long, conflicts_with = "html_file")]
+    markdown: bool,
     #[arg(long, value_name = "FILE")]
     attach: Vec<PathBuf>,
     /// Answer this stored message (its id in `postel list`): sets the
@@ -91,6 +94,7 @@ pub async fn send(engine: &mut Engine, args: SendArgs) -> Result<ExitCode, Failu
         subject: args.subject,
         text,
         html,
+        markdown: args.markdown,
         attachments: args
             .attach
             .into_iter()

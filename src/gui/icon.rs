@@ -67,6 +67,12 @@ pub enum Icon {
     Attachment,
     Expanded,
     Collapsed,
+    Bold,
+    Italic,
+    Link,
+    List,
+    Quote,
+    Preview,
 }
 
 impl Icon {
@@ -92,6 +98,12 @@ impl Icon {
             Icon::Attachment => ATTACHMENT,
             Icon::Expanded => include_bytes!("../../assets/icons/chevron-down.svg"),
             Icon::Collapsed => include_bytes!("../../assets/icons/chevron-right.svg"),
+            Icon::Bold => include_bytes!("../../assets/icons/format-bold.svg"),
+            Icon::Italic => include_bytes!("../../assets/icons/format-italic.svg"),
+            Icon::Link => include_bytes!("../../assets/icons/format-link.svg"),
+            Icon::List => include_bytes!("../../assets/icons/format-list.svg"),
+            Icon::Quote => include_bytes!("../../assets/icons/format-quote.svg"),
+            Icon::Preview => include_bytes!("../../assets/icons/preview.svg"),
         }
     }
 }

@@ -33,40 +33,53 @@ impl App {
             }
             mailbox::Action::Run(task) => task.map(Message::Mailbox),
             mailbox::Action::Compose(kind) => {
-                let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
-                let (account, draft) = match kind {
-                    mailbox::Compose::New => (None, Draft::default()),
+                let below = self.prefs.composing.reply == crate::preferences::ReplyAt::Below;
+                let (account, draft, at_end) = match kind {
+                    mailbox::Compose::New => (None, Draft::default(), false),
                     mailbox::Compose::Reply {
                         account,
                         original,
                         all,
                     } => {
                         let draft = match self.accounts.iter().find(|a| a.name == account) {
+                            Some(a) if below => {
+                                compose::below_quote(compose::reply(a, &original, all))
+                            }
                             Some(a) => compose::reply(a, &original, all),
                             None => Draft::default(),
                         };
-                        (Some(account), draft)
+                        (Some(account), draft, below)
                     }
                     mailbox::Compose::Forward {
                         account,
                         original,
                         raw,
-                    } => (Some(account), compose::forward(&original, &raw, false)),
+                    } => (
+                        Some(account),
+                        compose::forward(&original, &raw, false),
+                        false,
+                    ),
                     mailbox::Compose::Edit {
                         account,
                         draft,
                         replaces,
                     } => {
-                        let mut composer = composer::State::new(names, Some(account), *draft)
-                            .with_identities(&self.accounts);
+                        let mut composer = self.new_composer(Some(account), *draft);
                         composer.replaces = Some(replaces);
                         self.composer = Some(composer);
                         return self.composer_focus();
                     }
                 };
-                self.composer = Some(
-                    composer::State::new(names, account, draft).with_identities(&self.accounts),
-                );
+                let mut composer = self.new_composer(account, draft);
+                if at_end {
+                    // Below the quote: the cursor where the reply begins.
+                    composer
+                        .body
+                        .perform(iced::widget::text_editor::Action::Move(
+                            iced::widget::text_editor::Motion::DocumentEnd,
+                        ));
+                }
+                self.composer = Some(composer);
                 self.composer_focus()
             }
             mailbox::Action::FetchBody { account, id } => Task::perform(
@@ -123,7 +136,13 @@ impl App {
                 )
             }
             mailbox::Action::Settings => {
-                self.settings = Some(settings::State::new(self.prefs.clone()));
+                let mut settings = settings::State::new(self.prefs.clone());
+                settings.trusted = self
+                    .mailbox
+                    .as_ref()
+                    .map(|m| m.trusted_senders())
+                    .unwrap_or_default();
+                self.settings = Some(settings);
                 Task::none()
             }
             mailbox::Action::Refresh => self.sync_now(),
@@ -229,6 +248,21 @@ pub struct Toast {
 pub const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(8);
 
 impl App {
+    /// A composer for `draft` from `account` (or the first), with every
+    /// identity, the user's format, and the reader's page renderer for
+    /// its preview.
+    pub(super) fn new_composer(&self, account: Option<String>, draft: Draft) -> composer::State {
+        let names: Vec<String> = self.accounts.iter().map(|a| a.name.clone()).collect();
+        let markdown = self.prefs.composing.format == crate::preferences::Format::Markdown;
+        let (renderer, width) = match &self.mailbox {
+            Some(m) => (Some(m.renderer()), m.window_size().width),
+            None => (None, 1000.0),
+        };
+        composer::State::new(names, account, draft)
+            .with_identities(&self.accounts)
+            .with_format(markdown, renderer, self.is_dark(), width)
+    }
+
     /// Shows `text` with an Undo that puts the message back.
     fn offer_undo(&mut self, text: String, undo: Undo) {
         self.toast = Some(Toast {

@@ -9,6 +9,7 @@ use crate::store::{NewMessage, Store};
 
 mod account_form;
 mod pointer;
+mod preferences;
 mod shots;
 mod tasks;
 mod workers;

@@ -754,6 +754,35 @@ impl State {
             .collect();
     }
 
+    /// The senders whose remote content always loads, in order.
+    pub fn trusted_senders(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.remote_senders.iter().cloned().collect();
+        all.sort();
+        all
+    }
+
+    /// Takes a sender off the trusted list, here and in the store.
+    pub fn forget_sender(&mut self, sender: String) -> Task<Message> {
+        self.remote_senders.remove(&sender);
+        let store = self.store.clone();
+        Task::future(async move {
+            if let Err(error) = store.run(move |s| s.forbid_remote_from(&sender)).await {
+                tracing::warn!(%error, "the sender could not be forgotten");
+            }
+        })
+        .discard()
+    }
+
+    /// The page renderer the reader paints with (the composer's preview
+    /// uses it too).
+    pub fn renderer(&self) -> crate::render::Renderer {
+        self.renderer.clone()
+    }
+
+    pub fn window_size(&self) -> iced::Size {
+        self.window
+    }
+
     /// The server name of `account`'s folder for `role`, if it has one.
     pub fn role_folder(&self, account: &str, role: FolderRole) -> Option<String> {
         self.folders

@@ -200,6 +200,7 @@ pub fn draft_from(raw: &[u8], recipients: &[String]) -> Option<Draft> {
         subject: message.subject.clone().unwrap_or_default(),
         text: message.text.clone().unwrap_or_default(),
         html: message.html.clone(),
+        markdown: false,
         attachments,
         in_reply_to: message.in_reply_to.clone(),
         references: message.references.clone(),

@@ -2,13 +2,10 @@
 //! it reads mail, and whether it notifies. A change takes effect at once
 //! and is saved with the rest of the settings.
 
-use iced::widget::{button, checkbox, column, container, pick_list, row, rule, scrollable, text};
-use iced::{Alignment, Element, Font, Length, font};
-
-use crate::account::Account;
 use crate::fl;
-use crate::gui::theme::{self, gap, size};
-use crate::preferences::{Density, Preferences, Theme};
+use crate::preferences::{Density, Format, Preferences, RemoteContent, ReplyAt, TextSize, Theme};
+
+mod view;
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -16,6 +13,8 @@ pub struct State {
     confirm_remove: Option<String>,
     /// The preferences as shown (saved at each change).
     pub preferences: Preferences,
+    /// Senders whose remote content always loads (from the store).
+    pub trusted: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +30,15 @@ pub enum Message {
     PlainText(bool),
     MarkRead(bool),
     Notify(bool),
+    TextSize(Choice<TextSize>),
+    MarkReadAfter(Choice<u32>),
+    Remote(Choice<RemoteContent>),
+    /// A trusted sender taken off the list.
+    Forget(String),
+    Format(Choice<Format>),
+    Reply(Choice<ReplyAt>),
+    /// New mail of this account announced, or not.
+    NotifyAccount(String, bool),
 }
 
 pub enum Action {
@@ -41,6 +49,8 @@ pub enum Action {
     Close,
     /// The preferences changed: apply and save them.
     Save(Preferences),
+    /// This sender's remote content no longer loads by itself.
+    Forget(String),
 }
 
 /// A value in a pick list with its words in the user's language.
@@ -77,11 +87,62 @@ pub(crate) fn densities() -> Vec<Choice<Density>> {
     .collect()
 }
 
+fn choices<T>(all: impl IntoIterator<Item = (T, String)>) -> Vec<Choice<T>> {
+    all.into_iter()
+        .map(|(value, label)| Choice { value, label })
+        .collect()
+}
+
+pub(crate) fn text_sizes() -> Vec<Choice<TextSize>> {
+    choices([
+        (TextSize::Small, fl!("prefs-text-small")),
+        (TextSize::Normal, fl!("prefs-text-normal")),
+        (TextSize::Large, fl!("prefs-text-large")),
+        (TextSize::Larger, fl!("prefs-text-larger")),
+    ])
+}
+
+/// The delays offered before "mark read" (Thunderbird offers any number;
+/// these cover what people pick).
+pub(crate) fn read_delays() -> Vec<Choice<u32>> {
+    choices([0, 2, 5, 10].map(|s| {
+        let label = if s == 0 {
+            fl!("prefs-mark-read-at-once")
+        } else {
+            fl!("prefs-mark-read-seconds", seconds = s)
+        };
+        (s, label)
+    }))
+}
+
+pub(crate) fn remote_policies() -> Vec<Choice<RemoteContent>> {
+    choices([
+        (RemoteContent::Ask, fl!("prefs-remote-ask")),
+        (RemoteContent::Never, fl!("prefs-remote-never")),
+        (RemoteContent::Always, fl!("prefs-remote-always")),
+    ])
+}
+
+pub(crate) fn formats() -> Vec<Choice<Format>> {
+    choices([
+        (Format::Plain, fl!("prefs-format-plain")),
+        (Format::Markdown, fl!("prefs-format-markdown")),
+    ])
+}
+
+pub(crate) fn reply_places() -> Vec<Choice<ReplyAt>> {
+    choices([
+        (ReplyAt::Below, fl!("prefs-reply-below")),
+        (ReplyAt::Above, fl!("prefs-reply-above")),
+    ])
+}
+
 impl State {
     pub fn new(preferences: Preferences) -> Self {
         Self {
             confirm_remove: None,
             preferences,
+            trusted: Vec::new(),
         }
     }
 
@@ -110,182 +171,23 @@ impl State {
             Message::PlainText(on) => p.reading.prefer_plain_text = on,
             Message::MarkRead(on) => p.reading.mark_read_on_open = on,
             Message::Notify(on) => p.notifications.new_mail = on,
-        }
-        Action::Save(self.preferences.clone())
-    }
-
-    pub fn view<'a>(&'a self, accounts: &'a [Account]) -> Element<'a, Message> {
-        let bold = Font {
-            weight: font::Weight::Bold,
-            ..Font::DEFAULT
-        };
-        let heading = |said: String| text(said).size(size::TITLE).font(bold);
-        let label = |said: String| {
-            text(said)
-                .size(size::BODY)
-                .width(Length::Fixed(LABEL))
-                .wrapping(iced::widget::text::Wrapping::WordOrGlyph)
-        };
-
-        // Accounts and identities.
-        let mut accounts_list = column![].spacing(gap::S);
-        for a in accounts {
-            let who = if a.display_name.is_empty() {
-                a.email.clone()
-            } else {
-                format!("{} <{}>", a.display_name, a.email)
-            };
-            let line = row![
-                column![
-                    text(a.name.clone()).size(size::BODY).font(bold),
-                    text(who).size(size::SMALL).style(muted),
-                    text(format!(
-                        "{} {}:{} · SMTP {}:{}",
-                        a.incoming.protocol.to_string().to_uppercase(),
-                        a.incoming.server.host,
-                        a.incoming.server.port,
-                        a.outgoing.server.host,
-                        a.outgoing.server.port
-                    ))
-                    .size(size::CAPTION)
-                    .style(muted),
-                ]
-                .spacing(gap::XXS)
-                .width(Length::Fill),
-                button(text(fl!("settings-edit")).size(size::BODY))
-                    .on_press(Message::Edit(a.name.clone()))
-                    .padding([5.0, gap::M])
-                    .style(theme::secondary),
-                button(text(fl!("settings-remove")).size(size::BODY))
-                    .on_press(Message::Remove(a.name.clone()))
-                    .padding([5.0, gap::M])
-                    .style(theme::secondary),
-            ]
-            .spacing(gap::S)
-            .align_y(Alignment::Center);
-            accounts_list = accounts_list.push(
-                container(line)
-                    .padding(gap::M)
-                    .width(Length::Fill)
-                    .style(theme::card),
-            );
-            if self.confirm_remove.as_deref() == Some(a.name.as_str()) {
-                accounts_list = accounts_list.push(
-                    container(
-                        row![
-                            text(fl!("settings-remove-confirm", name = a.name.clone()))
-                                .size(size::SMALL)
-                                .width(Length::Fill),
-                            button(text(fl!("settings-remove-yes")).size(size::BODY))
-                                .on_press(Message::ConfirmRemove)
-                                .padding([5.0, gap::M])
-                                .style(theme::danger),
-                            button(text(fl!("setup-cancel")).size(size::BODY))
-                                .on_press(Message::CancelRemove)
-                                .padding([5.0, gap::M])
-                                .style(theme::secondary),
-                        ]
-                        .spacing(gap::S)
-                        .align_y(Alignment::Center),
-                    )
-                    .padding([gap::XS, gap::M])
-                    .style(theme::banner(theme::Tone::Danger)),
-                );
+            Message::TextSize(choice) => p.appearance.text_size = choice.value,
+            Message::MarkReadAfter(choice) => p.reading.mark_read_after = choice.value,
+            Message::Remote(choice) => p.reading.remote_content = choice.value,
+            Message::Format(choice) => p.composing.format = choice.value,
+            Message::Reply(choice) => p.composing.reply = choice.value,
+            Message::NotifyAccount(account, on) => {
+                let quiet = &mut p.notifications.quiet_accounts;
+                quiet.retain(|a| a != &account);
+                if !on {
+                    quiet.push(account);
+                }
+            }
+            Message::Forget(sender) => {
+                self.trusted.retain(|s| s != &sender);
+                return Action::Forget(sender);
             }
         }
-        accounts_list = accounts_list.push(
-            button(text(fl!("welcome-add-account")).size(size::BODY))
-                .on_press(Message::Add)
-                .padding([6.0, gap::M])
-                .style(theme::secondary),
-        );
-
-        let p = &self.preferences;
-        let themes = themes();
-        let theme_now = themes
-            .iter()
-            .find(|c| c.value == p.appearance.theme)
-            .cloned();
-        let densities = densities();
-        let density_now = densities
-            .iter()
-            .find(|c| c.value == p.appearance.density)
-            .cloned();
-        let appearance = column![
-            row![
-                label(fl!("prefs-theme")),
-                pick_list(themes, theme_now, Message::Theme)
-                    .text_size(size::BODY)
-                    .style(theme::picker)
-            ]
-            .spacing(gap::M)
-            .align_y(Alignment::Center),
-            row![
-                label(fl!("prefs-density")),
-                pick_list(densities, density_now, Message::Density)
-                    .text_size(size::BODY)
-                    .style(theme::picker)
-            ]
-            .spacing(gap::M)
-            .align_y(Alignment::Center),
-        ]
-        .spacing(gap::S);
-        let reading = column![
-            checkbox(p.reading.prefer_plain_text)
-                .label(fl!("prefs-plain-text"))
-                .on_toggle(Message::PlainText)
-                .text_size(size::BODY),
-            checkbox(p.reading.mark_read_on_open)
-                .label(fl!("prefs-mark-read"))
-                .on_toggle(Message::MarkRead)
-                .text_size(size::BODY),
-        ]
-        .spacing(gap::S);
-        let notifications = checkbox(p.notifications.new_mail)
-            .label(fl!("prefs-notify"))
-            .on_toggle(Message::Notify)
-            .text_size(size::BODY);
-
-        let section = |title: String, body: Element<'a, Message>| {
-            column![heading(title), body].spacing(gap::M)
-        };
-        let page = column![
-            row![
-                text(fl!("settings-title"))
-                    .size(size::HEADLINE)
-                    .font(bold)
-                    .width(Length::Fill),
-                button(text(fl!("compose-close")).size(size::BODY))
-                    .on_press(Message::Close)
-                    .padding([6.0, gap::M])
-                    .style(theme::primary),
-            ]
-            .align_y(Alignment::Center),
-            section(fl!("prefs-accounts"), accounts_list.into()),
-            rule::horizontal(1).style(theme::divider),
-            section(fl!("prefs-appearance"), appearance.into()),
-            rule::horizontal(1).style(theme::divider),
-            section(fl!("prefs-reading"), reading.into()),
-            rule::horizontal(1).style(theme::divider),
-            section(fl!("prefs-notifications"), notifications.into()),
-        ]
-        .spacing(gap::XL)
-        .max_width(760);
-        container(scrollable(
-            container(page).padding(gap::XL).center_x(Length::Fill),
-        ))
-        .width(Length::Fill)
-        .height(Length::Fill)
-        .style(theme::view)
-        .into()
-    }
-}
-
-/// The width of the labels before pick lists.
-const LABEL: f32 = 160.0;
-
-fn muted(theme: &iced::Theme) -> text::Style {
-    text::Style {
-        color: Some(theme::colors(theme).muted),
+        Action::Save(self.preferences.clone())
     }
 }

@@ -478,6 +478,14 @@ pub fn reply(account: &Account, original: &Message, all: bool) -> Draft {
     }
 }
 
+/// A reply to be written under the quote instead of above it (the
+/// "reply below" preference): the quote first, then room to write.
+pub fn below_quote(mut draft: Draft) -> Draft {
+    let quote = draft.text.trim_start_matches('\n');
+    draft.text = format!("{quote}\n\n");
+    draft
+}
+
 /// A forward: the original inline below a separator, or attached whole.
 pub fn forward(original: &Message, raw: &[u8], as_attachment: bool) -> Draft {
     let subject = prefixed("Fwd:", original.subject.as_deref().unwrap_or(""));

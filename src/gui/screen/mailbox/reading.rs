@@ -70,9 +70,12 @@ impl State {
                     let delay = self.reading.mark_read_delay();
                     if !delay.is_zero() {
                         // Read only if still open then (`MarkReadDue`).
-                        let due = Task::perform(tokio::time::sleep(delay), move |()| {
-                            Message::MarkReadDue(id)
-                        });
+                        // The timer is made inside the task: `update`
+                        // runs outside the runtime.
+                        let due = Task::perform(
+                            async move { tokio::time::sleep(delay).await },
+                            move |()| Message::MarkReadDue(id),
+                        );
                         return Action::Batch(vec![render, Action::Run(due)]);
                     }
                     return Action::Batch(vec![render, self.mark_read(account, id)]);
