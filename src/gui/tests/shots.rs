@@ -399,6 +399,33 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         shot(&mut ui, dark, "composer");
     }
 
+    // Markdown with its bar and the preview beside the text.
+    feed_and_run(
+        &mut app,
+        [
+            Message::Composer(composer::Message::Markdown(true)),
+            Message::Composer(composer::Message::Body(
+                iced::widget::text_editor::Action::Edit(iced::widget::text_editor::Edit::Paste(
+                    std::sync::Arc::new(
+                        "Hallo Ben, hallo Carla,\n\nfür April schlage ich **drei Touren** vor:\n\n- Ahr, *Samstag* 11.4.\n- Mosel, 18.4.\n- Eifel, 25.4.\n\n> Bitte bis Ostern zusagen.\n\nAnna"
+                            .to_string(),
+                    ),
+                )),
+            )),
+            Message::Composer(composer::Message::Preview(true)),
+        ],
+    );
+    assert!(app.composer.as_ref().expect("composer").preview_painted());
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        assert!(ui.find(crate::fl!("compose-preview-hide").as_str()).is_ok());
+        shot(&mut ui, dark, "composer-markdown");
+    }
+
     // Preferences.
     let _ = app.update(Message::Composer(composer::Message::Discard));
     feed_and_run(
@@ -410,7 +437,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
     for dark in [false, true] {
         let mut ui = iced_test::Simulator::with_size(
             iced::Settings::default(),
-            iced::Size::new(1100.0, 900.0),
+            iced::Size::new(1100.0, 1500.0),
             app.view(),
         );
         assert!(ui.find(crate::fl!("prefs-appearance").as_str()).is_ok());

@@ -59,9 +59,16 @@ pub fn to_html(text: &str, signature: Option<&str>) -> Option<String> {
         .clean(&body)
         .to_string();
     Some(format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{clean}</body></html>\n"
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><style>{STYLE}</style></head><body>\n{clean}</body></html>\n"
     ))
 }
+
+/// The look of what the toolbar makes, written by us (the user's text
+/// cannot add style): the reader's sans-serif, and quotes marked with a
+/// bar as mail clients show them.
+const STYLE: &str = "body{font-family:sans-serif;line-height:1.4}\
+    blockquote{margin:0 0 0 2px;padding-left:12px;border-left:3px solid #c8c8d0;color:#555}\
+    pre,code{font-family:monospace}";
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")

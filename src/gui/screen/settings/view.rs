@@ -214,7 +214,14 @@ impl State {
                 notifications = notifications.push(row![
                     iced::widget::space().width(gap::XL),
                     checkbox(on)
-                        .label(fl!("prefs-notify-account", account = a.name.clone()))
+                        .label(fl!(
+                            "prefs-notify-account",
+                            account = if a.email.is_empty() {
+                                a.name.clone()
+                            } else {
+                                a.email.clone()
+                            }
+                        ))
                         .on_toggle_maybe(
                             p.notifications
                                 .new_mail
