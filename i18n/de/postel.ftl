@@ -403,3 +403,6 @@ prefs-reply = Antworten beginnen
 prefs-reply-below = Unter dem Zitat
 prefs-reply-above = Über dem Zitat
 prefs-notify-account = Neue Nachrichten in { $account }
+setup-choose-title = Wie E-Mails empfangen werden
+setup-choose-imap = IMAP: E-Mails bleiben auf dem Server, auf jedem Gerät gleich (empfohlen)
+setup-choose-pop3 = POP3: E-Mails werden auf diesen Computer geladen

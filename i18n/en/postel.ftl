@@ -386,3 +386,6 @@ prefs-reply = Replies start
 prefs-reply-below = Below the quote
 prefs-reply-above = Above the quote
 prefs-notify-account = New mail in { $account }
+setup-choose-title = How to receive mail
+setup-choose-imap = IMAP: mail stays on the server, the same on every device (recommended)
+setup-choose-pop3 = POP3: mail is downloaded to this computer

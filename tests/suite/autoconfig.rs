@@ -90,6 +90,19 @@ fn autoconfig_from_the_database_is_checked_over_tls_and_confirmed_by_logging_in(
     }
     assert_eq!(wrong, found.account);
 
+    // The database also names POP3: offered as the other way in, and it
+    // logs in as well when the user picks it.
+    let pop3 = found.other_incoming.clone().expect("POP3 offered too");
+    assert_eq!(pop3.protocol, Protocol::Pop3);
+    assert_eq!(
+        endpoint(&pop3.server),
+        ("localhost", s.pop3s, Security::Tls)
+    );
+    assert_eq!(pop3.username, "alice");
+    let mut by_pop3 = found.clone();
+    by_pop3.account.incoming = pop3;
+    confirm_ok(&rt, &mut by_pop3, s.password("alice"), &["localhost"]);
+
     confirm_ok(&rt, &mut found, s.password("alice"), &["localhost"]);
 }
 

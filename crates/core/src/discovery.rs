@@ -211,6 +211,10 @@ pub struct Found {
     pub username_guessed: bool,
     /// Sentences about what was skipped, rejected or upgraded on the way.
     pub notes: Vec<String>,
+    /// The provider's other way in, when it offers both IMAP and POP3: a
+    /// secure server of the protocol not chosen (IMAP is preferred), for
+    /// the user to pick instead.
+    pub other_incoming: Option<Incoming>,
     /// What the more trusted sources answered instead, one sentence each
     /// (a broken file, a timeout, a refused redirect): the user sees why
     /// the settings came from further down the list.
@@ -617,11 +621,31 @@ fn build(
     outgoing: Entry,
     notes: Vec<String>,
 ) -> Found {
+    // Only an encrypted one: its certificate is checked when it is used,
+    // so a source's wrong word about it fails the login rather than
+    // exposing the password (the chosen one was probed for that reason).
+    let other_is_pop3 = incoming.service != Service::Pop3;
+    let other = candidate
+        .incoming
+        .iter()
+        .find(|e| {
+            (e.service == Service::Pop3) == other_is_pop3 && e.server.security != Security::None
+        })
+        .cloned();
     let insecure =
         incoming.server.security == Security::None || outgoing.server.security == Security::None;
     let username_guessed = incoming.username.is_none();
     let in_user = incoming.username.unwrap_or_else(|| ctx.email.clone());
     let out_user = outgoing.username.filter(|u| *u != in_user);
+    let other_incoming = other.map(|e| Incoming {
+        protocol: match e.service {
+            Service::Pop3 => Protocol::Pop3,
+            _ => Protocol::Imap,
+        },
+        username: e.username.unwrap_or_else(|| in_user.clone()),
+        server: e.server,
+        ..Incoming::default()
+    });
     let account = Account {
         name: ctx.email.clone(),
         email: ctx.email.clone(),
@@ -649,6 +673,7 @@ fn build(
         insecure,
         username_guessed,
         notes,
+        other_incoming,
         tried: Vec::new(),
     }
 }

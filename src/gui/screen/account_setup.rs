@@ -116,6 +116,9 @@ pub enum Message {
     Manual,
     /// Back to name, address and password.
     Back,
+    /// On the found step: receive by this protocol (the provider offers
+    /// both).
+    UseIncoming(Protocol),
 }
 
 pub enum Action {
@@ -299,6 +302,24 @@ impl State {
                 self.guess();
             }
             Message::Password(v) => self.password = v,
+            Message::UseIncoming(p) => {
+                let Some(found) = &self.found else {
+                    return Action::None;
+                };
+                let chosen = std::iter::once(&found.account.incoming)
+                    .chain(found.other_incoming.as_ref())
+                    .find(|i| i.protocol == p)
+                    .cloned();
+                if let Some(i) = chosen {
+                    self.protocol = Some(i.protocol);
+                    self.in_host = i.server.host;
+                    self.in_port = i.server.port.to_string();
+                    self.in_security = Some(i.server.security);
+                    self.username = i.username;
+                    // The login shown was to the other server.
+                    self.results.retain(|r| !r.incoming);
+                }
+            }
             Message::Protocol(p) => {
                 self.protocol = Some(p);
                 self.in_port =

@@ -104,6 +104,7 @@ fn found(source: Source, origin: &str, host: &str) -> Found {
         insecure: false,
         username_guessed: false,
         notes: Vec::new(),
+        other_incoming: None,
         tried: Vec::new(),
     }
 }
@@ -411,6 +412,10 @@ fn a_new_account_starts_with_three_questions_and_shows_what_was_found() {
         "security as mail apps spell it"
     );
     assert!(ui.find(fl!("setup-done").as_str()).is_ok());
+    assert!(
+        ui.find(fl!("setup-choose-pop3").as_str()).is_err(),
+        "no choice when only IMAP is offered"
+    );
     let _ = ui.click(fl!("setup-manual").as_str()).expect("manual");
     let messages: Vec<Message> = ui.into_messages().collect();
     feed_and_run(&mut app, messages);
@@ -426,5 +431,58 @@ fn a_new_account_starts_with_three_questions_and_shows_what_was_found() {
     assert_eq!(
         account_setup::security_label(crate::account::Security::Tls),
         "SSL/TLS"
+    );
+}
+
+/// A provider with both IMAP and POP3: the found step lets the user pick,
+/// and picking POP3 puts its server in the form (and back again).
+#[test]
+fn found_settings_offer_pop3_beside_imap_when_the_provider_has_both() {
+    use crate::account::{Incoming, Protocol, Security, Server};
+    let (mut app, _) = App::new(temp_dirs("steps-pop3"));
+    let _ = app.update(Message::AddAccount);
+    let mut both = found(
+        Source::Provider,
+        "https://autoconfig.example.org/mail/config-v1.1.xml",
+        "mail.example.org",
+    );
+    both.other_incoming = Some(Incoming {
+        protocol: Protocol::Pop3,
+        username: "ann".into(),
+        server: Server {
+            host: "pop.example.org".into(),
+            port: 995,
+            security: Security::Tls,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let _ = app.update(Message::Discovered(Ok(Discovery {
+        found: Box::new(both),
+        results: Vec::new(),
+    })));
+    let mut ui = simulator(app.view());
+    let _ = ui
+        .click(fl!("setup-choose-pop3").as_str())
+        .expect("POP3 offered");
+    let said: Vec<Message> = ui.into_messages().collect();
+    feed_and_run(&mut app, said);
+    let setup = app.setup.as_ref().expect("setup");
+    assert_eq!(setup.protocol, Some(Protocol::Pop3));
+    assert_eq!(
+        (setup.in_host.as_str(), setup.in_port.as_str()),
+        ("pop.example.org", "995")
+    );
+    let mut ui = simulator(app.view());
+    assert!(ui.find("POP3 · pop.example.org:995").is_ok());
+    let _ = ui
+        .click(fl!("setup-choose-imap").as_str())
+        .expect("IMAP offered");
+    let said: Vec<Message> = ui.into_messages().collect();
+    feed_and_run(&mut app, said);
+    let setup = app.setup.as_ref().expect("setup");
+    assert_eq!(
+        (setup.in_host.as_str(), setup.in_port.as_str()),
+        ("mail.example.org", "143")
     );
 }

@@ -516,6 +516,17 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         insecure: false,
         username_guessed: false,
         notes: Vec::new(),
+        other_incoming: Some(crate::account::Incoming {
+            protocol: crate::account::Protocol::Pop3,
+            username: "anna.berg@example.test".into(),
+            server: crate::account::Server {
+                host: "pop.example.test".into(),
+                port: 995,
+                security: crate::account::Security::Tls,
+                ..Default::default()
+            },
+            ..Default::default()
+        }),
         tried: Vec::new(),
     };
     let results = vec![

@@ -218,6 +218,50 @@ impl State {
             .spacing(gap::M),
         ]
         .spacing(gap::L);
+        // Both offered: the user picks, IMAP first (Thunderbird's order).
+        if let Some(found) = &self.found
+            && found.other_incoming.is_some()
+        {
+            let now = self.protocol.unwrap_or_default();
+            // Each way as a row to click, marked when chosen (a radio
+            // button's label could not be read back by the tests).
+            let choice = |p: Protocol, label: String| {
+                let chosen = p == now;
+                let mark = container(iced::widget::space().width(8).height(8))
+                    .padding(3)
+                    .style(move |t: &iced::Theme| {
+                        let c = theme::colors(t);
+                        container::Style {
+                            background: chosen.then_some(iced::Background::Color(c.accent)),
+                            border: iced::Border {
+                                color: if chosen { c.accent } else { c.border },
+                                width: 2.0,
+                                radius: theme::radius::PILL.into(),
+                            },
+                            ..container::Style::default()
+                        }
+                    });
+                button(
+                    row![mark, text(label).size(size::BODY)]
+                        .spacing(gap::S)
+                        .align_y(Alignment::Center),
+                )
+                .on_press(Message::UseIncoming(p))
+                .width(Length::Fill)
+                .padding([gap::S, gap::M])
+                .style(theme::entry(chosen))
+            };
+            form = form.push(
+                column![
+                    text(fl!("setup-choose-title"))
+                        .size(size::TITLE)
+                        .font(bold()),
+                    choice(Protocol::Imap, fl!("setup-choose-imap")),
+                    choice(Protocol::Pop3, fl!("setup-choose-pop3")),
+                ]
+                .spacing(gap::XS),
+            );
+        }
         form = form.push(self.found_view());
         form = form.push(self.results_view());
         let approved = self.awaiting().is_empty();
