@@ -200,8 +200,31 @@ impl App {
         (app, task)
     }
 
-    fn title(&self) -> String {
-        fl!("app-name")
+    /// What the window shows, then the app's name, as GNOME apps title
+    /// their windows (and what tests/e2e-gui reads back).
+    pub fn title(&self) -> String {
+        let screen = if self.setup.is_some() {
+            Some(fl!("setup-title"))
+        } else if let Some(c) = &self.composer {
+            Some(if c.subject.trim().is_empty() {
+                fl!("title-new-message")
+            } else {
+                c.subject.trim().to_owned()
+            })
+        } else if self.settings.is_some() {
+            Some(fl!("settings-title"))
+        } else {
+            // The message being read, as Thunderbird titles its window.
+            self.mailbox
+                .as_ref()
+                .and_then(|m| m.opened())
+                .map(|o| o.row.subject.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        match screen {
+            Some(screen) => format!("{screen} – {}", fl!("app-name")),
+            None => fl!("app-name"),
+        }
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
@@ -302,6 +325,11 @@ impl App {
             }
             Message::SendShortcut => self.composer_message(composer::Message::Send),
             Message::Autosave => self.save_draft(false),
+            Message::Shortcut(Shortcut::Quit) => {
+                // As the close button: the window state is saved, a draft
+                // kept, then the app ends.
+                window::latest().and_then(|id| Task::done(Message::CloseRequested(id)))
+            }
             Message::Shortcut(key) => {
                 // Shortcuts belong to the mailbox; other screens keep their keys.
                 if self.setup.is_some() || self.composer.is_some() || self.settings.is_some() {
@@ -322,6 +350,7 @@ impl App {
                         self.keys_shown = open && !self.keys_shown;
                         Task::none()
                     }
+                    Shortcut::Quit => Task::none(),
                 }
             }
             Message::Suggestions(field, prefix, found) => {

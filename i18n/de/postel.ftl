@@ -406,3 +406,5 @@ prefs-notify-account = Neue Nachrichten in { $account }
 setup-choose-title = Wie E-Mails empfangen werden
 setup-choose-imap = IMAP: E-Mails bleiben auf dem Server, auf jedem Gerät gleich (empfohlen)
 setup-choose-pop3 = POP3: E-Mails werden auf diesen Computer geladen
+title-new-message = Neue Nachricht
+keys-quit = Beenden

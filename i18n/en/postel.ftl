@@ -389,3 +389,5 @@ prefs-notify-account = New mail in { $account }
 setup-choose-title = How to receive mail
 setup-choose-imap = IMAP: mail stays on the server, the same on every device (recommended)
 setup-choose-pop3 = POP3: mail is downloaded to this computer
+title-new-message = New message
+keys-quit = Quit

@@ -15,6 +15,8 @@ pub enum Shortcut {
     PickAll,
     /// `?`: the overview of the keys; Escape closes it.
     Help(bool),
+    /// Ctrl+Q: the window closes as by its close button.
+    Quit,
 }
 
 pub fn shortcut(event: keyboard::Event) -> Option<Message> {
@@ -27,6 +29,9 @@ pub fn shortcut(event: keyboard::Event) -> Option<Message> {
         keyboard::Key::Character("?") => Some(Message::Shortcut(Shortcut::Help(true))),
         keyboard::Key::Named(Named::Escape) => Some(Message::Shortcut(Shortcut::Help(false))),
         keyboard::Key::Character("n") if modifiers.command() => tool(mailbox::Tool::Compose),
+        keyboard::Key::Character("q") if modifiers.command() => {
+            Some(Message::Shortcut(Shortcut::Quit))
+        }
         keyboard::Key::Character("a") if modifiers.command() => {
             Some(Message::Shortcut(Shortcut::PickAll))
         }
@@ -103,6 +108,7 @@ pub fn overview() -> Vec<(&'static str, String)> {
         ("Ctrl / Shift + click", fl!("keys-pick")),
         ("Ctrl+Enter", fl!("keys-send")),
         ("?", fl!("keys-overview")),
+        ("Ctrl+Q", fl!("keys-quit")),
     ]);
     keys
 }

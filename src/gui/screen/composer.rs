@@ -88,6 +88,13 @@ pub enum Message {
     KeepEditing,
     SaveAndClose,
     Complete(String),
+    /// Typed in an address field's box: the address not yet finished.
+    Typed(Field, String),
+    /// Enter in an address field: the first completion, or the address
+    /// typed, becomes a chip.
+    Finish(Field),
+    /// A recipient chip's ×.
+    Unchip(Field, usize),
     /// Plain text, or Markdown with an HTML alternative.
     Markdown(bool),
     Format(Format),
@@ -290,6 +297,35 @@ impl State {
                 }
                 self.suggestions.clear();
             }
+            Message::Typed(field, v) => {
+                let (chips, _) = recipients(self.field_mut(field));
+                let value = joined(&chips, &v);
+                return self.typed(field, value);
+            }
+            Message::Finish(field) => {
+                if self.suggest_field == Some(field)
+                    && let Some(first) = self.suggestions.first().cloned()
+                {
+                    return self.update(Message::Complete(first));
+                }
+                let value = self.field_mut(field);
+                let (mut chips, tail) = recipients(value);
+                let tail = tail.trim().to_owned();
+                if !tail.is_empty() {
+                    chips.push(tail);
+                    *value = joined(&chips, "");
+                }
+                self.suggestions.clear();
+            }
+            Message::Unchip(field, i) => {
+                let value = self.field_mut(field);
+                let (mut chips, tail) = recipients(value);
+                if i < chips.len() {
+                    chips.remove(i);
+                }
+                let tail = tail.to_owned();
+                *value = joined(&chips, &tail);
+            }
             Message::Subject(v) => self.subject = v,
             Message::Body(action) => {
                 let edited = action.is_edit();
@@ -390,5 +426,31 @@ impl State {
                 ))
             }
         }
+    }
+}
+
+/// An address field's finished recipients (each ended by a comma or a
+/// semicolon) and the one still being typed.
+pub fn recipients(value: &str) -> (Vec<String>, &str) {
+    match value.rfind([',', ';']) {
+        Some(end) => (
+            value[..end]
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            value[end + 1..].trim_start(),
+        ),
+        None => (Vec::new(), value.trim_start()),
+    }
+}
+
+/// The field's text again from its chips and what is being typed.
+fn joined(chips: &[String], typing: &str) -> String {
+    if chips.is_empty() {
+        typing.to_owned()
+    } else {
+        format!("{}, {typing}", chips.join(", "))
     }
 }

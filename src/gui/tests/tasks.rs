@@ -377,3 +377,47 @@ fn several_messages_are_picked_acted_on_and_put_back() {
     all.sort_unstable();
     assert_eq!(all, ids);
 }
+
+/// The window's title says what it shows: the message read, the message
+/// being written, the preferences (GNOME's and Thunderbird's way, and what
+/// tests/e2e-gui reads back); Ctrl+Q asks to close as the close button.
+#[test]
+fn the_title_names_what_the_window_shows() {
+    let (dirs, ids) = populated("tasks-title", 2);
+    let mut app = started(dirs);
+    assert_eq!(app.title(), fl!("app-name"));
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(ids[0]),
+        ))],
+    );
+    assert_eq!(
+        app.title(),
+        format!("Subject number 1 – {}", fl!("app-name"))
+    );
+    feed_and_run(
+        &mut app,
+        [Message::Shortcut(Shortcut::Tool(mailbox::Tool::Compose))],
+    );
+    assert_eq!(
+        app.title(),
+        format!("{} – {}", fl!("title-new-message"), fl!("app-name"))
+    );
+    let _ = app.update(Message::Composer(composer::Message::Subject(
+        "Plans".into(),
+    )));
+    assert_eq!(app.title(), format!("Plans – {}", fl!("app-name")));
+    let quit = crate::gui::shortcut::shortcut(iced::keyboard::Event::KeyPressed {
+        key: iced::keyboard::Key::Character("q".into()),
+        modified_key: iced::keyboard::Key::Character("q".into()),
+        physical_key: iced::keyboard::key::Physical::Unidentified(
+            iced::keyboard::key::NativeCode::Unidentified,
+        ),
+        location: iced::keyboard::Location::Standard,
+        modifiers: iced::keyboard::Modifiers::CTRL,
+        text: None,
+        repeat: false,
+    });
+    assert!(matches!(quit, Some(Message::Shortcut(Shortcut::Quit))));
+}

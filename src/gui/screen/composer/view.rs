@@ -18,62 +18,18 @@ impl State {
                 .width(LABEL)
                 .align_right(LABEL)
         };
-        let field = |name: String, id: &'static str, value: &str, on: fn(String) -> Message| {
-            let this = match id {
-                "compose-to" => Some(Field::To),
-                "compose-cc" => Some(Field::Cc),
-                "compose-bcc" => Some(Field::Bcc),
-                _ => None,
-            };
-            // Only address fields are checked; the subject is free text.
-            // The address still being typed is not judged yet; the ones
-            // before it, ended by a comma, are.
-            let finished = value.rsplit_once([',', ';']).map_or("", |(done, _)| done);
-            let hint = if this.is_some() {
-                Self::invalid(finished)
-            } else {
-                Vec::new()
-            };
-            let mut col = column![
-                row![
-                    label(name.clone()),
-                    text_input(&name, value)
-                        .id(id)
-                        .on_input(on)
-                        .size(size::BODY)
-                        .padding([6.0, gap::S])
-                        .style(theme::field)
-                        .width(Length::Fill)
-                ]
-                .spacing(gap::M)
-                .align_y(Alignment::Center)
-            ]
-            .spacing(gap::XS);
-            // What is wrong, next to the field it concerns.
-            if !hint.is_empty() {
-                col = col.push(row![
-                    iced::widget::space().width(LABEL + gap::M),
-                    text(fl!("compose-bad-address", address = hint.join(", ")))
-                        .size(size::CAPTION)
-                        .style(|theme: &iced::Theme| text::Style {
-                            color: Some(theme::colors(theme).danger),
-                        })
-                ]);
-            }
-            if this.is_some() && this == self.suggest_field && !self.suggestions.is_empty() {
-                let mut offers = row![].spacing(gap::S);
-                for s in self.suggestions.iter().take(5) {
-                    offers = offers.push(
-                        button(text(s.clone()).size(size::SMALL))
-                            .on_press(Message::Complete(s.clone()))
-                            .padding([3.0, gap::S])
-                            .style(theme::secondary),
-                    );
-                }
-                col = col.push(row![iced::widget::space().width(LABEL + gap::M), offers]);
-            }
-            col
-        };
+        let subject = row![
+            label(fl!("compose-subject")),
+            text_input(&fl!("compose-subject"), &self.subject)
+                .id("compose-subject")
+                .on_input(Message::Subject)
+                .size(size::BODY)
+                .padding([6.0, gap::S])
+                .style(theme::field)
+                .width(Length::Fill)
+        ]
+        .spacing(gap::M)
+        .align_y(Alignment::Center);
         // From: every identity as "Name <address>".
         let choices: Vec<FromChoice> = self
             .accounts
@@ -102,15 +58,10 @@ impl State {
             ]
             .spacing(gap::M)
             .align_y(Alignment::Center),
-            field(fl!("compose-to"), "compose-to", &self.to, Message::To),
-            field(fl!("compose-cc"), "compose-cc", &self.cc, Message::Cc),
-            field(fl!("compose-bcc"), "compose-bcc", &self.bcc, Message::Bcc),
-            field(
-                fl!("compose-subject"),
-                "compose-subject",
-                &self.subject,
-                Message::Subject
-            ),
+            self.address_field(fl!("compose-to"), "compose-to", Field::To, &self.to),
+            self.address_field(fl!("compose-cc"), "compose-cc", Field::Cc, &self.cc),
+            self.address_field(fl!("compose-bcc"), "compose-bcc", Field::Bcc, &self.bcc),
+            subject,
         ]
         .spacing(gap::S);
         // Attachments as chips: icon, name, size, and × to take it off.
@@ -282,6 +233,136 @@ impl State {
 }
 
 impl State {
+    /// To, Cc or Bcc: each finished recipient a chip (name and address,
+    /// red when it is no address, × to remove), then the box for the next
+    /// one; completions below it, each with name and address, the first
+    /// taken by Enter.
+    fn address_field<'a>(
+        &'a self,
+        name: String,
+        id: &'static str,
+        field: Field,
+        value: &'a str,
+    ) -> Element<'a, Message> {
+        let (chips, typing) = super::recipients(value);
+        // Alone, the box takes the line; after chips, it follows them.
+        let input_width = if chips.is_empty() {
+            Length::Fill
+        } else {
+            Length::Fixed(INPUT)
+        };
+        let mut line = row![].spacing(gap::XS).align_y(Alignment::Center);
+        for (i, address) in chips.into_iter().enumerate() {
+            let valid = address.parse::<lettre::message::Mailbox>().is_ok();
+            let (shown, detail) = match address.rsplit_once('<') {
+                Some((n, a)) if !n.trim().is_empty() => (
+                    n.trim().trim_matches('"').to_owned(),
+                    Some(a.trim_end_matches('>').to_owned()),
+                ),
+                _ => (address.clone(), None),
+            };
+            let mut chip = row![text(shown).size(size::SMALL)]
+                .spacing(gap::XS)
+                .align_y(Alignment::Center);
+            if let Some(detail) = detail {
+                chip = chip.push(text(detail).size(size::CAPTION).style(muted));
+            }
+            chip = chip.push(
+                button(icon::view(Icon::Clear, 10.0, Ink::Muted))
+                    .on_press(Message::Unchip(field, i))
+                    .padding(2)
+                    .style(theme::tool),
+            );
+            line = line.push(container(chip).padding([2.0, gap::S]).style(
+                move |t: &iced::Theme| {
+                    let c = theme::colors(t);
+                    container::Style {
+                        background: Some(iced::Background::Color(if valid {
+                            c.selected
+                        } else {
+                            theme::mix(c.view, c.danger, 0.15)
+                        })),
+                        border: iced::Border {
+                            color: if valid { c.selected } else { c.danger },
+                            width: 1.0,
+                            radius: theme::radius::PILL.into(),
+                        },
+                        text_color: Some(c.text),
+                        ..container::Style::default()
+                    }
+                },
+            ));
+        }
+        let input = text_input(&name, typing)
+            .id(id)
+            .on_input(move |v| Message::Typed(field, v))
+            .on_submit(Message::Finish(field))
+            .size(size::BODY)
+            .padding([4.0, gap::XS])
+            .style(theme::bare_field)
+            .width(input_width);
+        let boxed = container(line.push(input).wrap().vertical_spacing(gap::XS))
+            .padding([2.0, gap::S])
+            .width(Length::Fill)
+            .style(theme::search_box(false));
+        let mut col = column![
+            row![
+                container(text(name).size(size::SMALL).style(muted))
+                    .width(LABEL)
+                    .align_right(LABEL),
+                boxed
+            ]
+            .spacing(gap::M)
+            .align_y(Alignment::Center)
+        ]
+        .spacing(gap::XS);
+        let invalid = Self::invalid(super::recipients(value).0.join(",").as_str());
+        if !invalid.is_empty() {
+            col = col.push(row![
+                iced::widget::space().width(LABEL + gap::M),
+                text(fl!("compose-bad-address", address = invalid.join(", ")))
+                    .size(size::CAPTION)
+                    .style(|theme: &iced::Theme| text::Style {
+                        color: Some(theme::colors(theme).danger),
+                    })
+            ]);
+        }
+        if self.suggest_field == Some(field) && !self.suggestions.is_empty() {
+            let mut offers = column![].spacing(gap::XXS);
+            for (i, s) in self.suggestions.iter().take(5).enumerate() {
+                let (who, address) = match s.rsplit_once('<') {
+                    Some((n, a)) if !n.trim().is_empty() => {
+                        (n.trim().to_owned(), a.trim_end_matches('>').to_owned())
+                    }
+                    _ => (s.clone(), String::new()),
+                };
+                offers = offers.push(
+                    button(
+                        row![
+                            text(who).size(size::BODY),
+                            text(address).size(size::SMALL).style(muted),
+                        ]
+                        .spacing(gap::S)
+                        .align_y(Alignment::Center),
+                    )
+                    .on_press(Message::Complete(s.clone()))
+                    .width(Length::Fill)
+                    .padding([4.0, gap::S])
+                    // The first is what Enter takes.
+                    .style(theme::entry(i == 0)),
+                );
+            }
+            col = col.push(row![
+                iced::widget::space().width(LABEL + gap::M),
+                container(offers)
+                    .padding(gap::XS)
+                    .max_width(420)
+                    .style(theme::lifted)
+            ]);
+        }
+        col.into()
+    }
+
     /// Plain text or Markdown; in Markdown, the formatting buttons and
     /// the preview switch.
     fn format_bar(&self) -> Element<'_, Message> {
@@ -340,6 +421,9 @@ impl State {
         bar.into()
     }
 }
+
+/// The width of the box an address is typed in, after the chips.
+const INPUT: f32 = 220.0;
 
 /// The width of the labels before the fields.
 const LABEL: f32 = 64.0;
