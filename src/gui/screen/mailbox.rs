@@ -13,6 +13,7 @@ use crate::gui::ui_state::UiState;
 use crate::gui::widget::{html_view, message_list};
 
 mod menu;
+mod pictures;
 mod pointer;
 mod reading;
 mod tools;
@@ -22,6 +23,7 @@ use crate::store::SharedStore;
 use crate::store::folders::FolderSummary;
 use crate::store::messages::{Order, Scope};
 use crate::store::{FolderRole, MessageRow};
+pub use pictures::Picture;
 pub use pointer::Dragging;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,8 @@ pub struct Opened {
     pub has_remote: bool,
     /// The HTML body (or the text as a page) painted by the layout engine.
     pub html: Option<html_view::View>,
+    /// Attached pictures decoded so far, shown under the text.
+    pub pictures: Vec<Picture>,
 }
 
 #[derive(Debug, Default)]
@@ -171,6 +175,8 @@ pub enum Message {
     /// The ids of every message of the list, for Ctrl+A.
     AllPicked(u64, Vec<i64>),
     RemoteSendersLoaded(Vec<String>),
+    /// An attached picture of message `id` decoded (or why not).
+    PictureDecoded(i64, usize, Result<pictures::Decoded, String>),
     /// The "mark read after N seconds" delay for this message ended.
     MarkReadDue(i64),
     /// A right click on a folder (or the unified Inbox), where.
@@ -587,6 +593,10 @@ impl State {
                 }
             }
             Message::MarkReadDue(id) => self.mark_read_due(id),
+            Message::PictureDecoded(id, attachment, result) => {
+                self.picture_decoded(id, attachment, result);
+                Action::None
+            }
             Message::Tool(tool) => {
                 // A menu entry was chosen (or a key pressed): the menu goes.
                 self.menu = None;

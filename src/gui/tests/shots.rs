@@ -308,6 +308,23 @@ fn the_mailbox_in_light_and_dark() {
             m.drag = None;
         }
     }
+    // Attached pictures under the text, and as their cards' thumbnails.
+    with_body(&app.dirs, ids[2], &super::pictures::with_pictures());
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(ids[2]),
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        assert!(ui.find("summit.png").is_ok());
+        shot(&mut ui, dark, "reader-pictures");
+    }
 
     // A newsletter made for 600 px in a narrower reader: fitted, not cut.
     let newsletter = concat!(

@@ -181,10 +181,18 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
             .name
             .clone()
             .unwrap_or_else(|| fl!("attachment-unnamed"));
+        // A picture's card shows the picture; others the paper clip.
+        let mark: Element<'a, Message> = match o.pictures.iter().find(|p| p.attachment == i) {
+            Some(p) => iced::widget::image(p.thumb.clone())
+                .width(THUMB)
+                .height(THUMB)
+                .into(),
+            None => icon::view(Icon::Attachment, 20.0, Ink::Muted).into(),
+        };
         cards = cards.push(
             container(
                 row![
-                    icon::view(Icon::Attachment, 20.0, Ink::Muted),
+                    mark,
                     column![
                         text(name)
                             .size(size::SMALL)
@@ -230,6 +238,26 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
                     .into()
             }));
         }
+        _ if !o.pictures.is_empty() => {
+            // The text and, under it, the attached pictures, in one scroll
+            // (Thunderbird's "display attachments inline").
+            let mut page = column![
+                text_editor(&o.body)
+                    .on_action(Message::ReaderAction)
+                    .size(size::BODY)
+                    .padding(0)
+                    .style(plain_text)
+            ]
+            .spacing(gap::L)
+            .padding(iced::Padding {
+                right: SCROLLBAR,
+                ..iced::Padding::ZERO
+            });
+            for p in &o.pictures {
+                page = page.push(picture(o, p));
+            }
+            content = content.push(scrollable(page).height(Length::Fill));
+        }
         _ => {
             content = content.push(
                 text_editor(&o.body)
@@ -244,9 +272,33 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
     content.into()
 }
 
+/// An attached picture under the text: at its own size, or the pane's
+/// width when wider, with its name under it.
+fn picture<'a>(o: &'a Opened, p: &'a crate::gui::screen::mailbox::Picture) -> Element<'a, Message> {
+    let name = o
+        .message
+        .attachments
+        .get(p.attachment)
+        .and_then(|a| a.name.clone())
+        .unwrap_or_default();
+    column![
+        container(
+            iced::widget::image(p.handle.clone())
+                .width(Length::Fill)
+                .content_fit(iced::ContentFit::ScaleDown)
+        )
+        .max_width(p.width as f32),
+        text(name).size(size::CAPTION).style(muted),
+    ]
+    .spacing(gap::XS)
+    .into()
+}
+
 const AVATAR: f32 = 40.0;
 /// Room for the page's vertical scroll bar.
 const SCROLLBAR: f32 = 14.0;
+/// The side of a picture's thumbnail on its attachment card.
+const THUMB: f32 = 36.0;
 /// The width of an attachment card's name and size.
 const ATTACHMENT_TEXT: f32 = 170.0;
 

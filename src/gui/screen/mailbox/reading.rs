@@ -57,7 +57,7 @@ impl State {
                     view.as_text = self.reading.prefer_plain_text && message.text.is_some();
                     view
                 });
-                self.reader = Reader::Ready(Box::new(Opened {
+                let opened = Opened {
                     row,
                     message,
                     raw,
@@ -65,7 +65,11 @@ impl State {
                     html_only,
                     has_remote,
                     html,
-                }));
+                    pictures: Vec::new(),
+                };
+                let pictures = self.decode_pictures(&opened);
+                self.reader = Reader::Ready(Box::new(opened));
+                let render = Action::Batch(vec![render, Action::Run(pictures)]);
                 if unread && self.reading.mark_read_on_open {
                     let delay = self.reading.mark_read_delay();
                     if !delay.is_zero() {
