@@ -408,3 +408,8 @@ setup-choose-imap = IMAP: E-Mails bleiben auf dem Server, auf jedem Gerät gleic
 setup-choose-pop3 = POP3: E-Mails werden auf diesen Computer geladen
 title-new-message = Neue Nachricht
 keys-quit = Beenden
+prefs-conversation = Die ganze Unterhaltung um eine Nachricht zeigen
+conversation-count = { $count ->
+    [one] Eine weitere Nachricht in dieser Unterhaltung
+   *[other] { $count } weitere Nachrichten in dieser Unterhaltung
+}

@@ -391,3 +391,8 @@ setup-choose-imap = IMAP: mail stays on the server, the same on every device (re
 setup-choose-pop3 = POP3: mail is downloaded to this computer
 title-new-message = New message
 keys-quit = Quit
+prefs-conversation = Show the whole conversation around a message
+conversation-count = { $count ->
+    [one] One more message in this conversation
+   *[other] { $count } more messages in this conversation
+}

@@ -8,6 +8,7 @@ use crate::gui::ui_state::UiState;
 use crate::store::{NewMessage, Store};
 
 mod account_form;
+mod conversation;
 mod pictures;
 mod pointer;
 mod preferences;

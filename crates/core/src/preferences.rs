@@ -78,6 +78,10 @@ pub struct Reading {
     /// once), so skimming past it with the arrow keys leaves it unread.
     pub mark_read_after: u32,
     pub remote_content: RemoteContent,
+    /// The reader shows the other messages of the opened one's
+    /// conversation, each on one line, around it (Geary's view; off, one
+    /// message as Thunderbird shows it).
+    pub conversation: bool,
 }
 
 /// Pictures and styles a message fetches from the web: they tell the
@@ -112,6 +116,7 @@ impl Default for Reading {
             mark_read_on_open: true,
             mark_read_after: 0,
             remote_content: RemoteContent::Ask,
+            conversation: false,
         }
     }
 }

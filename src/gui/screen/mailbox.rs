@@ -112,6 +112,9 @@ pub struct State {
     pub menu: Option<menu::Menu>,
     /// Messages being dragged towards a folder.
     pub drag: Option<Dragging>,
+    /// The opened message's conversation, oldest first (when the reader
+    /// shows conversations).
+    pub conversation: Vec<MessageRow>,
 }
 
 /// Who an account speaks for.
@@ -175,6 +178,10 @@ pub enum Message {
     /// The ids of every message of the list, for Ctrl+A.
     AllPicked(u64, Vec<i64>),
     RemoteSendersLoaded(Vec<String>),
+    /// The conversation of message `id`, oldest first.
+    ConversationLoaded(i64, Vec<MessageRow>),
+    /// A line of the conversation view clicked: that message opens.
+    OpenInConversation(i64),
     /// An attached picture of message `id` decoded (or why not).
     PictureDecoded(i64, usize, Result<pictures::Decoded, String>),
     /// The "mark read after N seconds" delay for this message ended.
@@ -329,6 +336,7 @@ impl State {
             modifiers: Default::default(),
             menu: None,
             drag: None,
+            conversation: Vec::new(),
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).
@@ -522,7 +530,7 @@ impl State {
                     }
                 }
             }
-            Message::BodyNotCached(id) => match self.list.row(id) {
+            Message::BodyNotCached(id) => match self.known_row(id) {
                 Some(row) if matches!(self.reader, Reader::Loading(wanted) if wanted == id) => {
                     Action::FetchBody {
                         account: row.account.clone(),
@@ -593,6 +601,19 @@ impl State {
                 }
             }
             Message::MarkReadDue(id) => self.mark_read_due(id),
+            Message::ConversationLoaded(id, rows) => {
+                if self.opened().is_some_and(|o| o.row.id == id) {
+                    self.conversation = rows;
+                }
+                Action::None
+            }
+            Message::OpenInConversation(id) => {
+                if self.list.row(id).is_some() {
+                    self.list.picked.clear();
+                    self.list.selected = Some(id);
+                }
+                self.open(id)
+            }
             Message::PictureDecoded(id, attachment, result) => {
                 self.picture_decoded(id, attachment, result);
                 Action::None
@@ -716,12 +737,19 @@ impl State {
         }
     }
 
+    /// A message's row: from the list, or from the conversation shown
+    /// (which also holds messages of other folders, such as Sent).
+    pub(super) fn known_row(&self, id: i64) -> Option<&MessageRow> {
+        self.list
+            .row(id)
+            .or_else(|| self.conversation.iter().find(|r| r.id == id))
+    }
+
     fn open(&mut self, id: i64) -> Action {
-        let Some(row) = self.list.row(id).cloned() else {
+        if self.known_row(id).is_none() {
             return Action::None;
-        };
+        }
         self.reader = Reader::Loading(id);
-        let _ = row;
         let store = self.store.clone();
         let cached = Task::perform(
             async move {

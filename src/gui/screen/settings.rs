@@ -35,6 +35,7 @@ pub enum Message {
     Remote(Choice<RemoteContent>),
     /// A trusted sender taken off the list.
     Forget(String),
+    Conversation(bool),
     Format(Choice<Format>),
     Reply(Choice<ReplyAt>),
     /// New mail of this account announced, or not.
@@ -174,6 +175,7 @@ impl State {
             Message::TextSize(choice) => p.appearance.text_size = choice.value,
             Message::MarkReadAfter(choice) => p.reading.mark_read_after = choice.value,
             Message::Remote(choice) => p.reading.remote_content = choice.value,
+            Message::Conversation(on) => p.reading.conversation = on,
             Message::Format(choice) => p.composing.format = choice.value,
             Message::Reply(choice) => p.composing.reply = choice.value,
             Message::NotifyAccount(account, on) => {

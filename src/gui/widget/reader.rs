@@ -16,6 +16,9 @@ use crate::message::Address;
 pub struct Context<'a> {
     pub me: Option<&'a str>,
     pub recipients_open: bool,
+    /// The opened message's conversation, oldest first; empty when the
+    /// reader shows one message.
+    pub conversation: &'a [crate::store::MessageRow],
 }
 
 pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
@@ -146,7 +149,26 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
     .padding(gap::M)
     .width(Length::Fill)
     .style(theme::card);
-    let mut content = column![text(subject).size(size::HEADLINE).font(bold), card].spacing(gap::M);
+    // In a conversation: the earlier messages above the card, the later
+    // ones under it, each on one line (Geary's collapsed messages).
+    let mut content = column![text(subject).size(size::HEADLINE).font(bold)].spacing(gap::M);
+    let others = cx.conversation.len() > 1;
+    let at = cx.conversation.iter().position(|r| r.id == o.row.id);
+    if others && let Some(at) = at {
+        let today = crate::gui::dates::today();
+        let lines = |rows: &[crate::store::MessageRow]| {
+            let mut col = column![].spacing(gap::XXS);
+            for r in rows {
+                col = col.push(conversation_line(r, today));
+            }
+            col
+        };
+        content = content.push(lines(&cx.conversation[..at]));
+        content = content.push(card);
+        content = content.push(lines(&cx.conversation[at + 1..]));
+    } else {
+        content = content.push(card);
+    }
     match &o.html {
         Some(view) => content = content.push(view.bars().map(Message::Html)),
         None if o.html_only => {
@@ -272,6 +294,77 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
     content.into()
 }
 
+/// Another message of the conversation, on one line: who, the start of
+/// the text, when; a click opens it.
+fn conversation_line<'a>(
+    r: &crate::store::MessageRow,
+    today: jiff::civil::Date,
+) -> Element<'a, Message> {
+    let sender = if r.from_name.is_empty() {
+        r.from_addr.clone()
+    } else {
+        r.from_name.clone()
+    };
+    let unread = !r.flags.has(crate::store::Flags::SEEN);
+    let weight = if unread {
+        font::Weight::Bold
+    } else {
+        font::Weight::Normal
+    };
+    let avatar = container(
+        text(crate::gui::widget::message_list::initials(&sender))
+            .size(size::CAPTION)
+            .color(iced::Color::WHITE),
+    )
+    .center(LINE_AVATAR)
+    .style(theme::avatar(&r.from_addr));
+    let said = if r.snippet.trim().is_empty() {
+        r.subject.clone()
+    } else {
+        r.snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    button(
+        row![
+            avatar,
+            container(
+                text(sender)
+                    .size(size::SMALL)
+                    .font(Font {
+                        weight,
+                        ..Font::DEFAULT
+                    })
+                    .wrapping(Wrapping::None)
+            )
+            .width(Length::Fixed(LINE_SENDER))
+            .clip(true),
+            container(
+                text(said)
+                    .size(size::SMALL)
+                    .style(muted)
+                    .wrapping(Wrapping::None)
+            )
+            .width(Length::Fill)
+            .clip(true),
+            text(crate::gui::dates::list(r.date, today))
+                .size(size::CAPTION)
+                .style(muted),
+        ]
+        .spacing(gap::S)
+        .align_y(Alignment::Center),
+    )
+    .on_press(Message::OpenInConversation(r.id))
+    .width(Length::Fill)
+    .padding([gap::XS, gap::M])
+    .style(|t: &iced::Theme, status| {
+        let mut style = theme::entry(false)(t, status);
+        if style.background.is_none() {
+            style.background = Some(iced::Background::Color(theme::colors(t).card));
+        }
+        style
+    })
+    .into()
+}
+
 /// An attached picture under the text: at its own size, or the pane's
 /// width when wider, with its name under it.
 fn picture<'a>(o: &'a Opened, p: &'a crate::gui::screen::mailbox::Picture) -> Element<'a, Message> {
@@ -295,6 +388,9 @@ fn picture<'a>(o: &'a Opened, p: &'a crate::gui::screen::mailbox::Picture) -> El
 }
 
 const AVATAR: f32 = 40.0;
+/// A conversation line's avatar and sender widths.
+const LINE_AVATAR: f32 = 24.0;
+const LINE_SENDER: f32 = 140.0;
 /// Room for the page's vertical scroll bar.
 const SCROLLBAR: f32 = 14.0;
 /// The side of a picture's thumbnail on its attachment card.

@@ -8,8 +8,10 @@ use serde::Serialize;
 
 use super::{Result, Store, threads};
 
+mod conversation;
 pub(crate) mod list;
 mod mark_all;
+pub use conversation::MAX_CONVERSATION;
 pub use list::{Cursor, Order, Scope};
 
 /// The system flags, as bits; other keywords are kept as text.

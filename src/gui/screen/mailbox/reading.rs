@@ -16,7 +16,7 @@ use crate::store::Flags;
 impl State {
     /// A body arrived, from the store or the server.
     pub(super) fn show(&mut self, id: i64, raw: Arc<Vec<u8>>) -> Action {
-        let Some(row) = self.list.row(id).cloned() else {
+        let Some(row) = self.known_row(id).cloned() else {
             return Action::None;
         };
         match crate::message::parse(&raw) {
@@ -68,8 +68,9 @@ impl State {
                     pictures: Vec::new(),
                 };
                 let pictures = self.decode_pictures(&opened);
+                let talk = self.load_conversation(&opened.row);
                 self.reader = Reader::Ready(Box::new(opened));
-                let render = Action::Batch(vec![render, Action::Run(pictures)]);
+                let render = Action::Batch(vec![render, Action::Run(pictures), talk]);
                 if unread && self.reading.mark_read_on_open {
                     let delay = self.reading.mark_read_delay();
                     if !delay.is_zero() {
@@ -91,6 +92,34 @@ impl State {
                 Action::None
             }
         }
+    }
+
+    /// Reads the opened message's conversation, unless the one shown
+    /// already holds it (moving within a conversation keeps it).
+    fn load_conversation(&mut self, row: &crate::store::MessageRow) -> Action {
+        if !self.reading.conversation || row.thread_id == 0 {
+            self.conversation.clear();
+            return Action::None;
+        }
+        if self.conversation.iter().any(|r| r.id == row.id) {
+            return Action::None;
+        }
+        self.conversation.clear();
+        let (store, account, thread, id) = (
+            self.store.clone(),
+            row.account.clone(),
+            row.thread_id,
+            row.id,
+        );
+        Action::Run(Task::perform(
+            async move {
+                store
+                    .run(move |s| s.conversation(&account, thread))
+                    .await
+                    .unwrap_or_default()
+            },
+            move |rows| Message::ConversationLoaded(id, rows),
+        ))
     }
 
     /// Marks the opened message read, in the list at once.

@@ -512,6 +512,7 @@ impl State {
                         .get(&o.row.account)
                         .map(|i| i.email.as_str()),
                     recipients_open: self.recipients_open,
+                    conversation: &self.conversation,
                 },
             ),
         };

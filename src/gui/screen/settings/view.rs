@@ -166,6 +166,10 @@ impl State {
                 .label(fl!("prefs-mark-read"))
                 .on_toggle(Message::MarkRead)
                 .text_size(size::BODY),
+            checkbox(p.reading.conversation)
+                .label(fl!("prefs-conversation"))
+                .on_toggle(Message::Conversation)
+                .text_size(size::BODY),
             choose(
                 label(fl!("prefs-mark-read-after")).into(),
                 super::read_delays(),
