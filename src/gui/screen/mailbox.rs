@@ -12,6 +12,7 @@ use crate::engine::mail::FlagChange;
 use crate::gui::ui_state::UiState;
 use crate::gui::widget::{html_view, message_list};
 
+mod loading;
 mod menu;
 mod pictures;
 mod pointer;
@@ -21,7 +22,7 @@ mod view;
 use crate::message::Message as Parsed;
 use crate::store::SharedStore;
 use crate::store::folders::FolderSummary;
-use crate::store::messages::{Order, Scope};
+use crate::store::messages::Scope;
 use crate::store::{FolderRole, MessageRow};
 pub use pictures::Picture;
 pub use pointer::Dragging;
@@ -366,88 +367,6 @@ impl State {
     /// an action).
     pub fn refresh(&mut self) -> Task<Message> {
         Task::batch([self.load_folders(), self.load_outbox(), self.reload_list()])
-    }
-
-    fn load_remote_senders(&self) -> Task<Message> {
-        let store = self.store.clone();
-        Task::perform(
-            async move { store.run(|s| s.remote_senders()).await.unwrap_or_default() },
-            Message::RemoteSendersLoaded,
-        )
-    }
-
-    fn load_outbox(&self) -> Task<Message> {
-        let store = self.store.clone();
-        Task::perform(
-            async move {
-                store
-                    .run(|s| s.outbox(None))
-                    .await
-                    .map_err(|e| crate::i18n::say(&e))
-            },
-            Message::OutboxLoaded,
-        )
-    }
-
-    fn load_folders(&self) -> Task<Message> {
-        let store = self.store.clone();
-        Task::perform(
-            async move {
-                store
-                    .run(|s| {
-                        let mut all = Vec::new();
-                        for account in s.accounts_in_store()? {
-                            let folders = s.folder_summaries(&account)?;
-                            all.push(AccountFolders { account, folders });
-                        }
-                        Ok(all)
-                    })
-                    .await
-                    .map_err(|e| crate::i18n::say(&e))
-            },
-            Message::FoldersLoaded,
-        )
-    }
-
-    fn reload_list(&self) -> Task<Message> {
-        let generation = self.list.generation;
-        self.load_rows(generation, 0, 120)
-    }
-
-    fn load_rows(&self, generation: u64, start: u64, limit: u32) -> Task<Message> {
-        let store = self.store.clone();
-        let selection = self.selection.clone();
-        let order = if self.threads {
-            Order::Threads
-        } else {
-            Order::Newest
-        };
-        Task::perform(
-            async move {
-                store
-                    .run(move |s| match selection {
-                        Selection::Unified | Selection::Folder { .. } => {
-                            let scope = match selection {
-                                Selection::Folder { id, .. } => Scope::Folder(id),
-                                _ => Scope::Role(FolderRole::Inbox),
-                            };
-                            Ok((
-                                s.count_in(scope)?,
-                                start,
-                                s.list_at(scope, order, start, limit)?,
-                            ))
-                        }
-                        Selection::Search(query) => {
-                            let rows = s.search(&query, None, 500)?;
-                            Ok((rows.len() as u64, 0, rows))
-                        }
-                        Selection::Outbox => Ok((0, 0, Vec::new())),
-                    })
-                    .await
-                    .map_err(|e| crate::i18n::say(&e))
-            },
-            move |result| Message::RowsLoaded { generation, result },
-        )
     }
 
     /// The opened message, if any.
