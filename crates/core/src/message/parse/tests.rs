@@ -19,7 +19,9 @@ fn addr(name: Option<&str>, email: &str) -> Address {
 
 #[test]
 fn plain_utf8_headers_and_body() {
-    let msg = fixture(include_bytes!("../../../../../tests/fixtures/plain-utf8.eml"));
+    let msg = fixture(include_bytes!(
+        "../../../../../tests/fixtures/plain-utf8.eml"
+    ));
     assert_eq!(msg.subject.as_deref(), Some("Grüße aus Kraków — café ☕"));
     assert_eq!(
         msg.from,
@@ -67,7 +69,9 @@ fn plain_utf8_headers_and_body() {
 
 #[test]
 fn plain_utf8_quotes_fold_and_snippet_skips_them() {
-    let msg = fixture(include_bytes!("../../../../../tests/fixtures/plain-utf8.eml"));
+    let msg = fixture(include_bytes!(
+        "../../../../../tests/fixtures/plain-utf8.eml"
+    ));
     let text = msg.text.as_deref().unwrap_or_default();
     assert_eq!(
         quote_blocks(text),
@@ -141,7 +145,9 @@ fn reflow_without_delsp_keeps_the_space() {
 
 #[test]
 fn latin1_quoted_printable_and_encoded_words() {
-    let msg = fixture(include_bytes!("../../../../../tests/fixtures/latin1-qp.eml"));
+    let msg = fixture(include_bytes!(
+        "../../../../../tests/fixtures/latin1-qp.eml"
+    ));
     // Two encoded words on folded lines join without the folding space.
     assert_eq!(msg.subject.as_deref(), Some("Résumé de la réunion"));
     assert_eq!(
@@ -198,7 +204,9 @@ fn koi8_r() {
 
 #[test]
 fn iso_2022_jp() {
-    let msg = fixture(include_bytes!("../../../../../tests/fixtures/iso-2022-jp.eml"));
+    let msg = fixture(include_bytes!(
+        "../../../../../tests/fixtures/iso-2022-jp.eml"
+    ));
     assert_eq!(msg.subject.as_deref(), Some("会議の予定について"));
     assert_eq!(msg.from, vec![addr(Some("佐藤花子"), "sato@example.jp")]);
     assert_eq!(
@@ -209,7 +217,9 @@ fn iso_2022_jp() {
 
 #[test]
 fn alternative_keeps_text_and_html_apart() {
-    let msg = fixture(include_bytes!("../../../../../tests/fixtures/alternative.eml"));
+    let msg = fixture(include_bytes!(
+        "../../../../../tests/fixtures/alternative.eml"
+    ));
     // The fixture has CRLF line ends; the model has LF.
     assert_eq!(
         msg.text.as_deref(),
@@ -346,7 +356,9 @@ fn attached_message_is_one_attachment() {
 
 #[test]
 fn newsletter_text_part_is_the_snippet_source() {
-    let msg = fixture(include_bytes!("../../../../../tests/fixtures/newsletter.eml"));
+    let msg = fixture(include_bytes!(
+        "../../../../../tests/fixtures/newsletter.eml"
+    ));
     assert_eq!(
         msg.subject.as_deref(),
         Some("Frühlingsangebote im Gartenmarkt")
