@@ -73,6 +73,50 @@ pub enum Icon {
     List,
     Quote,
     Preview,
+    /// A file by its kind, for attachment cards and chips.
+    File(FileKind),
+}
+
+/// What kind of file an attachment is, for its icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Generic,
+    Text,
+    Pdf,
+    Image,
+    Sheet,
+    Archive,
+    Audio,
+    Video,
+    Calendar,
+}
+
+impl FileKind {
+    /// From a MIME type (lower case) and, when that says little, the
+    /// file name's extension.
+    pub fn of(mime_type: &str, name: Option<&str>) -> Self {
+        let ext = name
+            .and_then(|n| n.rsplit_once('.'))
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let (top, sub) = mime_type.split_once('/').unwrap_or((mime_type, ""));
+        match (top, sub, ext.as_str()) {
+            (_, "pdf", _) | (_, _, "pdf") => Self::Pdf,
+            ("image", _, _) | (_, _, "png" | "jpg" | "jpeg" | "gif" | "webp" | "heic") => {
+                Self::Image
+            }
+            ("audio", _, _) | (_, _, "mp3" | "ogg" | "m4a" | "wav" | "flac") => Self::Audio,
+            ("video", _, _) | (_, _, "mp4" | "mkv" | "webm" | "mov") => Self::Video,
+            (_, "calendar", _) | (_, _, "ics") => Self::Calendar,
+            (_, sub, _) if sub.contains("spreadsheet") || sub.contains("excel") => Self::Sheet,
+            (_, _, "xlsx" | "xls" | "ods" | "csv") => Self::Sheet,
+            (_, "zip" | "gzip" | "x-7z-compressed" | "x-tar" | "x-rar-compressed", _)
+            | (_, _, "zip" | "gz" | "tgz" | "7z" | "tar" | "rar") => Self::Archive,
+            ("text", _, _) | (_, _, "txt" | "doc" | "docx" | "odt" | "rtf" | "md") => Self::Text,
+            (_, sub, _) if sub.contains("word") || sub.contains("opendocument.text") => Self::Text,
+            _ => Self::Generic,
+        }
+    }
 }
 
 impl Icon {
@@ -104,6 +148,17 @@ impl Icon {
             Icon::List => include_bytes!("../../assets/icons/format-list.svg"),
             Icon::Quote => include_bytes!("../../assets/icons/format-quote.svg"),
             Icon::Preview => include_bytes!("../../assets/icons/preview.svg"),
+            Icon::File(kind) => match kind {
+                FileKind::Generic => include_bytes!("../../assets/icons/file-generic.svg"),
+                FileKind::Text => include_bytes!("../../assets/icons/file-text.svg"),
+                FileKind::Pdf => include_bytes!("../../assets/icons/file-pdf.svg"),
+                FileKind::Image => include_bytes!("../../assets/icons/file-image.svg"),
+                FileKind::Sheet => include_bytes!("../../assets/icons/file-sheet.svg"),
+                FileKind::Archive => include_bytes!("../../assets/icons/file-archive.svg"),
+                FileKind::Audio => include_bytes!("../../assets/icons/file-audio.svg"),
+                FileKind::Video => include_bytes!("../../assets/icons/file-video.svg"),
+                FileKind::Calendar => include_bytes!("../../assets/icons/file-calendar.svg"),
+            },
         }
     }
 }
@@ -134,4 +189,32 @@ pub fn view<'a>(icon: Icon, size: f32, ink: Ink) -> svg::Svg<'a> {
             };
             svg::Style { color: Some(color) }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileKind;
+
+    #[test]
+    fn a_file_kind_comes_from_its_type_or_else_its_name() {
+        assert_eq!(FileKind::of("application/pdf", None), FileKind::Pdf);
+        assert_eq!(
+            FileKind::of("application/octet-stream", Some("Plan.PDF")),
+            FileKind::Pdf
+        );
+        assert_eq!(FileKind::of("image/jpeg", Some("x")), FileKind::Image);
+        assert_eq!(
+            FileKind::of(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                None
+            ),
+            FileKind::Sheet
+        );
+        assert_eq!(FileKind::of("text/calendar", None), FileKind::Calendar);
+        assert_eq!(FileKind::of("application/zip", None), FileKind::Archive);
+        assert_eq!(
+            FileKind::of("application/x-thing", Some("a.bin")),
+            FileKind::Generic
+        );
+    }
 }

@@ -209,7 +209,12 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
                 .width(THUMB)
                 .height(THUMB)
                 .into(),
-            None => icon::view(Icon::Attachment, 20.0, Ink::Muted).into(),
+            None => icon::view(
+                Icon::File(icon::FileKind::of(&part.mime_type, part.name.as_deref())),
+                28.0,
+                Ink::Muted,
+            )
+            .into(),
         };
         cards = cards.push(
             container(

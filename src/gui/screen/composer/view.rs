@@ -68,6 +68,15 @@ impl State {
         if !self.attachments.is_empty() {
             let mut chips = row![].spacing(gap::S);
             for (i, a) in self.attachments.iter().enumerate() {
+                let kind = match a {
+                    AttachmentSource::File(p) => {
+                        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                        icon::FileKind::of("", name.as_deref())
+                    }
+                    AttachmentSource::Bytes {
+                        name, mime_type, ..
+                    } => icon::FileKind::of(mime_type, Some(name)),
+                };
                 let (name, size_of) = match a {
                     AttachmentSource::File(p) => (
                         p.file_name()
@@ -80,7 +89,7 @@ impl State {
                 chips = chips.push(
                     container(
                         row![
-                            icon::view(Icon::Attachment, 14.0, Ink::Muted),
+                            icon::view(Icon::File(kind), 16.0, Ink::Muted),
                             text(name).size(size::SMALL),
                             text(super::super::mailbox::human_size(size_of))
                                 .size(size::CAPTION)
