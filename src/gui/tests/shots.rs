@@ -308,6 +308,85 @@ fn the_mailbox_in_light_and_dark() {
             m.drag = None;
         }
     }
+    // The conversation view: Anna's lunch question, her own follow-up
+    // from Sent and Carla's answer, around the one opened.
+    {
+        let mut store = Store::open(&app.dirs.data).expect("store");
+        let now = jiff::Timestamp::now().as_second();
+        let sent = store.folder("anna", "Sent").expect("read").expect("Sent");
+        let inbox = store.folder("anna", "INBOX").expect("read").expect("INBOX");
+        let reply =
+            |uid: u32, ago: i64, name: &str, addr: &str, id: &str, parent: &str, said: &str| {
+                NewMessage {
+                    uid: Some(uid),
+                    date: now - ago,
+                    from_name: name.into(),
+                    from_addr: addr.into(),
+                    subject: "Re: Lunch on Friday?".into(),
+                    snippet: said.into(),
+                    message_id: Some(id.into()),
+                    in_reply_to: Some(parent.into()),
+                    references: parent.into(),
+                    flags: crate::store::Flags(crate::store::Flags::SEEN),
+                    ..NewMessage::default()
+                }
+            };
+        store
+            .insert_messages(
+                sent.id,
+                &[reply(
+                    40,
+                    300,
+                    "Anna Berg",
+                    "anna.berg@example.test",
+                    "r1@example.test",
+                    "m1@example.test",
+                    "Or the Italian one, if the river place is full.",
+                )],
+            )
+            .expect("Anna's follow-up");
+        store
+            .insert_messages(
+                inbox.id,
+                &[reply(
+                    41,
+                    120,
+                    "Carla Mendes",
+                    "carla@example.test",
+                    "r2@example.test",
+                    "r1@example.test",
+                    "Either works for me. Half past twelve is fine.",
+                )],
+            )
+            .expect("Carla's answer");
+    }
+    app.prefs.reading.conversation = true;
+    app.apply_preferences();
+    feed_and_run(
+        &mut app,
+        [
+            Message::Mailbox(mailbox::Message::Select(mailbox::Selection::Unified)),
+            Message::Mailbox(mailbox::Message::List(
+                crate::gui::widget::message_list::Message::Clicked(ids[0]),
+            )),
+        ],
+    );
+    for dark in [false, true] {
+        let mut ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            app.view(),
+        );
+        assert!(
+            ui.find("Either works for me. Half past twelve is fine.")
+                .is_ok(),
+            "the later answer's line"
+        );
+        shot(&mut ui, dark, "conversation");
+    }
+    app.prefs.reading.conversation = false;
+    app.apply_preferences();
+
     // Attached pictures under the text, and as their cards' thumbnails.
     with_body(&app.dirs, ids[2], &super::pictures::with_pictures());
     feed_and_run(
