@@ -188,6 +188,23 @@ fn the_mailbox_in_light_and_dark() {
         );
         shot(&mut ui, dark, "mailbox");
     }
+    // A narrow window: the toolbar drops Write's label and keeps the rest.
+    let _ = app.update(Message::WindowResized(
+        iced::window::Id::unique(),
+        iced::Size::new(900.0, 640.0),
+    ));
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(900.0, 640.0),
+        app.view(),
+    );
+    assert!(ui.find("Lunch on Friday?").is_ok());
+    shot(&mut ui, false, "mailbox-narrow");
+    drop(ui);
+    let _ = app.update(Message::WindowResized(
+        iced::window::Id::unique(),
+        iced::Size::new(1280.0, 800.0),
+    ));
     // A search that finds nothing says so.
     feed_and_run(
         &mut app,

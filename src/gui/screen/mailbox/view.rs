@@ -234,10 +234,17 @@ impl State {
             None => Vec::new(),
         };
         let enabled = !folders.is_empty();
+        let narrow = self.window.width > 0.0 && self.window.width < NARROW;
         let picker = iced::widget::pick_list(folders, None::<String>, Message::MoveTo)
             .placeholder(fl!("tool-move"))
             .text_size(size::BODY)
             .padding([5.0, gap::S])
+            // Narrow windows keep the list, not the whole word.
+            .width(if narrow {
+                Length::Fixed(MOVE_NARROW)
+            } else {
+                Length::Shrink
+            })
             .style(theme::picker);
         tip(
             row![
@@ -271,16 +278,21 @@ impl State {
                 _ => false,
             };
             let selected = self.selection == selection || target;
+            // The name is cut at its own edge, so the count beside it
+            // stays readable in a narrow pane.
             let mut line = row![
                 icon::folder(place, selected),
-                text(label)
-                    .size(size::BODY)
-                    .font(Font {
-                        weight,
-                        ..Font::DEFAULT
-                    })
-                    .wrapping(Wrapping::None)
-                    .width(Length::Fill),
+                container(
+                    text(label)
+                        .size(size::BODY)
+                        .font(Font {
+                            weight,
+                            ..Font::DEFAULT
+                        })
+                        .wrapping(Wrapping::None)
+                )
+                .width(Length::Fill)
+                .clip(true),
             ]
             .spacing(gap::S)
             .align_y(Alignment::Center);
@@ -475,15 +487,12 @@ impl State {
                         fl!("list-picked", count = (self.list.picked.len() as u64))
                     })
                     .size(size::CAPTION)
-                    .style(muted),
+                    .style(muted)
+                    .wrapping(Wrapping::None),
                 ]
                 .width(Length::Fill)
                 .clip(true),
-                checkbox(self.threads)
-                    .label(fl!("list-group-by-thread"))
-                    .on_toggle(Message::GroupByThread)
-                    .size(16)
-                    .text_size(size::SMALL),
+                self.group_switch(),
             ]
             .spacing(gap::S)
             .align_y(Alignment::Center),
@@ -493,6 +502,23 @@ impl State {
             .height(Length::Fill)
             .style(theme::view)
             .into()
+    }
+
+    /// "Group by thread": labelled where the list has room, else the box
+    /// alone with the words in its tooltip.
+    fn group_switch(&self) -> Element<'_, Message> {
+        let (folders, list) = self.split_ratios();
+        let width = self.window.width * (1.0 - folders) * list;
+        let said = fl!("list-group-by-thread");
+        let switch = checkbox(self.threads)
+            .on_toggle(Message::GroupByThread)
+            .size(16)
+            .text_size(size::SMALL);
+        if width >= LIST_ROOMY {
+            switch.label(said).into()
+        } else {
+            tip(switch, said, None)
+        }
     }
 
     fn reader_view(&self) -> Element<'_, Message> {
@@ -525,8 +551,13 @@ impl State {
     }
 }
 
-/// Below this window width the toolbar drops Write's label.
+/// Below this window width the toolbar drops Write's label and narrows
+/// the Move list.
 const NARROW: f32 = 1000.0;
+/// Below this list width, "Group by thread" is a box without its words.
+const LIST_ROOMY: f32 = 460.0;
+/// The Move list's width in a narrow window.
+const MOVE_NARROW: f32 = 110.0;
 
 fn muted(theme: &iced::Theme) -> text::Style {
     text::Style {
