@@ -147,6 +147,22 @@ impl AsyncWrite for Scripted {
     }
 }
 
+/// Text a user typed or pasted into the composer in Markdown: whatever it
+/// is, the HTML made from it carries no script element and no script link
+/// (`<` in text is escaped, so these can only be markup), and too large or
+/// too deep input is sent as text only, without a panic or a hang.
+pub fn markdown(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Some(html) = crate::message::markdown::to_html(text, Some(text)) {
+        let lower = html.to_ascii_lowercase();
+        for bad in ["<script", "<a href=\"javascript:", "<img src=\"javascript:"] {
+            assert!(!lower.contains(bad), "{bad} in {html}");
+        }
+    }
+}
+
 /// Feeds every input kept under `tests/fuzz/regressions/<name>/` to
 /// `target`, and says how many there were.
 pub fn replay(name: &str, target: fn(&[u8])) -> usize {
@@ -176,6 +192,7 @@ mod tests {
             super::replay("smtp", super::smtp),
             super::replay("mailto", super::mailto),
             super::replay("message", super::message),
+            super::replay("markdown", super::markdown),
         ];
         assert!(
             ran.iter().all(|&n| n > 0),

@@ -554,8 +554,9 @@ impl State {
 /// Below this window width the toolbar drops Write's label and narrows
 /// the Move list.
 const NARROW: f32 = 1000.0;
-/// Below this list width, "Group by thread" is a box without its words.
-const LIST_ROOMY: f32 = 460.0;
+/// Below this list width (the default window gives the list 400 px),
+/// "Group by thread" is a box without its words.
+const LIST_ROOMY: f32 = 360.0;
 /// The Move list's width in a narrow window.
 const MOVE_NARROW: f32 = 110.0;
 
