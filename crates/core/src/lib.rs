@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod mailto;
 pub mod message;
 pub mod net;
+pub mod oauth;
 pub mod preferences;
 pub mod private;
 pub mod secret;

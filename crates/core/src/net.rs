@@ -5,6 +5,7 @@ pub mod check;
 pub mod imap;
 pub mod imap_raw;
 pub mod pop3;
+pub mod sasl;
 pub mod smtp;
 pub mod stream;
 pub mod tls;
