@@ -9,6 +9,7 @@
 //! registration, tokens and the accounts' use of them come next.
 
 pub mod callback;
+pub mod listener;
 pub mod metadata;
 pub mod pkce;
 
