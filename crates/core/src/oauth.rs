@@ -12,6 +12,8 @@ pub mod callback;
 pub mod listener;
 pub mod metadata;
 pub mod pkce;
+pub mod register;
+pub mod token;
 
 /// Random bytes from the system, as unpadded base64url: the alphabet
 /// PKCE verifiers and `state` values may use.
