@@ -111,6 +111,12 @@ fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
             .set_body(first, raw, "", &crate::store::IndexText::default())
             .expect("body");
     }
+    save_work_account(&dirs);
+    (dirs, ids)
+}
+
+/// Settings with the one account "work" (no servers) in `dirs`.
+fn save_work_account(dirs: &Dirs) {
     let config = crate::config::Settings {
         preferences: Default::default(),
         accounts: vec![Account {
@@ -120,7 +126,6 @@ fn populated(tag: &str, n: u32) -> (Dirs, Vec<i64>) {
         }],
     };
     crate::config::save(&dirs.config, &config).expect("settings");
-    (dirs, ids)
 }
 
 /// Runs the mailbox's loading tasks by hand: the store answers directly.

@@ -164,7 +164,7 @@ fn add_addresses(list: &mut Vec<String>, text: &str) {
 
 /// Control characters (CR and LF above all) become spaces; the result is
 /// trimmed.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()

@@ -24,3 +24,15 @@ pub(crate) fn random_token(bytes: usize) -> String {
     getrandom::fill(&mut buf).expect("the system's random source");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
+
+/// The most of a sign-in server's own words shown to the user.
+const MAX_SAID: usize = 300;
+
+/// A sign-in server's words for the user (an error description): one
+/// line, no control characters, at most [`MAX_SAID`] characters.
+pub(crate) fn said_by_server(words: &str) -> String {
+    crate::mailto::one_line(words)
+        .chars()
+        .take(MAX_SAID)
+        .collect()
+}

@@ -579,17 +579,11 @@ impl State {
                 self.act_on_picked(Bulk::Move(folder))
             }
             Message::MoveTo(folder) => match self.current_row() {
-                Some(row) if row.folder != folder => {
-                    let (account, id, from) = (row.account.clone(), row.id, row.folder.clone());
-                    self.remove_shown(id);
-                    Action::Move {
-                        account,
-                        id,
-                        folder,
-                        from,
-                    }
+                Some(row) => {
+                    let id = row.id;
+                    self.move_shown(id, folder)
                 }
-                _ => Action::None,
+                None => Action::None,
             },
             Message::OutboxLoaded(Ok(items)) => {
                 self.outbox.items = items;
@@ -684,6 +678,25 @@ impl State {
             },
         );
         Action::Run(cached)
+    }
+
+    /// Message `id` (a known row) to `folder`: off the list at once, the
+    /// move asked of the application with where it came from, for Undo.
+    pub(super) fn move_shown(&mut self, id: i64, folder: String) -> Action {
+        let Some(row) = self.known_row(id) else {
+            return Action::None;
+        };
+        if row.folder == folder {
+            return Action::None;
+        }
+        let (account, from) = (row.account.clone(), row.folder.clone());
+        self.remove_shown(id);
+        Action::Move {
+            account,
+            id,
+            folder,
+            from,
+        }
     }
 
     /// A deleted message leaves the reader and the list at once.

@@ -93,15 +93,7 @@ fn the_reader_shows_the_conversation_and_its_lines_open_their_messages() {
                 )
                 .expect("body");
         }
-        let config = crate::config::Settings {
-            preferences: Default::default(),
-            accounts: vec![Account {
-                name: "work".into(),
-                email: "work@example.test".into(),
-                ..Account::default()
-            }],
-        };
-        crate::config::save(&dirs.config, &config).expect("settings");
+        save_work_account(&dirs);
         [first, mine, last]
     };
     let mut app = started(dirs);

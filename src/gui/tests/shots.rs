@@ -147,6 +147,15 @@ fn lived_in(tag: &str) -> (Dirs, Vec<i64>) {
 
 /// Where the PNGs go: `POSTEL_SHOTS`, else nothing is written (the checks
 /// of what each screen shows still run).
+/// The window of `app` at `width` × `height`, for checking and shooting.
+fn window_of(app: &App, width: f32, height: f32) -> iced_test::Simulator<'_, Message> {
+    iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(width, height),
+        app.view(),
+    )
+}
+
 fn shot(ui: &mut iced_test::Simulator<'_, Message>, dark: bool, name: &str) {
     let Some(dir) = std::env::var_os("POSTEL_SHOTS") else {
         return;
@@ -169,11 +178,7 @@ fn the_mailbox_in_light_and_dark() {
     let (dirs, ids) = lived_in("shots-mailbox");
     let mut app = started(dirs);
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         // Every account headed by who it speaks for; counts and rows shown.
         assert!(ui.find("Anna Berg").is_ok());
         assert!(ui.find("ben@work.example").is_ok());
@@ -193,11 +198,7 @@ fn the_mailbox_in_light_and_dark() {
         iced::window::Id::unique(),
         iced::Size::new(900.0, 640.0),
     ));
-    let mut ui = iced_test::Simulator::with_size(
-        iced::Settings::default(),
-        iced::Size::new(900.0, 640.0),
-        app.view(),
-    );
+    let mut ui = window_of(&app, 900.0, 640.0);
     assert!(ui.find("Lunch on Friday?").is_ok());
     shot(&mut ui, false, "mailbox-narrow");
     drop(ui);
@@ -214,11 +215,7 @@ fn the_mailbox_in_light_and_dark() {
         ],
     );
     let nothing = crate::fl!("search-nothing", query = "zebrafish");
-    let mut ui = iced_test::Simulator::with_size(
-        iced::Settings::default(),
-        iced::Size::new(1280.0, 800.0),
-        app.view(),
-    );
+    let mut ui = window_of(&app, 1280.0, 800.0);
     assert!(ui.find(nothing.as_str()).is_ok(), "{nothing}");
     shot(&mut ui, false, "search-empty");
     drop(ui);
@@ -234,11 +231,7 @@ fn the_mailbox_in_light_and_dark() {
         ))],
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find(crate::fl!("keys-title").as_str()).is_ok());
         shot(&mut ui, dark, "keys");
     }
@@ -267,11 +260,7 @@ fn the_mailbox_in_light_and_dark() {
         ))],
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         // The header card sums up the recipients.
         let to = crate::fl!("reader-to", names = "Ben Okafor, Carla Mendes");
         assert!(ui.find(to.as_str()).is_ok(), "{to}");
@@ -285,11 +274,7 @@ fn the_mailbox_in_light_and_dark() {
     };
     feed_and_run(&mut app, [menu(ids[0])]);
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find(crate::fl!("tool-reply-all").as_str()).is_ok());
         shot(&mut ui, dark, "menu");
     }
@@ -314,11 +299,7 @@ fn the_mailbox_in_light_and_dark() {
                 Message::Mailbox(mailbox::Message::DropTarget("anna".into(), archive)),
             ],
         );
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         shot(&mut ui, false, "drag");
         drop(ui);
         if let Some(m) = app.mailbox.as_mut() {
@@ -389,11 +370,7 @@ fn the_mailbox_in_light_and_dark() {
         ],
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(
             ui.find("Either works for me. Half past twelve is fine.")
                 .is_ok(),
@@ -413,11 +390,7 @@ fn the_mailbox_in_light_and_dark() {
         ))],
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find("summit.png").is_ok());
         shot(&mut ui, dark, "reader-pictures");
     }
@@ -452,11 +425,7 @@ fn the_mailbox_in_light_and_dark() {
     assert!(html.painted(), "painted");
     assert!(html.fit() < 1.0, "scaled to the pane: {}", html.fit());
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1100.0, 800.0);
         shot(&mut ui, dark, "newsletter");
     }
     // Deleted: the toast with Undo.
@@ -467,11 +436,7 @@ fn the_mailbox_in_light_and_dark() {
         ))],
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1100.0, 800.0);
         assert!(ui.find(crate::fl!("toast-undo").as_str()).is_ok());
         shot(&mut ui, dark, "toast");
     }
@@ -503,11 +468,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         "From as name and address"
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 720.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1100.0, 720.0);
         assert!(ui.find("Tourenplan 2026.pdf").is_ok(), "the chip");
         shot(&mut ui, dark, "composer");
     }
@@ -530,11 +491,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
     );
     assert!(app.composer.as_ref().expect("composer").preview_painted());
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1280.0, 800.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find(crate::fl!("compose-preview-hide").as_str()).is_ok());
         shot(&mut ui, dark, "composer-markdown");
     }
@@ -548,11 +505,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         ))],
     );
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 1500.0),
-            app.view(),
-        );
+        let mut ui = window_of(&app, 1100.0, 1500.0);
         assert!(ui.find(crate::fl!("prefs-appearance").as_str()).is_ok());
         assert!(ui.find("Anna Berg <anna.berg@example.test>").is_ok());
         shot(&mut ui, dark, "preferences");
@@ -569,22 +522,14 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
             Message::Settings(crate::gui::screen::settings::Message::Close),
         ],
     );
-    let mut ui = iced_test::Simulator::with_size(
-        iced::Settings::default(),
-        iced::Size::new(1100.0, 720.0),
-        app.view(),
-    );
+    let mut ui = window_of(&app, 1100.0, 720.0);
     assert!(ui.find("Lunch on Friday?").is_ok());
     shot(&mut ui, false, "mailbox-compact");
     drop(ui);
 
     let (first, _) = App::new(temp_dirs("shots-first-run"));
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 720.0),
-            first.view(),
-        );
+        let mut ui = window_of(&first, 1100.0, 720.0);
         assert!(ui.find(crate::fl!("welcome-add-account").as_str()).is_ok());
         shot(&mut ui, dark, "first-run");
     }
@@ -601,11 +546,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         }
     }
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 720.0),
-            first.view(),
-        );
+        let mut ui = window_of(&first, 1100.0, 720.0);
         assert!(ui.find(crate::fl!("setup-continue").as_str()).is_ok());
         shot(&mut ui, dark, "setup-start");
     }
@@ -661,11 +602,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         results,
     })));
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 720.0),
-            first.view(),
-        );
+        let mut ui = window_of(&first, 1100.0, 720.0);
         assert!(ui.find(crate::fl!("setup-found-title").as_str()).is_ok());
         shot(&mut ui, dark, "setup-found");
     }
@@ -674,11 +611,7 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         crate::gui::screen::account_setup::Message::Manual,
     ));
     for dark in [false, true] {
-        let mut ui = iced_test::Simulator::with_size(
-            iced::Settings::default(),
-            iced::Size::new(1100.0, 1000.0),
-            first.view(),
-        );
+        let mut ui = window_of(&first, 1100.0, 1000.0);
         assert!(ui.find(iced_test::selector::id("setup-in-host")).is_ok());
         shot(&mut ui, dark, "setup-manual");
     }

@@ -81,13 +81,7 @@ pub fn parse(target: &str, expected: &Expected<'_>) -> Result<Returned, Callback
         _ => {}
     }
     if let Some(error) = error {
-        let said = description.unwrap_or(error);
-        // The provider's words go to the user: one line, no controls.
-        let said: String = said
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .take(300)
-            .collect();
+        let said = super::said_by_server(&description.unwrap_or(error));
         return Err(CallbackError::Refused(said));
     }
     match code {

@@ -50,13 +50,7 @@ pub fn parse(body: &[u8]) -> Result<String, RegistrationError> {
     let a: Answer =
         serde_json::from_slice(body).map_err(|e| RegistrationError::Unreadable(e.to_string()))?;
     if let Some(error) = a.error {
-        let said: String = a
-            .error_description
-            .unwrap_or(error)
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .take(300)
-            .collect();
+        let said = super::said_by_server(&a.error_description.unwrap_or(error));
         return Err(RegistrationError::Refused(said));
     }
     a.client_id

@@ -106,13 +106,7 @@ pub fn parse(body: &[u8], now: SystemTime) -> Result<Tokens, TokenError> {
     let a: Answer =
         serde_json::from_slice(body).map_err(|e| TokenError::Unreadable(e.to_string()))?;
     if let Some(error) = a.error {
-        let said: String = a
-            .error_description
-            .unwrap_or_else(|| error.clone())
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .take(300)
-            .collect();
+        let said = super::said_by_server(a.error_description.as_deref().unwrap_or(&error));
         return Err(if error == "invalid_grant" {
             TokenError::SignInAgain(said)
         } else {

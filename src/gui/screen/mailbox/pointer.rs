@@ -159,19 +159,7 @@ impl State {
             .collect();
         match ids.as_slice() {
             [] => Action::None,
-            [one] => {
-                let Some(row) = self.list.row(*one) else {
-                    return Action::None;
-                };
-                let (account, id, from) = (row.account.clone(), row.id, row.folder.clone());
-                self.remove_shown(id);
-                Action::Move {
-                    account,
-                    id,
-                    folder,
-                    from,
-                }
-            }
+            [one] => self.move_shown(*one, folder),
             _ => {
                 for id in &ids {
                     self.remove_shown(*id);
