@@ -19,6 +19,9 @@ pub struct Account {
     pub incoming: Incoming,
     pub outgoing: Outgoing,
     pub password: PasswordSource,
+    /// The OAuth2 sign-in, for servers whose `auth` is [`AuthMechanism::OAuth2`].
+    #[serde(skip_serializing_if = "OAuth::is_unset")]
+    pub oauth: OAuth,
 }
 
 impl Default for Account {
@@ -31,6 +34,7 @@ impl Default for Account {
             incoming: Incoming::default(),
             outgoing: Outgoing::default(),
             password: PasswordSource::Keyring,
+            oauth: OAuth::default(),
         }
     }
 }
@@ -65,6 +69,39 @@ pub enum AuthMechanism {
     Login,
     /// No login at all: only for an outgoing relay that needs none.
     None,
+    /// A token from the account's OAuth2 sign-in, by SASL OAUTHBEARER or
+    /// XOAUTH2 (whichever the server offers); no password.
+    #[serde(rename = "oauth2")]
+    OAuth2,
+}
+
+/// An account's OAuth2 sign-in: one for both servers, as providers issue
+/// one token for IMAP, POP3 and SMTP. Nothing here is secret: the refresh
+/// token lives in the keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OAuth {
+    /// The authorization server (its issuer URL); found by discovery when
+    /// unset, and kept once found.
+    pub issuer: Option<String>,
+    /// The client ID Postel signs in as: given by the user or a
+    /// distribution, or got by registering with the issuer.
+    pub client_id: Option<String>,
+    /// Whether `client_id` came from registering with `issuer` (then a
+    /// changed issuer means registering again, not reusing it).
+    pub registered: bool,
+    /// Only for a provider that demands one of desktop apps (Google): it
+    /// is published with the app, so no secret at all.
+    pub client_secret: Option<String>,
+    /// The scopes asked for; empty: the known provider's, or the
+    /// discovered server's.
+    pub scopes: Vec<String>,
+}
+
+impl OAuth {
+    pub fn is_unset(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Which server of an account; part of the keyring key.
@@ -263,6 +300,12 @@ impl Account {
         }
     }
 
+    /// Whether either server signs in with OAuth2.
+    pub fn uses_oauth(&self) -> bool {
+        self.incoming.server.auth == AuthMechanism::OAuth2
+            || self.outgoing.server.auth == AuthMechanism::OAuth2
+    }
+
     pub fn server(&self, role: Role) -> &Server {
         match role {
             Role::Incoming => &self.incoming.server,
@@ -304,6 +347,11 @@ impl Account {
             && argv.first().is_none_or(|p| p.trim().is_empty())
         {
             problems.push(Problem::CommandEmpty);
+        }
+        if let Some(issuer) = &self.oauth.issuer
+            && !crate::oauth::metadata::is_secure(issuer)
+        {
+            problems.push(Problem::OAuthIssuer(issuer.clone()));
         }
         if self.incoming.pop3.delete_after_days == Some(0) {
             problems.push(Problem::DeleteAfterDays);
@@ -375,6 +423,10 @@ pub enum Problem {
     DeleteAfterDays,
     #[error("\"{0}\" is not a folder name one can choose.")]
     FolderName(String),
+    #[error(
+        "The sign-in server \"{0}\" must be an HTTPS address (like https://login.example.com)."
+    )]
+    OAuthIssuer(String),
 }
 
 impl Explain for Problem {
@@ -399,6 +451,9 @@ impl Explain for Problem {
             Problem::CommandEmpty => Sentence::new("error-command-empty"),
             Problem::DeleteAfterDays => Sentence::new("error-delete-after-days"),
             Problem::FolderName(name) => Sentence::new("error-folder-name").arg("name", name),
+            Problem::OAuthIssuer(issuer) => {
+                Sentence::new("error-oauth-issuer").arg("issuer", issuer)
+            }
         }
     }
 }
@@ -502,7 +557,7 @@ macro_rules! text_enum {
 
 text_enum!(Protocol { Imap => "imap", Pop3 => "pop3" });
 text_enum!(Security { Tls => "tls", Starttls => "starttls", None => "none" });
-text_enum!(AuthMechanism { Automatic => "automatic", Plain => "plain", Login => "login", None => "none" });
+text_enum!(AuthMechanism { Automatic => "automatic", Plain => "plain", Login => "login", None => "none", OAuth2 => "oauth2" });
 
 #[cfg(test)]
 mod tests {

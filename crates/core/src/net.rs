@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod imap;
+pub mod login;
 pub mod imap_raw;
 pub mod pop3;
 pub mod sasl;
@@ -103,8 +104,20 @@ pub enum Error {
         "Postel stopped reading from {host}: {reason}. Nothing was lost; if this happens again, tell your provider."
     )]
     Hostile { host: String, reason: String },
+    /// An OAuth2 server refused the access token (expired, revoked, or
+    /// for another user); `refusal` is what it said why, when it did.
+    #[error(
+        "{host} did not accept the account's sign-in ({reply}). Sign in again in the account's settings."
+    )]
+    TokenRefused {
+        host: String,
+        reply: String,
+        refusal: Option<Box<sasl::Refusal>>,
+    },
     #[error("{0}")]
     Secret(#[from] crate::secret::Error),
+    #[error("{0}")]
+    OAuth(#[from] crate::oauth::Error),
     #[error("{0}")]
     Setup(#[from] tls::Error),
 }
@@ -167,6 +180,11 @@ impl Error {
             Error::LoginDelay { seconds, .. } => Some(std::time::Duration::from_secs(*seconds)),
             _ => None,
         }
+    }
+
+    /// Whether only the user can mend this, by signing in again.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, Error::OAuth(e) if e.needs_sign_in())
     }
 }
 
@@ -242,7 +260,11 @@ impl Explain for Error {
             Error::Hostile { host, reason } => Sentence::new("error-hostile")
                 .arg("host", host)
                 .arg("reason", reason),
+            Error::TokenRefused { host, reply, .. } => Sentence::new("error-token-refused")
+                .arg("host", host)
+                .arg("reply", reply),
             Error::Secret(err) => err.sentence(),
+            Error::OAuth(err) => err.sentence(),
             Error::Setup(err) => err.sentence(),
         }
     }

@@ -68,6 +68,14 @@ impl From<store::Error> for Error {
     }
 }
 
+impl Error {
+    /// Whether only the user can mend this, by signing in again: the
+    /// worker then stops trying until they have.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, Error::Net(e) if e.needs_sign_in())
+    }
+}
+
 impl From<crate::secret::Error> for Error {
     fn from(err: crate::secret::Error) -> Self {
         Error::Net(net::Error::Secret(err))

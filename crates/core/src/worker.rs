@@ -142,7 +142,10 @@ pub async fn run(
                 // Sending is never cut short (a message cut mid-DATA could
                 // go out twice); the sync is, when the user asks for
                 // something else meanwhile.
-                send(&account, &store, &report).await;
+                if send(&account, &store, &report).await {
+                    next_sync = signed_out(&mut next_outbox);
+                    continue;
+                }
                 let sync = sync_all(&account, &store, &report);
                 tokio::pin!(sync);
                 let (healthy, asked) = loop {
@@ -169,17 +172,27 @@ pub async fn run(
                         next_sync = Instant::now() + retry;
                         retry = (retry * 2).min(POLL);
                     }
+                    Some(Synced::SignIn) => {
+                        next_sync = signed_out(&mut next_outbox);
+                        watch = None;
+                    }
                     None => {}
                 }
-                next_outbox = outbox_due(&account, &store).await;
+                if !matches!(healthy, Some(Synced::SignIn)) {
+                    next_outbox = outbox_due(&account, &store).await;
+                }
                 match asked {
                     Some(asked) => asked,
                     None => continue,
                 }
             }
             () = tokio::time::sleep_until(next_outbox) => {
-                send(&account, &store, &report).await;
-                next_outbox = outbox_due(&account, &store).await;
+                if send(&account, &store, &report).await {
+                    next_sync = signed_out(&mut next_outbox);
+                    watch = None;
+                } else {
+                    next_outbox = outbox_due(&account, &store).await;
+                }
                 continue;
             }
             asked = control.recv() => asked,
@@ -209,6 +222,22 @@ enum Synced {
     /// The server asked to be left alone this long (POP3 LOGIN-DELAY).
     Later(Duration),
     Failed,
+    /// The account's sign-in is no longer valid: only the user can mend
+    /// that, so nothing is tried until they have (new settings or "sync
+    /// now" after signing in).
+    SignIn,
+}
+
+/// How long a signed-out worker waits before trying by itself: in
+/// practice, until the user signs in again and the worker is told.
+const SIGNED_OUT_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Stops syncing and sending until the user signs in again; queued mail
+/// stays in the outbox meanwhile.
+fn signed_out(next_outbox: &mut Instant) -> Instant {
+    let later = Instant::now() + SIGNED_OUT_WAIT;
+    *next_outbox = later;
+    later
 }
 
 /// Every folder (the sync replays pending actions first).
@@ -236,28 +265,42 @@ async fn sync_all(account: &Account, store: &SharedStore, report: &Report) -> Sy
             Synced::Later(wait)
         }
         Err(error) => {
+            let sign_in = error.needs_sign_in();
             report(Event::Failed {
                 account: account.name.clone(),
                 phase: Phase::Sync,
                 error: Arc::new(error),
             });
-            Synced::Failed
+            if sign_in {
+                Synced::SignIn
+            } else {
+                Synced::Failed
+            }
         }
     }
 }
 
-async fn send(account: &Account, store: &SharedStore, report: &Report) {
+/// Sends what is due; true when the account must sign in again first.
+async fn send(account: &Account, store: &SharedStore, report: &Report) -> bool {
     match sync::sender::send_due(account, store).await {
-        Ok(outcomes) if outcomes.is_empty() => {}
-        Ok(outcomes) => report(Event::Outbox {
-            account: account.name.clone(),
-            outcomes,
-        }),
-        Err(error) => report(Event::Failed {
-            account: account.name.clone(),
-            phase: Phase::Outbox,
-            error: Arc::new(error),
-        }),
+        Ok(outcomes) => {
+            if !outcomes.is_empty() {
+                report(Event::Outbox {
+                    account: account.name.clone(),
+                    outcomes,
+                });
+            }
+            false
+        }
+        Err(error) => {
+            let sign_in = error.needs_sign_in();
+            report(Event::Failed {
+                account: account.name.clone(),
+                phase: Phase::Outbox,
+                error: Arc::new(error),
+            });
+            sign_in
+        }
     }
 }
 

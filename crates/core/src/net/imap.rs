@@ -2,6 +2,7 @@
 //! (required, never downgraded) or, where the user chose it, plain TCP.
 //! Every byte the server sends passes [`guard`] before a parser sees it.
 
+mod bearer;
 pub mod guard;
 pub mod mutf7;
 
@@ -137,13 +138,28 @@ async fn login(
     username: &str,
     password: &str,
 ) -> Result<Session, Error> {
+    if server.auth == AuthMechanism::OAuth2 {
+        // `password` is the access token here.
+        let inner = step(
+            server,
+            crate::net::Step::LoggingIn,
+            bearer::login(server, client, username, password),
+        )
+        .await?;
+        return Session::start(inner)
+            .await
+            .map_err(|e| imap_error(server, e));
+    }
     let attempt = async {
         match server.auth {
             AuthMechanism::Plain => client
                 .authenticate("PLAIN", Plain { username, password })
                 .await
                 .map_err(|(err, _)| err),
-            AuthMechanism::Automatic | AuthMechanism::Login | AuthMechanism::None => client
+            AuthMechanism::Automatic
+            | AuthMechanism::Login
+            | AuthMechanism::None
+            | AuthMechanism::OAuth2 => client
                 .login(username, password)
                 .await
                 .map_err(|(err, _)| err),

@@ -372,9 +372,14 @@ pub async fn connect(
     if utf8 && let Err(e) = client.utf8().await {
         tracing::info!("{}: UTF8 was offered, then refused: {e}", server.host);
     }
+    if server.auth == AuthMechanism::OAuth2 {
+        // `password` is the access token here.
+        bearer(server, &mut client, &caps, username, password).await?;
+        return Ok(client);
+    }
     let use_plain = match server.auth {
         AuthMechanism::Plain => true,
-        AuthMechanism::Login | AuthMechanism::None => false,
+        AuthMechanism::Login | AuthMechanism::None | AuthMechanism::OAuth2 => false,
         AuthMechanism::Automatic => caps
             .iter()
             .any(|c| c.starts_with("SASL") && c.split_whitespace().any(|m| m == "PLAIN")),
@@ -389,6 +394,85 @@ pub async fn connect(
         Err(Error::Negative(reply)) => Err(refusal(server, reply, client.login_delay)),
         Err(other) => Err(net_error(server, other)),
     }
+}
+
+/// RFC 5034 limits an AUTH command to 255 octets: a longer initial
+/// response (Microsoft's tokens run to 2 KB) goes after an empty challenge.
+const MAX_AUTH_COMMAND: usize = 255;
+
+/// AUTH with an OAuth2 access token, by the best mechanism the server's
+/// SASL capability names.
+async fn bearer(
+    server: &Server,
+    client: &mut Client<Stream>,
+    caps: &[String],
+    username: &str,
+    token: &str,
+) -> Result<(), super::Error> {
+    use base64::Engine as _;
+    use super::sasl::{self, Mechanism, Refusal};
+    let offered = caps
+        .iter()
+        .filter(|c| c.starts_with("SASL"))
+        .flat_map(|c| c.split_whitespace().skip(1));
+    let Some(mechanism) = Mechanism::choose(offered) else {
+        return Err(super::Error::NoAuthMechanism {
+            host: server.host.clone(),
+            reason: "it offers neither OAUTHBEARER nor XOAUTH2".into(),
+        });
+    };
+    let first = base64::engine::general_purpose::STANDARD.encode(sasl::initial_response(
+        mechanism,
+        username,
+        &server.host,
+        server.port,
+        token,
+    ));
+    let command = format!("AUTH {} {first}", mechanism.name());
+    let answer = async {
+        if command.len() + 2 <= MAX_AUTH_COMMAND {
+            client.send(&format!("{command}\r\n")).await?;
+        } else {
+            client.send(&format!("AUTH {}\r\n", mechanism.name())).await?;
+            let line = client.line().await?;
+            if !line.starts_with('+') || line.starts_with("+OK") {
+                return Ok(line);
+            }
+            client.send(&format!("{first}\r\n")).await?;
+        }
+        client.line().await
+    };
+    let mut line = step_answer(server, answer.await)?;
+    let mut refusal = None;
+    if let Some(challenge) = line.strip_prefix("+ ").or(line.strip_prefix('+').filter(|r| r.is_empty()))
+        && !line.starts_with("+OK")
+    {
+        refusal = Refusal::from_challenge(challenge);
+        // RFC 7628 3.2.3: ^A ends a failed OAUTHBEARER; XOAUTH2 takes an
+        // empty answer.
+        let end = match mechanism {
+            Mechanism::OAuthBearer => sasl::ABORT,
+            Mechanism::XOAuth2 => "",
+        };
+        let again = async {
+            client.send(&format!("{end}\r\n")).await?;
+            client.line().await
+        };
+        line = step_answer(server, again.await)?;
+    }
+    if line.starts_with("+OK") {
+        return Ok(());
+    }
+    let reply = line.strip_prefix("-ERR").unwrap_or(&line).trim().to_owned();
+    Err(super::Error::TokenRefused {
+        host: server.host.clone(),
+        reply: refusal.as_ref().map_or(reply, |r| r.status.clone()),
+        refusal: refusal.map(Box::new),
+    })
+}
+
+fn step_answer(server: &Server, answer: Result<String, Error>) -> Result<String, super::Error> {
+    answer.map_err(|e| net_error(server, e))
 }
 
 /// The LOGIN-DELAY capability's seconds (RFC 2449 §6.8), bounded.

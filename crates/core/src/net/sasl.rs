@@ -92,7 +92,15 @@ impl Refusal {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(challenge.trim())
             .ok()?;
-        serde_json::from_slice(&bytes).ok()
+        Self::from_json(&bytes)
+    }
+
+    /// Reads a challenge already decoded from base64.
+    pub fn from_json(challenge: &[u8]) -> Option<Self> {
+        if challenge.len() > MAX_CHALLENGE {
+            return None;
+        }
+        serde_json::from_slice(challenge).ok()
     }
 
     /// Whether a fresh access token may help (an expired or revoked one).

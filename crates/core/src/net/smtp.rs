@@ -189,6 +189,18 @@ pub async fn connect(
             .map_err(|e| smtp_error(server, e))
     })
     .await?;
+    if server.auth == AuthMechanism::OAuth2 {
+        // The "password" is the access token here.
+        if let Some((user, token)) = credentials {
+            step(
+                server,
+                crate::net::Step::LoggingIn,
+                bearer(server, &mut conn, &hello, user, token),
+            )
+            .await?;
+        }
+        return Ok(conn);
+    }
     if let (Some((user, password)), false) = (credentials, server.auth == AuthMechanism::None) {
         let mechanisms: &[Mechanism] = match server.auth {
             AuthMechanism::Plain => &[Mechanism::Plain],
@@ -216,6 +228,91 @@ pub async fn connect(
         .await?;
     }
     Ok(conn)
+}
+
+/// AUTH with an OAuth2 access token. lettre speaks XOAUTH2 only and keeps
+/// only the mechanisms it knows from EHLO, so the exchange is done here,
+/// after a second EHLO to see every mechanism the server names.
+async fn bearer(
+    server: &Server,
+    conn: &mut AsyncSmtpConnection,
+    hello: &ClientId,
+    user: &str,
+    token: &str,
+) -> Result<(), Error> {
+    use super::sasl::{self, Refusal};
+    use base64::Engine as _;
+    let ehlo = conn
+        .command(format!("EHLO {hello}\r\n"))
+        .await
+        .map_err(|e| smtp_error(server, e))?;
+    let offered: Vec<String> = ehlo
+        .message()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let keyword = words.next()?;
+            keyword
+                .eq_ignore_ascii_case("AUTH")
+                .then(|| words.map(str::to_owned).collect::<Vec<_>>())
+        })
+        .flatten()
+        .collect();
+    let Some(mechanism) = sasl::Mechanism::choose(offered.iter().map(String::as_str)) else {
+        return Err(Error::NoAuthMechanism {
+            host: server.host.clone(),
+            reason: "it offers neither OAUTHBEARER nor XOAUTH2".into(),
+        });
+    };
+    let first = base64::engine::general_purpose::STANDARD.encode(sasl::initial_response(
+        mechanism,
+        user,
+        &server.host,
+        server.port,
+        token,
+    ));
+    let refused = |reply: String, refusal: Option<Refusal>| Error::TokenRefused {
+        host: server.host.clone(),
+        reply: refusal.as_ref().map_or(reply, |r| r.status.clone()),
+        refusal: refusal.map(Box::new),
+    };
+    let answer = conn
+        .command(format!("AUTH {} {first}\r\n", mechanism.name()))
+        .await;
+    match answer {
+        Ok(reply) if reply.has_code(334) => {
+            let refusal = reply
+                .message()
+                .next()
+                .and_then(|challenge| Refusal::from_challenge(challenge));
+            // RFC 7628 3.2.3: ^A ends a failed OAUTHBEARER; XOAUTH2 takes
+            // an empty answer.
+            let end = match mechanism {
+                sasl::Mechanism::OAuthBearer => sasl::ABORT,
+                sasl::Mechanism::XOAuth2 => "",
+            };
+            match conn.command(format!("{end}\r\n")).await {
+                Err(err) if err.is_permanent() => Err(refused(err.to_string(), refusal)),
+                Err(err) => Err(not_now(server, err)),
+                Ok(_) => Err(protocol(server, "it accepted a failed sign-in".into())),
+            }
+        }
+        Ok(_) => Ok(()),
+        Err(err) if err.is_permanent() => Err(refused(err.to_string(), None)),
+        Err(err) => Err(not_now(server, err)),
+    }
+}
+
+/// A 4xx answer to AUTH is the server's passing trouble, not a refused
+/// token: tried again later, without renewing anything.
+fn not_now(server: &Server, err: lettre::transport::smtp::Error) -> Error {
+    if err.is_transient() {
+        Error::TryLater {
+            host: server.host.clone(),
+            reply: err.to_string(),
+        }
+    } else {
+        smtp_error(server, err)
+    }
 }
 
 /// Greets, checks that STARTTLS is offered and asks for it. Anything less

@@ -70,7 +70,7 @@ impl Metadata {
         .into_iter()
         .flatten()
         {
-            if !secure(endpoint) {
+            if !is_secure(endpoint) {
                 return Err(MetadataError::NotHttps(endpoint.clone()));
             }
         }
@@ -91,7 +91,7 @@ impl Metadata {
 
 /// HTTPS, or plain HTTP to this machine (a server under test on
 /// loopback; nothing crosses a network).
-fn secure(endpoint: &str) -> bool {
+pub fn is_secure(endpoint: &str) -> bool {
     match url::Url::parse(endpoint) {
         Ok(u) if u.scheme() == "https" => true,
         Ok(u) if u.scheme() == "http" => {

@@ -50,6 +50,8 @@ pub struct Request<'a> {
     pub pkce: &'a Pkce,
     /// The address, so the provider can skip asking which account.
     pub login_hint: Option<&'a str>,
+    /// A known provider's own parameters (Google's `access_type`).
+    pub extra: &'a [(&'a str, &'a str)],
 }
 
 /// The authorization URL: the endpoint with the request's parameters
@@ -70,6 +72,14 @@ pub fn authorization_url(request: &Request<'_>) -> Result<String, url::ParseErro
         }
         if let Some(hint) = request.login_hint {
             query.append_pair("login_hint", hint);
+        }
+        // OpenID Connect ignores offline_access (no refresh token) unless
+        // the user is asked to consent (Core 1.0, 11).
+        if request.scopes.iter().any(|s| s == "offline_access") {
+            query.append_pair("prompt", "consent");
+        }
+        for (name, value) in request.extra {
+            query.append_pair(name, value);
         }
     }
     Ok(url.into())
@@ -115,6 +125,7 @@ mod tests {
             state: "s1",
             pkce: &pkce,
             login_hint: Some("anna@example.test"),
+            extra: &[],
         })
         .expect("a URL");
         let parsed = url::Url::parse(&url).expect("parses");
@@ -139,6 +150,7 @@ mod tests {
                     state: "s",
                     pkce: &pkce,
                     login_hint: None,
+                    extra: &[],
                 }
             })
             .is_err()

@@ -11,7 +11,8 @@ use serde::Deserialize;
 /// an ID token.
 pub const MAX_TOKEN_RESPONSE: usize = 64 * 1024;
 /// Tokens are refreshed this long before they expire, so none runs out
-/// between the check and its use on a slow connection.
+/// between the check and its use on a slow connection; a short-lived
+/// token (a few minutes) is refreshed after three quarters of its life.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// The longest lifetime believed: a server saying "ten years" is read as
 /// a day, and the token is refreshed then.
@@ -23,24 +24,44 @@ pub fn code_form(
     code: &str,
     verifier: &str,
     redirect_uri: &str,
-    client_id: &str,
+    client: &Client<'_>,
 ) -> Vec<(&'static str, String)> {
-    vec![
+    let mut form = vec![
         ("grant_type", "authorization_code".into()),
         ("code", code.into()),
         ("redirect_uri", redirect_uri.into()),
-        ("client_id", client_id.into()),
         ("code_verifier", verifier.into()),
-    ]
+    ];
+    client.add_to(&mut form);
+    form
+}
+
+/// Who asks for tokens.
+#[derive(Clone, Copy)]
+pub struct Client<'a> {
+    pub id: &'a str,
+    /// Only for providers that demand one of desktop apps (Google), where
+    /// it is published with the app and so no secret at all.
+    pub secret: Option<&'a str>,
+}
+
+impl Client<'_> {
+    fn add_to(&self, form: &mut Vec<(&'static str, String)>) {
+        form.push(("client_id", self.id.into()));
+        if let Some(secret) = self.secret {
+            form.push(("client_secret", secret.into()));
+        }
+    }
 }
 
 /// The form for a new access token from the refresh token.
-pub fn refresh_form(refresh_token: &str, client_id: &str) -> Vec<(&'static str, String)> {
-    vec![
+pub fn refresh_form(refresh_token: &str, client: &Client<'_>) -> Vec<(&'static str, String)> {
+    let mut form = vec![
         ("grant_type", "refresh_token".into()),
         ("refresh_token", refresh_token.into()),
-        ("client_id", client_id.into()),
-    ]
+    ];
+    client.add_to(&mut form);
+    form
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -133,7 +154,7 @@ pub fn parse(body: &[u8], now: SystemTime) -> Result<Tokens, TokenError> {
     Ok(Tokens {
         access,
         refresh: a.refresh_token.filter(|t| !t.is_empty()),
-        refresh_at: now + lifetime.saturating_sub(REFRESH_MARGIN),
+        refresh_at: now + lifetime.saturating_sub(REFRESH_MARGIN.min(lifetime / 4)),
         scope: a.scope,
     })
 }
@@ -206,11 +227,36 @@ mod tests {
     }
 
     #[test]
-    fn the_forms_carry_the_verifier_and_no_secret() {
-        let form = code_form("c", "v", "http://127.0.0.1:1/", "id");
+    fn the_forms_carry_the_verifier_and_a_secret_only_when_one_is_published() {
+        let form = code_form(
+            "c",
+            "v",
+            "http://127.0.0.1:1/",
+            &Client {
+                id: "id",
+                secret: None,
+            },
+        );
         assert!(form.contains(&("code_verifier", "v".into())));
         assert!(form.iter().all(|(k, _)| *k != "client_secret"));
-        let form = refresh_form("r", "id");
+        let form = refresh_form(
+            "r",
+            &Client {
+                id: "id",
+                secret: Some("published"),
+            },
+        );
         assert!(form.contains(&("grant_type", "refresh_token".into())));
+        assert!(form.contains(&("client_secret", "published".into())));
+    }
+
+    #[test]
+    fn a_short_lived_token_is_refreshed_after_three_quarters_of_its_life() {
+        let t = parse(
+            br#"{"access_token":"a","token_type":"Bearer","expires_in":8}"#,
+            NOW,
+        )
+        .expect("tokens");
+        assert_eq!(t.refresh_at, NOW + Duration::from_secs(6));
     }
 }

@@ -10,8 +10,9 @@ use async_imap::types::Fetch;
 use futures::TryStreamExt;
 
 use super::{Error, Meter, Options, Sink, Summary, actions, envelope, fetched};
-use crate::account::{Account, Role};
-use crate::net::imap::{Session, connect_looking_up, imap_error};
+use crate::account::{Account, AuthMechanism, Role};
+use crate::net::imap::{Session, connect, connect_looking_up, imap_error};
+use crate::net::login;
 use crate::net::imap_raw;
 use crate::store::SharedStore;
 use crate::store::{Folder, FolderRole, IndexText, Indexing, NewMessage};
@@ -22,12 +23,14 @@ mod prefetch;
 /// Opens a logged-in session for the account's incoming server.
 pub async fn open(account: &Account) -> Result<Session, Error> {
     crate::net::tls::preload();
-    Ok(connect_looking_up(
-        &account.incoming.server,
-        &account.incoming.username,
-        secret::password(account, Role::Incoming),
-    )
-    .await?)
+    let (server, user) = (&account.incoming.server, &account.incoming.username);
+    if server.auth == AuthMechanism::OAuth2 {
+        return Ok(login::with_renewal(account, Role::Incoming, |token| async move {
+            connect(server, user, &token).await
+        })
+        .await?);
+    }
+    Ok(connect_looking_up(server, user, secret::password(account, Role::Incoming)).await?)
 }
 
 /// One command read straight off the connection (see `net::imap_raw`).

@@ -10,12 +10,16 @@ use crate::account::{Account, Role};
 use crate::net::pop3::{connect, net_error};
 use crate::store::SharedStore;
 use crate::store::{FolderRole, IndexText, NewMessage};
-use crate::{message, secret};
+use crate::message;
+use crate::net::login;
 
 pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result<Summary, Error> {
     let server = &account.incoming.server;
-    let password = secret::password(account, Role::Incoming).await?;
-    let mut client = connect(server, &account.incoming.username, &password).await?;
+    let user = &account.incoming.username;
+    let mut client = login::with_renewal(account, Role::Incoming, |secret| async move {
+        connect(server, user, &secret).await
+    })
+    .await?;
     let listing = client.uidl_all().await.map_err(|e| net_error(server, e))?;
     let name = account.name.clone();
     let (inbox, seen, gone) = store

@@ -10,9 +10,9 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 
 use super::Error;
-use crate::account::{Account, AuthMechanism, Protocol, Role};
+use crate::account::{Account, Protocol, Role};
+use crate::net::login;
 use crate::net::{self, smtp};
-use crate::secret;
 use crate::store::FolderRole;
 use crate::store::SharedStore;
 use crate::store::outbox::{Item, State};
@@ -60,18 +60,12 @@ async fn send_batch(
 ) -> Result<Vec<Outcome>, Error> {
     let server = &account.outgoing.server;
     let label = format!("{}:{}", server.host, server.port);
-    let connection = async {
-        let password = if server.auth == AuthMechanism::None {
-            String::new()
-        } else {
-            secret::password(account, Role::Outgoing).await?
-        };
-        let user = account.outgoing_username().to_owned();
-        smtp::connect(server, Some((&user, &password)))
-            .await
-            .map_err(Error::from)
-    }
-    .await;
+    let user = account.outgoing_username();
+    let connection = login::with_renewal(account, Role::Outgoing, |secret| async move {
+        smtp::connect(server, Some((user, &secret))).await
+    })
+    .await
+    .map_err(Error::from);
     let mut conn = match connection {
         Ok(conn) => conn,
         Err(err) => {
@@ -79,6 +73,10 @@ async fn send_batch(
             let mut outcomes = Vec::new();
             for item in due {
                 outcomes.push(defer(account, store, item, &label, None, &err.to_string()).await?);
+            }
+            // Kept in the outbox; the worker waits for the user to sign in.
+            if err.needs_sign_in() {
+                return Err(err);
             }
             return Ok(outcomes);
         }
