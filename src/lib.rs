@@ -8,11 +8,12 @@
 //! before; they are the core crate's, not copies.
 
 pub use postel_core::{
-    account, config, date, discovery, engine, mailto, message, net, preferences, private, secret,
-    store, sync, worker,
+    account, config, date, discovery, engine, mailto, message, net, oauth, preferences, private,
+    secret, store, sync, worker,
 };
 pub use postel_render as render;
 
+pub mod browser;
 pub mod cli;
 pub mod gui;
 pub mod i18n;

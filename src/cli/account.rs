@@ -48,6 +48,9 @@ pub enum Command {
     Remove { name: String },
     /// Connect and log in to the account's servers.
     Test { name: String },
+    /// Sign in with OAuth2 in the browser (for servers with --in-auth or
+    /// --out-auth oauth2), again when the sign-in is no longer valid.
+    Login { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -70,7 +73,8 @@ pub struct Settings {
     in_port: Option<u16>,
     #[arg(long, value_name = "tls|starttls|none")]
     pub(super) in_security: Option<Security>,
-    #[arg(long, value_name = "automatic|plain|login")]
+    /// How to log in to the incoming server; oauth2 signs in in the browser (`account login`).
+    #[arg(long, value_name = "automatic|plain|login|oauth2")]
     in_auth: Option<AuthMechanism>,
     #[arg(long, value_name = "HOST")]
     out_host: Option<String>,
@@ -78,8 +82,16 @@ pub struct Settings {
     out_port: Option<u16>,
     #[arg(long, value_name = "tls|starttls|none")]
     pub(super) out_security: Option<Security>,
-    #[arg(long, value_name = "automatic|plain|login")]
+    #[arg(long, value_name = "automatic|plain|login|none|oauth2")]
     out_auth: Option<AuthMechanism>,
+    /// OAuth2: the client ID to sign in as, for a provider that does not let
+    /// Postel register itself (empty: register, or the built-in one).
+    #[arg(long, value_name = "ID")]
+    oauth_client_id: Option<String>,
+    /// OAuth2: the sign-in server (its issuer URL), when it cannot be
+    /// discovered from the address or the mail server (empty: discover).
+    #[arg(long, value_name = "URL")]
+    oauth_issuer: Option<String>,
     /// The login name for the incoming server (and the outgoing one, unless --out-username).
     #[arg(long, value_name = "USER")]
     pub(super) username: Option<String>,
@@ -132,7 +144,46 @@ pub async fn run(engine: &mut Engine, command: Command, json: bool) -> Result<Ex
             Ok(ExitCode::SUCCESS)
         }
         Command::Test { name } => test(engine, &name, json).await,
+        Command::Login { name } => login(engine, &name).await,
     }
+}
+
+/// The browser sign-in: the address is printed too, for a user on another
+/// machine or without a browser the desktop can start.
+async fn login(engine: &mut Engine, name: &str) -> Result<ExitCode, Failure> {
+    use std::io::Write as _;
+    let account = engine.account(name)?;
+    if !account.uses_oauth() {
+        return Err(Failure(format!(
+            "\"{name}\" logs in with a password, not OAuth2; choose it with `postel account edit {name} --in-auth oauth2 --out-auth oauth2`."
+        )));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+    let opener = async move {
+        if let Ok(url) = rx.await {
+            println!(
+                "Sign in to \"{name}\" in your browser; if it does not open, open this address:"
+            );
+            println!("{url}");
+            let _ = std::io::stdout().flush();
+            if let Err(e) = crate::browser::open(&url).await {
+                eprintln!(
+                    "The browser could not be started ({e}); open the address above by hand."
+                );
+            }
+        }
+    };
+    let signing_in = engine.sign_in(
+        name,
+        move |url| {
+            let _ = tx.send(url.to_owned());
+        },
+        crate::oauth::signin::SIGN_IN_TIME,
+    );
+    let (result, ()) = tokio::join!(signing_in, opener);
+    result?;
+    println!("Signed in: \"{name}\" can fetch and send mail.");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode, Failure> {
@@ -148,7 +199,12 @@ async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode,
             missing.push(flag);
         }
     }
-    if !s.password_stdin && s.password_command.is_none() {
+    let oauth_only = s.in_auth == Some(AuthMechanism::OAuth2)
+        && matches!(
+            s.out_auth,
+            Some(AuthMechanism::OAuth2 | AuthMechanism::None)
+        );
+    if !s.password_stdin && s.password_command.is_none() && !oauth_only {
         missing.push("--password-stdin or --password-command");
     }
     if !missing.is_empty() {
@@ -164,10 +220,17 @@ async fn add(engine: &mut Engine, name: String, s: Settings) -> Result<ExitCode,
     let password = stdin_password(&s)?;
     apply(&mut account, s)?;
     engine.add_account(account.clone(), password).await?;
-    println!(
-        "Added account \"{}\" ({}). Check it with `postel account test {}`.",
-        account.name, account.email, account.name
-    );
+    if account.uses_oauth() {
+        println!(
+            "Added account \"{}\" ({}). Sign in with `postel account login {}`.",
+            account.name, account.email, account.name
+        );
+    } else {
+        println!(
+            "Added account \"{}\" ({}). Check it with `postel account test {}`.",
+            account.name, account.email, account.name
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -229,6 +292,21 @@ pub(super) fn apply(account: &mut Account, s: Settings) -> Result<(), Failure> {
     );
     if let Some(username) = s.username {
         account.incoming.username = username;
+    }
+    if let Some(id) = s.oauth_client_id {
+        account.oauth.client_id = (!id.trim().is_empty()).then(|| id.trim().to_owned());
+        account.oauth.registered = false;
+    }
+    if let Some(issuer) = s.oauth_issuer {
+        // Kept exactly: the issuer must match the server's own spelling,
+        // trailing slash included.
+        let issuer = issuer.trim().to_owned();
+        if account.oauth.registered {
+            // A client ID got from another server is no good with this one.
+            account.oauth.client_id = None;
+            account.oauth.registered = false;
+        }
+        account.oauth.issuer = (!issuer.is_empty()).then_some(issuer);
     }
     if let Some(out) = s.out_username {
         account.outgoing.username = (!out.is_empty()).then_some(out);
@@ -391,6 +469,21 @@ fn show(engine: &Engine, name: &str, json: bool) -> Result<ExitCode, Failure> {
         }
     };
     println!("password:       {password}");
+    if a.uses_oauth() {
+        let o = &a.oauth;
+        println!(
+            "sign-in:        OAuth2 with {}",
+            o.issuer
+                .as_deref()
+                .map_or("(found at sign-in)".into(), escape_line)
+        );
+        let client = match (&o.client_id, o.registered) {
+            (Some(id), true) => format!("{} (registered by Postel)", escape_line(id)),
+            (Some(id), false) => escape_line(id).into_owned(),
+            (None, _) => "(registered or built in at sign-in)".into(),
+        };
+        println!("client ID:      {client}");
+    }
     for role in [Role::Incoming, Role::Outgoing] {
         let s = a.server(role);
         let protocol = match role {

@@ -20,6 +20,10 @@ pub struct Servers {
     pub smtp_plain: u16,
     pub submission: u16,
     pub submissions: u16,
+    /// The OpenID provider Dovecot checks tokens with.
+    pub oidc_issuer: String,
+    /// Seconds its access tokens last.
+    pub oidc_access_ttl: u64,
     users: HashMap<String, String>,
 }
 
@@ -79,6 +83,10 @@ fn load() -> Servers {
         smtp_plain: port("POSTEL_TEST_SMTP_PLAIN_PORT"),
         submission: port("POSTEL_TEST_SUBMISSION_PORT"),
         submissions: port("POSTEL_TEST_SUBMISSIONS_PORT"),
+        oidc_issuer: var("POSTEL_TEST_OIDC_ISSUER"),
+        oidc_access_ttl: var("POSTEL_TEST_OIDC_ACCESS_TTL")
+            .parse()
+            .expect("POSTEL_TEST_OIDC_ACCESS_TTL is a number"),
         users,
     }
 }

@@ -13,6 +13,8 @@ mod folder_names;
 mod harness;
 mod hostile;
 mod imap_raw;
+mod oauth;
+mod oauth_browser;
 mod other_servers;
 mod pop3;
 mod pop3_codes;

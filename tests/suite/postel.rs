@@ -28,6 +28,14 @@ impl Postel {
         }
     }
 
+    /// The command with more environment variables, to spawn as a test
+    /// needs (its output read while it runs).
+    pub fn command_env(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = self.command(args);
+        cmd.envs(env.iter().copied());
+        cmd
+    }
+
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         self.run_env(args, stdin, &[])
     }

@@ -42,7 +42,7 @@ pub(crate) fn account(tag: &str, password: &str) -> Account {
 }
 
 /// Waits for the first event that `wanted` picks, failing after `within`.
-fn expect<T>(
+pub(crate) fn expect<T>(
     events: &mpsc::Receiver<Event>,
     within: Duration,
     what: &str,

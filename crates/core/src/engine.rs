@@ -37,6 +37,8 @@ pub enum Error {
     NoSuchOutboxItem(i64),
     #[error("{0}")]
     Sync(#[from] crate::sync::Error),
+    #[error("{0}")]
+    OAuth(#[from] crate::oauth::Error),
 }
 
 impl Explain for Error {
@@ -53,6 +55,7 @@ impl Explain for Error {
             Error::Compose(err) => err.sentence(),
             Error::Invalid(err) => err.sentence(),
             Error::Message(err) => err.sentence(),
+            Error::OAuth(err) => err.sentence(),
         }
     }
 }
@@ -261,7 +264,31 @@ impl Engine {
                 other => other?,
             }
         }
+        if account.uses_oauth() {
+            crate::oauth::access::forget(name).await?;
+        }
         Ok(())
+    }
+
+    /// Runs the account's OAuth2 sign-in (`open` is given the address to
+    /// send the browser to) and keeps what it found: the sign-in server
+    /// and the client ID in the settings, the refresh token in the keyring.
+    pub async fn sign_in(
+        &self,
+        name: &str,
+        open: impl FnOnce(&str),
+        time: std::time::Duration,
+    ) -> Result<(), Error> {
+        let mut account = self.account(name)?;
+        crate::oauth::signin::sign_in(&mut account, open, time).await?;
+        let _editing = self.inner.editing.lock().await;
+        let mut next = self.settings().clone();
+        // Only the sign-in's part: the rest may have changed meanwhile.
+        let slot = next
+            .account_mut(name)
+            .ok_or_else(|| Error::NoSuchAccount(name.to_owned()))?;
+        slot.oauth = account.oauth;
+        self.save(next)
     }
 
     pub async fn test_account(&self, name: &str) -> Result<Vec<check::Outcome>, Error> {

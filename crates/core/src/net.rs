@@ -3,8 +3,8 @@
 
 pub mod check;
 pub mod imap;
-pub mod login;
 pub mod imap_raw;
+pub mod login;
 pub mod pop3;
 pub mod sasl;
 pub mod smtp;

@@ -265,6 +265,7 @@ impl State {
                 ..Outgoing::default()
             },
             password: PasswordSource::Keyring,
+            oauth: Default::default(),
         };
         Ok(account)
     }

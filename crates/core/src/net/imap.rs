@@ -40,6 +40,26 @@ pub async fn connect_looking_up(
     login(server, client, username, &password?).await
 }
 
+/// Logs in with an OAuth2 access token by `mechanism`, whatever else the
+/// server offers ([`connect`] with an OAuth2 server chooses by itself).
+pub async fn connect_bearer(
+    server: &Server,
+    username: &str,
+    token: &str,
+    mechanism: crate::net::sasl::Mechanism,
+) -> Result<Session, Error> {
+    let client = secured(server).await?;
+    let inner = step(
+        server,
+        crate::net::Step::LoggingIn,
+        bearer::login(server, client, username, token, Some(mechanism)),
+    )
+    .await?;
+    Session::start(inner)
+        .await
+        .map_err(|e| imap_error(server, e))
+}
+
 /// A connection with the server's greeting read, inside TLS unless the
 /// user chose no security.
 async fn secured(server: &Server) -> Result<Client, Error> {
@@ -143,7 +163,7 @@ async fn login(
         let inner = step(
             server,
             crate::net::Step::LoggingIn,
-            bearer::login(server, client, username, password),
+            bearer::login(server, client, username, password, None),
         )
         .await?;
         return Session::start(inner)

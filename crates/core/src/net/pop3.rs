@@ -341,6 +341,30 @@ pub async fn connect(
     username: &str,
     password: &str,
 ) -> Result<Client<Stream>, super::Error> {
+    connect_choosing(server, username, password, None).await
+}
+
+/// Logs in with an OAuth2 access token by `mechanism`, whatever else the
+/// server offers ([`connect`] with an OAuth2 server chooses by itself).
+pub async fn connect_bearer(
+    server: &Server,
+    username: &str,
+    token: &str,
+    mechanism: super::sasl::Mechanism,
+) -> Result<Client<Stream>, super::Error> {
+    let server = Server {
+        auth: AuthMechanism::OAuth2,
+        ..server.clone()
+    };
+    connect_choosing(&server, username, token, Some(mechanism)).await
+}
+
+async fn connect_choosing(
+    server: &Server,
+    username: &str,
+    password: &str,
+    only: Option<super::sasl::Mechanism>,
+) -> Result<Client<Stream>, super::Error> {
     let tcp = connect_tcp(&server.host, server.port).await?;
     let mut client = match server.security {
         Security::Tls => Client::connect(tls::secure(tcp, server).await?)
@@ -374,7 +398,7 @@ pub async fn connect(
     }
     if server.auth == AuthMechanism::OAuth2 {
         // `password` is the access token here.
-        bearer(server, &mut client, &caps, username, password).await?;
+        bearer(server, &mut client, &caps, username, password, only).await?;
         return Ok(client);
     }
     let use_plain = match server.auth {
@@ -408,13 +432,15 @@ async fn bearer(
     caps: &[String],
     username: &str,
     token: &str,
+    only: Option<super::sasl::Mechanism>,
 ) -> Result<(), super::Error> {
-    use base64::Engine as _;
     use super::sasl::{self, Mechanism, Refusal};
+    use base64::Engine as _;
     let offered = caps
         .iter()
         .filter(|c| c.starts_with("SASL"))
-        .flat_map(|c| c.split_whitespace().skip(1));
+        .flat_map(|c| c.split_whitespace().skip(1))
+        .filter(|m| only.is_none_or(|o| o.name().eq_ignore_ascii_case(m)));
     let Some(mechanism) = Mechanism::choose(offered) else {
         return Err(super::Error::NoAuthMechanism {
             host: server.host.clone(),
@@ -433,7 +459,9 @@ async fn bearer(
         if command.len() + 2 <= MAX_AUTH_COMMAND {
             client.send(&format!("{command}\r\n")).await?;
         } else {
-            client.send(&format!("AUTH {}\r\n", mechanism.name())).await?;
+            client
+                .send(&format!("AUTH {}\r\n", mechanism.name()))
+                .await?;
             let line = client.line().await?;
             if !line.starts_with('+') || line.starts_with("+OK") {
                 return Ok(line);
@@ -444,7 +472,9 @@ async fn bearer(
     };
     let mut line = step_answer(server, answer.await)?;
     let mut refusal = None;
-    if let Some(challenge) = line.strip_prefix("+ ").or(line.strip_prefix('+').filter(|r| r.is_empty()))
+    if let Some(challenge) = line
+        .strip_prefix("+ ")
+        .or(line.strip_prefix('+').filter(|r| r.is_empty()))
         && !line.starts_with("+OK")
     {
         refusal = Refusal::from_challenge(challenge);

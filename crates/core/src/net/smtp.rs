@@ -171,6 +171,29 @@ pub async fn connect(
     server: &Server,
     credentials: Option<(&str, &str)>,
 ) -> Result<AsyncSmtpConnection, Error> {
+    connect_choosing(server, credentials, None).await
+}
+
+/// Logs in with an OAuth2 access token by `mechanism`, whatever else the
+/// server offers ([`connect`] with an OAuth2 server chooses by itself).
+pub async fn connect_bearer(
+    server: &Server,
+    username: &str,
+    token: &str,
+    mechanism: super::sasl::Mechanism,
+) -> Result<AsyncSmtpConnection, Error> {
+    let server = Server {
+        auth: AuthMechanism::OAuth2,
+        ..server.clone()
+    };
+    connect_choosing(&server, Some((username, token)), Some(mechanism)).await
+}
+
+async fn connect_choosing(
+    server: &Server,
+    credentials: Option<(&str, &str)>,
+    only: Option<super::sasl::Mechanism>,
+) -> Result<AsyncSmtpConnection, Error> {
     let tcp = connect_tcp(&server.host, server.port).await?;
     let hello = ClientId::default();
     let (stream, prefix) = match server.security {
@@ -195,7 +218,7 @@ pub async fn connect(
             step(
                 server,
                 crate::net::Step::LoggingIn,
-                bearer(server, &mut conn, &hello, user, token),
+                bearer(server, &mut conn, &hello, (user, token), only),
             )
             .await?;
         }
@@ -237,8 +260,8 @@ async fn bearer(
     server: &Server,
     conn: &mut AsyncSmtpConnection,
     hello: &ClientId,
-    user: &str,
-    token: &str,
+    (user, token): (&str, &str),
+    only: Option<super::sasl::Mechanism>,
 ) -> Result<(), Error> {
     use super::sasl::{self, Refusal};
     use base64::Engine as _;
@@ -256,6 +279,7 @@ async fn bearer(
                 .then(|| words.map(str::to_owned).collect::<Vec<_>>())
         })
         .flatten()
+        .filter(|m| only.is_none_or(|o| o.name().eq_ignore_ascii_case(m)))
         .collect();
     let Some(mechanism) = sasl::Mechanism::choose(offered.iter().map(String::as_str)) else {
         return Err(Error::NoAuthMechanism {
@@ -280,10 +304,7 @@ async fn bearer(
         .await;
     match answer {
         Ok(reply) if reply.has_code(334) => {
-            let refusal = reply
-                .message()
-                .next()
-                .and_then(|challenge| Refusal::from_challenge(challenge));
+            let refusal = reply.message().next().and_then(Refusal::from_challenge);
             // RFC 7628 3.2.3: ^A ends a failed OAUTHBEARER; XOAUTH2 takes
             // an empty answer.
             let end = match mechanism {

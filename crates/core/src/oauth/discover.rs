@@ -100,10 +100,7 @@ async fn fetch(http: &Http, location: &str, issuer: &str) -> Result<Metadata, Er
 
 /// The sign-in server found without asking the mail server: the account's
 /// issuer, a known provider, or metadata published for the domain or host.
-pub async fn without_server(
-    http: &Http,
-    account: &Account,
-) -> Result<Option<SignInServer>, Error> {
+pub async fn without_server(http: &Http, account: &Account) -> Result<Option<SignInServer>, Error> {
     if let Some(issuer) = &account.oauth.issuer {
         return Ok(Some(SignInServer::new(metadata(http, issuer).await?)));
     }
@@ -137,21 +134,20 @@ pub async fn from_server(
     configuration: &str,
     named_scope: Option<&str>,
 ) -> Result<SignInServer, Error> {
-    let issuer = if let Some(issuer) =
-        configuration.strip_suffix("/.well-known/openid-configuration")
-    {
-        issuer.to_owned()
-    } else if let Some((origin, path)) =
-        configuration.split_once("/.well-known/oauth-authorization-server")
-    {
-        // RFC 8414's form: the well-known part goes before the path.
-        format!("{origin}{path}")
-    } else {
-        return Err(Error::Failed {
-            server: super::said_by_server(configuration),
-            reason: "the mail server named no metadata address".into(),
-        });
-    };
+    let issuer =
+        if let Some(issuer) = configuration.strip_suffix("/.well-known/openid-configuration") {
+            issuer.to_owned()
+        } else if let Some((origin, path)) =
+            configuration.split_once("/.well-known/oauth-authorization-server")
+        {
+            // RFC 8414's form: the well-known part goes before the path.
+            format!("{origin}{path}")
+        } else {
+            return Err(Error::Failed {
+                server: super::said_by_server(configuration),
+                reason: "the mail server named no metadata address".into(),
+            });
+        };
     if !metadata::is_secure(&issuer) {
         return Err(Error::Failed {
             server: issuer,
@@ -212,10 +208,7 @@ mod tests {
             default_scopes(&meta(&[]), Some("mail")),
             ["mail", "openid", "offline_access"]
         );
-        assert_eq!(
-            default_scopes(&meta(&["openid", "mail"]), None),
-            ["openid"]
-        );
+        assert_eq!(default_scopes(&meta(&["openid", "mail"]), None), ["openid"]);
         let many = "s ".repeat(1000);
         assert_eq!(default_scopes(&meta(&["x"]), Some(&many)).len(), MAX_SCOPES);
     }
@@ -233,7 +226,9 @@ mod tests {
         assert_eq!(client_of(&account, "https://other.example.test").0, None);
         account.oauth.registered = false;
         assert_eq!(
-            client_of(&account, "https://other.example.test").0.as_deref(),
+            client_of(&account, "https://other.example.test")
+                .0
+                .as_deref(),
             Some("got-by-registering"),
             "one the user set holds for any issuer"
         );

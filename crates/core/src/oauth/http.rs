@@ -36,10 +36,7 @@ impl Http {
     }
 
     pub async fn get(&self, url: &str, max: usize) -> Result<Answer, String> {
-        let request = self
-            .client
-            .get(url)
-            .header("Accept", "application/json");
+        let request = self.client.get(url).header("Accept", "application/json");
         read(request, max).await
     }
 

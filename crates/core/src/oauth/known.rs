@@ -47,7 +47,12 @@ impl Known {
 
 pub const GOOGLE: Known = Known {
     name: "Google",
-    hosts: &["imap.gmail.com", "pop.gmail.com", "smtp.gmail.com", ".googlemail.com"],
+    hosts: &[
+        "imap.gmail.com",
+        "pop.gmail.com",
+        "smtp.gmail.com",
+        ".googlemail.com",
+    ],
     issuer: "https://accounts.google.com",
     authorization_endpoint: "https://accounts.google.com/o/oauth2/v2/auth",
     token_endpoint: "https://oauth2.googleapis.com/token",

@@ -78,7 +78,9 @@ pub async fn sign_in(
         scopes: &scopes,
         state: &state,
         pkce: &pkce,
-        login_hint: Some(&account.email).filter(|e| !e.is_empty()).map(|e| e.as_str()),
+        login_hint: Some(&account.email)
+            .filter(|e| !e.is_empty())
+            .map(|e| e.as_str()),
         extra: server.extra,
     })
     .map_err(|e| Error::Failed {
@@ -90,7 +92,9 @@ pub async fn sign_in(
     let expected = Expected {
         state: &state,
         issuer: &issuer,
-        issuer_required: server.metadata.authorization_response_iss_parameter_supported,
+        issuer_required: server
+            .metadata
+            .authorization_response_iss_parameter_supported,
     };
     let returned = listener
         .wait(&expected, time)
@@ -140,7 +144,10 @@ async fn find(http: &Http, account: &Account) -> Result<SignInServer, Error> {
         return Ok(found);
     }
     let refusal = crate::net::check::oauth_refusal(account).await;
-    match refusal.as_ref().and_then(|r| r.openid_configuration.as_deref()) {
+    match refusal
+        .as_ref()
+        .and_then(|r| r.openid_configuration.as_deref())
+    {
         Some(configuration) => {
             discover::from_server(
                 http,

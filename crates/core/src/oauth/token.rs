@@ -182,7 +182,7 @@ mod tests {
             NOW,
         )
         .expect("quoted");
-        assert_eq!(quoted.refresh_at, NOW + Duration::from_secs(60));
+        assert_eq!(quoted.refresh_at, NOW + Duration::from_secs(90));
         let long = parse(
             br#"{"access_token":"a","token_type":"Bearer","expires_in":999999999999}"#,
             NOW,

@@ -12,8 +12,8 @@ use futures::TryStreamExt;
 use super::{Error, Meter, Options, Sink, Summary, actions, envelope, fetched};
 use crate::account::{Account, AuthMechanism, Role};
 use crate::net::imap::{Session, connect, connect_looking_up, imap_error};
-use crate::net::login;
 use crate::net::imap_raw;
+use crate::net::login;
 use crate::store::SharedStore;
 use crate::store::{Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
@@ -25,10 +25,12 @@ pub async fn open(account: &Account) -> Result<Session, Error> {
     crate::net::tls::preload();
     let (server, user) = (&account.incoming.server, &account.incoming.username);
     if server.auth == AuthMechanism::OAuth2 {
-        return Ok(login::with_renewal(account, Role::Incoming, |token| async move {
-            connect(server, user, &token).await
-        })
-        .await?);
+        return Ok(
+            login::with_renewal(account, Role::Incoming, |token| async move {
+                connect(server, user, &token).await
+            })
+            .await?,
+        );
     }
     Ok(connect_looking_up(server, user, secret::password(account, Role::Incoming)).await?)
 }

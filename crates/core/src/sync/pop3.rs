@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 use super::{Error, Event, Meter, Sink, Summary, envelope};
 use crate::account::{Account, Role};
+use crate::message;
+use crate::net::login;
 use crate::net::pop3::{connect, net_error};
 use crate::store::SharedStore;
 use crate::store::{FolderRole, IndexText, NewMessage};
-use crate::message;
-use crate::net::login;
 
 pub async fn sync(account: &Account, store: &SharedStore, sink: &Sink) -> Result<Summary, Error> {
     let server = &account.incoming.server;

@@ -68,15 +68,14 @@ async fn send_batch(
     .map_err(Error::from);
     let mut conn = match connection {
         Ok(conn) => conn,
+        // Nothing was tried: the messages stay due, and go as soon as the
+        // user has signed in again (the worker waits for that).
+        Err(err) if err.needs_sign_in() => return Err(err),
         Err(err) => {
             // Nothing went out: every message waits for the next attempt.
             let mut outcomes = Vec::new();
             for item in due {
                 outcomes.push(defer(account, store, item, &label, None, &err.to_string()).await?);
-            }
-            // Kept in the outbox; the worker waits for the user to sign in.
-            if err.needs_sign_in() {
-                return Err(err);
             }
             return Ok(outcomes);
         }

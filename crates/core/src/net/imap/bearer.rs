@@ -71,15 +71,20 @@ impl async_imap::Authenticator for Bearer<'_> {
     }
 }
 
-/// Logs in with the access token by the best mechanism the server offers.
+/// Logs in with the access token by the best mechanism the server offers,
+/// or by `only`.
 pub(super) async fn login(
     server: &Server,
     mut client: Client,
     username: &str,
     token: &str,
+    only: Option<Mechanism>,
 ) -> Result<Inner, Error> {
     let caps = capabilities(server, &mut client).await?;
-    let offered = caps.iter().filter_map(|c| c.strip_prefix("AUTH="));
+    let offered = caps
+        .iter()
+        .filter_map(|c| c.strip_prefix("AUTH="))
+        .filter(|m| only.is_none_or(|o| o.name() == *m));
     let Some(mechanism) = Mechanism::choose(offered) else {
         return Err(Error::NoAuthMechanism {
             host: server.host.clone(),
