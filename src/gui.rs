@@ -16,6 +16,7 @@ pub mod screen;
 mod settings_actions;
 mod setup_actions;
 mod shortcut;
+mod sign_in;
 pub mod theme;
 pub mod ui_state;
 pub mod widget;
@@ -68,6 +69,9 @@ pub struct App {
     settings: Option<settings::State>,
     progress: Option<String>,
     notices: Vec<String>,
+    /// Accounts whose OAuth2 sign-in is no longer valid: a bar each with
+    /// "Sign in"; their workers wait meanwhile.
+    sign_ins: Vec<sign_in::Needed>,
     /// The last delete or move, with its Undo, for a few seconds.
     toast: Option<mailbox_actions::Toast>,
     /// The `?` overview of the keys is open.
@@ -95,6 +99,8 @@ pub enum Message {
     Discovered(Result<Discovery, String>),
     /// The logins to found settings the user approved.
     Confirmed((Box<Account>, Vec<Tested>)),
+    /// The setup's browser sign-in ended.
+    SetupSignedIn(Result<Box<Account>, String>),
     Saved(Result<Vec<Account>, String>),
     Sent(Result<String, String>),
     /// An action on a message is in the store (Ok: its account).
@@ -121,6 +127,9 @@ pub enum Message {
     FoldersMade(Vec<crate::store::Folder>),
     AttachmentSaved(Result<files::Outcome, String>),
     Dismiss(usize),
+    /// "Sign in" on an account's bar: the browser sign-in.
+    SignIn(String),
+    SignedIn(String, Result<(), String>),
     FileDropped(PathBuf),
     SendShortcut,
     Autosave,
@@ -164,6 +173,7 @@ impl App {
             settings: None,
             progress: None,
             notices: Vec::new(),
+            sign_ins: Vec::new(),
             toast: None,
             keys_shown: false,
             dark: false,
@@ -259,6 +269,12 @@ impl App {
                 }
                 Task::none()
             }
+            Message::SetupSignedIn(result) => {
+                if let Some(setup) = &mut self.setup {
+                    setup.signed_in(result.map(|a| *a));
+                }
+                Task::none()
+            }
             Message::Confirmed((account, results)) => {
                 if let Some(setup) = &mut self.setup {
                     setup.confirmed(&account, results);
@@ -322,6 +338,8 @@ impl App {
                 }
                 Task::none()
             }
+            Message::SignIn(account) => self.sign_in(account),
+            Message::SignedIn(account, result) => self.signed_in(account, result),
             Message::FileDropped(path) => {
                 self.composer_message(composer::Message::FileDropped(path))
             }
@@ -533,6 +551,9 @@ impl App {
             center(text(fl!("app-name"))).into()
         };
         let mut layout = column![].height(Length::Fill);
+        for needed in &self.sign_ins {
+            layout = layout.push(sign_in::bar(needed));
+        }
         for (i, notice) in self.notices.iter().enumerate() {
             layout = layout.push(
                 container(

@@ -422,3 +422,12 @@ conversation-count = { $count ->
     [one] Eine weitere Nachricht in dieser Unterhaltung
    *[other] { $count } weitere Nachrichten in dieser Unterhaltung
 }
+
+## OAuth2-Anmeldung
+sign-in-button = Anmelden
+sign-in-waiting = Warte auf die Anmeldung im Browser …
+setup-login = Anmelden mit
+setup-login-password = Passwort
+setup-login-oauth = Anmeldung im Browser (OAuth2)
+setup-sign-in = Im Browser anmelden
+setup-signed-in = Angemeldet bei { $issuer }. Speichern Sie, um das Konto zu behalten.

@@ -405,3 +405,12 @@ conversation-count = { $count ->
     [one] One more message in this conversation
    *[other] { $count } more messages in this conversation
 }
+
+## OAuth2 sign-in
+sign-in-button = Sign in
+sign-in-waiting = Waiting for the sign-in in your browser…
+setup-login = Log in with
+setup-login-password = Password
+setup-login-oauth = Browser sign-in (OAuth2)
+setup-sign-in = Sign in in the browser
+setup-signed-in = Signed in with { $issuer }. Save to keep the account.

@@ -31,6 +31,27 @@ impl App {
                 confirm_found(*account, password, policy),
                 Message::Confirmed,
             ),
+            account_setup::Action::SignIn { account } => Task::perform(
+                async move {
+                    let mut account = *account;
+                    crate::oauth::signin::sign_in(
+                        &mut account,
+                        |url| {
+                            let url = url.to_owned();
+                            tokio::spawn(async move {
+                                if let Err(e) = crate::browser::open(&url).await {
+                                    tracing::warn!("the browser could not be opened: {e}");
+                                }
+                            });
+                        },
+                        crate::oauth::signin::SIGN_IN_TIME,
+                    )
+                    .await
+                    .map_err(|e| crate::i18n::say(&e))?;
+                    Ok(Box::new(account))
+                },
+                Message::SetupSignedIn,
+            ),
             account_setup::Action::Test { account, password } => Task::perform(
                 async move { test_account(&account, password).await },
                 Message::Tested,

@@ -101,7 +101,11 @@ impl App {
             }
             Report::Failed { account, error, .. } => {
                 self.progress = None;
-                self.notice_once(format!("{account}: {}", crate::i18n::say(&*error)));
+                if error.needs_sign_in() {
+                    self.needs_sign_in(account, crate::i18n::say(&*error));
+                } else {
+                    self.notice_once(format!("{account}: {}", crate::i18n::say(&*error)));
+                }
                 Task::none()
             }
         }

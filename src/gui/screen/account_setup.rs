@@ -10,8 +10,8 @@ use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Length};
 
 use crate::account::{
-    Account, FolderChoices, Incoming, Outgoing, PasswordSource, Protocol, Role, Security, Server,
-    Service, default_port,
+    Account, AuthMechanism, FolderChoices, Incoming, OAuth, Outgoing, PasswordSource, Protocol,
+    Role, Security, Server, Service, default_port,
 };
 use crate::discovery::{Found, Policy, approval};
 use crate::fl;
@@ -66,6 +66,12 @@ pub struct State {
     /// Where a new account's setup is: the three questions, what was
     /// found, or the whole form.
     pub stage: Stage,
+    /// Both servers log in with the browser sign-in (OAuth2), not a
+    /// password.
+    pub oauth: bool,
+    /// What the sign-in found (its server, the client ID), kept with the
+    /// account.
+    pub oauth_settings: OAuth,
 }
 
 /// What a role's folder picker offers: the server's own choice, or one of
@@ -119,6 +125,10 @@ pub enum Message {
     /// On the found step: receive by this protocol (the provider offers
     /// both).
     UseIncoming(Protocol),
+    /// Log in with a password (false) or the browser sign-in (true).
+    Login(bool),
+    /// "Sign in in the browser".
+    SignIn,
 }
 
 pub enum Action {
@@ -140,6 +150,10 @@ pub enum Action {
     Save {
         account: Box<Account>,
         password: String,
+    },
+    /// The browser sign-in for the account in the form.
+    SignIn {
+        account: Box<Account>,
     },
     Cancel,
 }
@@ -180,6 +194,8 @@ impl State {
             touched: [true; 3],
             choices: account.incoming.folders.clone(),
             original: Some(account.clone()),
+            oauth: account.uses_oauth(),
+            oauth_settings: account.oauth.clone(),
             ..Self::default()
         }
     }
@@ -208,6 +224,14 @@ impl State {
                 }
             }
         }
+        for server in [&mut account.incoming.server, &mut account.outgoing.server] {
+            if self.oauth {
+                server.auth = AuthMechanism::OAuth2;
+            } else if server.auth == AuthMechanism::OAuth2 {
+                server.auth = AuthMechanism::Automatic;
+            }
+        }
+        account.oauth = self.oauth_settings.clone();
         account.incoming.folders = self.choices.clone();
         account.validate().map_err(|e| crate::i18n::say(&e))?;
         Ok(account)
@@ -303,6 +327,28 @@ impl State {
                 self.guess();
             }
             Message::Password(v) => self.password = v,
+            Message::Login(oauth) => {
+                self.oauth = oauth;
+                self.results.clear();
+            }
+            Message::SignIn => {
+                if !self.awaiting().is_empty() {
+                    return Action::None;
+                }
+                return match self.account() {
+                    Ok(account) => {
+                        self.busy = true;
+                        self.results.clear();
+                        Action::SignIn {
+                            account: Box::new(account),
+                        }
+                    }
+                    Err(e) => {
+                        self.error = Some(e);
+                        Action::None
+                    }
+                };
+            }
             Message::UseIncoming(p) => {
                 let Some(found) = &self.found else {
                     return Action::None;
@@ -463,6 +509,24 @@ impl State {
 
     /// The logins after "Use these servers"; a user name only the server
     /// knew replaces the one shown.
+    /// The browser sign-in ended: its settings kept for saving, or why not.
+    pub fn signed_in(&mut self, result: Result<Account, String>) {
+        self.busy = false;
+        match result {
+            Ok(account) => {
+                let issuer = account.oauth.issuer.clone().unwrap_or_default();
+                self.oauth_settings = account.oauth;
+                self.results = vec![Tested {
+                    incoming: true,
+                    ok: true,
+                    message: fl!("setup-signed-in", issuer = issuer),
+                    fingerprint: None,
+                }];
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
     pub fn confirmed(&mut self, account: &Account, results: Vec<Tested>) {
         self.busy = false;
         self.username = account.incoming.username.clone();
@@ -651,6 +715,17 @@ impl State {
                 Message::DisplayName
             ),
             row![
+                text(fl!("setup-login")).size(14).width(170),
+                pick_list(
+                    [steps::LoginChoice(false), steps::LoginChoice(true)],
+                    Some(steps::LoginChoice(self.oauth)),
+                    |c| Message::Login(c.0)
+                )
+                .style(crate::gui::theme::picker),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+            (!self.oauth).then(|| row![
                 text(fl!("setup-password")).size(14).width(170),
                 text_input(&fl!("setup-password"), &self.password)
                     .id("setup-password")
@@ -659,7 +734,7 @@ impl State {
                     .padding([6, 10])
                     .style(crate::gui::theme::field)
             ]
-            .spacing(8),
+            .spacing(8)),
             field(fl!("setup-name"), "setup-name", &self.name, Message::Name),
             text(fl!("setup-incoming")).size(16),
             row![
@@ -738,6 +813,10 @@ impl State {
                     .on_press_maybe((!busy).then_some(Message::Discover))
                     .padding([6, 12])
                     .style(crate::gui::theme::secondary),
+                self.oauth.then(|| button(text(fl!("setup-sign-in")))
+                    .on_press_maybe((!busy && approved).then_some(Message::SignIn))
+                    .padding([6, 12])
+                    .style(crate::gui::theme::secondary)),
                 button(text(fl!("setup-test")))
                     .on_press_maybe((!busy && approved).then_some(Message::Test))
                     .padding([6, 12])

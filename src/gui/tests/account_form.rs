@@ -2,6 +2,7 @@
 //! removing an account, the offline days.
 
 use super::*;
+use crate::account::AuthMechanism;
 use crate::discovery::{Found, Source};
 
 #[test]
@@ -485,4 +486,67 @@ fn found_settings_offer_pop3_beside_imap_when_the_provider_has_both() {
         (setup.in_host.as_str(), setup.in_port.as_str()),
         ("mail.example.org", "143")
     );
+}
+
+/// "Log in with: browser sign-in": no password asked, a "Sign in in the
+/// browser" button, and what the sign-in found is saved with the account,
+/// both servers set to OAuth2. Going back to a password drops OAuth2.
+#[test]
+fn the_browser_sign_in_replaces_the_password_and_is_saved_with_the_account() {
+    let (mut app, _) = App::new(temp_dirs("setup-oauth"));
+    let _ = app.update(Message::AddAccount);
+    feed_and_run(
+        &mut app,
+        [
+            Message::Setup(account_setup::Message::Manual),
+            Message::Setup(account_setup::Message::Email("ann@example.org".into())),
+        ],
+    );
+    {
+        let mut ui = simulator(app.view());
+        assert!(ui.find(iced_test::selector::id("setup-password")).is_ok());
+        assert!(ui.find(fl!("setup-sign-in").as_str()).is_err());
+    }
+    feed_and_run(
+        &mut app,
+        [Message::Setup(account_setup::Message::Login(true))],
+    );
+    {
+        let mut ui = simulator(app.view());
+        assert!(
+            ui.find(iced_test::selector::id("setup-password")).is_err(),
+            "no password for a browser sign-in"
+        );
+        assert!(ui.find(fl!("setup-sign-in").as_str()).is_ok());
+    }
+    let setup = app.setup.as_mut().expect("setup");
+    match setup.update(account_setup::Message::SignIn) {
+        account_setup::Action::SignIn { account } => {
+            assert_eq!(account.incoming.server.auth, AuthMechanism::OAuth2);
+            assert_eq!(account.outgoing.server.auth, AuthMechanism::OAuth2);
+        }
+        _ => panic!("the sign-in is asked for"),
+    }
+    // What the sign-in found comes back and is shown.
+    let mut signed = setup.account().expect("account");
+    signed.oauth.issuer = Some("https://login.example.org".into());
+    signed.oauth.client_id = Some("registered-id".into());
+    signed.oauth.registered = true;
+    let _ = app.update(Message::SetupSignedIn(Ok(Box::new(signed))));
+    {
+        let mut ui = simulator(app.view());
+        let line = format!(
+            "✓ {}: {}",
+            fl!("setup-incoming"),
+            fl!("setup-signed-in", issuer = "https://login.example.org")
+        );
+        assert!(ui.find(line.as_str()).is_ok(), "the sign-in is reported");
+    }
+    let saved = app.setup.as_ref().expect("setup").account().expect("valid");
+    assert_eq!(saved.oauth.client_id.as_deref(), Some("registered-id"));
+    assert!(saved.uses_oauth());
+    let setup = app.setup.as_mut().expect("setup");
+    let _ = setup.update(account_setup::Message::Login(false));
+    let back = setup.account().expect("valid");
+    assert!(!back.uses_oauth(), "a password again");
 }

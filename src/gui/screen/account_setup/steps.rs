@@ -41,6 +41,21 @@ impl std::fmt::Display for SecurityChoice {
     }
 }
 
+/// How the account logs in, in a pick list: a password, or the browser
+/// sign-in (OAuth2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginChoice(pub bool);
+
+impl std::fmt::Display for LoginChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&if self.0 {
+            fl!("setup-login-oauth")
+        } else {
+            fl!("setup-login-password")
+        })
+    }
+}
+
 /// A protocol in a pick list, spelled as its RFC does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProtocolChoice(pub Protocol);
