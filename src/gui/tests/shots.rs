@@ -615,4 +615,44 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         assert!(ui.find(iced_test::selector::id("setup-in-host")).is_ok());
         shot(&mut ui, dark, "setup-manual");
     }
+    // The browser sign-in instead of a password, once signed in.
+    let _ = first.update(Message::Setup(
+        crate::gui::screen::account_setup::Message::Login(true),
+    ));
+    let mut signed = first
+        .setup
+        .as_ref()
+        .and_then(|s| s.account().ok())
+        .expect("the form is valid");
+    signed.oauth.issuer = Some("https://login.example.test".into());
+    let _ = first.update(Message::SetupSignedIn(Ok(Box::new(signed))));
+    for dark in [false, true] {
+        let mut ui = window_of(&first, 1100.0, 1000.0);
+        assert!(ui.find(crate::fl!("setup-sign-in").as_str()).is_ok());
+        shot(&mut ui, dark, "setup-oauth");
+    }
+}
+
+#[test]
+fn the_sign_in_bar_over_the_mailbox() {
+    crate::i18n::init();
+    let (dirs, _) = lived_in("shots-sign-in");
+    let mut app = started(dirs);
+    let lost =
+        crate::sync::Error::Net(crate::net::Error::OAuth(crate::oauth::Error::SignInAgain {
+            account: "Work".into(),
+            reason: "grant request is invalid".into(),
+        }));
+    let _ = app.update(Message::Worker(crate::gui::worker::Event::Report(
+        crate::worker::Event::Failed {
+            account: "Work".into(),
+            phase: crate::worker::Phase::Sync,
+            error: std::sync::Arc::new(lost),
+        },
+    )));
+    for dark in [false, true] {
+        let mut ui = window_of(&app, 1280.0, 800.0);
+        assert!(ui.find(crate::fl!("sign-in-button").as_str()).is_ok());
+        shot(&mut ui, dark, "sign-in-bar");
+    }
 }
