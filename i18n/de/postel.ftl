@@ -365,6 +365,7 @@ error-discovery-not-found = Postel hat keine Einstellungen für { $domain } gefu
 error-discovery-setup = Die automatische Einrichtung konnte nicht starten: { $reason }.
 error-confirm-unencrypted = { $host }:{ $port } bietet keine Verschlüsselung, daher hat Postel Ihr Passwort nicht dorthin gesendet. Wählen Sie einen sicheren Server oder erlauben Sie für dieses Konto eine unverschlüsselte Verbindung.
 error-confirm-not-approved = { $host } wurde von nicht beglaubigten Einstellungen genannt und liegt außerhalb der Domain Ihrer Adresse, daher hat Postel Ihr Passwort nicht dorthin gesendet. Prüfen Sie, ob es der Server Ihres Anbieters ist, und bestätigen Sie ihn dann.
+error-confirm-browser-sign-in = { $host } meldet über den Browser an (OAuth2), nicht mit einem Passwort; Postel hat ihm daher keines geschickt. Melden Sie sich an, um fertig zu werden.
 confirm-no-login = Der { $which ->
     [incoming] Posteingangsserver
    *[other] Postausgangsserver

@@ -356,6 +356,7 @@ error-discovery-not-found = Postel could not find settings for { $domain }; ente
 error-discovery-setup = Automatic setup could not start: { $reason }.
 error-confirm-unencrypted = { $host }:{ $port } offers no encryption, so Postel did not send your password to it. Choose a secure server, or allow an unencrypted connection for this account.
 error-confirm-not-approved = { $host } was named by settings that are not authenticated and lies outside your address's domain, so Postel did not send your password to it. Check that it is your provider's server, then approve it.
+error-confirm-browser-sign-in = { $host } signs in in the browser (OAuth2), not with a password, so Postel did not send it one. Sign in to finish.
 # $which is "incoming" or "outgoing".
 confirm-no-login = The { $which } server { $host }:{ $port } accepted the connection (it needs no login).
 confirm-accepted = The { $which } server { $host }:{ $port } accepted the password for { $user }.

@@ -288,12 +288,7 @@ pub async fn add(
             "--auto needs the address: give --email ADDR.".into(),
         ));
     };
-    if !s.password_stdin && s.password_command.is_none() {
-        return Err(Failure(
-            "--auto needs the password to test the settings it finds: give --password-stdin or --password-command."
-                .into(),
-        ));
-    }
+    let no_password = !s.password_stdin && s.password_command.is_none();
     // Before the network: a taken name would only fail at the end.
     if engine.account(&name).is_ok() {
         return Err(EngineError::Duplicate(name).into());
@@ -337,6 +332,33 @@ pub async fn add(
             "account \"{name}\" was not added: {}",
             withheld(&shown, &policy.unapproved)
         )));
+    }
+    // A provider that signs in in the browser gets no password: the
+    // account is kept, and `account login` signs it in.
+    if account.uses_oauth() {
+        let shown = Found {
+            account: account.clone(),
+            ..found
+        };
+        if json {
+            print_json(&shown, &email, &[], &[])?;
+        } else {
+            print_settings(&shown);
+        }
+        engine.add_account(account, None).await?;
+        if !json {
+            println!(
+                "Added account \"{name}\" ({}). It signs in in the browser: run `postel account login {name}`.",
+                escape_line(&email)
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if no_password {
+        return Err(Failure(
+            "--auto needs the password to test the settings it finds: give --password-stdin or --password-command."
+                .into(),
+        ));
     }
     let password = match (&stored, &account.password) {
         (Some(password), _) => password.0.clone(),
@@ -452,6 +474,10 @@ fn add_command(found: &Found, args: &DiscoverArgs) -> String {
     if let Some(path) = &args.trust_cert {
         words.extend(["--trust-cert".to_owned(), path.display().to_string()]);
     }
-    words.push("--password-stdin".to_owned());
+    if a.uses_oauth() {
+        words.extend(["--in-auth", "oauth2", "--out-auth", "oauth2"].map(str::to_owned));
+    } else {
+        words.push("--password-stdin".to_owned());
+    }
     shell_words::join(words)
 }

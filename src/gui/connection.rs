@@ -21,11 +21,13 @@ pub async fn discover(email: &str, password: &str) -> Result<Discovery, String> 
         .await
         .map_err(|e| crate::i18n::say(&e))?;
     let policy = found.policy();
-    let results = if password.is_empty() || !policy.unapproved.is_empty() {
-        Vec::new()
-    } else {
-        logins(&mut found.account, password, policy).await
-    };
+    // A provider that signs in in the browser gets no password.
+    let results =
+        if password.is_empty() || !policy.unapproved.is_empty() || found.account.uses_oauth() {
+            Vec::new()
+        } else {
+            logins(&mut found.account, password, policy).await
+        };
     Ok(Discovery {
         found: Box::new(found),
         results,

@@ -24,8 +24,8 @@ fn autoconfig_from_the_database_is_checked_over_tls_and_confirmed_by_logging_in(
         &ispdb_xml(
             "ispdb.test",
             &[
-                // Ranked first but needs OAuth2: left out, with a note.
-                server_xml("imap", "localhost", s.imaps, "SSL", "OAuth2", user),
+                // Ranked first but needs Kerberos: left out, with a note.
+                server_xml("imap", "localhost", s.imaps, "SSL", "GSSAPI", user),
                 // Next, but the name does not exist: checking rejects it.
                 server_xml(
                     "imap",
@@ -65,7 +65,7 @@ fn autoconfig_from_the_database_is_checked_over_tls_and_confirmed_by_logging_in(
     assert_eq!(a.outgoing.username, None, "the same login for both");
     assert!(!found.insecure && !found.username_guessed);
     assert!(
-        found.notes.iter().any(|n| n.contains("OAuth2")),
+        found.notes.iter().any(|n| n.contains("GSSAPI")),
         "{:?}",
         found.notes
     );

@@ -532,3 +532,103 @@ fn the_command_line_signs_in_and_no_token_reaches_the_log_at_trace() {
         "removing the account forgets its sign-in"
     );
 }
+
+/// The provider's own autoconfig file (over HTTPS) names OAuth2 servers
+/// and its sign-in: discovery takes them, sends no password anywhere, and
+/// the sign-in goes straight to the issuer the file names.
+#[test]
+fn the_providers_autoconfig_file_names_the_sign_in_and_discovery_takes_it() {
+    use crate::discovery_parts::{Dns, Web, ispdb_xml, options, server_xml};
+    let s = servers();
+    let rt = rt();
+    let dns = Dns::start(&["--address=/localhost/127.0.0.1".to_owned()]);
+    let plain = Web::start(false);
+    let https = Web::start(true);
+    let user = "%EMAILLOCALPART%";
+    let sign_in = format!(
+        "<oAuth2><issuer>{}</issuer><scope>openid offline_access</scope></oAuth2>",
+        s.oidc_issuer
+    );
+    https.put(
+        ".well-known/autoconfig/mail/config-v1.1.xml",
+        &ispdb_xml(
+            "localhost",
+            &[
+                server_xml("imap", "localhost", s.imaps, "SSL", "OAuth2", user).replace(
+                    "</authentication>",
+                    "</authentication><authentication>password-cleartext</authentication>",
+                ),
+                server_xml(
+                    "smtp",
+                    "localhost",
+                    s.submission,
+                    "STARTTLS",
+                    "OAuth2",
+                    user,
+                ),
+                sign_in,
+            ],
+        ),
+    );
+    let mut options = options(&dns, &plain);
+    options.ports.https = https.port;
+    let found = crate::discovery_parts::discover(&rt, "olga@localhost", &options);
+    let mut account = found.account.clone();
+    assert!(account.uses_oauth(), "{account:?}");
+    assert_eq!(
+        account.incoming.server.auth,
+        AuthMechanism::OAuth2,
+        "OAuth2 over the password: the file says how to sign in"
+    );
+    assert_eq!(
+        account.oauth.issuer.as_deref(),
+        Some(s.oidc_issuer.as_str())
+    );
+    assert_eq!(account.oauth.scopes, ["openid", "offline_access"]);
+    // Confirming with a password sends none: these servers sign in.
+    let mut tried = account.clone();
+    let outcomes = rt.block_on(postel::discovery::confirm(
+        &mut tried,
+        "olgapass",
+        found.policy(),
+    ));
+    for o in &outcomes {
+        assert!(
+            matches!(
+                o.result,
+                Err(postel::discovery::ConfirmError::BrowserSignIn { .. })
+            ),
+            "{o}"
+        );
+    }
+    account.name = unique("oauth-autoconfig");
+    rt.block_on(async {
+        let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+        let browser = tokio::spawn(async move {
+            let url = rx.await.expect("the sign-in address");
+            sign_in_as(&url, "olga").await
+        });
+        oauth::signin::sign_in(
+            &mut account,
+            move |url| {
+                let _ = tx.send(url.to_owned());
+            },
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("signed in");
+        assert_eq!(browser.await.expect("browser").status, 200);
+        assert!(account.oauth.registered);
+        for outcome in check::account(&account).await {
+            assert!(
+                outcome.result.is_ok(),
+                "{:?}: {:?}",
+                outcome.role,
+                outcome.result
+            );
+        }
+        oauth::access::forget(&account.name)
+            .await
+            .expect("forgotten");
+    });
+}

@@ -96,6 +96,11 @@ pub struct OAuth {
     /// The scopes asked for; empty: the known provider's, or the
     /// discovered server's.
     pub scopes: Vec<String>,
+    /// Where the browser goes and where tokens come from, for a server
+    /// that publishes no metadata (named by the provider's autoconfig
+    /// file); unset: from the issuer's metadata.
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
 }
 
 impl OAuth {
@@ -348,10 +353,17 @@ impl Account {
         {
             problems.push(Problem::CommandEmpty);
         }
-        if let Some(issuer) = &self.oauth.issuer
-            && !crate::oauth::metadata::is_secure(issuer)
+        for address in [
+            &self.oauth.issuer,
+            &self.oauth.authorization_endpoint,
+            &self.oauth.token_endpoint,
+        ]
+        .into_iter()
+        .flatten()
         {
-            problems.push(Problem::OAuthIssuer(issuer.clone()));
+            if !crate::oauth::metadata::is_secure(address) {
+                problems.push(Problem::OAuthIssuer(address.clone()));
+            }
         }
         if self.incoming.pop3.delete_after_days == Some(0) {
             problems.push(Problem::DeleteAfterDays);

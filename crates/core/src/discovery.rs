@@ -305,8 +305,10 @@ struct Candidate {
     origin: String,
     incoming: Vec<Entry>,
     outgoing: Vec<Entry>,
-    /// What the source itself left out (e.g. servers that need OAuth2).
+    /// What the source itself left out (e.g. an Exchange server).
     notes: Vec<String>,
+    /// The provider's OAuth2 sign-in, when its file describes one.
+    oauth: crate::account::OAuth,
 }
 
 /// What the sources share.
@@ -663,6 +665,7 @@ fn build(
             server: outgoing.server,
             ..Outgoing::default()
         },
+        oauth: candidate.oauth.clone(),
         ..Account::default()
     };
     Found {

@@ -72,6 +72,8 @@ pub struct State {
     /// What the sign-in found (its server, the client ID), kept with the
     /// account.
     pub oauth_settings: OAuth,
+    /// The browser sign-in went through in this form.
+    pub signed: bool,
 }
 
 /// What a role's folder picker offers: the server's own choice, or one of
@@ -515,6 +517,7 @@ impl State {
         match result {
             Ok(account) => {
                 let issuer = account.oauth.issuer.clone().unwrap_or_default();
+                self.signed = true;
                 self.oauth_settings = account.oauth;
                 self.results = vec![Tested {
                     incoming: true,
@@ -548,6 +551,9 @@ impl State {
         self.out_security = Some(account.outgoing.server.security);
         self.touched = [true; 3];
         self.results = results;
+        // The provider signs in in the browser: no password is sent.
+        self.oauth = account.uses_oauth();
+        self.oauth_settings = account.oauth.clone();
         self.found = Some(Box::new(found));
         if self.stage == Stage::Start {
             self.stage = Stage::Found;

@@ -79,6 +79,10 @@ pub enum ConfirmError {
         "{host} was named by settings that are not authenticated and lies outside your address's domain, so Postel did not send your password to it. Check that it is your provider's server, then approve it."
     )]
     NotApproved { host: String },
+    #[error(
+        "{host} signs in in the browser (OAuth2), not with a password, so Postel did not send it one. Sign in to finish."
+    )]
+    BrowserSignIn { host: String },
 }
 
 impl Explain for ConfirmError {
@@ -90,6 +94,9 @@ impl Explain for ConfirmError {
                 .arg("port", port),
             ConfirmError::NotApproved { host } => {
                 Sentence::new("error-confirm-not-approved").arg("host", host)
+            }
+            ConfirmError::BrowserSignIn { host } => {
+                Sentence::new("error-confirm-browser-sign-in").arg("host", host)
             }
         }
     }
@@ -141,6 +148,12 @@ async fn login(account: &Account, role: Role, password: &str, policy: &Policy) -
         .any(|h| approval::same_host(h, &server.host))
     {
         let refused = ConfirmError::NotApproved {
+            host: server.host.clone(),
+        };
+        return outcome(account.username(role), Err(refused));
+    }
+    if server.auth == AuthMechanism::OAuth2 {
+        let refused = ConfirmError::BrowserSignIn {
             host: server.host.clone(),
         };
         return outcome(account.username(role), Err(refused));

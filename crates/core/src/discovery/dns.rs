@@ -192,6 +192,7 @@ pub async fn srv(ctx: Arc<Context>) -> Answers {
         .map(|(_, e)| e)
         .partition(|e| e.service == Service::Smtp);
     answers.candidates.push(Candidate {
+        oauth: Default::default(),
         // DNS answers are not authenticated: each server proves itself.
         source: Source::Srv,
         origin: names.join(", "),

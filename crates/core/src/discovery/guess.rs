@@ -110,6 +110,7 @@ pub async fn guess(ctx: &Context) -> Answers {
         return answers;
     }
     answers.candidates.push(Candidate {
+        oauth: Default::default(),
         source: Source::Guess,
         origin: format!("the usual host names of {domain}"),
         incoming,

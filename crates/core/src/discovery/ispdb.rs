@@ -5,7 +5,7 @@
 use roxmltree::{Document, Node};
 
 use super::Entry;
-use crate::account::{AuthMechanism, Security, Server, Service};
+use crate::account::{AuthMechanism, OAuth, Security, Server, Service};
 
 /// A reply larger than this is not a configuration file.
 pub const MAX_SIZE: usize = 256 * 1024;
@@ -17,7 +17,13 @@ pub struct Config {
     pub outgoing: Vec<Entry>,
     /// Servers left out, each with the reason, for the user's notes.
     pub skipped: Vec<String>,
+    /// The provider's OAuth2 sign-in (`<oAuth2>`: issuer, scopes,
+    /// endpoints), when the file describes one.
+    pub oauth: OAuth,
 }
+
+/// The most scopes read from a file: real ones list one to four.
+const MAX_SCOPES: usize = 16;
 
 /// Reads a configuration file for `email`, filling in its placeholders.
 pub fn parse(xml: &str, email: &str) -> Result<Config, String> {
@@ -31,14 +37,22 @@ pub fn parse(xml: &str, email: &str) -> Result<Config, String> {
         .children()
         .find(|n| n.has_tag_name("emailProvider"))
         .ok_or("it names no <emailProvider>")?;
-    let mut config = Config::default();
+    let mut config = Config {
+        oauth: provider
+            .children()
+            .find(|n| n.has_tag_name("oAuth2"))
+            .map(oauth)
+            .unwrap_or_default(),
+        ..Config::default()
+    };
+    let described = config.oauth.issuer.is_some();
     for node in provider.children().filter(Node::is_element) {
         let outgoing = match node.tag_name().name() {
             "incomingServer" => false,
             "outgoingServer" => true,
             _ => continue,
         };
-        match entry(node, outgoing, email) {
+        match entry(node, outgoing, email, described) {
             Ok(entry) if outgoing => config.outgoing.push(entry),
             Ok(entry) => config.incoming.push(entry),
             Err(why) => config.skipped.push(why),
@@ -47,7 +61,58 @@ pub fn parse(xml: &str, email: &str) -> Result<Config, String> {
     Ok(config)
 }
 
-fn entry(node: Node, outgoing: bool, email: &str) -> Result<Entry, String> {
+/// The `<oAuth2>` element: its issuer (a host name, or a URL), scopes and
+/// endpoints, each kept only when it is a secure address.
+fn oauth(node: Node) -> OAuth {
+    let text = |name: &str| {
+        node.children()
+            .find(|n| n.has_tag_name(name))
+            .and_then(|n| n.text())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    };
+    let secure = |url: String| crate::oauth::metadata::is_secure(&url).then_some(url);
+    let issuer = text("issuer").map(|i| {
+        if i.contains("://") {
+            i
+        } else {
+            format!("https://{i}")
+        }
+    });
+    let scopes = text("scope")
+        .map(|s| {
+            s.split_whitespace()
+                .take(MAX_SCOPES)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let issuer = issuer.and_then(secure);
+    // A provider Postel knows signs in its own way (its scopes for mail
+    // only, not the contacts and calendars a file may list).
+    if issuer
+        .as_deref()
+        .is_some_and(|i| crate::oauth::known::for_issuer(i).is_some())
+    {
+        return OAuth {
+            issuer,
+            ..OAuth::default()
+        };
+    }
+    OAuth {
+        issuer,
+        scopes,
+        authorization_endpoint: text("authURL").and_then(secure),
+        token_endpoint: text("tokenURL").and_then(secure),
+        ..OAuth::default()
+    }
+}
+
+/// One server. A server offering OAuth2 beside a password gets OAuth2
+/// only when the file says how to sign in (`described`) or the provider
+/// is one whose sign-in Postel knows; else the password, which surely
+/// works (Thunderbird does the same).
+fn entry(node: Node, outgoing: bool, email: &str, described: bool) -> Result<Entry, String> {
     let kind = node.attribute("type").unwrap_or_default();
     let service = match (kind, outgoing) {
         ("imap", false) => Service::Imap,
@@ -86,10 +151,15 @@ fn entry(node: Node, outgoing: bool, email: &str) -> Result<Entry, String> {
         .filter_map(|n| n.text())
         .map(|t| t.trim().to_owned())
         .collect();
+    let oauth = methods.iter().any(|m| m == "OAuth2");
+    let password = methods.iter().find_map(|m| mechanism(m, outgoing));
+    let known = described || crate::oauth::known::for_host(&host).is_some();
     let auth = if methods.is_empty() {
         Some(AuthMechanism::Automatic)
+    } else if oauth && (password.is_none() || known) {
+        Some(AuthMechanism::OAuth2)
     } else {
-        methods.iter().find_map(|m| mechanism(m, outgoing))
+        password
     };
     let auth = auth.ok_or_else(|| {
         format!(
@@ -186,23 +256,67 @@ mod tests {
             .iter()
             .map(|e| (e.service, e.server.host.as_str(), e.server.port))
             .collect();
-        // The OAuth2-only server and the Exchange one are left out.
+        // The Exchange server is left out; the OAuth2-only one signs in
+        // in the browser, the one that also takes a password uses that
+        // (the file does not say how to sign in).
         assert_eq!(
             incoming,
             [
+                (Service::Imap, "imap.example.org", 993),
                 (Service::Imap, "mail.example.org", 143),
                 (Service::Pop3, "pop.example.org", 995)
             ]
         );
-        assert_eq!(config.incoming[0].server.security, Security::Starttls);
-        assert_eq!(config.incoming[0].username.as_deref(), Some("jo.doe"));
-        assert_eq!(config.incoming[1].username, None);
-        assert_eq!(config.skipped.len(), 2, "{:?}", config.skipped);
-        assert!(config.skipped[0].contains("OAuth2"));
+        assert_eq!(config.incoming[0].server.auth, AuthMechanism::OAuth2);
+        assert_eq!(config.incoming[1].server.auth, AuthMechanism::Automatic);
+        assert_eq!(config.incoming[1].server.security, Security::Starttls);
+        assert_eq!(config.incoming[1].username.as_deref(), Some("jo.doe"));
+        assert_eq!(config.incoming[2].username, None);
+        assert_eq!(config.skipped.len(), 1, "{:?}", config.skipped);
+        assert!(config.oauth.is_unset());
         let out = &config.outgoing;
         assert_eq!(out[0].username.as_deref(), Some("jo.doe@example.org"));
         assert_eq!(out[1].server.security, Security::None);
         assert_eq!(out[1].server.auth, AuthMechanism::None);
+    }
+
+    /// Thunderbird's database describes Gmail's sign-in like this.
+    #[test]
+    fn an_oauth2_description_is_read_and_preferred_over_the_password() {
+        let xml = r#"<clientConfig version="1.1"><emailProvider id="mail.example">
+  <incomingServer type="imap">
+    <hostname>imap.mail.example</hostname><port>993</port><socketType>SSL</socketType>
+    <authentication>OAuth2</authentication>
+    <authentication>password-cleartext</authentication>
+  </incomingServer>
+  <outgoingServer type="smtp">
+    <hostname>smtp.mail.example</hostname><port>465</port><socketType>SSL</socketType>
+    <authentication>OAuth2</authentication>
+    <authentication>password-cleartext</authentication>
+  </outgoingServer>
+  <oAuth2>
+    <issuer>login.mail.example</issuer>
+    <scope>mail offline_access</scope>
+    <authURL>https://login.mail.example/authorize</authURL>
+    <tokenURL>http://login.mail.example/token</tokenURL>
+  </oAuth2>
+</emailProvider></clientConfig>"#;
+        let config = parse(xml, "jo@mail.example").expect("parses");
+        assert_eq!(config.incoming[0].server.auth, AuthMechanism::OAuth2);
+        assert_eq!(config.outgoing[0].server.auth, AuthMechanism::OAuth2);
+        assert_eq!(
+            config.oauth.issuer.as_deref(),
+            Some("https://login.mail.example")
+        );
+        assert_eq!(config.oauth.scopes, ["mail", "offline_access"]);
+        assert_eq!(
+            config.oauth.authorization_endpoint.as_deref(),
+            Some("https://login.mail.example/authorize")
+        );
+        assert_eq!(
+            config.oauth.token_endpoint, None,
+            "a token endpoint in the clear is not taken"
+        );
     }
 
     #[test]

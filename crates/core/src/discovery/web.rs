@@ -226,6 +226,13 @@ async fn fetch(ctx: &Context, url: Url, secure: Source, plain: Source) -> Answer
             Err(why) => answers.tried.push(format!("{shown} was not used: {why}.")),
             Ok(config) => answers.candidates.push(Candidate {
                 source: if https { secure } else { plain },
+                // A sign-in described over plain HTTP could send the user
+                // anywhere: only the provider's HTTPS word is kept.
+                oauth: if https {
+                    config.oauth
+                } else {
+                    Default::default()
+                },
                 incoming: config.incoming,
                 outgoing: config.outgoing,
                 notes: config

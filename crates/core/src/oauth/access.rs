@@ -159,7 +159,7 @@ async fn where_to_renew(
         reason: "the sign-in settings are incomplete".into(),
     };
     let issuer = account.oauth.issuer.as_deref().ok_or_else(not_signed_in)?;
-    let metadata = discover::metadata(http, issuer).await?;
+    let metadata = discover::account_metadata(http, account, issuer).await?;
     let (id, secret) = discover::client_of(account, issuer);
     Ok((metadata, (id.ok_or_else(not_signed_in)?, secret)))
 }

@@ -98,11 +98,37 @@ async fn fetch(http: &Http, location: &str, issuer: &str) -> Result<Metadata, Er
     })
 }
 
+/// The metadata for the account's own issuer: the endpoints it names
+/// (from a provider's autoconfig file), else the issuer's metadata.
+pub async fn account_metadata(
+    http: &Http,
+    account: &Account,
+    issuer: &str,
+) -> Result<Metadata, Error> {
+    match (
+        &account.oauth.authorization_endpoint,
+        &account.oauth.token_endpoint,
+    ) {
+        (Some(authorization), Some(token)) if known::for_issuer(issuer).is_none() => Ok(Metadata {
+            issuer: issuer.to_owned(),
+            authorization_endpoint: authorization.clone(),
+            token_endpoint: token.clone(),
+            registration_endpoint: None,
+            revocation_endpoint: None,
+            scopes_supported: Vec::new(),
+            code_challenge_methods_supported: Vec::new(),
+            authorization_response_iss_parameter_supported: false,
+        }),
+        _ => metadata(http, issuer).await,
+    }
+}
+
 /// The sign-in server found without asking the mail server: the account's
 /// issuer, a known provider, or metadata published for the domain or host.
 pub async fn without_server(http: &Http, account: &Account) -> Result<Option<SignInServer>, Error> {
     if let Some(issuer) = &account.oauth.issuer {
-        return Ok(Some(SignInServer::new(metadata(http, issuer).await?)));
+        let found = account_metadata(http, account, issuer).await?;
+        return Ok(Some(SignInServer::new(found)));
     }
     let hosts = [&account.incoming.server.host, &account.outgoing.server.host];
     if let Some(k) = hosts.iter().find_map(|h| known::for_host(h)) {

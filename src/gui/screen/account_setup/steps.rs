@@ -291,8 +291,22 @@ impl State {
                     .padding([8.0, gap::M])
                     .style(theme::secondary),
                 iced::widget::space().width(Length::Fill),
+                // A provider that signs in in the browser: that first.
+                self.oauth.then(|| {
+                    button(text(fl!("setup-sign-in")).size(size::BODY))
+                        .on_press_maybe((!self.busy && approved).then_some(Message::SignIn))
+                        .padding([8.0, gap::M])
+                        .style(if self.signed {
+                            theme::secondary
+                        } else {
+                            theme::primary
+                        })
+                }),
                 button(text(fl!("setup-done")).size(size::BODY))
-                    .on_press_maybe((!self.busy && approved).then_some(Message::Save))
+                    .on_press_maybe(
+                        (!self.busy && approved && (!self.oauth || self.signed))
+                            .then_some(Message::Save)
+                    )
                     .padding([8.0, gap::L])
                     .style(theme::primary),
             ]
