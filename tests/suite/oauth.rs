@@ -632,3 +632,36 @@ fn the_providers_autoconfig_file_names_the_sign_in_and_discovery_takes_it() {
             .expect("forgotten");
     });
 }
+
+/// A sign-in server that registers no clients, and no client ID set: one
+/// sentence naming the setting, before the browser is opened.
+#[test]
+fn without_registration_or_a_client_id_the_sign_in_says_what_is_missing() {
+    let s = servers();
+    let mut account = account("oauth-no-client", "olga");
+    account.oauth.issuer = Some(s.oidc_issuer.clone());
+    // Endpoints named by hand (as a provider's file would): no metadata,
+    // so no registration endpoint either.
+    account.oauth.authorization_endpoint = Some(format!("{}/auth", s.oidc_issuer));
+    account.oauth.token_endpoint = Some(format!("{}/token", s.oidc_issuer));
+    let opened = std::sync::atomic::AtomicBool::new(false);
+    let err = rt()
+        .block_on(oauth::signin::sign_in(
+            &mut account,
+            |_| opened.store(true, std::sync::atomic::Ordering::SeqCst),
+            Duration::from_secs(5),
+        ))
+        .expect_err("no client ID");
+    assert!(matches!(err, oauth::Error::NoClientId { .. }), "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "postel account edit {} --oauth-client-id",
+            account.name
+        )),
+        "{err}"
+    );
+    assert!(
+        !opened.load(std::sync::atomic::Ordering::SeqCst),
+        "no browser"
+    );
+}

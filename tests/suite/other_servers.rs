@@ -634,3 +634,44 @@ fn exims_4xx_keeps_the_message_for_later() {
     assert_eq!(outbox[0]["state"], "queued", "{outbox}");
     assert_eq!(outbox[0]["history"][0]["code"], 451, "{outbox}");
 }
+
+/// An account set to OAuth2 on servers that offer neither OAUTHBEARER nor
+/// XOAUTH2 (Cyrus and Exim here): each says so in one sentence, and no
+/// token is sent by a mechanism the server did not name.
+#[test]
+fn oauth2_on_servers_without_the_mechanisms_says_so() {
+    let a = alt();
+    let server = |port: u16, security: Security| Server {
+        host: "localhost".into(),
+        port,
+        security,
+        auth: postel::account::AuthMechanism::OAuth2,
+        trusted_certificates: tls::read_pem_file(&a.ca).expect("CA"),
+        ..Server::default()
+    };
+    rt().block_on(async {
+        let imap = imap::connect(&server(a.imaps, Security::Tls), "alice", "a-token")
+            .await
+            .err();
+        let pop3 = postel::net::pop3::connect(&server(a.pop3s, Security::Tls), "alice", "a-token")
+            .await
+            .err();
+        let smtp = postel::net::smtp::connect(
+            &server(a.submissions, Security::Tls),
+            Some(("alice", "a-token")),
+        )
+        .await
+        .err();
+        for (what, err) in [("IMAP", imap), ("POP3", pop3), ("SMTP", smtp)] {
+            match err {
+                Some(err @ postel::net::Error::NoAuthMechanism { .. }) => {
+                    assert!(
+                        err.to_string().contains("neither OAUTHBEARER nor XOAUTH2"),
+                        "{what}: {err}"
+                    );
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+    });
+}
