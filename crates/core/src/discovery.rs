@@ -298,6 +298,12 @@ enum Trust {
     Probed,
 }
 
+/// An autoconfig file's OAuth2 sign-in as discovery reads it (for the
+/// fuzzer, which feeds it hostile files).
+pub(crate) fn autoconfig_oauth(xml: &str, email: &str) -> Option<crate::account::OAuth> {
+    ispdb::parse(xml, email).ok().map(|config| config.oauth)
+}
+
 /// The answer of one source, before it is checked.
 #[derive(Debug, Clone)]
 struct Candidate {

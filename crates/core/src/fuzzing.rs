@@ -163,6 +163,56 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
+/// Bytes from a sign-in server, a mail server's refusal, a browser's
+/// return to the loopback listener or a provider's autoconfig file: every
+/// OAuth2 reader. Whatever they are, what is accepted keeps its promises:
+/// endpoints are HTTPS (or loopback), lifetimes are bounded, the return is
+/// this sign-in's.
+pub fn oauth(data: &[u8]) {
+    use crate::oauth::{callback, metadata, register, token};
+    let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+    let _ = crate::net::sasl::Refusal::from_json(data);
+    if let Ok(meta) = metadata::Metadata::parse(data, "https://id.example") {
+        assert!(metadata::is_secure(&meta.authorization_endpoint));
+        assert!(metadata::is_secure(&meta.token_endpoint));
+    }
+    if let Ok(tokens) = token::parse(data, now) {
+        assert!(tokens.refresh_at <= now + token::MAX_LIFETIME);
+        assert!(!tokens.access.is_empty());
+    }
+    let _ = register::parse(data);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = crate::net::sasl::Refusal::from_challenge(text);
+    for issuer_required in [false, true] {
+        let expected = callback::Expected {
+            state: "s1",
+            issuer: "https://id.example",
+            issuer_required,
+        };
+        if callback::parse(text, &expected).is_ok() {
+            let query = text.split_once('?').map_or("", |(_, q)| q);
+            let state = url::form_urlencoded::parse(query.as_bytes())
+                .find(|(k, _)| k == "state")
+                .map(|(_, v)| v.into_owned());
+            assert_eq!(state.as_deref(), Some("s1"), "only this sign-in's");
+        }
+    }
+    if let Some(oauth) = crate::discovery::autoconfig_oauth(text, "jo@example.org") {
+        for address in [
+            &oauth.issuer,
+            &oauth.authorization_endpoint,
+            &oauth.token_endpoint,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(metadata::is_secure(address), "{address}");
+        }
+    }
+}
+
 /// Feeds every input kept under `tests/fuzz/regressions/<name>/` to
 /// `target`, and says how many there were.
 pub fn replay(name: &str, target: fn(&[u8])) -> usize {
@@ -193,6 +243,7 @@ mod tests {
             super::replay("mailto", super::mailto),
             super::replay("message", super::message),
             super::replay("markdown", super::markdown),
+            super::replay("oauth", super::oauth),
         ];
         assert!(
             ran.iter().all(|&n| n > 0),
