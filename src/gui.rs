@@ -101,6 +101,14 @@ pub enum Message {
     Confirmed((Box<Account>, Vec<Tested>)),
     /// The setup's browser sign-in ended.
     SetupSignedIn(Result<Box<Account>, String>),
+    /// The composer's message is in the outbox.
+    Queued(Result<composer_actions::Queued, String>),
+    /// A message sent from the outbox after the undo delay (None: taken
+    /// back meanwhile).
+    SentLater(Result<Option<String>, String>),
+    /// Undo of a Send: the message is out of the outbox, back to the
+    /// composer (or it had gone already).
+    SendUndone(Result<(String, Box<Draft>), String>),
     Saved(Result<Vec<Account>, String>),
     Sent(Result<String, String>),
     /// An action on a message is in the store (Ok: its account).
@@ -192,6 +200,15 @@ impl App {
         if let Some(moved) = &engine.report().moved_aside {
             app.notices.push(moved.to_string());
         }
+        // Before any worker runs: a Send that could still be undone when
+        // Postel closed is held for the user, not sent behind their back.
+        match crate::store::Store::open(&app.dirs.data).and_then(|mut s| s.hold_unconfirmed()) {
+            Ok(held) if !held.is_empty() => {
+                app.notices.push(fl!("status-held", count = held.len()));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("held messages not looked for: {e}"),
+        }
         app.accounts = engine.accounts();
         app.prefs = engine.preferences();
         let task = match engine.store() {
@@ -269,6 +286,16 @@ impl App {
                 }
                 Task::none()
             }
+            Message::Queued(result) => self.queued(result),
+            Message::SentLater(result) => self.sent_later(result),
+            Message::SendUndone(Ok((account, draft))) => {
+                self.composer = Some(self.new_composer(Some(account), *draft));
+                self.refresh()
+            }
+            Message::SendUndone(Err(e)) => {
+                self.notices.push(e);
+                Task::none()
+            }
             Message::SetupSignedIn(result) => {
                 if let Some(setup) = &mut self.setup {
                     setup.signed_in(result.map(|a| *a));
@@ -299,7 +326,7 @@ impl App {
                 if self
                     .toast
                     .as_ref()
-                    .is_some_and(|t| t.since.elapsed() >= mailbox_actions::TOAST_FOR)
+                    .is_some_and(|t| t.since.elapsed() >= t.lasts)
                 {
                     self.toast = None;
                 }

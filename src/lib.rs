@@ -9,7 +9,7 @@
 
 pub use postel_core::{
     account, config, date, discovery, engine, mailto, message, net, oauth, preferences, private,
-    secret, store, sync, worker,
+    schedule, secret, store, sync, worker,
 };
 pub use postel_render as render;
 

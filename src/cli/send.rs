@@ -43,6 +43,11 @@ pub struct SendArgs {
     /// Leave it in the outbox for the next sync instead of sending now.
     #[arg(long)]
     queue_only: bool,
+    /// Send later: at this local time (2026-12-24 08:00, or 08:00 for the
+    /// next time the clock shows it); the account's worker sends it then
+    /// (`postel sync --watch` or the window), also after a restart.
+    #[arg(long, value_name = "TIME", conflicts_with = "queue_only")]
+    at: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +109,22 @@ pub async fn send(engine: &mut Engine, args: SendArgs) -> Result<ExitCode, Failu
         references,
         message_id: None,
     };
+    if let Some(at) = &args.at {
+        let when = crate::schedule::parse(at, &crate::schedule::now())
+            .map_err(|e| Failure(crate::i18n::say(&e)))?;
+        let id = engine
+            .queue_at(
+                &args.account,
+                &draft,
+                crate::store::outbox::When::At(when.as_second()),
+            )
+            .await?;
+        println!(
+            "Scheduled as outbox message {id} for {}; the account's worker sends it then (the window, or `postel sync --watch`).",
+            crate::date::long(when.as_second())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let id = engine.queue(&args.account, &draft).await?;
     if args.queue_only {
         println!("Queued as outbox message {id}; it goes out at the next sync.");
@@ -135,6 +156,13 @@ fn verdict(item: &Item) -> ExitCode {
                 escape_text(item.last_error.trim_end_matches('.')),
                 item.id,
                 item.id
+            );
+            ExitCode::FAILURE
+        }
+        State::Held => {
+            eprintln!(
+                "postel: not sent: Postel closed while Send could still be undone. Send it with `postel outbox retry {}`, or remove it with `postel outbox cancel {}`.",
+                item.id, item.id
             );
             ExitCode::FAILURE
         }
@@ -213,10 +241,13 @@ async fn list(engine: &mut Engine, account: Option<&str>, json: bool) -> Result<
     }
     for item in items {
         let state = match item.state {
+            State::Queued if item.undo_until.is_some() => "undo-wait",
+            State::Queued if item.send_at.is_some() => "scheduled",
             State::Queued => "queued",
             State::Sending => "sending",
             State::Sent => "sent",
             State::Failed => "FAILED",
+            State::Held => "held",
         };
         println!(
             "{:>6} {state:<8} {}  to {}  \"{}\"",
@@ -225,6 +256,9 @@ async fn list(engine: &mut Engine, account: Option<&str>, json: bool) -> Result<
             escape_line(&item.recipients.join(", ")),
             escape_line(&item.subject)
         );
+        if let (Some(at), State::Queued) = (item.send_at, item.state) {
+            println!("       scheduled for {}", crate::date::long(at));
+        }
         if !item.last_error.is_empty() {
             println!("       last error: {}", escape_text(&item.last_error));
         }

@@ -224,6 +224,13 @@ pub enum Undo {
         ids: Vec<i64>,
         accounts: Vec<String>,
     },
+    /// A message sent within the undo delay: taken out of the outbox
+    /// before it went, and back in the composer.
+    Send {
+        id: i64,
+        account: String,
+        draft: Box<Draft>,
+    },
 }
 
 /// What a bulk action did: the accounts to push, what Undo puts back,
@@ -242,6 +249,8 @@ pub struct Toast {
     pub text: String,
     pub undo: Vec<Undo>,
     pub since: std::time::Instant,
+    /// How long it stays ([`TOAST_FOR`], or a Send's undo delay).
+    pub lasts: std::time::Duration,
 }
 
 /// How long a toast (and its Undo) stays.
@@ -269,6 +278,7 @@ impl App {
             text,
             undo: vec![undo],
             since: std::time::Instant::now(),
+            lasts: TOAST_FOR,
         });
     }
 
@@ -305,6 +315,19 @@ impl App {
                     id,
                     folder,
                 } => self.move_message(engine.clone(), account, id, folder),
+                Undo::Send { id, account, draft } => {
+                    let engine = engine.clone();
+                    Task::perform(
+                        async move {
+                            engine
+                                .outbox_cancel(id)
+                                .await
+                                .map(|()| (account, draft))
+                                .map_err(|_| fl!("toast-send-undone-late"))
+                        },
+                        Message::SendUndone,
+                    )
+                }
                 Undo::Unread { ids, accounts } => {
                     let engine = engine.clone();
                     Task::perform(
@@ -348,6 +371,7 @@ impl App {
                     accounts: marked.accounts.clone(),
                 }],
                 since: std::time::Instant::now(),
+                lasts: TOAST_FOR,
             });
         }
         let mut tasks = vec![self.refresh()];
@@ -429,6 +453,7 @@ impl App {
                 text: fl!("toast-moved-many", count = (done.moved as u64)),
                 undo: done.undo,
                 since: std::time::Instant::now(),
+                lasts: TOAST_FOR,
             });
         }
         if let Some(first) = done.failed.first() {

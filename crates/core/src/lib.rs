@@ -17,6 +17,7 @@ pub mod net;
 pub mod oauth;
 pub mod preferences;
 pub mod private;
+pub mod schedule;
 pub mod secret;
 pub mod store;
 pub mod sync;

@@ -121,11 +121,35 @@ impl Default for Reading {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Composing {
     pub format: Format,
     pub reply: ReplyAt,
+    /// Seconds after Send during which it can be taken back (the message
+    /// waits in the outbox); 0 sends at once.
+    pub undo_send_seconds: u32,
+}
+
+/// The longest undo delay honoured: a minute (a message held longer is
+/// "send later", which says when).
+pub const UNDO_SEND_MAX: u32 = 60;
+
+impl Composing {
+    /// The undo delay, bounded.
+    pub fn undo_send(&self) -> u32 {
+        self.undo_send_seconds.min(UNDO_SEND_MAX)
+    }
+}
+
+impl Default for Composing {
+    fn default() -> Self {
+        Self {
+            format: Format::default(),
+            reply: ReplyAt::default(),
+            undo_send_seconds: 10,
+        }
+    }
 }
 
 /// What a new message is written as.

@@ -303,6 +303,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         folder INTEGER PRIMARY KEY REFERENCES folders(id) ON DELETE CASCADE
     );
     "#,
+    // 12: undo send (the time until which Send can still be taken back)
+    // and send later (the time the user chose).
+    r#"
+    ALTER TABLE outbox ADD COLUMN undo_until INTEGER;
+    ALTER TABLE outbox ADD COLUMN send_at INTEGER;
+    "#,
 ];
 
 /// Work a migration needs beyond its SQL, in the same transaction.

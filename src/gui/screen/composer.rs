@@ -56,6 +56,19 @@ pub struct State {
     dark: bool,
     /// Each identity's signature, for the preview.
     signatures: std::collections::HashMap<String, String>,
+    /// "Send later": its choices are shown...
+    pub later_open: bool,
+    /// ... and the time typed there.
+    pub later_text: String,
+}
+
+/// When "Send later" sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Later {
+    TomorrowMorning,
+    MondayMorning,
+    /// The time typed in the field.
+    Typed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +113,10 @@ pub enum Message {
     Format(Format),
     Preview(bool),
     PreviewPage(crate::gui::widget::html_view::Message),
+    /// "Send later…" opened or closed.
+    LaterOpen(bool),
+    LaterText(String),
+    SendLater(Later),
 }
 
 pub enum Action {
@@ -118,6 +135,8 @@ pub enum Action {
     Send {
         account: String,
         draft: Box<Draft>,
+        /// Send later: the time (Unix seconds) the user chose.
+        at: Option<i64>,
     },
     /// Ask the system's file chooser for files to attach.
     PickFiles,
@@ -179,6 +198,8 @@ impl State {
             renderer: None,
             dark: false,
             signatures: Default::default(),
+            later_open: false,
+            later_text: String::new(),
         }
     }
 
@@ -370,27 +391,44 @@ impl State {
                 }
             }
             Message::Send => {
-                let bad: Vec<String> = [&self.to, &self.cc, &self.bcc]
-                    .iter()
-                    .flat_map(|f| Self::invalid(f))
-                    .collect();
-                if !bad.is_empty() {
-                    self.error = Some(fl!("compose-bad-address", address = bad.join(", ")));
-                    return Action::None;
-                }
-                let Some(account) = self.from.clone() else {
-                    self.error = Some(fl!("compose-no-account"));
-                    return Action::None;
+                return match self.ready() {
+                    Some((account, draft)) => {
+                        self.sending = true;
+                        Action::Send {
+                            account,
+                            draft: Box::new(draft),
+                            at: None,
+                        }
+                    }
+                    None => Action::None,
                 };
-                let draft = self.draft();
-                if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
-                    self.error = Some(fl!("compose-no-recipient"));
-                    return Action::None;
-                }
-                self.sending = true;
-                return Action::Send {
-                    account,
-                    draft: Box::new(draft),
+            }
+            Message::LaterOpen(open) => self.later_open = open,
+            Message::LaterText(text) => self.later_text = text,
+            Message::SendLater(later) => {
+                let now = crate::schedule::now();
+                let at = match later {
+                    Later::TomorrowMorning => Ok(crate::schedule::tomorrow_morning(&now)),
+                    Later::MondayMorning => Ok(crate::schedule::monday_morning(&now)),
+                    Later::Typed => crate::schedule::parse(&self.later_text, &now),
+                };
+                let at = match at {
+                    Ok(at) => at.as_second(),
+                    Err(e) => {
+                        self.error = Some(crate::i18n::say(&e));
+                        return Action::None;
+                    }
+                };
+                return match self.ready() {
+                    Some((account, draft)) => {
+                        self.sending = true;
+                        Action::Send {
+                            account,
+                            draft: Box::new(draft),
+                            at: Some(at),
+                        }
+                    }
+                    None => Action::None,
                 };
             }
             Message::Close if self.dirty => self.confirm_close = true,
@@ -400,6 +438,28 @@ impl State {
             Message::KeepEditing => self.confirm_close = false,
         }
         Action::None
+    }
+
+    /// The account and the draft to send, or why not (said in `error`).
+    fn ready(&mut self) -> Option<(String, Draft)> {
+        let bad: Vec<String> = [&self.to, &self.cc, &self.bcc]
+            .iter()
+            .flat_map(|f| Self::invalid(f))
+            .collect();
+        if !bad.is_empty() {
+            self.error = Some(fl!("compose-bad-address", address = bad.join(", ")));
+            return None;
+        }
+        let Some(account) = self.from.clone() else {
+            self.error = Some(fl!("compose-no-account"));
+            return None;
+        };
+        let draft = self.draft();
+        if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
+            self.error = Some(fl!("compose-no-recipient"));
+            return None;
+        }
+        Some((account, draft))
     }
 
     fn typed(&mut self, field: Field, value: String) -> Action {

@@ -45,7 +45,7 @@ impl State {
         let failed = self
             .items
             .iter()
-            .filter(|i| i.state == Sending::Failed)
+            .filter(|i| matches!(i.state, Sending::Failed | Sending::Held))
             .count();
         (waiting, failed)
     }
@@ -68,12 +68,14 @@ impl State {
         }
     }
 
-    fn state_label(state: Sending) -> String {
-        match state {
-            Sending::Queued => fl!("outbox-queued"),
-            Sending::Sending => fl!("outbox-sending"),
-            Sending::Sent => fl!("outbox-sent"),
-            Sending::Failed => fl!("outbox-failed"),
+    fn state_label(item: &Item) -> String {
+        match (item.state, item.send_at) {
+            (Sending::Queued, Some(at)) => fl!("outbox-scheduled", when = crate::date::short(at)),
+            (Sending::Queued, None) => fl!("outbox-queued"),
+            (Sending::Sending, _) => fl!("outbox-sending"),
+            (Sending::Sent, _) => fl!("outbox-sent"),
+            (Sending::Failed, _) => fl!("outbox-failed"),
+            (Sending::Held, _) => fl!("outbox-held"),
         }
     }
 
@@ -97,7 +99,7 @@ impl State {
                         text(item.recipients.join(", "))
                             .size(14)
                             .width(Length::Fill),
-                        text(Self::state_label(item.state)).size(12),
+                        text(Self::state_label(item)).size(12),
                     ]
                     .spacing(8),
                     text(subject).size(13),
@@ -128,11 +130,14 @@ impl State {
             text(format!(
                 "{}: {}",
                 fl!("outbox-state"),
-                Self::state_label(item.state)
+                Self::state_label(item)
             ))
             .size(13),
         ]
         .spacing(6);
+        if item.state == Sending::Held {
+            col = col.push(text(fl!("outbox-held-why")).size(13));
+        }
         if !item.last_error.is_empty() {
             col = col.push(text(item.last_error.clone()).size(13).style(text::danger));
         }
@@ -153,10 +158,19 @@ impl State {
             }
             col = col.push(text(line).size(12));
         }
-        if matches!(item.state, Sending::Queued | Sending::Failed) {
+        if matches!(
+            item.state,
+            Sending::Queued | Sending::Failed | Sending::Held
+        ) {
+            // A held or scheduled message is not retried but sent now.
+            let send = if item.state == Sending::Held || item.send_at.is_some() {
+                fl!("outbox-send-now")
+            } else {
+                fl!("outbox-retry")
+            };
             col = col.push(
                 row![
-                    button(text(fl!("outbox-retry"))).on_press(Message::Retry(item.id)),
+                    button(text(send)).on_press(Message::Retry(item.id)),
                     button(text(fl!("outbox-edit"))).on_press(Message::Edit(item.id)),
                     button(text(fl!("outbox-delete")))
                         .on_press(Message::Delete(item.id))

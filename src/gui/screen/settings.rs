@@ -38,6 +38,7 @@ pub enum Message {
     Conversation(bool),
     Format(Choice<Format>),
     Reply(Choice<ReplyAt>),
+    UndoSend(Choice<u32>),
     /// New mail of this account announced, or not.
     NotifyAccount(String, bool),
 }
@@ -105,6 +106,17 @@ pub(crate) fn text_sizes() -> Vec<Choice<TextSize>> {
 
 /// The delays offered before "mark read" (Thunderbird offers any number;
 /// these cover what people pick).
+pub(crate) fn undo_delays() -> Vec<Choice<u32>> {
+    choices([0, 5, 10, 20, 30].map(|s| {
+        let label = if s == 0 {
+            fl!("prefs-undo-send-off")
+        } else {
+            fl!("prefs-undo-send-seconds", seconds = s)
+        };
+        (s, label)
+    }))
+}
+
 pub(crate) fn read_delays() -> Vec<Choice<u32>> {
     choices([0, 2, 5, 10].map(|s| {
         let label = if s == 0 {
@@ -174,6 +186,7 @@ impl State {
             Message::Notify(on) => p.notifications.new_mail = on,
             Message::TextSize(choice) => p.appearance.text_size = choice.value,
             Message::MarkReadAfter(choice) => p.reading.mark_read_after = choice.value,
+            Message::UndoSend(choice) => p.composing.undo_send_seconds = choice.value,
             Message::Remote(choice) => p.reading.remote_content = choice.value,
             Message::Conversation(on) => p.reading.conversation = on,
             Message::Format(choice) => p.composing.format = choice.value,

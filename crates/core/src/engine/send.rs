@@ -2,12 +2,18 @@
 
 use super::{Engine, Error};
 use crate::message::compose::{self, Draft};
-use crate::store::outbox::{Item, NewItem};
+use crate::store::outbox::{Item, NewItem, When};
 use crate::sync::sender::{self, Outcome};
 
 impl Engine {
     /// Builds the message and commits it to the outbox; nothing is sent yet.
     pub async fn queue(&self, account: &str, draft: &Draft) -> Result<i64, Error> {
+        self.queue_at(account, draft, When::Now).await
+    }
+
+    /// [`Engine::queue`], to go out only after an undo delay or at a time
+    /// the user chose.
+    pub async fn queue_at(&self, account: &str, draft: &Draft, when: When) -> Result<i64, Error> {
         let account = self.account(account)?;
         let built = compose::build(&account, draft)?;
         let store = self.store()?;
@@ -21,6 +27,7 @@ impl Engine {
                     sender: &built.from,
                     recipients: &built.recipients,
                     subject: &built.subject,
+                    when,
                 };
                 s.enqueue_streamed(&new, built.message.len(), |out| built.message.write_to(out))
             })
@@ -57,6 +64,19 @@ impl Engine {
         } else {
             Err(Error::NoSuchOutboxItem(id))
         }
+    }
+
+    /// The undo delay of message `id` is over: it may go (false when Undo
+    /// took it out meanwhile).
+    pub async fn confirm_send(&self, id: i64) -> Result<bool, Error> {
+        Ok(self.store()?.run(move |s| s.confirm_send(id)).await?)
+    }
+
+    /// At the window's start: messages whose Send could still be taken
+    /// back when Postel closed are held for the user (see
+    /// `Store::hold_unconfirmed`).
+    pub async fn hold_unconfirmed(&self) -> Result<Vec<i64>, Error> {
+        Ok(self.store()?.run(|s| s.hold_unconfirmed()).await?)
     }
 
     /// Removes a message that has not gone out.

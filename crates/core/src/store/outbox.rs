@@ -21,6 +21,9 @@ pub enum State {
     Sent,
     /// Refused for good, or given up on; can be edited and re-sent.
     Failed,
+    /// Postel closed while Send could still be taken back: nothing went
+    /// out, and it waits for the user to send, edit or delete it.
+    Held,
 }
 
 impl State {
@@ -30,6 +33,7 @@ impl State {
             State::Sending => "sending",
             State::Sent => "sent",
             State::Failed => "failed",
+            State::Held => "held",
         }
     }
 
@@ -38,6 +42,7 @@ impl State {
             "sending" => State::Sending,
             "sent" => State::Sent,
             "failed" => State::Failed,
+            "held" => State::Held,
             _ => State::Queued,
         }
     }
@@ -73,10 +78,15 @@ pub struct Item {
     pub sent_copy: bool,
     pub size: u64,
     pub history: Vec<Attempt>,
+    /// Until then Send can be taken back (undo send); unset once an
+    /// attempt began.
+    pub undo_until: Option<i64>,
+    /// The time the user chose to send it (send later).
+    pub send_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, account, message_id, sender, recipients, subject, state, created, next_attempt, attempts, last_error, sent_at, sent_copy,
-     COALESCE((SELECT length(raw) FROM outbox_raw WHERE outbox_id = outbox.id), 0)";
+     COALESCE((SELECT length(raw) FROM outbox_raw WHERE outbox_id = outbox.id), 0), undo_until, send_at";
 
 fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let recipients: String = r.get(4)?;
@@ -97,6 +107,8 @@ fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         sent_copy: r.get(12)?,
         size: r.get::<_, i64>(13)? as u64,
         history: Vec::new(),
+        undo_until: r.get(14)?,
+        send_at: r.get(15)?,
     })
 }
 
@@ -109,6 +121,19 @@ pub struct NewItem<'a> {
     /// The SMTP envelope, Bcc included.
     pub recipients: &'a [String],
     pub subject: &'a str,
+    /// When it may go: now, after the undo delay, or at the user's time.
+    pub when: When,
+}
+
+/// When a new message may go out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum When {
+    #[default]
+    Now,
+    /// After this many seconds in which Send can be taken back.
+    UndoWithin(i64),
+    /// At this time (Unix seconds), chosen by the user.
+    At(i64),
 }
 
 /// Counts what passes, so a writer that stops short of the length it
@@ -147,6 +172,7 @@ impl Store {
             sender,
             recipients,
             subject,
+            when: When::Now,
         };
         self.enqueue_streamed(&new, raw.len() as u64, |out| out.write_all(raw))
     }
@@ -166,17 +192,26 @@ impl Store {
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<i64> {
         let now = super::now();
+        let (undo_until, send_at) = match new.when {
+            When::Now => (None, None),
+            When::UndoWithin(seconds) => (Some(now + seconds.max(0)), None),
+            When::At(at) => (None, Some(at)),
+        };
+        let due = undo_until.or(send_at).unwrap_or(now);
         let tx = self.atomic()?;
         tx.execute(
-            "INSERT INTO outbox (account, message_id, sender, recipients, subject, state, created, next_attempt)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6)",
+            "INSERT INTO outbox (account, message_id, sender, recipients, subject, state, created, next_attempt, undo_until, send_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9)",
             params![
                 new.account,
                 new.message_id,
                 new.sender,
                 new.recipients.join("\n"),
                 new.subject,
-                now
+                now,
+                due,
+                undo_until,
+                send_at
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -243,7 +278,7 @@ impl Store {
     /// The account's messages due for an attempt at `now`.
     pub fn outbox_due(&self, account: &str, now: i64) -> Result<Vec<Item>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE account = ?1 AND state = 'queued' AND next_attempt <= ?2 ORDER BY id"
+            "SELECT {COLUMNS} FROM outbox WHERE account = ?1 AND state = 'queued' AND next_attempt <= ?2 AND undo_until IS NULL ORDER BY id"
         ))?;
         let rows = stmt.query_map(params![account, now], item)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -253,7 +288,7 @@ impl Store {
     /// None when nothing waits.
     pub fn outbox_next_due(&self, account: &str) -> Result<Option<i64>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT MIN(next_attempt) FROM outbox WHERE account = ?1 AND state = 'queued'",
+            "SELECT MIN(next_attempt) FROM outbox WHERE account = ?1 AND state = 'queued' AND undo_until IS NULL",
         )?;
         Ok(stmt.query_row([account], |row| row.get(0))?)
     }
@@ -297,8 +332,9 @@ impl Store {
     /// recorded. Returns the attempt's id.
     pub fn begin_attempt(&mut self, id: i64, server: &str, note: &str) -> Result<i64> {
         let tx = self.atomic()?;
+        // Sending began: Send can no longer be taken back.
         tx.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1",
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, undo_until = NULL WHERE id = ?1",
             [id],
         )?;
         tx.execute(
@@ -382,20 +418,54 @@ impl Store {
         Ok(risky)
     }
 
-    /// Puts a queued or failed message back in line for an attempt now.
+    /// Puts a queued, failed or held message back in line for an attempt
+    /// now (a scheduled one too: "send now").
     pub fn outbox_retry(&self, id: i64) -> Result<bool> {
         Ok(self.conn().execute(
-            "UPDATE outbox SET state = 'queued', next_attempt = ?2 WHERE id = ?1 AND state IN ('queued', 'failed')",
+            "UPDATE outbox SET state = 'queued', next_attempt = ?2, undo_until = NULL
+             WHERE id = ?1 AND state IN ('queued', 'failed', 'held')",
             params![id, super::now()],
         )? == 1)
     }
 
-    /// Removes a message that has not gone out (queued or failed).
+    /// Removes a message that has not gone out (queued, failed or held):
+    /// also Undo of a Send within its delay.
     pub fn outbox_cancel(&self, id: i64) -> Result<bool> {
         Ok(self.conn().execute(
-            "DELETE FROM outbox WHERE id = ?1 AND state IN ('queued', 'failed')",
+            "DELETE FROM outbox WHERE id = ?1 AND state IN ('queued', 'failed', 'held')",
             [id],
         )? == 1)
+    }
+
+    /// The undo delay of a Send is over: the message may go. False when
+    /// it is no longer waiting for that (Undo took it out).
+    pub fn confirm_send(&self, id: i64) -> Result<bool> {
+        Ok(self.conn().execute(
+            "UPDATE outbox SET undo_until = NULL, next_attempt = MIN(next_attempt, ?2)
+             WHERE id = ?1 AND state = 'queued' AND undo_until IS NOT NULL",
+            params![id, super::now()],
+        )? == 1)
+    }
+
+    /// At the window's start: messages whose Send could still be taken
+    /// back when Postel last closed are held, not sent behind the user's
+    /// back. Returns their ids.
+    pub fn hold_unconfirmed(&mut self) -> Result<Vec<i64>> {
+        let tx = self.atomic()?;
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id FROM outbox WHERE state = 'queued' AND undo_until IS NOT NULL ORDER BY id",
+            )?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        tx.execute(
+            "UPDATE outbox SET state = 'held', undo_until = NULL
+             WHERE state = 'queued' AND undo_until IS NOT NULL",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// The Sent copy is stored: the body is no longer needed here.
@@ -480,6 +550,100 @@ mod tests {
         assert_eq!(t.store.outbox_raw(id).expect("raw"), b"");
     }
 
+    fn queue(t: &mut crate::store::testing::TempStore, when: When) -> i64 {
+        let new = NewItem {
+            account: "a",
+            message_id: "m@x",
+            sender: "a@x",
+            recipients: &["b@x".into()],
+            subject: "hi",
+            when,
+        };
+        t.store
+            .enqueue_streamed(&new, 3, |out| out.write_all(b"raw"))
+            .expect("queued")
+    }
+
+    /// Undo send: no worker takes the message during the delay, nor after
+    /// it until the window confirms; one left unconfirmed when Postel
+    /// closed is held at the next start, and goes only when released.
+    #[test]
+    fn a_send_within_its_undo_delay_waits_for_confirmation_or_is_held() {
+        let mut t = temp_store("undo-send");
+        let id = queue(&mut t, When::UndoWithin(10));
+        let it = t.store.outbox_item(id).expect("get").expect("there");
+        assert_eq!(it.undo_until, Some(it.created + 10));
+        assert!(t.store.outbox_due("a", i64::MAX).expect("due").is_empty());
+        assert_eq!(t.store.outbox_next_due("a").expect("next"), None);
+        // Confirmed: due now, and no longer held at a restart.
+        assert!(t.store.confirm_send(id).expect("confirm"));
+        assert_eq!(t.store.outbox_due("a", i64::MAX).expect("due").len(), 1);
+        assert!(t.store.hold_unconfirmed().expect("hold").is_empty());
+        // Taken back instead: gone, and a late confirmation finds nothing.
+        let undone = queue(&mut t, When::UndoWithin(10));
+        assert!(t.store.outbox_cancel(undone).expect("undo"));
+        assert!(!t.store.confirm_send(undone).expect("confirm"));
+        // Left unconfirmed: held at the next start, then released by hand.
+        let left = queue(&mut t, When::UndoWithin(10));
+        assert_eq!(t.store.hold_unconfirmed().expect("hold"), [left]);
+        let held = t.store.outbox_item(left).expect("get").expect("there");
+        assert_eq!((held.state, held.undo_until), (State::Held, None));
+        assert!(
+            t.store
+                .outbox_due("a", i64::MAX)
+                .expect("due")
+                .iter()
+                .all(|i| i.id != left)
+        );
+        assert!(t.store.outbox_retry(left).expect("release"));
+        assert!(
+            t.store
+                .outbox_due("a", i64::MAX)
+                .expect("due")
+                .iter()
+                .any(|i| i.id == left)
+        );
+        // A held message can also be deleted.
+        let again = queue(&mut t, When::UndoWithin(10));
+        t.store.hold_unconfirmed().expect("hold");
+        assert!(t.store.outbox_cancel(again).expect("deleted"));
+    }
+
+    #[test]
+    fn a_scheduled_message_is_due_at_its_time_and_an_attempt_ends_its_undo() {
+        let mut t = temp_store("send-later");
+        let at = crate::store::now() + 3600;
+        let id = queue(&mut t, When::At(at));
+        let it = t.store.outbox_item(id).expect("get").expect("there");
+        assert_eq!((it.send_at, it.next_attempt), (Some(at), at));
+        assert!(t.store.outbox_due("a", at - 1).expect("due").is_empty());
+        assert_eq!(t.store.outbox_due("a", at).expect("due").len(), 1);
+        assert_eq!(t.store.outbox_next_due("a").expect("next"), Some(at));
+        // "Send now" brings it forward.
+        assert!(t.store.outbox_retry(id).expect("now"));
+        assert!(
+            t.store
+                .outbox_item(id)
+                .expect("get")
+                .expect("there")
+                .next_attempt
+                < at
+        );
+        // Once sending began, Send can no longer be taken back.
+        let undo = queue(&mut t, When::UndoWithin(0));
+        t.store.confirm_send(undo).expect("confirmed");
+        t.store.begin_attempt(undo, "smtp", "").expect("begin");
+        assert_eq!(
+            t.store
+                .outbox_item(undo)
+                .expect("get")
+                .expect("there")
+                .undo_until,
+            None
+        );
+        assert!(!t.store.outbox_cancel(undo).expect("cancel"), "sending");
+    }
+
     #[test]
     fn a_streamed_message_is_stored_whole_or_not_at_all() {
         let mut t = temp_store("streamed");
@@ -488,6 +652,7 @@ mod tests {
             message_id: "m@x",
             sender: "a@x",
             recipients: &["b@x".into()],
+            when: When::Now,
             subject: "big",
         };
         let piece: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
@@ -536,6 +701,7 @@ mod tests {
             message_id: "m@x",
             sender: "a@x",
             recipients: &["b@x".into()],
+            when: When::Now,
             subject: "video",
         };
         let piece: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();

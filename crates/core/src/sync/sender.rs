@@ -29,6 +29,21 @@ pub struct Outcome {
     pub detail: String,
 }
 
+/// A scheduled message this late was due while Postel was not running
+/// (or the machine slept): the record says so.
+const LATE_SECONDS: i64 = 120;
+
+/// The note of a scheduled message's first attempt when it goes late.
+fn late_note(item: &Item, now: i64) -> String {
+    match item.send_at {
+        Some(at) if item.attempts == 0 && now - at > LATE_SECONDS => format!(
+            "scheduled for {}; Postel was not running then, so it went at the next start",
+            crate::date::long(at)
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Minutes to wait before attempt n+1: 1, 2, 4, … up to an hour.
 pub fn backoff_seconds(attempts: u32) -> i64 {
     60 * (1i64 << attempts.saturating_sub(1).min(6)).min(60)
@@ -83,11 +98,11 @@ async fn send_batch(
     let mut outcomes = Vec::new();
     for item in due {
         let note = if risky.contains(&item.id) {
-            "resent after an interruption: the recipient may get it twice"
+            "resent after an interruption: the recipient may get it twice".to_owned()
         } else {
-            ""
+            late_note(item, crate::store::now())
         };
-        let outcome = send_one(account, store, &mut conn, item, &label, note).await?;
+        let outcome = send_one(account, store, &mut conn, item, &label, &note).await?;
         let broken = conn.has_broken();
         outcomes.push(outcome);
         if broken {
@@ -371,6 +386,37 @@ async fn store_sent_copies(account: &Account, store: &SharedStore) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scheduled_message_sent_late_says_so_once() {
+        let mut item = Item {
+            id: 1,
+            account: "a".into(),
+            message_id: "m".into(),
+            sender: "a@x".into(),
+            recipients: vec!["b@x".into()],
+            subject: "s".into(),
+            state: State::Queued,
+            created: 0,
+            next_attempt: 1000,
+            attempts: 0,
+            last_error: String::new(),
+            sent_at: None,
+            sent_copy: false,
+            size: 3,
+            history: Vec::new(),
+            undo_until: None,
+            send_at: Some(1000),
+        };
+        assert_eq!(late_note(&item, 1000 + 60), "", "on time");
+        let late = late_note(&item, 1000 + 3600);
+        assert!(late.contains("Postel was not running then"), "{late}");
+        item.attempts = 1;
+        assert_eq!(late_note(&item, 1000 + 3600), "", "only the first attempt");
+        item.send_at = None;
+        item.attempts = 0;
+        assert_eq!(late_note(&item, 1000 + 3600), "", "not scheduled");
+    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

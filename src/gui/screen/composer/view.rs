@@ -5,7 +5,7 @@
 use iced::widget::{button, column, container, pick_list, row, text, text_editor, text_input};
 use iced::{Alignment, Element, Length};
 
-use super::{Field, Format, Message, State};
+use super::{Field, Format, Later, Message, State};
 use crate::fl;
 use crate::gui::icon::{self, Icon, Ink};
 use crate::gui::theme::{self, gap, size};
@@ -206,6 +206,10 @@ impl State {
                 .on_press_maybe((!self.sending).then_some(Message::Send))
                 .padding([6.0, gap::M])
                 .style(theme::primary),
+                button(text(fl!("compose-send-later")).size(size::BODY))
+                    .on_press_maybe((!self.sending).then_some(Message::LaterOpen(!self.later_open)))
+                    .padding([6.0, gap::M])
+                    .style(theme::secondary),
                 button(
                     row![
                         icon::view(Icon::Attachment, 16.0, Ink::Text),
@@ -226,10 +230,11 @@ impl State {
         }
         .spacing(gap::S)
         .align_y(Alignment::Center);
-        let top = container(column![actions, head, self.format_bar()].spacing(gap::M))
-            .padding([gap::M, gap::L])
-            .width(Length::Fill)
-            .style(theme::window);
+        let top =
+            container(column![actions, self.later_bar(), head, self.format_bar()].spacing(gap::M))
+                .padding([gap::M, gap::L])
+                .width(Length::Fill)
+                .style(theme::window);
         column![
             top,
             iced::widget::rule::horizontal(1).style(theme::divider),
@@ -466,5 +471,54 @@ struct FromChoice {
 impl std::fmt::Display for FromChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.label)
+    }
+}
+
+impl State {
+    /// "Send later": tomorrow morning, Monday morning, or a time typed,
+    /// each with the date it means.
+    fn later_bar(&self) -> Option<Element<'_, Message>> {
+        if !self.later_open || self.confirm_close {
+            return None;
+        }
+        let now = crate::schedule::now();
+        let when = |ts: jiff::Timestamp| crate::date::long(ts.as_second());
+        let choice = |label: String, later: Later| {
+            button(text(label).size(size::BODY))
+                .on_press_maybe((!self.sending).then_some(Message::SendLater(later)))
+                .padding([6.0, gap::M])
+                .style(theme::secondary)
+        };
+        Some(
+            row![
+                text(fl!("compose-send-later-when")).size(size::BODY),
+                choice(
+                    fl!(
+                        "compose-later-tomorrow",
+                        when = when(crate::schedule::tomorrow_morning(&now))
+                    ),
+                    Later::TomorrowMorning
+                ),
+                choice(
+                    fl!(
+                        "compose-later-monday",
+                        when = when(crate::schedule::monday_morning(&now))
+                    ),
+                    Later::MondayMorning
+                ),
+                text_input(&fl!("compose-later-placeholder"), &self.later_text)
+                    .id("compose-later")
+                    .on_input(Message::LaterText)
+                    .on_submit(Message::SendLater(Later::Typed))
+                    .padding([6.0, gap::S])
+                    .style(theme::field)
+                    .width(Length::Fixed(180.0)),
+                choice(fl!("compose-later-schedule"), Later::Typed),
+            ]
+            .spacing(gap::S)
+            .align_y(Alignment::Center)
+            .wrap()
+            .into(),
+        )
     }
 }

@@ -196,6 +196,12 @@ impl State {
                 Message::Format
             ),
             choose(
+                label(fl!("prefs-undo-send")).into(),
+                super::undo_delays(),
+                &p.composing.undo_send_seconds,
+                Message::UndoSend
+            ),
+            choose(
                 label(fl!("prefs-reply")).into(),
                 super::reply_places(),
                 &p.composing.reply,
