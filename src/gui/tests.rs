@@ -12,6 +12,7 @@ mod conversation;
 mod pictures;
 mod pointer;
 mod preferences;
+mod sending;
 mod shots;
 mod tasks;
 mod workers;

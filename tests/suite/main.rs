@@ -16,6 +16,7 @@ mod imap_raw;
 mod oauth;
 mod oauth_browser;
 mod other_servers;
+mod outbox_timing;
 mod pop3;
 mod pop3_codes;
 mod postel;
