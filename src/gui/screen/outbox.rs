@@ -40,12 +40,12 @@ impl State {
         let waiting = self
             .items
             .iter()
-            .filter(|i| matches!(i.state, Sending::Queued | Sending::Sending))
+            .filter(|i| matches!(i.state, Sending::Queued | Sending::Sending | Sending::Held))
             .count();
         let failed = self
             .items
             .iter()
-            .filter(|i| matches!(i.state, Sending::Failed | Sending::Held))
+            .filter(|i| i.state == Sending::Failed)
             .count();
         (waiting, failed)
     }
@@ -141,7 +141,9 @@ impl State {
         if !item.last_error.is_empty() {
             col = col.push(text(item.last_error.clone()).size(13).style(text::danger));
         }
-        col = col.push(text(fl!("outbox-attempts")).size(15));
+        if !item.history.is_empty() {
+            col = col.push(text(fl!("outbox-attempts")).size(15));
+        }
         for a in &item.history {
             let code = a.code.map(|c| c.to_string()).unwrap_or_else(|| "—".into());
             let mut line = format!(

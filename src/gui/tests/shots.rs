@@ -472,6 +472,17 @@ fn the_composer_and_the_first_run_in_light_and_dark() {
         assert!(ui.find("Tourenplan 2026.pdf").is_ok(), "the chip");
         shot(&mut ui, dark, "composer");
     }
+    // "Send later…" open, with its choices.
+    let _ = app.update(Message::Composer(composer::Message::LaterOpen(true)));
+    for dark in [false, true] {
+        let mut ui = window_of(&app, 1100.0, 720.0);
+        assert!(
+            ui.find(crate::fl!("compose-later-schedule").as_str())
+                .is_ok()
+        );
+        shot(&mut ui, dark, "composer-later");
+    }
+    let _ = app.update(Message::Composer(composer::Message::LaterOpen(false)));
 
     // Markdown with its bar and the preview beside the text.
     feed_and_run(
@@ -654,5 +665,61 @@ fn the_sign_in_bar_over_the_mailbox() {
         let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find(crate::fl!("sign-in-button").as_str()).is_ok());
         shot(&mut ui, dark, "sign-in-bar");
+    }
+}
+
+#[test]
+fn the_outbox_with_a_held_and_a_scheduled_message() {
+    use crate::store::outbox::{NewItem, When};
+    crate::i18n::init();
+    let (dirs, _) = lived_in("shots-outbox");
+    {
+        let mut store = Store::open(&dirs.data).expect("store");
+        let mut queue = |subject: &str, when: When| {
+            let new = NewItem {
+                account: "anna",
+                message_id: "m@example.test",
+                sender: "anna.berg@example.test",
+                recipients: &["ben.okafor@example.test".into()],
+                subject,
+                when,
+            };
+            store
+                .enqueue_streamed(&new, 3, |out| out.write_all(b"raw"))
+                .expect("queued")
+        };
+        queue("Touren im April", When::UndoWithin(10));
+        let tomorrow = crate::schedule::tomorrow_morning(&crate::schedule::now());
+        queue("Protokoll der Sitzung", When::At(tomorrow.as_second()));
+    }
+    let mut app = started(dirs);
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Select(
+            mailbox::Selection::Outbox,
+        ))],
+    );
+    let held = app
+        .mailbox
+        .as_ref()
+        .and_then(|m| {
+            m.outbox
+                .items
+                .iter()
+                .find(|i| i.subject == "Touren im April")
+        })
+        .map(|i| i.id)
+        .expect("the held message");
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::Outbox(
+            crate::gui::screen::outbox::Message::Select(held),
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = window_of(&app, 1280.0, 800.0);
+        assert!(ui.find(crate::fl!("outbox-held-why").as_str()).is_ok());
+        assert!(ui.find(crate::fl!("outbox-send-now").as_str()).is_ok());
+        shot(&mut ui, dark, "outbox-held");
     }
 }
