@@ -61,38 +61,17 @@ async fn logins(account: &mut Account, password: &str, policy: Policy) -> Vec<Te
 /// Tests each server of an account being set up, with the typed password.
 pub async fn test_account(account: &Account, password: String) -> Vec<Tested> {
     use crate::account::Role;
-    use crate::net::{Error, imap, pop3, smtp};
+    use crate::net::Error;
     let mut results = Vec::new();
     for role in [Role::Incoming, Role::Outgoing] {
-        let server = account.server(role);
-        let user = account.username(role);
-        let result: Result<(), Error> = match (role, account.incoming.protocol) {
-            (Role::Incoming, crate::account::Protocol::Imap) => {
-                match imap::connect(server, user, &password).await {
-                    Ok(mut s) => {
-                        let _ = s.logout().await;
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            (Role::Incoming, crate::account::Protocol::Pop3) => {
-                match pop3::connect(server, user, &password).await {
-                    Ok(c) => {
-                        let _ = c.quit().await;
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            (Role::Outgoing, _) => match smtp::connect(server, Some((user, &password))).await {
-                Ok(mut c) => {
-                    let _ = c.quit().await;
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
-        };
+        // A browser sign-in's server gets the account's token, not the
+        // password field (empty then).
+        let result: Result<(), Error> =
+            if account.server(role).auth == crate::account::AuthMechanism::OAuth2 {
+                crate::net::check::server_login(account, role).await
+            } else {
+                crate::net::check::log_in_and_out(account, role, &password).await
+            };
         results.push(match result {
             Ok(()) => Tested {
                 incoming: role == Role::Incoming,

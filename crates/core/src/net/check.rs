@@ -61,7 +61,9 @@ pub async fn oauth_refusal(account: &Account) -> Option<Refusal> {
     None
 }
 
-async fn log_in_and_out(account: &Account, role: Role, password: &str) -> Result<(), Error> {
+/// Connects, logs in with `password` (or, for an OAuth2 server, that
+/// token) and out again: the settings work.
+pub async fn log_in_and_out(account: &Account, role: Role, password: &str) -> Result<(), Error> {
     let server = account.server(role);
     let user = account.username(role);
     match (role, account.incoming.protocol) {
