@@ -66,9 +66,11 @@ pub struct State {
     /// Where a new account's setup is: the three questions, what was
     /// found, or the whole form.
     pub stage: Stage,
-    /// Both servers log in with the browser sign-in (OAuth2), not a
-    /// password.
+    /// The incoming server logs in with the browser sign-in (OAuth2),
+    /// not a password...
     pub oauth: bool,
+    /// ... and the outgoing one.
+    pub oauth_out: bool,
     /// What the sign-in found (its server, the client ID), kept with the
     /// account.
     pub oauth_settings: OAuth,
@@ -127,8 +129,11 @@ pub enum Message {
     /// On the found step: receive by this protocol (the provider offers
     /// both).
     UseIncoming(Protocol),
-    /// Log in with a password (false) or the browser sign-in (true).
+    /// Both servers log in with a password (false) or the browser
+    /// sign-in (true).
     Login(bool),
+    /// One server does.
+    LoginFor(Role, bool),
     /// "Sign in in the browser".
     SignIn,
 }
@@ -196,7 +201,8 @@ impl State {
             touched: [true; 3],
             choices: account.incoming.folders.clone(),
             original: Some(account.clone()),
-            oauth: account.uses_oauth(),
+            oauth: account.incoming.server.auth == AuthMechanism::OAuth2,
+            oauth_out: account.outgoing.server.auth == AuthMechanism::OAuth2,
             oauth_settings: account.oauth.clone(),
             ..Self::default()
         }
@@ -226,8 +232,11 @@ impl State {
                 }
             }
         }
-        for server in [&mut account.incoming.server, &mut account.outgoing.server] {
-            if self.oauth {
+        for (server, oauth) in [
+            (&mut account.incoming.server, self.oauth),
+            (&mut account.outgoing.server, self.oauth_out),
+        ] {
+            if oauth {
                 server.auth = AuthMechanism::OAuth2;
             } else if server.auth == AuthMechanism::OAuth2 {
                 server.auth = AuthMechanism::Automatic;
@@ -330,7 +339,14 @@ impl State {
             }
             Message::Password(v) => self.password = v,
             Message::Login(oauth) => {
-                self.oauth = oauth;
+                (self.oauth, self.oauth_out) = (oauth, oauth);
+                self.results.clear();
+            }
+            Message::LoginFor(role, oauth) => {
+                match role {
+                    Role::Incoming => self.oauth = oauth,
+                    Role::Outgoing => self.oauth_out = oauth,
+                }
                 self.results.clear();
             }
             Message::SignIn => {
@@ -511,6 +527,11 @@ impl State {
 
     /// The logins after "Use these servers"; a user name only the server
     /// knew replaces the one shown.
+    /// Whether a server of the form signs in in the browser.
+    pub fn any_oauth(&self) -> bool {
+        self.oauth || self.oauth_out
+    }
+
     /// The browser sign-in ended: its settings kept for saving, or why not.
     pub fn signed_in(&mut self, result: Result<Account, String>) {
         self.busy = false;
@@ -552,7 +573,8 @@ impl State {
         self.touched = [true; 3];
         self.results = results;
         // The provider signs in in the browser: no password is sent.
-        self.oauth = account.uses_oauth();
+        self.oauth = account.incoming.server.auth == AuthMechanism::OAuth2;
+        self.oauth_out = account.outgoing.server.auth == AuthMechanism::OAuth2;
         self.oauth_settings = account.oauth.clone();
         self.found = Some(Box::new(found));
         if self.stage == Stage::Start {
@@ -679,6 +701,21 @@ impl State {
             .spacing(8)
             .align_y(iced::Alignment::Center)
         };
+        // Each server: a password or the browser sign-in (Thunderbird's
+        // "Authentication method", with the two a user chooses between).
+        let login = |role: Role, oauth: bool| {
+            row![
+                text(fl!("setup-login")).size(14).width(170),
+                pick_list(
+                    [steps::LoginChoice(false), steps::LoginChoice(true)],
+                    Some(steps::LoginChoice(oauth)),
+                    move |c| Message::LoginFor(role, c.0)
+                )
+                .style(crate::gui::theme::picker),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center)
+        };
         let securities: Vec<steps::SecurityChoice> =
             [Security::Tls, Security::Starttls, Security::None]
                 .into_iter()
@@ -720,18 +757,7 @@ impl State {
                 &self.display_name,
                 Message::DisplayName
             ),
-            row![
-                text(fl!("setup-login")).size(14).width(170),
-                pick_list(
-                    [steps::LoginChoice(false), steps::LoginChoice(true)],
-                    Some(steps::LoginChoice(self.oauth)),
-                    |c| Message::Login(c.0)
-                )
-                .style(crate::gui::theme::picker),
-            ]
-            .spacing(8)
-            .align_y(iced::Alignment::Center),
-            (!self.oauth).then(|| row![
+            (!(self.oauth && self.oauth_out)).then(|| row![
                 text(fl!("setup-password")).size(14).width(170),
                 text_input(&fl!("setup-password"), &self.password)
                     .id("setup-password")
@@ -780,6 +806,7 @@ impl State {
                 &self.username,
                 Message::Username
             ),
+            login(Role::Incoming, self.oauth),
             offline,
             folders,
             text(fl!("setup-outgoing")).size(16),
@@ -805,6 +832,7 @@ impl State {
                 &self.out_port,
                 Message::OutPort
             ),
+            login(Role::Outgoing, self.oauth_out),
         ]
         .spacing(10);
         form = form.push(self.found_view());
@@ -819,7 +847,7 @@ impl State {
                     .on_press_maybe((!busy).then_some(Message::Discover))
                     .padding([6, 12])
                     .style(crate::gui::theme::secondary),
-                self.oauth.then(|| button(text(fl!("setup-sign-in")))
+                self.any_oauth().then(|| button(text(fl!("setup-sign-in")))
                     .on_press_maybe((!busy && approved).then_some(Message::SignIn))
                     .padding([6, 12])
                     .style(crate::gui::theme::secondary)),

@@ -2,7 +2,7 @@
 //! removing an account, the offline days.
 
 use super::*;
-use crate::account::AuthMechanism;
+use crate::account::{AuthMechanism, Role};
 use crate::discovery::{Found, Source};
 
 #[test]
@@ -549,4 +549,13 @@ fn the_browser_sign_in_replaces_the_password_and_is_saved_with_the_account() {
     let _ = setup.update(account_setup::Message::Login(false));
     let back = setup.account().expect("valid");
     assert!(!back.uses_oauth(), "a password again");
+    // Each server on its own: the incoming one by password, the outgoing
+    // one by the sign-in (the password field stays, for the first).
+    let _ = setup.update(account_setup::Message::LoginFor(Role::Outgoing, true));
+    let mixed = setup.account().expect("valid");
+    assert_eq!(mixed.incoming.server.auth, AuthMechanism::Automatic);
+    assert_eq!(mixed.outgoing.server.auth, AuthMechanism::OAuth2);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(iced_test::selector::id("setup-password")).is_ok());
+    assert!(ui.find(fl!("setup-sign-in").as_str()).is_ok());
 }

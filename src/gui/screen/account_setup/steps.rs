@@ -292,7 +292,7 @@ impl State {
                     .style(theme::secondary),
                 iced::widget::space().width(Length::Fill),
                 // A provider that signs in in the browser: that first.
-                self.oauth.then(|| {
+                self.any_oauth().then(|| {
                     button(text(fl!("setup-sign-in")).size(size::BODY))
                         .on_press_maybe((!self.busy && approved).then_some(Message::SignIn))
                         .padding([8.0, gap::M])
@@ -304,7 +304,7 @@ impl State {
                 }),
                 button(text(fl!("setup-done")).size(size::BODY))
                     .on_press_maybe(
-                        (!self.busy && approved && (!self.oauth || self.signed))
+                        (!self.busy && approved && (!self.any_oauth() || self.signed))
                             .then_some(Message::Save)
                     )
                     .padding([8.0, gap::L])
