@@ -74,8 +74,10 @@ pub struct State {
     /// What the sign-in found (its server, the client ID), kept with the
     /// account.
     pub oauth_settings: OAuth,
-    /// The browser sign-in went through in this form.
+    /// The browser sign-in went through in this form...
     pub signed: bool,
+    /// ... and this says with whom (for both servers, so under neither).
+    pub signed_note: Option<String>,
 }
 
 /// What a role's folder picker offers: the server's own choice, or one of
@@ -540,12 +542,8 @@ impl State {
                 let issuer = account.oauth.issuer.clone().unwrap_or_default();
                 self.signed = true;
                 self.oauth_settings = account.oauth;
-                self.results = vec![Tested {
-                    incoming: true,
-                    ok: true,
-                    message: fl!("setup-signed-in", issuer = issuer),
-                    fingerprint: None,
-                }];
+                self.results.clear();
+                self.signed_note = Some(fl!("setup-signed-in", issuer = issuer));
             }
             Err(e) => self.error = Some(e),
         }
@@ -838,6 +836,21 @@ impl State {
         form = form.push(self.found_view());
         form = form.push(self.results_view());
         let busy = self.busy;
+        // On a line of its own: the buttons below fill a row already (in
+        // German they did not fit beside it).
+        if self.any_oauth() {
+            let approved = self.awaiting().is_empty();
+            form = form.push(
+                button(text(fl!("setup-sign-in")))
+                    .on_press_maybe((!busy && approved).then_some(Message::SignIn))
+                    .padding([6, 12])
+                    .style(if self.signed {
+                        crate::gui::theme::secondary
+                    } else {
+                        crate::gui::theme::primary
+                    }),
+            );
+        }
         // Testing logs in and saving leads to logins: neither before the
         // user approved the hosts shown.
         let approved = self.awaiting().is_empty();
@@ -847,10 +860,6 @@ impl State {
                     .on_press_maybe((!busy).then_some(Message::Discover))
                     .padding([6, 12])
                     .style(crate::gui::theme::secondary),
-                self.any_oauth().then(|| button(text(fl!("setup-sign-in")))
-                    .on_press_maybe((!busy && approved).then_some(Message::SignIn))
-                    .padding([6, 12])
-                    .style(crate::gui::theme::secondary)),
                 button(text(fl!("setup-test")))
                     .on_press_maybe((!busy && approved).then_some(Message::Test))
                     .padding([6, 12])

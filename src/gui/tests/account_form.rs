@@ -536,8 +536,7 @@ fn the_browser_sign_in_replaces_the_password_and_is_saved_with_the_account() {
     {
         let mut ui = simulator(app.view());
         let line = format!(
-            "✓ {}: {}",
-            fl!("setup-incoming"),
+            "✓ {}",
             fl!("setup-signed-in", issuer = "https://login.example.org")
         );
         assert!(ui.find(line.as_str()).is_ok(), "the sign-in is reported");

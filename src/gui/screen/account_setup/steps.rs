@@ -321,6 +321,9 @@ impl State {
     /// form's error.
     pub(super) fn results_view(&self) -> Element<'_, Message> {
         let mut lines = column![].spacing(gap::S);
+        if let Some(note) = &self.signed_note {
+            lines = lines.push(text(format!("✓ {note}")).size(size::SMALL));
+        }
         for r in &self.results {
             let which = if r.incoming {
                 fl!("setup-incoming")
