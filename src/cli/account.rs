@@ -109,6 +109,11 @@ pub struct Settings {
     /// Trust exactly the certificate with this SHA-256 fingerprint, for both servers.
     #[arg(long, value_name = "SHA256")]
     pin_cert: Option<String>,
+    /// Ask the outgoing server for delivery reports of delivered mail too
+    /// (DSN NOTIFY=SUCCESS); bounces and delays are always asked for where
+    /// the server offers DSN.
+    #[arg(long, value_name = "true|false")]
+    report_delivery: Option<bool>,
     /// POP3: keep messages on the server after downloading them.
     #[arg(long, value_name = "true|false")]
     leave_on_server: Option<bool>,
@@ -333,6 +338,9 @@ pub(super) fn apply(account: &mut Account, s: Settings) -> Result<(), Failure> {
                 server.pinned_sha256.push(pin.clone());
             }
         }
+    }
+    if let Some(report) = s.report_delivery {
+        account.outgoing.report_delivery = report;
     }
     if let Some(leave) = s.leave_on_server {
         account.incoming.pop3.leave_on_server = leave;

@@ -8,6 +8,7 @@ mod cli;
 mod courier;
 mod cut;
 mod deleting;
+mod delivery_reports;
 mod discovery_parts;
 mod folder_names;
 mod harness;

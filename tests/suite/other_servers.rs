@@ -633,6 +633,10 @@ fn exims_4xx_keeps_the_message_for_later() {
     let outbox = postel.json(&["outbox", "--account", &account]);
     assert_eq!(outbox[0]["state"], "queued", "{outbox}");
     assert_eq!(outbox[0]["history"][0]["code"], 451, "{outbox}");
+    // Exim as set up here offers no DSN: nothing was asked, and the
+    // record says so (Postfix offers it: tests/suite/delivery_reports.rs).
+    let note = outbox[0]["history"][0]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("no delivery reports"), "{note}");
 }
 
 /// An account set to OAuth2 on servers that offer neither OAUTHBEARER nor

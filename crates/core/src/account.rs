@@ -241,6 +241,9 @@ pub struct Outgoing {
     /// A message the server keeps deferring (4xx) is given up after this
     /// many days, as MTAs do.
     pub give_up_after_days: u32,
+    /// Delivery reports (DSN) for delivered mail too, not only for bounces
+    /// and delays.
+    pub report_delivery: bool,
 }
 
 impl Default for Outgoing {
@@ -248,6 +251,7 @@ impl Default for Outgoing {
         Self {
             username: None,
             give_up_after_days: 5,
+            report_delivery: false,
             server: Server {
                 port: default_port(Service::Smtp, Security::Tls),
                 ..Server::default()

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod drafts;
+pub mod dsn;
 pub mod envelope;
 pub(crate) mod fetched;
 pub mod imap;

@@ -265,12 +265,10 @@ async fn bearer(
 ) -> Result<(), Error> {
     use super::sasl::{self, Refusal};
     use base64::Engine as _;
-    let ehlo = conn
-        .command(format!("EHLO {hello}\r\n"))
+    let offered: Vec<String> = extensions(conn, hello)
         .await
-        .map_err(|e| smtp_error(server, e))?;
-    let offered: Vec<String> = ehlo
-        .message()
+        .map_err(|e| smtp_error(server, e))?
+        .iter()
         .filter_map(|line| {
             let mut words = line.split_whitespace();
             let keyword = words.next()?;
@@ -321,6 +319,29 @@ async fn bearer(
         Err(err) if err.is_permanent() => Err(refused(err.to_string(), None)),
         Err(err) => Err(not_now(server, err)),
     }
+}
+
+/// The server's EHLO lines after the greeting line, asked again: lettre
+/// keeps only the extensions it knows (no DSN, no OAUTHBEARER).
+pub async fn extensions(
+    conn: &mut AsyncSmtpConnection,
+    hello: &ClientId,
+) -> Result<Vec<String>, lettre::transport::smtp::Error> {
+    let ehlo = conn.command(format!("EHLO {hello}\r\n")).await?;
+    Ok(ehlo.message().skip(1).map(str::to_owned).collect())
+}
+
+/// Whether the server offers the extension `keyword` (DSN, …).
+pub async fn offers(conn: &mut AsyncSmtpConnection, keyword: &str) -> bool {
+    extensions(conn, &ClientId::default())
+        .await
+        .is_ok_and(|lines| {
+            lines.iter().any(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(keyword))
+            })
+        })
 }
 
 /// A 4xx answer to AUTH is the server's passing trouble, not a refused

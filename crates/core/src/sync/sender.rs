@@ -95,14 +95,24 @@ async fn send_batch(
             return Ok(outcomes);
         }
     };
+    // Delivery reports where the server offers them (RFC 3461); the
+    // record says which, as a server without DSN sends none.
+    let dsn = smtp::offers(&mut conn, "DSN").await;
     let mut outcomes = Vec::new();
     for item in due {
-        let note = if risky.contains(&item.id) {
-            "resent after an interruption: the recipient may get it twice".to_owned()
+        let mut notes = Vec::new();
+        if risky.contains(&item.id) {
+            notes.push("resent after an interruption: the recipient may get it twice".to_owned());
+        }
+        notes.push(late_note(item, crate::store::now()));
+        notes.push(if dsn {
+            "delivery reports asked for (DSN)".to_owned()
         } else {
-            late_note(item, crate::store::now())
-        };
-        let outcome = send_one(account, store, &mut conn, item, &label, &note).await?;
+            "the server offers no delivery reports (no DSN)".to_owned()
+        });
+        notes.retain(|n| !n.is_empty());
+        let note = notes.join("; ");
+        let outcome = send_one(account, store, &mut conn, item, &label, &note, dsn).await?;
         let broken = conn.has_broken();
         outcomes.push(outcome);
         if broken {
@@ -120,6 +130,7 @@ async fn send_one(
     item: &Item,
     label: &str,
     note: &str,
+    dsn: bool,
 ) -> Result<Outcome, Error> {
     let (id, server, note_owned) = (item.id, label.to_owned(), note.to_owned());
     let attempt = store
@@ -144,9 +155,24 @@ async fn send_one(
         }
     };
     let steps = async {
-        conn.command(Mail::new(Some(from), vec![])).await?;
+        let mail = if dsn {
+            super::dsn::mail_parameters(&item.message_id)
+        } else {
+            Vec::new()
+        };
+        conn.command(Mail::new(Some(from), mail)).await?;
         for rcpt in to {
-            conn.command(Rcpt::new(rcpt, vec![])).await?;
+            let params = if dsn {
+                let notify = if account.outgoing.report_delivery {
+                    super::dsn::Notify::All
+                } else {
+                    super::dsn::Notify::Failures
+                };
+                super::dsn::rcpt_parameters(rcpt.as_ref(), notify)
+            } else {
+                Vec::new()
+            };
+            conn.command(Rcpt::new(rcpt, params)).await?;
         }
         conn.command(Data).await?;
         Ok::<(), lettre::transport::smtp::Error>(())
