@@ -72,6 +72,16 @@ fn postfix_is_asked_for_reports_and_its_report_carries_the_envelope_id() {
         }
     }
     let report = report.expect("a delivery report reached the sender within 30 s");
+    // Read back as a report: which message, whom, what happened.
+    let read = postel::message::report::read(report.as_bytes()).expect("read as a report");
+    assert_eq!(read.envelope_id.as_deref(), Some(envid.as_str()));
+    assert_eq!(read.message_id.as_deref(), Some(item.message_id.as_str()));
+    assert_eq!(read.recipients.len(), 1);
+    assert_eq!(read.recipients[0].address, s.address("ben"));
+    assert!(matches!(
+        read.recipients[0].action,
+        postel::message::report::Action::Relayed | postel::message::report::Action::Delivered
+    ));
     assert!(
         report.contains("report-type=delivery-status"),
         "a DSN: {report}"

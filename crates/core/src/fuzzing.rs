@@ -78,6 +78,10 @@ pub fn mailto(data: &[u8]) {
 /// and turned into text, its inline parts read as the reader reads them.
 /// (Laying the HTML out is the `html` target's, in the render crate.)
 pub fn message(data: &[u8]) {
+    // A delivery report or read receipt: bounded whatever it holds.
+    if let Some(report) = crate::message::report::read(data) {
+        assert!(report.recipients.len() <= crate::message::report::MAX_RECIPIENTS);
+    }
     let Ok(parsed) = crate::message::parse(data) else {
         return;
     };

@@ -8,6 +8,7 @@ pub mod compose;
 pub mod html;
 pub mod markdown;
 pub mod parse;
+pub mod report;
 pub mod save;
 
 use std::borrow::Cow;
