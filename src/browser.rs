@@ -26,6 +26,18 @@ pub async fn open(url: &str) -> Result<(), String> {
         .map_err(|e| format!("xdg-open could not be run: {e}"))
 }
 
+/// [`open`] on a task of its own, for a sign-in that waits for the
+/// browser's answer meanwhile; a failure is logged (the address is shown
+/// or printed beside it).
+pub fn open_in_background(url: &str) {
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = open(&url).await {
+            tracing::warn!("the browser could not be opened: {e}");
+        }
+    });
+}
+
 async fn portal(url: &str) -> zbus::Result<()> {
     let bus = zbus::Connection::session().await?;
     let proxy = zbus::Proxy::new(

@@ -36,14 +36,7 @@ impl App {
                     let mut account = *account;
                     crate::oauth::signin::sign_in(
                         &mut account,
-                        |url| {
-                            let url = url.to_owned();
-                            tokio::spawn(async move {
-                                if let Err(e) = crate::browser::open(&url).await {
-                                    tracing::warn!("the browser could not be opened: {e}");
-                                }
-                            });
-                        },
+                        crate::browser::open_in_background,
                         crate::oauth::signin::SIGN_IN_TIME,
                     )
                     .await

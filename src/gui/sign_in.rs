@@ -76,14 +76,7 @@ impl App {
                 engine
                     .sign_in(
                         &name,
-                        |url| {
-                            let url = url.to_owned();
-                            tokio::spawn(async move {
-                                if let Err(e) = crate::browser::open(&url).await {
-                                    tracing::warn!("the browser could not be opened: {e}");
-                                }
-                            });
-                        },
+                        crate::browser::open_in_background,
                         crate::oauth::signin::SIGN_IN_TIME,
                     )
                     .await

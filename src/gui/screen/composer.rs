@@ -390,19 +390,7 @@ impl State {
                     self.attachments.remove(i);
                 }
             }
-            Message::Send => {
-                return match self.ready() {
-                    Some((account, draft)) => {
-                        self.sending = true;
-                        Action::Send {
-                            account,
-                            draft: Box::new(draft),
-                            at: None,
-                        }
-                    }
-                    None => Action::None,
-                };
-            }
+            Message::Send => return self.send(None),
             Message::LaterOpen(open) => self.later_open = open,
             Message::LaterText(text) => self.later_text = text,
             Message::SendLater(later) => {
@@ -419,17 +407,7 @@ impl State {
                         return Action::None;
                     }
                 };
-                return match self.ready() {
-                    Some((account, draft)) => {
-                        self.sending = true;
-                        Action::Send {
-                            account,
-                            draft: Box::new(draft),
-                            at: Some(at),
-                        }
-                    }
-                    None => Action::None,
-                };
+                return self.send(Some(at));
             }
             Message::Close if self.dirty => self.confirm_close = true,
             Message::Close => return Action::Close,
@@ -438,6 +416,21 @@ impl State {
             Message::KeepEditing => self.confirm_close = false,
         }
         Action::None
+    }
+
+    /// Send now (`at` unset) or at `at`, once the fields are ready.
+    fn send(&mut self, at: Option<i64>) -> Action {
+        match self.ready() {
+            Some((account, draft)) => {
+                self.sending = true;
+                Action::Send {
+                    account,
+                    draft: Box::new(draft),
+                    at,
+                }
+            }
+            None => Action::None,
+        }
     }
 
     /// The account and the draft to send, or why not (said in `error`).
