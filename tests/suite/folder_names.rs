@@ -135,7 +135,7 @@ fn each_folder_is_reported_once_when_some_are_gone() {
     let tag = unique("gone");
     let folders: Vec<String> = (0..4).map(|i| format!("{tag}-{i}")).collect();
     rt().block_on(async {
-        let mut imap = session("grace").await;
+        let mut imap = session("gus").await;
         for f in &folders {
             imap.create(f).await.expect("CREATE");
             imap.append(f, None, None, raw_message(1, f))
@@ -145,10 +145,10 @@ fn each_folder_is_reported_once_when_some_are_gone() {
         let _ = imap.logout().await;
     });
     let postel = Postel::new();
-    let account = postel.add_imap("gone", "grace", s.password("grace"));
+    let account = postel.add_imap("gone", "gus", s.password("gus"));
     postel.ok(&["sync", &account], None);
     rt().block_on(async {
-        let mut imap = session("grace").await;
+        let mut imap = session("gus").await;
         for f in &folders[1..] {
             imap.delete(f).await.expect("DELETE");
         }
