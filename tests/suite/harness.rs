@@ -24,6 +24,9 @@ pub struct Servers {
     pub oidc_issuer: String,
     /// Seconds its access tokens last.
     pub oidc_access_ttl: u64,
+    /// The loopback address whose https://…:443 publishes another
+    /// provider's metadata, found by the mail server's host.
+    pub oidc_web_host: String,
     users: HashMap<String, String>,
 }
 
@@ -87,6 +90,7 @@ fn load() -> Servers {
         oidc_access_ttl: var("POSTEL_TEST_OIDC_ACCESS_TTL")
             .parse()
             .expect("POSTEL_TEST_OIDC_ACCESS_TTL is a number"),
+        oidc_web_host: var("POSTEL_TEST_OIDC_WEB_HOST"),
         users,
     }
 }

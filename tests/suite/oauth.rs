@@ -665,3 +665,72 @@ fn without_registration_or_a_client_id_the_sign_in_says_what_is_missing() {
         "no browser"
     );
 }
+
+/// A sign-in server known to nobody but published at https://<mail
+/// server's host> (RFC 8414 / OpenID discovery, on the default port):
+/// found with no issuer set, no file and no refusal to read, trusted
+/// through the certificates the user trusted for the mail servers, then
+/// registered with, signed in and renewed there.
+#[test]
+fn the_sign_in_server_published_at_the_mail_hosts_address_is_found_and_used() {
+    let s = servers();
+    let rt = rt();
+    let mut account = account("oauth-by-host", "olga");
+    account.email = "olga@localhost".into();
+    account.incoming.server.host = s.oidc_web_host.clone();
+    account.outgoing.server.host = s.oidc_web_host.clone();
+    let issuer = format!("https://{}", s.oidc_web_host);
+
+    rt.block_on(async {
+        // Trust comes from the account's servers only: the system's roots
+        // do not know the test CA, so without it nothing is found there.
+        let mut untrusting = account.clone();
+        untrusting.incoming.server.trusted_certificates.clear();
+        untrusting.outgoing.server.trusted_certificates.clear();
+        let http = oauth::http::Http::for_account(&untrusting).expect("client");
+        let found = oauth::discover::without_server(&http, &untrusting)
+            .await
+            .expect("no error: the next way is tried");
+        assert!(found.is_none(), "{found:?}");
+
+        let http = oauth::http::Http::for_account(&account).expect("client");
+        let found = oauth::discover::without_server(&http, &account)
+            .await
+            .expect("discovery")
+            .unwrap_or_else(|| {
+                panic!("nothing published at {issuer}: see the log of tests/servers/oidc (port 443 needs root)")
+            });
+        assert_eq!(found.metadata.issuer, issuer);
+        assert!(found.metadata.registration_endpoint.is_some());
+
+        let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+        let browser = tokio::spawn(async move {
+            let url = rx.await.expect("the sign-in address");
+            let page = sign_in_as(&url, "olga").await;
+            (url, page)
+        });
+        oauth::signin::sign_in(
+            &mut account,
+            move |url| {
+                let _ = tx.send(url.to_owned());
+            },
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("signed in");
+        let (url, page) = browser.await.expect("browser");
+        assert!(url.starts_with(&format!("{issuer}/")), "{url}");
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(account.oauth.issuer.as_deref(), Some(issuer.as_str()));
+        assert!(account.oauth.registered, "{:?}", account.oauth);
+
+        // Renewal goes to the token endpoint found, over the same trust.
+        let first = oauth::access::token(&account).await.expect("a token");
+        oauth::access::drop_access(&account.name).await;
+        let renewed = oauth::access::token(&account).await.expect("renewed");
+        assert_ne!(first, renewed, "a new access token");
+        oauth::access::forget(&account.name)
+            .await
+            .expect("forgotten");
+    });
+}

@@ -2,8 +2,8 @@
 //! through the OpenID provider's own login and consent pages (its
 //! development forms, which take any user name), submitting them as a test
 //! user, and lands wherever the provider sends it, Postel's loopback
-//! listener in the end. Plain HTTP to loopback only, as the provider and
-//! the listener both are.
+//! listener in the end. HTTP to loopback only; HTTPS trusting the test CA
+//! alone, for the provider that publishes its metadata by host.
 
 use std::collections::BTreeMap;
 
@@ -124,12 +124,28 @@ struct Fetched {
 
 async fn fetch(request: &Request, cookies: &mut BTreeMap<String, String>) -> Fetched {
     let url = url::Url::parse(&request.url).expect("a URL");
-    assert_eq!(url.scheme(), "http", "the test browser speaks plain HTTP");
     let host = url.host_str().expect("a host");
     let port = url.port_or_known_default().expect("a port");
-    let mut stream = tokio::net::TcpStream::connect((host, port))
+    let tcp = tokio::net::TcpStream::connect((host, port))
         .await
         .unwrap_or_else(|e| panic!("{} cannot be reached: {e}", request.url));
+    let mut stream = match url.scheme() {
+        "http" => postel::net::stream::Stream::Plain(tcp),
+        "https" => {
+            let server = postel::account::Server {
+                host: host.to_owned(),
+                port,
+                security: postel::account::Security::Tls,
+                trusted_certificates: postel::net::tls::read_pem_file(&crate::harness::servers().ca)
+                    .expect("the test CA"),
+                ..Default::default()
+            };
+            postel::net::tls::secure(tcp, &server)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", request.url))
+        }
+        other => panic!("the test browser does not speak {other}"),
+    };
     let target = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),
@@ -159,7 +175,11 @@ async fn fetch(request: &Request, cookies: &mut BTreeMap<String, String>) -> Fet
         .await
         .expect("request sent");
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("answer read");
+    if let Err(err) = stream.read_to_end(&mut raw).await {
+        // A TLS server that closes without close_notify has still said
+        // everything it meant to (Connection: close).
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof, "{err}");
+    }
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -5,13 +5,21 @@
 // revocation. Its development login pages take any user name, so a test
 // signs in as a mail user by submitting them over HTTP.
 //
-//   PORT=10080 ACCESS_TTL=60 node provider.mjs
+// A second provider answers over HTTPS on the default port of another
+// loopback address (WEB_HOST), as a provider publishes its metadata at
+// https://<mail host>/.well-known/… (RFC 8414): Postel finds that one
+// without being told, by the mail server's host.
+//
+//   PORT=10080 ACCESS_TTL=60 [WEB_HOST=127.0.0.2 WEB_CERT=.. WEB_KEY=..] node provider.mjs
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT || 10080);
 const issuer = `http://127.0.0.1:${port}`;
-const provider = new Provider(issuer, {
+
+const configuration = () => ({
   clients: [
     // A client ID set by hand, as a distribution or a user would.
     {
@@ -49,4 +57,18 @@ const provider = new Provider(issuer, {
   scopes: ['openid', 'offline_access', 'email'],
   findAccount: async (ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
 });
+
+const provider = new Provider(issuer, configuration());
 provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider on ${issuer}`));
+
+const webHost = process.env.WEB_HOST;
+if (webHost) {
+  const web = new Provider(`https://${webHost}`, configuration());
+  const tls = { cert: fs.readFileSync(process.env.WEB_CERT), key: fs.readFileSync(process.env.WEB_KEY) };
+  https
+    .createServer(tls, web.callback())
+    // Port 443 needs root (or CAP_NET_BIND_SERVICE): without it only the
+    // discovery test fails, saying so, and the first provider goes on.
+    .on('error', (err) => console.error(`oidc-provider on https://${webHost} failed: ${err.message}`))
+    .listen(443, webHost, () => console.log(`oidc-provider on https://${webHost}`));
+}

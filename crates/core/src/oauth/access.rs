@@ -103,7 +103,7 @@ async fn renew(account: &Account) -> Result<Tokens, Error> {
         }
         Err(other) => return Err(other.into()),
     };
-    let http = Http::new().map_err(|reason| Error::Unreachable {
+    let http = Http::for_account(account).map_err(|reason| Error::Unreachable {
         server: issuer_name(account),
         reason,
     })?;

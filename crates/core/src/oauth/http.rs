@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::account::Server;
+use crate::account::{Account, Server};
 use crate::net::tls;
 
 /// How long one request may take, from connecting to the last byte: a
@@ -23,8 +23,33 @@ pub struct Answer {
 }
 
 impl Http {
+    /// A client trusting the system's roots only.
     pub fn new() -> Result<Self, String> {
-        let (config, _) = tls::client_config(&Server::default()).map_err(|e| e.to_string())?;
+        Self::trusting(Vec::new())
+    }
+
+    /// A client for an account's sign-in: the system's roots, and the
+    /// certificates the user trusted for the account's mail servers. A
+    /// self-hosted server's sign-in is served from the same host, under
+    /// the same certificate or private CA, as its IMAP and SMTP. Pins are
+    /// not taken: a pin skips the host name check, and the user pinned the
+    /// certificate for the mail server only.
+    pub fn for_account(account: &Account) -> Result<Self, String> {
+        let mut trusted = account.incoming.server.trusted_certificates.clone();
+        for pem in &account.outgoing.server.trusted_certificates {
+            if !trusted.contains(pem) {
+                trusted.push(pem.clone());
+            }
+        }
+        Self::trusting(trusted)
+    }
+
+    fn trusting(trusted_certificates: Vec<String>) -> Result<Self, String> {
+        let server = Server {
+            trusted_certificates,
+            ..Server::default()
+        };
+        let (config, _) = tls::client_config(&server).map_err(|e| e.to_string())?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(std::sync::Arc::unwrap_or_clone(config))
             .timeout(REQUEST_TIMEOUT)

@@ -31,7 +31,7 @@ pub async fn sign_in(
     open: impl FnOnce(&str),
     time: Duration,
 ) -> Result<(), Error> {
-    let http = Http::new().map_err(|reason| Error::Unreachable {
+    let http = Http::for_account(account).map_err(|reason| Error::Unreachable {
         server: account.incoming.server.host.clone(),
         reason,
     })?;
