@@ -136,8 +136,10 @@ async fn fetch(request: &Request, cookies: &mut BTreeMap<String, String>) -> Fet
                 host: host.to_owned(),
                 port,
                 security: postel::account::Security::Tls,
-                trusted_certificates: postel::net::tls::read_pem_file(&crate::harness::servers().ca)
-                    .expect("the test CA"),
+                trusted_certificates: postel::net::tls::read_pem_file(
+                    &crate::harness::servers().ca,
+                )
+                .expect("the test CA"),
                 ..Default::default()
             };
             postel::net::tls::secure(tcp, &server)

@@ -5,6 +5,7 @@
 //! fetched again with [`part_bytes`] so the model stays small.
 
 pub mod compose;
+pub mod envelope_id;
 pub mod html;
 pub mod markdown;
 pub mod parse;

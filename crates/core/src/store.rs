@@ -9,6 +9,7 @@ pub mod bodies;
 mod cache;
 mod checkpoint;
 mod contention;
+pub mod delivery;
 pub mod drafts;
 pub mod folders;
 pub mod messages;
@@ -308,6 +309,31 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN undo_until INTEGER;
     ALTER TABLE outbox ADD COLUMN send_at INTEGER;
+    "#,
+    // 13: delivery tracking (see store/delivery.rs): the messages that are
+    // reports (found by their Content-Type at sync, read once their body
+    // is here) and what each said about a sent message's recipients. A
+    // state outlives its report: deleting the bounce keeps the record.
+    r#"
+    CREATE TABLE reports (
+        message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        account TEXT NOT NULL,
+        outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,
+        read INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX reports_unread ON reports (read) WHERE read = 0;
+    CREATE TABLE delivery (
+        id INTEGER PRIMARY KEY,
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+        recipient TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT '',
+        diagnostic TEXT NOT NULL DEFAULT '',
+        remote_mta TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX delivery_by_outbox ON delivery (outbox_id, at);
+    CREATE INDEX outbox_by_message_id ON outbox (message_id);
     "#,
 ];
 

@@ -17,6 +17,11 @@ pub const MAX_RECIPIENTS: usize = 1000;
 /// The most characters kept of one field (a diagnostic is a sentence or
 /// two; a server may send pages).
 pub const MAX_FIELD: usize = 1000;
+/// The most bytes of a report parsed: its status part comes before the
+/// message returned with it, so a report returning a whole large message
+/// (RET=FULL, or a server that ignores RET=HDRS) is read from its first
+/// bytes; reading is done inside the store's write, which must stay short.
+pub const MAX_REPORT_BYTES: usize = 512 * 1024;
 /// The most bytes of the status part read: its fields are a few hundred
 /// bytes per recipient.
 pub const MAX_STATUS_BYTES: usize = 256 * 1024;

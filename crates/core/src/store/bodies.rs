@@ -30,6 +30,7 @@ impl Store {
     fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
         let tx = self.atomic()?;
         bodies_in(&tx, bodies)?;
+        super::delivery::read_reports(&tx, bodies.iter().map(|&(id, raw, _, _)| (id, raw)))?;
         tx.commit()
     }
 

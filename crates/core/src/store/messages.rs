@@ -94,6 +94,9 @@ pub struct NewMessage {
     pub has_attachments: bool,
     pub snippet: String,
     pub modseq: Option<u64>,
+    /// A delivery or read report (multipart/report): noted, to be read
+    /// once its body is here. Not a column.
+    pub report: bool,
 }
 
 /// One row of a message list.
@@ -544,6 +547,7 @@ pub(super) fn insert_in(
             fresh.push((tx.last_insert_rowid(), *m));
         }
     }
+    super::delivery::note_reports(tx, &account, &fresh)?;
     let ids = slots
         .iter()
         .map(|slot| match *slot {

@@ -33,14 +33,20 @@ pub fn fill(m: &mut NewMessage, headers: &[u8], arrival: Option<i64>) {
     m.message_id = msg.message_id().map(str::to_owned);
     m.in_reply_to = first_id(msg.in_reply_to());
     m.references = ids(msg.references()).join(" ");
-    m.has_attachments = msg
+    let content_type = msg
         .header("Content-Type")
-        .and_then(HeaderValue::as_content_type)
-        .is_some_and(|ct| {
-            let (t, s) = (ct.ctype(), ct.subtype().unwrap_or_default());
-            (t.eq_ignore_ascii_case("multipart") && s.eq_ignore_ascii_case("mixed"))
-                || t.eq_ignore_ascii_case("application")
-        });
+        .and_then(HeaderValue::as_content_type);
+    m.has_attachments = content_type.is_some_and(|ct| {
+        let (t, s) = (ct.ctype(), ct.subtype().unwrap_or_default());
+        (t.eq_ignore_ascii_case("multipart") && s.eq_ignore_ascii_case("mixed"))
+            || t.eq_ignore_ascii_case("application")
+    });
+    m.report = content_type.is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
 }
 
 fn addresses(addr: Option<&Address<'_>>) -> String {
