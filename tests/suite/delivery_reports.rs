@@ -101,3 +101,115 @@ fn postfix_is_asked_for_reports_and_its_report_carries_the_envelope_id() {
         "{report}"
     );
 }
+
+/// The whole loop against the real Postfix: one message to a mailbox
+/// (ben), to an address Postfix accepts but Dovecot does not know
+/// (ghost: bounced), and to one whose delivery is deferred (later: its
+/// relay never answers). The reports Postfix sends back land
+/// in the sender's INBOX; a sync (no offline days: the reports' bodies
+/// are fetched for themselves) reads them into each recipient's state.
+#[test]
+fn the_reports_that_come_back_become_each_recipients_delivered_failed_or_delayed() {
+    use postel::store::delivery::Stage;
+    let s = servers();
+    let rt = rt();
+    let dirs = TempDir::new("dsn-track");
+    let mut account = crate::worker::account("dsn-track", s.password("rita"));
+    account.email = s.address("rita");
+    account.incoming.username = "rita".into();
+    account.outgoing.report_delivery = true;
+    let subject = unique("tracked");
+    let (ben, ghost, later) = (s.address("ben"), s.address("ghost"), s.address("later"));
+    rt.block_on(async {
+        let engine = crate::harness::engine_with(&dirs, &account).await;
+        let draft = postel::message::compose::Draft {
+            to: vec![ben.clone(), ghost.clone()],
+            cc: vec![later.clone()],
+            subject: subject.clone(),
+            text: "where did it go?".into(),
+            ..Default::default()
+        };
+        let id = engine.queue(&account.name, &draft).await.expect("queued");
+        engine.send_queued(&account.name).await.expect("sent");
+        let sent = engine.delivery(id).await.expect("record");
+        let item = engine.outbox_item(id).await.expect("item");
+        assert_eq!(sent.state, State::Sent, "{}", item.last_error);
+        for r in &sent.recipients {
+            assert_eq!(r.stage, Stage::Submitted, "{r:?}");
+            assert!(
+                r.events.iter().any(|e| e.queue_id.is_some()),
+                "the queue id is in the timeline: {r:?}"
+            );
+        }
+
+        let options = postel::sync::Options {
+            prefetch_days: None,
+            ..postel::sync::Options::default()
+        };
+        let stage_of = |d: &postel::store::delivery::Delivery, who: &str| {
+            d.recipients
+                .iter()
+                .find(|r| r.address.eq_ignore_ascii_case(who))
+                .map(|r| r.stage)
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let record = loop {
+            engine
+                .sync(&account.name, &options, &postel::sync::quiet())
+                .await
+                .expect("sync");
+            let d = engine.delivery(id).await.expect("record");
+            let done = matches!(stage_of(&d, &ben), Some(Stage::Relayed | Stage::Delivered))
+                && stage_of(&d, &ghost) == Some(Stage::Failed)
+                && stage_of(&d, &later) == Some(Stage::Delayed);
+            if done || Instant::now() > deadline {
+                break d;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        let summary: Vec<_> = record
+            .recipients
+            .iter()
+            .map(|r| (r.address.clone(), r.stage))
+            .collect();
+        assert!(
+            matches!(
+                stage_of(&record, &ben),
+                Some(Stage::Relayed | Stage::Delivered)
+            ),
+            "{summary:?}"
+        );
+        assert_eq!(
+            stage_of(&record, &ghost),
+            Some(Stage::Failed),
+            "{summary:?}"
+        );
+        assert_eq!(
+            stage_of(&record, &later),
+            Some(Stage::Delayed),
+            "{summary:?}"
+        );
+        let bounced = record
+            .recipients
+            .iter()
+            .find(|r| r.address.eq_ignore_ascii_case(&ghost))
+            .and_then(|r| r.events.last())
+            .expect("ghost's last event");
+        assert!(bounced.status.starts_with("5."), "{bounced:?}");
+        assert!(
+            !bounced.detail.is_empty(),
+            "the server's words: {bounced:?}"
+        );
+        let delayed = record
+            .recipients
+            .iter()
+            .find(|r| r.address.eq_ignore_ascii_case(&later))
+            .and_then(|r| r.events.last())
+            .expect("later's last event");
+        assert!(delayed.status.starts_with("4."), "{delayed:?}");
+        assert!(
+            delayed.detail.contains("refused"),
+            "the relay's refusal: {delayed:?}"
+        );
+    });
+}

@@ -56,6 +56,14 @@ impl Engine {
             .ok_or(Error::NoSuchOutboxItem(id))
     }
 
+    /// What became of outbox message `id`, recipient by recipient.
+    pub async fn delivery(&self, id: i64) -> Result<crate::store::delivery::Delivery, Error> {
+        self.store()?
+            .run(move |s| s.delivery(id))
+            .await?
+            .ok_or(Error::NoSuchOutboxItem(id))
+    }
+
     /// Puts a queued or failed message back in line now.
     pub async fn outbox_retry(&self, id: i64) -> Result<(), Error> {
         let done = self.store()?.run(move |s| s.outbox_retry(id)).await?;

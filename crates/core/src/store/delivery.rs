@@ -171,6 +171,43 @@ impl Store {
         }))
     }
 
+    /// The account's noted reports whose bodies are still to download,
+    /// newest first, at most `limit`. A report older than everything the
+    /// account ever sent cannot be about any of it: those are marked read
+    /// here, unread.
+    pub fn reports_to_read(&mut self, account: &str, limit: u32) -> Result<Vec<i64>> {
+        let tx = self.atomic()?;
+        // A day's slack: a report's Date is the reporting server's clock.
+        tx.execute(
+            "UPDATE reports SET read = 1 WHERE read = 0 AND account = ?1 AND message IN (
+                 SELECT m.id FROM messages m JOIN reports r ON r.message = m.id
+                 WHERE r.read = 0 AND r.account = ?1 AND m.date < COALESCE(
+                     (SELECT MIN(created) FROM outbox WHERE account = ?1) - 86400,
+                     9223372036854775807))",
+            [account],
+        )?;
+        let ids = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT r.message FROM reports r JOIN messages m ON m.id = r.message
+                 WHERE r.read = 0 AND r.account = ?1
+                   AND NOT EXISTS (SELECT 1 FROM bodies b WHERE b.message = r.message)
+                 ORDER BY m.date DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![account, limit], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<Vec<i64>>>()?
+        };
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// A noted report that cannot be read (gone from the server, too
+    /// large): left as mail.
+    pub fn report_left(&self, message: i64) -> Result<()> {
+        self.conn()
+            .execute("UPDATE reports SET read = 1 WHERE message = ?1", [message])?;
+        Ok(())
+    }
+
     /// The outbox message a report in the store is about, if it matched
     /// one.
     pub fn report_about(&self, message: i64) -> Result<Option<i64>> {

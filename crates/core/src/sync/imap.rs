@@ -19,6 +19,7 @@ use crate::store::{Folder, FolderRole, IndexText, Indexing, NewMessage};
 use crate::{message, secret};
 
 mod prefetch;
+mod reports;
 
 /// Opens a logged-in session for the account's incoming server.
 pub async fn open(account: &Account) -> Result<Session, Error> {
@@ -247,6 +248,7 @@ pub(crate) async fn sync_on(
             .await?;
         }
     }
+    reports::read(account, session, store).await?;
     // Messages stored to be indexed with their body and not prefetched
     // (too old, gone from the server, or a sync interrupted before).
     store.run(|s| s.index_unindexed()).await?;
