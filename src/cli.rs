@@ -2,6 +2,7 @@
 //! window uses. Listings take `--json`.
 
 mod account;
+mod delivery;
 mod discover;
 mod mail;
 mod read;
@@ -85,6 +86,8 @@ pub enum Command {
     Send(Box<send::SendArgs>),
     /// The outbox: what is queued, sent or failed, with every attempt.
     Outbox(send::OutboxArgs),
+    /// Sent mail: what became of it, recipient by recipient.
+    Sent(delivery::SentArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff).
@@ -246,6 +249,7 @@ pub fn run(args: Args) -> ExitCode {
             } => mail::delete(&mut engine, &account, id, permanently).await,
             Command::Send(a) => send::send(&mut engine, *a).await,
             Command::Outbox(a) => send::outbox(&mut engine, a, args.json).await,
+            Command::Sent(a) => delivery::sent(&mut engine, a, args.json).await,
             Command::Completions { .. } | Command::Man => Ok(ExitCode::SUCCESS),
         };
         if let Ok(store) = engine.store() {

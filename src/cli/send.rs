@@ -67,6 +67,9 @@ enum OutboxCommand {
     Cancel { id: i64 },
     /// Send everything that is due now.
     Flush,
+    /// A message's record: each recipient's delivery state and timeline
+    /// (queued, submitted with the queue id, and what reports said).
+    Show { id: i64 },
 }
 
 fn read_file(path: &PathBuf) -> Result<String, Failure> {
@@ -226,6 +229,7 @@ pub async fn outbox(
                 ExitCode::SUCCESS
             })
         }
+        Some(OutboxCommand::Show { id }) => super::delivery::show(engine, id, json).await,
         None => list(engine, args.account.as_deref(), json).await,
     }
 }

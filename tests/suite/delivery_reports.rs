@@ -213,3 +213,115 @@ fn the_reports_that_come_back_become_each_recipients_delivered_failed_or_delayed
         );
     });
 }
+
+/// The record from the command line, over POP3 (the reports come whole
+/// with the download): `outbox show` and `sent status` (by the bounce's
+/// own id) print the same record, in JSON too.
+#[test]
+fn the_command_line_prints_each_recipients_state_from_reports_downloaded_over_pop3() {
+    use crate::postel::{Login, Postel};
+    let s = servers();
+    let postel = Postel::new();
+    let name = postel.add_on_servers(
+        "dsn-cli",
+        &Login {
+            email: &s.address("vera"),
+            user: "vera",
+            password: s.password("vera"),
+        },
+        ("pop3", s.pop3s),
+        s.submissions,
+        &s.ca,
+    );
+    postel.ok(
+        &["account", "edit", &name, "--report-delivery", "true"],
+        None,
+    );
+    let subject = unique("dsn-cli");
+    let (ben, ghost) = (s.address("ben"), s.address("ghost"));
+    let sent = postel.ok(
+        &[
+            "send",
+            "--account",
+            &name,
+            "--to",
+            &ben,
+            "--to",
+            &ghost,
+            "--subject",
+            &subject,
+        ],
+        Some("Did it arrive?\n"),
+    );
+    let id: String = sent
+        .split("outbox message ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap_or_else(|| panic!("an outbox id in {sent:?}"))
+        .to_owned();
+
+    let stage = |record: &serde_json::Value, who: &str| {
+        record["recipients"]
+            .as_array()
+            .expect("recipients")
+            .iter()
+            .find(|r| r["address"] == who)
+            .map(|r| r["stage"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let record = loop {
+        postel.ok(&["sync", &name], None);
+        let record = postel.json(&["outbox", "show", &id]);
+        let done = stage(&record, &ghost) == "failed"
+            && ["relayed", "delivered"].contains(&stage(&record, &ben).as_str());
+        if done || Instant::now() > deadline {
+            break record;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(stage(&record, &ghost), "failed", "{record:#}");
+    assert!(
+        ["relayed", "delivered"].contains(&stage(&record, &ben).as_str()),
+        "{record:#}"
+    );
+    let ghost_events = record["recipients"]
+        .as_array()
+        .expect("recipients")
+        .iter()
+        .find(|r| r["address"] == ghost.as_str())
+        .map(|r| r["events"].clone())
+        .expect("ghost's events");
+    let stages: Vec<&str> = ghost_events
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["stage"].as_str())
+        .collect();
+    assert_eq!(
+        stages,
+        ["queued", "submitted", "failed"],
+        "{ghost_events:#}"
+    );
+
+    // The bounce in the inbox leads to the same record.
+    let inbox = postel.json(&["list", &name]);
+    let bounce = inbox
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|m| {
+            m["from"]
+                .as_str()
+                .is_some_and(|f| f.to_ascii_lowercase().contains("mailer-daemon"))
+                && m["subject"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Undelivered"))
+        })
+        .unwrap_or_else(|| panic!("the bounce is in the inbox: {inbox:#}"));
+    let bounce_id = bounce["id"].as_i64().expect("an id").to_string();
+    assert_eq!(postel.json(&["sent", "status", &bounce_id]), record);
+    let text = postel.ok(&["sent", "status", &bounce_id], None);
+    assert!(text.contains(&format!("failed     {ghost}")), "{text}");
+    assert!(text.contains("5.1.1"), "{text}");
+}

@@ -64,6 +64,12 @@ impl Engine {
             .ok_or(Error::NoSuchOutboxItem(id))
     }
 
+    /// The outbox record of stored message `id` (see
+    /// [`crate::store::Store::sent_record`]).
+    pub async fn sent_record(&self, id: i64) -> Result<Option<i64>, Error> {
+        Ok(self.store()?.run(move |s| s.sent_record(id)).await?)
+    }
+
     /// Puts a queued or failed message back in line now.
     pub async fn outbox_retry(&self, id: i64) -> Result<(), Error> {
         let done = self.store()?.run(move |s| s.outbox_retry(id)).await?;

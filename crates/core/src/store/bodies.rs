@@ -30,7 +30,6 @@ impl Store {
     fn store_bodies(&mut self, bodies: &[(i64, &[u8], &str, &IndexText)]) -> Result<()> {
         let tx = self.atomic()?;
         bodies_in(&tx, bodies)?;
-        super::delivery::read_reports(&tx, bodies.iter().map(|&(id, raw, _, _)| (id, raw)))?;
         tx.commit()
     }
 
@@ -140,7 +139,9 @@ pub(super) fn bodies_in(
             ])?;
         }
     }
-    Ok(())
+    // After the index writes (see above): the reports among these bodies
+    // are read, in the same transaction as the bodies they are read from.
+    super::delivery::read_reports(tx, bodies.iter().map(|&(id, raw, _, _)| (id, raw)))
 }
 
 #[cfg(test)]

@@ -171,6 +171,25 @@ impl Store {
         }))
     }
 
+    /// The outbox record of a stored message: the message Postel sent
+    /// (its copy in Sent, found by Message-ID in the same account), or the
+    /// one a report in the store is about.
+    pub fn sent_record(&self, message: i64) -> Result<Option<i64>> {
+        if let Some(about) = self.report_about(message)? {
+            return Ok(Some(about));
+        }
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT o.id FROM messages m JOIN folders f ON f.id = m.folder_id
+                 JOIN outbox o ON o.message_id = m.message_id AND o.account = f.account
+                 WHERE m.id = ?1 ORDER BY o.id DESC LIMIT 1",
+                [message],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The account's noted reports whose bodies are still to download,
     /// newest first, at most `limit`. A report older than everything the
     /// account ever sent cannot be about any of it: those are marked read
@@ -598,5 +617,30 @@ mod tests {
             })
             .expect("count");
         assert_eq!(unread, 0, "every report was read once");
+    }
+
+    #[test]
+    fn the_sent_copy_leads_to_its_record_and_other_mail_to_none() {
+        let mut t = temp_store("delivery-sent-copy");
+        let store = &mut t.store;
+        let id = sent(store, "m9@example.test");
+        let folder = store
+            .upsert_folder("a", "Sent", Some("/"), None)
+            .expect("folder");
+        let copy = NewMessage {
+            uid: Some(1),
+            message_id: Some("m9@example.test".into()),
+            ..Default::default()
+        };
+        let other = NewMessage {
+            uid: Some(2),
+            message_id: Some("someone-elses@example.test".into()),
+            ..Default::default()
+        };
+        let ids = store
+            .insert_messages(folder.id, &[copy, other])
+            .expect("stored");
+        assert_eq!(store.sent_record(ids[0]).expect("read"), Some(id));
+        assert_eq!(store.sent_record(ids[1]).expect("read"), None);
     }
 }
