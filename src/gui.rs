@@ -3,6 +3,7 @@
 //! need as `Action`s; this module turns those into engine calls.
 
 mod bench;
+mod bounces;
 mod composer_actions;
 mod connection;
 mod dates;
@@ -26,7 +27,7 @@ mod worker_events;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use iced::widget::{button, center, column, container, row, text};
+use iced::widget::{button, center, column, container, text};
 use iced::{Element, Length, Subscription, Task, keyboard, window};
 
 use crate::account::Account;
@@ -72,6 +73,8 @@ pub struct App {
     /// Accounts whose OAuth2 sign-in is no longer valid: a bar each with
     /// "Sign in"; their workers wait meanwhile.
     sign_ins: Vec<sign_in::Needed>,
+    /// Recipients whose copy bounced, told of once: a bar each.
+    bounces: Vec<crate::store::delivery::Bounce>,
     /// The last delete or move, with its Undo, for a few seconds.
     toast: Option<mailbox_actions::Toast>,
     /// The `?` overview of the keys is open.
@@ -138,6 +141,8 @@ pub enum Message {
     /// "Sign in" on an account's bar: the browser sign-in.
     SignIn(String),
     SignedIn(String, Result<(), String>),
+    /// Bounces found after a sync; a bar's buttons.
+    Bounces(bounces::Msg),
     FileDropped(PathBuf),
     SendShortcut,
     Autosave,
@@ -182,6 +187,7 @@ impl App {
             progress: None,
             notices: Vec::new(),
             sign_ins: Vec::new(),
+            bounces: Vec::new(),
             toast: None,
             keys_shown: false,
             dark: false,
@@ -367,6 +373,7 @@ impl App {
             }
             Message::SignIn(account) => self.sign_in(account),
             Message::SignedIn(account, result) => self.signed_in(account, result),
+            Message::Bounces(m) => self.bounces_message(m),
             Message::FileDropped(path) => {
                 self.composer_message(composer::Message::FileDropped(path))
             }
@@ -581,29 +588,11 @@ impl App {
         for needed in &self.sign_ins {
             layout = layout.push(sign_in::bar(needed));
         }
+        for (i, bounce) in self.bounces.iter().enumerate() {
+            layout = layout.push(bounces::bar(i, bounce));
+        }
         for (i, notice) in self.notices.iter().enumerate() {
-            layout = layout.push(
-                container(
-                    container(
-                        row![
-                            text(notice.clone())
-                                .size(theme::size::SMALL)
-                                .width(Length::Fill),
-                            button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
-                                .on_press(Message::Dismiss(i))
-                                .padding(4)
-                                .style(theme::tool),
-                        ]
-                        .spacing(theme::gap::S)
-                        .align_y(iced::Alignment::Center),
-                    )
-                    .padding([theme::gap::XS, theme::gap::M])
-                    .width(Length::Fill)
-                    .style(theme::banner(theme::Tone::Info)),
-                )
-                .padding([theme::gap::XS, theme::gap::S])
-                .style(theme::window),
-            );
+            layout = layout.push(overlays::notice(i, notice));
         }
         layout = layout.push(container(main).height(Length::Fill));
         let mut status = self.progress.clone().unwrap_or_else(|| fl!("status-idle"));

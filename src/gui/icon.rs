@@ -73,6 +73,12 @@ pub enum Icon {
     List,
     Quote,
     Preview,
+    /// A recipient's delivery state: in the mailbox, read, bounced,
+    /// waiting (queued or delayed).
+    Delivered,
+    ReadByRecipient,
+    Undelivered,
+    Waiting,
     /// A file by its kind, for attachment cards and chips.
     File(FileKind),
 }
@@ -148,6 +154,10 @@ impl Icon {
             Icon::List => include_bytes!("../../assets/icons/format-list.svg"),
             Icon::Quote => include_bytes!("../../assets/icons/format-quote.svg"),
             Icon::Preview => include_bytes!("../../assets/icons/preview.svg"),
+            Icon::Delivered => include_bytes!("../../assets/icons/delivery-done.svg"),
+            Icon::ReadByRecipient => include_bytes!("../../assets/icons/delivery-read.svg"),
+            Icon::Undelivered => include_bytes!("../../assets/icons/delivery-failed.svg"),
+            Icon::Waiting => include_bytes!("../../assets/icons/delivery-waiting.svg"),
             Icon::File(kind) => match kind {
                 FileKind::Generic => include_bytes!("../../assets/icons/file-generic.svg"),
                 FileKind::Text => include_bytes!("../../assets/icons/file-text.svg"),
@@ -171,6 +181,9 @@ pub enum Ink {
     Faint,
     OnAccent,
     Flag,
+    Success,
+    Warning,
+    Danger,
 }
 
 /// `icon` at `size` px, tinted with the theme's `ink`.
@@ -186,6 +199,9 @@ pub fn view<'a>(icon: Icon, size: f32, ink: Ink) -> svg::Svg<'a> {
                 Ink::Faint => c.faint,
                 Ink::OnAccent => c.on_accent,
                 Ink::Flag => c.flag,
+                Ink::Success => c.success,
+                Ink::Warning => c.warning,
+                Ink::Danger => c.danger,
             };
             svg::Style { color: Some(color) }
         })

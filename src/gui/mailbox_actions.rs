@@ -50,6 +50,7 @@ impl App {
                         };
                         (Some(account), draft, below)
                     }
+                    mailbox::Compose::Resend { account, draft } => (Some(account), *draft, false),
                     mailbox::Compose::Forward {
                         account,
                         original,

@@ -39,6 +39,29 @@ pub(super) fn toast(toast: &mailbox_actions::Toast) -> Element<'_, Message> {
     .into()
 }
 
+/// A notice across the window, with its ×.
+pub(super) fn notice(i: usize, said: &str) -> Element<'_, Message> {
+    container(
+        container(
+            row![
+                text(said).size(theme::size::SMALL).width(Length::Fill),
+                button(icon::view(icon::Icon::Clear, 14.0, icon::Ink::Muted))
+                    .on_press(Message::Dismiss(i))
+                    .padding(4)
+                    .style(theme::tool),
+            ]
+            .spacing(theme::gap::S)
+            .align_y(iced::Alignment::Center),
+        )
+        .padding([theme::gap::XS, theme::gap::M])
+        .width(Length::Fill)
+        .style(theme::banner(theme::Tone::Info)),
+    )
+    .padding([theme::gap::XS, theme::gap::S])
+    .style(theme::window)
+    .into()
+}
+
 /// The `?` overview: every key and what it does, over the window.
 pub(super) fn keys<'a>() -> Element<'a, Message> {
     let bold = iced::Font {

@@ -1,5 +1,6 @@
 //! Widgets of our own.
 
+pub mod delivery;
 pub mod grab;
 pub mod html_view;
 pub mod message_list;

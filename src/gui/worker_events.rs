@@ -83,9 +83,13 @@ impl App {
                     }
                     _ => Task::none(),
                 };
-                Task::batch([self.refresh(), notify])
+                Task::batch([self.refresh(), notify, self.check_bounces()])
             }
-            Report::Synced { .. } | Report::Outbox { .. } => {
+            Report::Synced { .. } => {
+                self.progress = None;
+                Task::batch([self.refresh(), self.check_bounces()])
+            }
+            Report::Outbox { .. } => {
                 self.progress = None;
                 self.refresh()
             }

@@ -330,7 +330,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         action TEXT NOT NULL,
         status TEXT NOT NULL DEFAULT '',
         diagnostic TEXT NOT NULL DEFAULT '',
-        remote_mta TEXT NOT NULL DEFAULT ''
+        remote_mta TEXT NOT NULL DEFAULT '',
+        -- A bounce the user has been told of (the window's bar).
+        told INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX delivery_by_outbox ON delivery (outbox_id, at);
     CREATE INDEX outbox_by_message_id ON outbox (message_id);

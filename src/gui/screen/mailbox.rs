@@ -12,6 +12,7 @@ use crate::engine::mail::FlagChange;
 use crate::gui::ui_state::UiState;
 use crate::gui::widget::{html_view, message_list};
 
+mod delivery;
 mod loading;
 mod menu;
 mod pictures;
@@ -24,6 +25,7 @@ use crate::store::SharedStore;
 use crate::store::folders::FolderSummary;
 use crate::store::messages::Scope;
 use crate::store::{FolderRole, MessageRow};
+pub use delivery::{Msg as DeliveryMsg, resend_draft};
 pub use pictures::Picture;
 pub use pointer::Dragging;
 
@@ -51,6 +53,13 @@ pub enum Selection {
     Search(String),
     Outbox,
 }
+
+/// The outbox, and the headline delivery stage of each sent message that
+/// reports spoke of.
+pub type OutboxLoaded = (
+    Vec<crate::store::outbox::Item>,
+    std::collections::HashMap<i64, crate::store::delivery::Stage>,
+);
 
 /// An opened message in the reader.
 #[derive(Debug)]
@@ -116,6 +125,8 @@ pub struct State {
     /// The opened message's conversation, oldest first (when the reader
     /// shows conversations).
     pub conversation: Vec<MessageRow>,
+    /// Delivery records shown (a sent message's, in the reader).
+    pub delivery: delivery::Shown,
 }
 
 /// Who an account speaks for.
@@ -159,7 +170,7 @@ pub enum Message {
     Step(i64),
     SaveAttachment(usize),
     OpenAttachment(usize),
-    OutboxLoaded(Result<Vec<crate::store::outbox::Item>, String>),
+    OutboxLoaded(Result<OutboxLoaded, String>),
     Outbox(super::outbox::Message),
     OutboxEditLoaded(i64, String, Result<(Vec<u8>, Vec<String>), String>),
     Html(html_view::Message),
@@ -181,6 +192,8 @@ pub enum Message {
     RemoteSendersLoaded(Vec<String>),
     /// The conversation of message `id`, oldest first.
     ConversationLoaded(i64, Vec<MessageRow>),
+    /// Delivery records: loaded, shown in full, resent.
+    Delivery(DeliveryMsg),
     /// A line of the conversation view clicked: that message opens.
     OpenInConversation(i64),
     /// An attached picture of message `id` decoded (or why not).
@@ -299,6 +312,11 @@ pub enum Compose {
         draft: Box<crate::message::compose::Draft>,
         replaces: i64,
     },
+    /// A sent message again, to the recipients whose copy bounced.
+    Resend {
+        account: String,
+        draft: Box<crate::message::compose::Draft>,
+    },
 }
 
 impl State {
@@ -338,6 +356,7 @@ impl State {
             menu: None,
             drag: None,
             conversation: Vec::new(),
+            delivery: delivery::Shown::default(),
         };
         // The list first: the store answers one at a time, and the rows
         // are what the window waits for (folder counts walk every folder).
@@ -520,6 +539,7 @@ impl State {
                 }
             }
             Message::MarkReadDue(id) => self.mark_read_due(id),
+            Message::Delivery(m) => self.delivery_message(m),
             Message::ConversationLoaded(id, rows) => {
                 if self.opened().is_some_and(|o| o.row.id == id) {
                     self.conversation = rows;
@@ -585,9 +605,14 @@ impl State {
                 }
                 None => Action::None,
             },
-            Message::OutboxLoaded(Ok(items)) => {
+            Message::OutboxLoaded(Ok((items, headlines))) => {
                 self.outbox.items = items;
-                Action::None
+                self.outbox.headlines = headlines;
+                match self.outbox.selected {
+                    // A report may have come in: the record is read again.
+                    Some(id) => self.load_outbox_delivery(id),
+                    None => Action::None,
+                }
             }
             Message::OutboxLoaded(Err(e)) => {
                 self.reader = Reader::Failed(e);
@@ -595,6 +620,8 @@ impl State {
             }
             Message::Outbox(m) => match self.outbox.update(m) {
                 super::outbox::Action::None => Action::None,
+                super::outbox::Action::Selected(id) => self.load_outbox_delivery(id),
+                super::outbox::Action::Resend(id) => self.delivery_message(DeliveryMsg::Resend(id)),
                 super::outbox::Action::Retry(id) => Action::OutboxRetry(id),
                 super::outbox::Action::Delete(id) => Action::OutboxDelete(id),
                 super::outbox::Action::Edit { id, account } => {

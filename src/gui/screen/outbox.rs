@@ -6,12 +6,19 @@ use iced::{Element, Length};
 
 use crate::fl;
 use crate::message::compose::{AttachmentSource, Draft};
+use crate::store::delivery::{Delivery, Stage};
 use crate::store::outbox::{Item, State as Sending};
 
 #[derive(Debug, Default)]
 pub struct State {
     pub items: Vec<Item>,
     pub selected: Option<i64>,
+    /// The selected message's delivery record.
+    pub record: Option<Box<Delivery>>,
+    /// Its history in full.
+    pub timeline: bool,
+    /// How far each sent message got, where reports said.
+    pub headlines: std::collections::HashMap<i64, Stage>,
 }
 
 #[derive(Debug, Clone)]
@@ -20,10 +27,16 @@ pub enum Message {
     Retry(i64),
     Edit(i64),
     Delete(i64),
+    ToggleTimeline,
+    Resend(i64),
 }
 
 pub enum Action {
     None,
+    /// A message was picked: its delivery record is to be read.
+    Selected(i64),
+    /// Edit and resend to the recipients whose copy bounced.
+    Resend(i64),
     Retry(i64),
     Delete(i64),
     /// Reopen the message in the composer; the old one is removed once
@@ -53,9 +66,17 @@ impl State {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Select(id) => {
+                if self.selected != Some(id) {
+                    self.record = None;
+                }
                 self.selected = Some(id);
+                Action::Selected(id)
+            }
+            Message::ToggleTimeline => {
+                self.timeline = !self.timeline;
                 Action::None
             }
+            Message::Resend(id) => Action::Resend(id),
             Message::Retry(id) => Action::Retry(id),
             Message::Delete(id) => Action::Delete(id),
             Message::Edit(id) => match self.items.iter().find(|i| i.id == id) {
@@ -68,7 +89,22 @@ impl State {
         }
     }
 
-    fn state_label(item: &Item) -> String {
+    /// How far a sent message got, once reports came back.
+    fn reported(&self, item: &Item) -> Option<Stage> {
+        let selected = self
+            .record
+            .as_ref()
+            .filter(|r| r.outbox_id == item.id)
+            .and_then(|r| crate::gui::widget::delivery::headline(r));
+        selected
+            .or_else(|| self.headlines.get(&item.id).copied())
+            .filter(|s| *s > Stage::Submitted)
+    }
+
+    fn state_label(&self, item: &Item) -> String {
+        if let Some(stage) = self.reported(item) {
+            return crate::gui::widget::delivery::label(stage);
+        }
         match (item.state, item.send_at) {
             (Sending::Queued, Some(at)) => fl!("outbox-scheduled", when = crate::date::short(at)),
             (Sending::Queued, None) => fl!("outbox-queued"),
@@ -93,13 +129,18 @@ impl State {
             } else {
                 item.subject.clone()
             };
+            let mut state = row![].spacing(4).align_y(iced::Alignment::Center);
+            if let Some(stage) = self.reported(item) {
+                state = state.push(crate::gui::widget::delivery::mark(stage, 12.0));
+            }
+            state = state.push(text(self.state_label(item)).size(12));
             list = list.push(
                 button(column![
                     row![
                         text(item.recipients.join(", "))
                             .size(14)
                             .width(Length::Fill),
-                        text(Self::state_label(item)).size(12),
+                        state,
                     ]
                     .spacing(8),
                     text(subject).size(13),
@@ -130,13 +171,25 @@ impl State {
             text(format!(
                 "{}: {}",
                 fl!("outbox-state"),
-                Self::state_label(item)
+                self.state_label(item)
             ))
             .size(13),
         ]
         .spacing(6);
         if item.state == Sending::Held {
             col = col.push(text(fl!("outbox-held-why")).size(13));
+        }
+        if let Some(record) = self.record.as_ref().filter(|r| r.outbox_id == item.id)
+            && item.state == Sending::Sent
+        {
+            col = col.push(crate::gui::widget::delivery::card(
+                record,
+                self.timeline,
+                crate::gui::widget::delivery::On {
+                    toggle_timeline: Message::ToggleTimeline,
+                    resend: Message::Resend(item.id),
+                },
+            ));
         }
         if !item.last_error.is_empty() {
             col = col.push(text(item.last_error.clone()).size(13).style(text::danger));

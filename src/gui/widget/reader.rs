@@ -19,9 +19,12 @@ pub struct Context<'a> {
     /// The opened message's conversation, oldest first; empty when the
     /// reader shows one message.
     pub conversation: &'a [crate::store::MessageRow],
+    /// The message's delivery record (Postel sent it), and whether its
+    /// history is shown in full.
+    pub delivery: Option<(&'a crate::store::delivery::Delivery, bool)>,
 }
 
-pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
+pub fn view<'a>(o: &'a Opened, cx: Context<'a>) -> Element<'a, Message> {
     let names = |list: &[Address]| {
         list.iter()
             .map(|a| match &a.name {
@@ -168,6 +171,18 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'_>) -> Element<'a, Message> {
         content = content.push(lines(&cx.conversation[at + 1..]));
     } else {
         content = content.push(card);
+    }
+    // Where the copies went, under who they went to.
+    if let Some((record, timeline)) = cx.delivery {
+        use crate::gui::screen::mailbox::DeliveryMsg;
+        content = content.push(crate::gui::widget::delivery::card(
+            record,
+            timeline,
+            crate::gui::widget::delivery::On {
+                toggle_timeline: Message::Delivery(DeliveryMsg::ToggleTimeline),
+                resend: Message::Delivery(DeliveryMsg::Resend(record.outbox_id)),
+            },
+        ));
     }
     match &o.html {
         Some(view) => content = content.push(view.bars().map(Message::Html)),

@@ -95,7 +95,102 @@ pub struct Delivery {
     pub recipients: Vec<Recipient>,
 }
 
+/// One stage for a whole message (a list's mark): a bounce or a delay
+/// anywhere says so; otherwise the least far any recipient got.
+pub fn headline(stages: impl Iterator<Item = Stage> + Clone) -> Option<Stage> {
+    if stages.clone().any(|s| s == Stage::Failed) {
+        Some(Stage::Failed)
+    } else if stages.clone().any(|s| s == Stage::Delayed) {
+        Some(Stage::Delayed)
+    } else {
+        stages.min()
+    }
+}
+
+/// A recipient whose copy bounced, to tell the user of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounce {
+    pub outbox_id: i64,
+    pub account: String,
+    pub subject: String,
+    pub recipient: String,
+    /// The server's words, else the status code.
+    pub reason: String,
+}
+
 impl Store {
+    /// The bounces not told of yet, oldest first; from now on they count
+    /// as told (a bar and a notification once, not at every sync).
+    pub fn bounces_to_tell(&mut self) -> Result<Vec<Bounce>> {
+        let tx = self.atomic()?;
+        let found = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT d.outbox_id, o.account, o.subject, d.recipient, d.diagnostic, d.status
+                 FROM delivery d JOIN outbox o ON o.id = d.outbox_id
+                 WHERE d.action = 'failed' AND d.told = 0 ORDER BY d.at, d.id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let (diagnostic, status): (String, String) = (r.get(4)?, r.get(5)?);
+                Ok(Bounce {
+                    outbox_id: r.get(0)?,
+                    account: r.get(1)?,
+                    subject: r.get(2)?,
+                    recipient: r.get(3)?,
+                    reason: if diagnostic.is_empty() {
+                        status
+                    } else {
+                        diagnostic
+                    },
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        tx.execute(
+            "UPDATE delivery SET told = 1 WHERE action = 'failed' AND told = 0",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// The headline stage of each sent message some report spoke of (the
+    /// others stand at "submitted").
+    pub fn delivery_headlines(&self) -> Result<std::collections::HashMap<i64, Stage>> {
+        use std::collections::HashMap;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT o.id, o.recipients, d.recipient, d.action
+             FROM delivery d JOIN outbox o ON o.id = d.outbox_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut per: HashMap<i64, HashMap<String, Stage>> = HashMap::new();
+        for row in rows {
+            let (id, recipients, recipient, action) = row?;
+            let stages = per.entry(id).or_insert_with(|| {
+                recipients
+                    .lines()
+                    .map(|r| (r.to_ascii_lowercase(), Stage::Submitted))
+                    .collect()
+            });
+            if let Some(stage) = Stage::of(&action) {
+                let now = stages
+                    .entry(recipient.to_ascii_lowercase())
+                    .or_insert(Stage::Submitted);
+                *now = (*now).max(stage);
+            }
+        }
+        Ok(per
+            .into_iter()
+            .filter_map(|(id, stages)| Some((id, headline(stages.values().copied())?)))
+            .collect())
+    }
+
     /// The record of outbox message `id`, or None if there is no such
     /// message.
     pub fn delivery(&self, id: i64) -> Result<Option<Delivery>> {
@@ -570,6 +665,16 @@ mod tests {
         assert_eq!(failed.detail, "550 5.1.1 User unknown");
         assert_eq!(ben.events.len(), 4, "{:?}", ben.events);
         assert_eq!(store.report_about(report_id).expect("read"), Some(id));
+        let told = store.bounces_to_tell().expect("bounces");
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0].recipient, "cleo@example.test");
+        assert_eq!(told[0].reason, "550 5.1.1 User unknown");
+        assert!(
+            store.bounces_to_tell().expect("again").is_empty(),
+            "told once"
+        );
+        let marks = store.delivery_headlines().expect("headlines");
+        assert_eq!(marks.get(&id), Some(&Stage::Failed));
     }
 
     #[test]

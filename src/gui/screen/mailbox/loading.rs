@@ -21,7 +21,7 @@ impl State {
         Task::perform(
             async move {
                 store
-                    .run(|s| s.outbox(None))
+                    .run(|s| Ok((s.outbox(None)?, s.delivery_headlines()?)))
                     .await
                     .map_err(|e| crate::i18n::say(&e))
             },

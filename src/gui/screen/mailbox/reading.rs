@@ -70,7 +70,8 @@ impl State {
                 let pictures = self.decode_pictures(&opened);
                 let talk = self.load_conversation(&opened.row);
                 self.reader = Reader::Ready(Box::new(opened));
-                let render = Action::Batch(vec![render, Action::Run(pictures), talk]);
+                let record = self.load_delivery(id);
+                let render = Action::Batch(vec![render, Action::Run(pictures), talk, record]);
                 if unread && self.reading.mark_read_on_open {
                     let delay = self.reading.mark_read_delay();
                     if !delay.is_zero() {

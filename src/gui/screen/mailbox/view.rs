@@ -539,6 +539,12 @@ impl State {
                         .map(|i| i.email.as_str()),
                     recipients_open: self.recipients_open,
                     conversation: &self.conversation,
+                    delivery: self
+                        .delivery
+                        .reader
+                        .as_ref()
+                        .filter(|(id, _)| *id == o.row.id)
+                        .map(|(_, record)| (&**record, self.delivery.timeline)),
                 },
             ),
         };
