@@ -9,6 +9,7 @@ use crate::store::{NewMessage, Store};
 
 mod account_form;
 mod conversation;
+mod delivery;
 mod pictures;
 mod pointer;
 mod preferences;
