@@ -15,6 +15,7 @@ mod pointer;
 mod preferences;
 mod sending;
 mod shots;
+mod shots_delivery;
 mod tasks;
 mod workers;
 

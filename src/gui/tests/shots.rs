@@ -9,7 +9,7 @@ use crate::store::{FolderRole, NewMessage};
 
 /// A realistic mailbox: two accounts, folders with roles, unread and
 /// flagged mail, attachments, a thread, previews.
-fn lived_in(tag: &str) -> (Dirs, Vec<i64>) {
+pub(super) fn lived_in(tag: &str) -> (Dirs, Vec<i64>) {
     let dirs = temp_dirs(tag);
     let mut store = Store::open(&dirs.data).expect("store");
     let now = jiff::Timestamp::now().as_second();
@@ -148,7 +148,7 @@ fn lived_in(tag: &str) -> (Dirs, Vec<i64>) {
 /// Where the PNGs go: `POSTEL_SHOTS`, else nothing is written (the checks
 /// of what each screen shows still run).
 /// The window of `app` at `width` × `height`, for checking and shooting.
-fn window_of(app: &App, width: f32, height: f32) -> iced_test::Simulator<'_, Message> {
+pub(super) fn window_of(app: &App, width: f32, height: f32) -> iced_test::Simulator<'_, Message> {
     iced_test::Simulator::with_size(
         iced::Settings::default(),
         iced::Size::new(width, height),
@@ -156,7 +156,7 @@ fn window_of(app: &App, width: f32, height: f32) -> iced_test::Simulator<'_, Mes
     )
 }
 
-fn shot(ui: &mut iced_test::Simulator<'_, Message>, dark: bool, name: &str) {
+pub(super) fn shot(ui: &mut iced_test::Simulator<'_, Message>, dark: bool, name: &str) {
     let Some(dir) = std::env::var_os("POSTEL_SHOTS") else {
         return;
     };

@@ -92,10 +92,12 @@ pub fn card<'a, M: Clone + 'a>(d: &'a Delivery, timeline: bool, on: On<M>) -> El
         // Why it bounced or waits, in the server's words.
         let last = r
             .events
-            .last()
+            .iter()
+            .rev()
+            .find(|e| e.stage == r.stage)
             .filter(|_| matches!(r.stage, Stage::Failed | Stage::Delayed) && !timeline);
-        if let Some(e) = last {
-            col = col.push(container(words(e)).padding(iced::Padding {
+        if let Some(said) = last.and_then(words) {
+            col = col.push(container(said).padding(iced::Padding {
                 left: 14.0 + gap::S,
                 ..iced::Padding::ZERO
             }));
@@ -106,6 +108,10 @@ pub fn card<'a, M: Clone + 'a>(d: &'a Delivery, timeline: bool, on: On<M>) -> El
                 ..iced::Padding::ZERO
             });
             for e in &r.events {
+                let mut what = column![text(label(e.stage)).size(size::CAPTION)];
+                if let Some(said) = words(e) {
+                    what = what.push(said);
+                }
                 steps = steps.push(
                     row![
                         text(crate::date::short(e.at))
@@ -113,7 +119,7 @@ pub fn card<'a, M: Clone + 'a>(d: &'a Delivery, timeline: bool, on: On<M>) -> El
                             .style(muted)
                             .width(Length::Fixed(110.0)),
                         mark(e.stage, 12.0),
-                        column![text(label(e.stage)).size(size::CAPTION), words(e)],
+                        what,
                     ]
                     .spacing(gap::S),
                 );
@@ -136,10 +142,15 @@ pub fn card<'a, M: Clone + 'a>(d: &'a Delivery, timeline: bool, on: On<M>) -> El
         .into()
 }
 
-/// An event's details: the status code, the server's words, the queue id.
-fn words<'a, M: 'a>(e: &Event) -> Element<'a, M> {
+/// An event's details: the status code, the server's words, the queue id
+/// (unless the words say it); None when there are none.
+fn words<'a, M: 'a>(e: &Event) -> Option<Element<'a, M>> {
     let mut parts = Vec::new();
-    if let Some(q) = &e.queue_id {
+    if let Some(q) = e
+        .queue_id
+        .as_ref()
+        .filter(|q| !e.detail.contains(q.as_str()))
+    {
         parts.push(fl!("outbox-queue-id", id = q.clone()));
     }
     if !e.status.is_empty() && !e.detail.contains(&e.status) {
@@ -151,10 +162,15 @@ fn words<'a, M: 'a>(e: &Event) -> Element<'a, M> {
     if !e.server.is_empty() {
         parts.push(e.server.clone());
     }
-    text(parts.join(" · "))
-        .size(size::CAPTION)
-        .style(muted)
-        .into()
+    if parts.is_empty() {
+        return None;
+    }
+    Some(
+        text(parts.join(" · "))
+            .size(size::CAPTION)
+            .style(muted)
+            .into(),
+    )
 }
 
 fn muted(theme: &iced::Theme) -> text::Style {

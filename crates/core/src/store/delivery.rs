@@ -248,7 +248,10 @@ impl Store {
             }
         }
         for r in &mut recipients {
-            r.events.sort_by_key(|e| e.at);
+            // The outbox's own steps first, then the reports by date: a
+            // report cannot precede the submission it tells of, whatever
+            // the reporting server's clock says.
+            r.events.sort_by_key(|e| (e.stage > Stage::Submitted, e.at));
             r.stage = r
                 .events
                 .iter()
