@@ -9,6 +9,7 @@ pub mod envelope_id;
 pub mod html;
 pub mod markdown;
 pub mod parse;
+pub mod receipt;
 pub mod report;
 pub mod save;
 

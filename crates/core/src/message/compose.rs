@@ -78,6 +78,9 @@ pub struct Draft {
     /// Kept across saves of a draft, so its versions can be told apart
     /// from other mail; a new one is made when unset.
     pub message_id: Option<String>,
+    /// Ask the recipients' programs to say when it was read (RFC 8098
+    /// Disposition-Notification-To; off unless the user asks, per message).
+    pub read_receipt: bool,
 }
 
 /// A message ready for the outbox: its content and its envelope.
@@ -268,6 +271,12 @@ pub fn build(account: &Account, draft: &Draft) -> Result<Built, Error> {
     if !draft.references.is_empty() {
         let refs: Vec<String> = draft.references.iter().map(|r| format!("<{r}>")).collect();
         builder = builder.references(refs.join(" "));
+    }
+    if draft.read_receipt {
+        builder = builder.raw_header(lettre::message::header::HeaderValue::new(
+            lettre::message::header::HeaderName::new_from_ascii_str("Disposition-Notification-To"),
+            format!("<{from_address}>"),
+        ));
     }
 
     let signature = account

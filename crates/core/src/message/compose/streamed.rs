@@ -47,6 +47,13 @@ pub(super) struct Placeholder {
 }
 
 impl Streamed {
+    /// A message held whole in memory (a small one: a read receipt).
+    pub fn in_memory(formatted: Vec<u8>) -> Self {
+        Self {
+            segments: vec![Segment::Formatted(formatted)],
+        }
+    }
+
     /// Splits lettre's output at each placeholder. Every marker must occur
     /// exactly once (they are random and long, so text cannot hold one).
     pub(super) fn splice(formatted: Vec<u8>, placeholders: Vec<Placeholder>) -> Option<Self> {
