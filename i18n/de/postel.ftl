@@ -412,6 +412,7 @@ confirm-failed = { $which ->
    *[other] Postausgangsserver
  }: { $problem }
 compose-markdown = Formatiert (Markdown)
+compose-read-receipt = Lesebestätigung anfordern
 compose-link-text = Linktext
 compose-bold = Fett
 compose-italic = Kursiv

@@ -395,6 +395,7 @@ confirm-no-login = The { $which } server { $host }:{ $port } accepted the connec
 confirm-accepted = The { $which } server { $host }:{ $port } accepted the password for { $user }.
 confirm-failed = The { $which } server: { $problem }
 compose-markdown = Formatted (Markdown)
+compose-read-receipt = Ask for a read receipt
 compose-link-text = link text
 compose-bold = Bold
 compose-italic = Italic

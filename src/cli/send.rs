@@ -40,6 +40,10 @@ pub struct SendArgs {
     /// threading headers.
     #[arg(long, value_name = "ID")]
     in_reply_to: Option<i64>,
+    /// Ask the recipients' programs for a read receipt (they may ask their
+    /// user, or send none).
+    #[arg(long)]
+    read_receipt: bool,
     /// Leave it in the outbox for the next sync instead of sending now.
     #[arg(long)]
     queue_only: bool,
@@ -111,6 +115,7 @@ pub async fn send(engine: &mut Engine, args: SendArgs) -> Result<ExitCode, Failu
         in_reply_to,
         references,
         message_id: None,
+        read_receipt: args.read_receipt,
     };
     if let Some(at) = &args.at {
         let when = crate::schedule::parse(at, &crate::schedule::now())

@@ -21,6 +21,7 @@ mod outbox_timing;
 mod pop3;
 mod pop3_codes;
 mod postel;
+mod read_receipts;
 mod reading;
 mod receiving;
 mod sending;

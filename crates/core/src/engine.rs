@@ -2,6 +2,7 @@
 //! passwords), and through `mail` sync, reading, search and actions.
 
 pub mod mail;
+pub mod receipts;
 pub mod send;
 
 use std::path::{Path, PathBuf};

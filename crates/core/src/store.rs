@@ -16,6 +16,7 @@ pub mod messages;
 pub mod outbox;
 pub mod pending;
 pub mod pop3;
+pub mod receipts;
 pub mod remote;
 pub mod roles;
 pub mod search;
@@ -335,6 +336,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         told INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX delivery_by_outbox ON delivery (outbox_id, at);
+    -- Read receipts asked of the user, answered (sent or declined): each
+    -- message is asked about once, by its Message-ID.
+    CREATE TABLE receipts_answered (
+        account TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (account, message_id)
+    ) WITHOUT ROWID;
     CREATE INDEX outbox_by_message_id ON outbox (message_id);
     "#,
 ];

@@ -47,6 +47,8 @@ pub struct State {
     suggest_field: Option<Field>,
     /// The text is Markdown, sent with an HTML alternative made from it.
     pub markdown: bool,
+    /// Ask the recipients for a read receipt (this message only).
+    pub read_receipt: bool,
     /// The preview beside the text is asked for...
     pub preview_on: bool,
     /// ... and this is it, painted as the reader paints mail.
@@ -110,6 +112,7 @@ pub enum Message {
     Unchip(Field, usize),
     /// Plain text, or Markdown with an HTML alternative.
     Markdown(bool),
+    ReadReceipt(bool),
     Format(Format),
     Preview(bool),
     PreviewPage(crate::gui::widget::html_view::Message),
@@ -192,6 +195,7 @@ impl State {
             suggestions: Vec::new(),
             suggest_field: None,
             markdown: draft.markdown,
+            read_receipt: draft.read_receipt,
             preview_on: false,
             preview: None,
             preview_width: 480,
@@ -267,6 +271,7 @@ impl State {
             in_reply_to: self.in_reply_to.clone(),
             references: self.references.clone(),
             message_id: self.message_id.clone(),
+            read_receipt: self.read_receipt,
         }
     }
 
@@ -354,6 +359,10 @@ impl State {
                 if edited && self.preview_on {
                     return self.refresh_preview();
                 }
+            }
+            Message::ReadReceipt(on) => {
+                self.read_receipt = on;
+                self.dirty = true;
             }
             Message::Markdown(on) => {
                 self.markdown = on;

@@ -274,6 +274,7 @@ pub fn draft_from(raw: &[u8], recipients: &[String]) -> Option<Draft> {
         in_reply_to: message.in_reply_to.clone(),
         references: message.references.clone(),
         message_id: None,
+        read_receipt: crate::message::receipt::asked_by(raw).is_some(),
     })
 }
 

@@ -16,13 +16,24 @@ impl Engine {
     pub async fn queue_at(&self, account: &str, draft: &Draft, when: When) -> Result<i64, Error> {
         let account = self.account(account)?;
         let built = compose::build(&account, draft)?;
+        self.queue_built(&account.name, built, when).await
+    }
+
+    /// Puts a built message in `account`'s outbox.
+    pub(super) async fn queue_built(
+        &self,
+        account: &str,
+        built: compose::Built,
+        when: When,
+    ) -> Result<i64, Error> {
+        let account = account.to_owned();
         let store = self.store()?;
         // Written on the store's thread straight into the outbox row, so a
         // large attachment is never held whole in memory.
         Ok(store
             .run(move |s| {
                 let new = NewItem {
-                    account: &account.name,
+                    account: &account,
                     message_id: &built.message_id,
                     sender: &built.from,
                     recipients: &built.recipients,

@@ -432,7 +432,15 @@ impl State {
                 .style(theme::tool),
             );
         }
-        bar.into()
+        bar.push(iced::widget::space().width(Length::Fill))
+            .push(
+                iced::widget::checkbox(self.read_receipt)
+                    .label(fl!("compose-read-receipt"))
+                    .on_toggle(Message::ReadReceipt)
+                    .size(16)
+                    .text_size(size::SMALL),
+            )
+            .into()
     }
 }
 
