@@ -174,6 +174,30 @@ impl App {
                 },
                 Message::MarkedAllRead,
             ),
+            mailbox::Action::CheckReceipt(id) => Task::perform(
+                async move { engine.receipt_request(id).await.ok().flatten() },
+                move |to| {
+                    Message::Mailbox(mailbox::Message::Delivery(
+                        mailbox::DeliveryMsg::ReceiptAsked(id, to),
+                    ))
+                },
+            ),
+            mailbox::Action::AnswerReceipt { id, send } => Task::perform(
+                async move {
+                    let queued = engine
+                        .answer_receipt(id, send)
+                        .await
+                        .map_err(|e| crate::i18n::say(&e))?;
+                    if let Some(outbox) = queued
+                        && let Ok(item) = engine.outbox_item(outbox).await
+                    {
+                        // Kept in the outbox if the server cannot take it now.
+                        let _ = engine.send_queued(&item.account).await;
+                    }
+                    Ok(())
+                },
+                Message::Synced,
+            ),
             mailbox::Action::OutboxRetry(id) => Task::perform(
                 async move {
                     engine

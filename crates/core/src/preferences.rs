@@ -82,6 +82,22 @@ pub struct Reading {
     /// conversation, each on one line, around it (Geary's view; off, one
     /// message as Thunderbird shows it).
     pub conversation: bool,
+    /// What to do when a message asks for a read receipt.
+    pub read_receipts: ReadReceipts,
+    /// Delivery and read reports (matched to what was sent) are left out
+    /// of All Inboxes; they stay in their account's inbox.
+    pub hide_reports: bool,
+}
+
+/// A message's request for a read receipt: the user decides each time, or
+/// is never asked (and none is sent). Never automatic: a receipt tells the
+/// sender when the mail was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadReceipts {
+    #[default]
+    Ask,
+    Never,
 }
 
 /// Pictures and styles a message fetches from the web: they tell the
@@ -117,6 +133,8 @@ impl Default for Reading {
             mark_read_after: 0,
             remote_content: RemoteContent::Ask,
             conversation: false,
+            read_receipts: ReadReceipts::Ask,
+            hide_reports: false,
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::gui::widget::{html_view, message_list};
 mod delivery;
 mod loading;
 mod menu;
+mod outbox_pane;
 mod pictures;
 mod pointer;
 mod reading;
@@ -286,6 +287,13 @@ pub enum Action {
     MarkAllRead(Scope),
     OutboxRetry(i64),
     OutboxDelete(i64),
+    /// Does stored message `id` ask for a read receipt? (The engine looks.)
+    CheckReceipt(i64),
+    /// The user answered its request: the receipt goes, or none does.
+    AnswerReceipt {
+        id: i64,
+        send: bool,
+    },
     SaveAttachment {
         name: String,
         data: Vec<u8>,
@@ -605,58 +613,9 @@ impl State {
                 }
                 None => Action::None,
             },
-            Message::OutboxLoaded(Ok((items, headlines))) => {
-                self.outbox.items = items;
-                self.outbox.headlines = headlines;
-                match self.outbox.selected {
-                    // A report may have come in: the record is read again.
-                    Some(id) => self.load_outbox_delivery(id),
-                    None => Action::None,
-                }
-            }
-            Message::OutboxLoaded(Err(e)) => {
-                self.reader = Reader::Failed(e);
-                Action::None
-            }
-            Message::Outbox(m) => match self.outbox.update(m) {
-                super::outbox::Action::None => Action::None,
-                super::outbox::Action::Selected(id) => self.load_outbox_delivery(id),
-                super::outbox::Action::Resend(id) => self.delivery_message(DeliveryMsg::Resend(id)),
-                super::outbox::Action::Retry(id) => Action::OutboxRetry(id),
-                super::outbox::Action::Delete(id) => Action::OutboxDelete(id),
-                super::outbox::Action::Edit { id, account } => {
-                    let store = self.store.clone();
-                    // The body is read here; the composer opens when it arrives.
-                    let loaded = Task::perform(
-                        async move {
-                            store
-                                .run(move |s| {
-                                    let raw = s.outbox_raw(id)?;
-                                    let item = s.outbox_item(id)?;
-                                    Ok((raw, item.map(|i| i.recipients).unwrap_or_default()))
-                                })
-                                .await
-                                .map_err(|e| crate::i18n::say(&e))
-                        },
-                        move |result| Message::OutboxEditLoaded(id, account.clone(), result),
-                    );
-                    Action::Run(loaded)
-                }
-            },
-            Message::OutboxEditLoaded(id, account, Ok((raw, recipients))) => {
-                match super::outbox::draft_from(&raw, &recipients) {
-                    Some(draft) => Action::Compose(Compose::Edit {
-                        account,
-                        draft: Box::new(draft),
-                        replaces: id,
-                    }),
-                    None => Action::None,
-                }
-            }
-            Message::OutboxEditLoaded(_, _, Err(e)) => {
-                self.reader = Reader::Failed(e);
-                Action::None
-            }
+            message @ (Message::OutboxLoaded(_)
+            | Message::Outbox(_)
+            | Message::OutboxEditLoaded(..)) => self.outbox_message(message),
             Message::SaveAttachment(i) | Message::OpenAttachment(i) => {
                 let open = matches!(message, Message::OpenAttachment(_));
                 let Some(o) = self.opened() else {

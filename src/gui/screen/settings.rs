@@ -3,7 +3,9 @@
 //! and is saved with the rest of the settings.
 
 use crate::fl;
-use crate::preferences::{Density, Format, Preferences, RemoteContent, ReplyAt, TextSize, Theme};
+use crate::preferences::{
+    Density, Format, Preferences, ReadReceipts, RemoteContent, ReplyAt, TextSize, Theme,
+};
 
 mod view;
 
@@ -33,6 +35,8 @@ pub enum Message {
     TextSize(Choice<TextSize>),
     MarkReadAfter(Choice<u32>),
     Remote(Choice<RemoteContent>),
+    Receipts(Choice<ReadReceipts>),
+    HideReports(bool),
     /// A trusted sender taken off the list.
     Forget(String),
     Conversation(bool),
@@ -136,6 +140,13 @@ pub(crate) fn remote_policies() -> Vec<Choice<RemoteContent>> {
     ])
 }
 
+pub(crate) fn receipt_policies() -> Vec<Choice<ReadReceipts>> {
+    choices([
+        (ReadReceipts::Ask, fl!("prefs-receipts-ask")),
+        (ReadReceipts::Never, fl!("prefs-receipts-never")),
+    ])
+}
+
 pub(crate) fn formats() -> Vec<Choice<Format>> {
     choices([
         (Format::Plain, fl!("prefs-format-plain")),
@@ -188,6 +199,8 @@ impl State {
             Message::MarkReadAfter(choice) => p.reading.mark_read_after = choice.value,
             Message::UndoSend(choice) => p.composing.undo_send_seconds = choice.value,
             Message::Remote(choice) => p.reading.remote_content = choice.value,
+            Message::Receipts(choice) => p.reading.read_receipts = choice.value,
+            Message::HideReports(on) => p.reading.hide_reports = on,
             Message::Conversation(on) => p.reading.conversation = on,
             Message::Format(choice) => p.composing.format = choice.value,
             Message::Reply(choice) => p.composing.reply = choice.value,

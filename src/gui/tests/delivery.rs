@@ -239,3 +239,96 @@ fn the_delivery_card_shows_each_recipient_in_the_reader_and_the_outbox() {
     assert!(ui.find(fl!("delivery-title").as_str()).is_ok());
     assert!(ui.find(fl!("delivery-resend").as_str()).is_ok());
 }
+
+/// A message in work's INBOX whose sender asks for a read receipt.
+fn asking(dirs: &Dirs) -> i64 {
+    let mut store = Store::open(&dirs.data).expect("store");
+    let inbox = store
+        .folder_by_role("work", crate::store::FolderRole::Inbox)
+        .expect("read")
+        .expect("INBOX");
+    let id = store
+        .insert_messages(
+            inbox.id,
+            &[NewMessage {
+                uid: Some(200),
+                date: 1_800_000_200,
+                from_name: "Anna".into(),
+                from_addr: "anna@example.test".into(),
+                subject: "Did you see this?".into(),
+                message_id: Some("asks-1@example.test".into()),
+                ..NewMessage::default()
+            }],
+        )
+        .expect("stored")[0];
+    let raw = "From: Anna <anna@example.test>\r\nTo: work@example.test\r\nSubject: Did you see this?\r\n\
+               Message-ID: <asks-1@example.test>\r\nDisposition-Notification-To: Anna <anna@example.test>\r\n\r\nPlease confirm.\r\n";
+    store
+        .set_body(id, raw.as_bytes(), "", &crate::store::IndexText::default())
+        .expect("body");
+    id
+}
+
+fn open(app: &mut App, id: i64) {
+    feed_and_run(
+        app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(id),
+        ))],
+    );
+}
+
+#[test]
+fn a_read_receipt_is_asked_for_sent_only_on_the_users_word_and_asked_once() {
+    let (dirs, _) = populated("receipt-ask", 1);
+    let id = asking(&dirs);
+    let mut app = started(dirs.clone());
+    open(&mut app, id);
+    let asked = fl!("receipt-asked", address = "anna@example.test");
+    let mut ui = simulator(app.view());
+    assert!(ui.find(asked.as_str()).is_ok(), "the bar asks");
+    let outbox = |dirs: &Dirs| {
+        Store::open(&dirs.data)
+            .expect("store")
+            .outbox(None)
+            .expect("outbox")
+    };
+    assert!(
+        outbox(&dirs).is_empty(),
+        "nothing sent before the user says so"
+    );
+    let _ = ui
+        .click(fl!("receipt-send").as_str())
+        .expect("Send receipt");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    feed_and_run(&mut app, messages);
+    let queued = outbox(&dirs);
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].recipients, ["anna@example.test"]);
+    assert_eq!(queued[0].subject, "Read: Did you see this?");
+    // Opened again: asked once only.
+    open(&mut app, id);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(asked.as_str()).is_err(), "not asked again");
+}
+
+#[test]
+fn with_never_the_request_is_not_even_shown() {
+    let (dirs, _) = populated("receipt-never", 1);
+    let id = asking(&dirs);
+    let mut app = started(dirs.clone());
+    app.prefs.reading.read_receipts = crate::preferences::ReadReceipts::Never;
+    if let Some(m) = app.mailbox.as_mut() {
+        m.reading.read_receipts = crate::preferences::ReadReceipts::Never;
+    }
+    open(&mut app, id);
+    let mut ui = simulator(app.view());
+    assert!(ui.find(fl!("receipt-send").as_str()).is_err());
+    assert!(
+        Store::open(&dirs.data)
+            .expect("store")
+            .outbox(None)
+            .expect("outbox")
+            .is_empty()
+    );
+}

@@ -22,6 +22,8 @@ pub struct Context<'a> {
     /// The message's delivery record (Postel sent it), and whether its
     /// history is shown in full.
     pub delivery: Option<(&'a crate::store::delivery::Delivery, bool)>,
+    /// The message asks for a read receipt, to this address.
+    pub receipt: Option<&'a str>,
 }
 
 pub fn view<'a>(o: &'a Opened, cx: Context<'a>) -> Element<'a, Message> {
@@ -171,6 +173,32 @@ pub fn view<'a>(o: &'a Opened, cx: Context<'a>) -> Element<'a, Message> {
         content = content.push(lines(&cx.conversation[at + 1..]));
     } else {
         content = content.push(card);
+    }
+    // A read receipt asked for: the user's word, never automatic.
+    if let Some(to) = cx.receipt {
+        use crate::gui::screen::mailbox::DeliveryMsg;
+        content = content.push(
+            container(
+                row![
+                    text(fl!("receipt-asked", address = to.to_owned()))
+                        .size(size::SMALL)
+                        .width(Length::Fill),
+                    button(text(fl!("receipt-send")).size(size::SMALL))
+                        .on_press(Message::Delivery(DeliveryMsg::AnswerReceipt(true)))
+                        .padding([3.0, gap::M])
+                        .style(theme::secondary),
+                    button(text(fl!("receipt-ignore")).size(size::SMALL))
+                        .on_press(Message::Delivery(DeliveryMsg::AnswerReceipt(false)))
+                        .padding([3.0, gap::M])
+                        .style(theme::secondary),
+                ]
+                .spacing(gap::S)
+                .align_y(Alignment::Center),
+            )
+            .padding([gap::XS, gap::M])
+            .width(Length::Fill)
+            .style(theme::banner(theme::Tone::Info)),
+        );
     }
     // Where the copies went, under who they went to.
     if let Some((record, timeline)) = cx.delivery {

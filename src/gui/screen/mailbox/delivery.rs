@@ -15,6 +15,9 @@ pub struct Shown {
     pub reader: Option<(i64, Box<Delivery>)>,
     /// Every event of each recipient, not just the latest.
     pub timeline: bool,
+    /// The opened message asks for a read receipt, to this address; the
+    /// user is asked.
+    pub receipt: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,14 +30,37 @@ pub enum Msg {
     /// Edit and resend outbox message `id` to its bounced recipients.
     Resend(i64),
     ResendLoaded(String, Result<Box<Draft>, String>),
+    /// Whether stored message `id` asks for a read receipt, and whereto.
+    ReceiptAsked(i64, Option<String>),
+    /// The user's answer to the request: send it, or not.
+    AnswerReceipt(bool),
 }
 
 impl State {
-    /// Reads the record of an opened message, if Postel sent it.
+    /// Reads the record of an opened message, if Postel sent it, and asks
+    /// whether it wants a read receipt (unless the user never sends one).
     pub(super) fn load_delivery(&mut self, id: i64) -> Action {
         if self.delivery.reader.as_ref().is_some_and(|(r, _)| *r != id) {
             self.delivery.reader = None;
         }
+        if self
+            .delivery
+            .receipt
+            .as_ref()
+            .is_some_and(|(r, _)| *r != id)
+        {
+            self.delivery.receipt = None;
+        }
+        let ask = self.reading.read_receipts == crate::preferences::ReadReceipts::Ask;
+        let record = self.load_record(id);
+        if ask {
+            Action::Batch(vec![record, Action::CheckReceipt(id)])
+        } else {
+            record
+        }
+    }
+
+    fn load_record(&self, id: i64) -> Action {
         let store = self.store.clone();
         Action::Run(Task::perform(
             async move {
@@ -70,6 +96,15 @@ impl State {
 
     pub(super) fn delivery_message(&mut self, message: Msg) -> Action {
         match message {
+            Msg::ReceiptAsked(id, to) => {
+                let open = self.opened().is_some_and(|o| o.row.id == id);
+                self.delivery.receipt = to.filter(|_| open).map(|to| (id, to));
+                Action::None
+            }
+            Msg::AnswerReceipt(send) => match self.delivery.receipt.take() {
+                Some((id, _)) => Action::AnswerReceipt { id, send },
+                None => Action::None,
+            },
             Msg::ForReader(id, record) => {
                 let open = self.opened().is_some_and(|o| o.row.id == id);
                 self.delivery.reader = record.filter(|_| open).map(|r| (id, r));

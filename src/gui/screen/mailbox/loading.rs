@@ -16,6 +16,15 @@ impl State {
         )
     }
 
+    /// All Inboxes, with or without the reports matched to sent mail.
+    pub(super) fn unified_scope(&self) -> Scope {
+        if self.reading.hide_reports {
+            Scope::RoleWithoutReports(FolderRole::Inbox)
+        } else {
+            Scope::Role(FolderRole::Inbox)
+        }
+    }
+
     pub(super) fn load_outbox(&self) -> Task<Message> {
         let store = self.store.clone();
         Task::perform(
@@ -57,6 +66,7 @@ impl State {
     pub(super) fn load_rows(&self, generation: u64, start: u64, limit: u32) -> Task<Message> {
         let store = self.store.clone();
         let selection = self.selection.clone();
+        let unified = self.unified_scope();
         let order = if self.threads {
             Order::Threads
         } else {
@@ -69,7 +79,7 @@ impl State {
                         Selection::Unified | Selection::Folder { .. } => {
                             let scope = match selection {
                                 Selection::Folder { id, .. } => Scope::Folder(id),
-                                _ => Scope::Role(FolderRole::Inbox),
+                                _ => unified,
                             };
                             Ok((
                                 s.count_in(scope)?,

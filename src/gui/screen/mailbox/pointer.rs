@@ -8,7 +8,6 @@ use super::menu::{Menu, Target};
 use super::{Action, Bulk, Message, Selection, State};
 use crate::gui::widget::grab::Drag;
 use crate::gui::widget::message_list;
-use crate::store::FolderRole;
 use crate::store::messages::{Order, Scope};
 
 /// Messages being dragged, and the folder under the pointer.
@@ -54,7 +53,7 @@ impl State {
                 self.menu = None;
                 let scope = match &selection {
                     Selection::Folder { id, .. } => Scope::Folder(*id),
-                    Selection::Unified => Scope::Role(FolderRole::Inbox),
+                    Selection::Unified => self.unified_scope(),
                     _ => return Action::None,
                 };
                 // Shown read at once; the store follows.
@@ -178,11 +177,12 @@ impl State {
         let selection = self.selection.clone();
         let generation = self.list.generation;
         let total = self.list.total;
+        let unified = self.unified_scope();
         Action::Run(Task::perform(
             async move {
                 let scope = match selection {
                     Selection::Folder { id, .. } => Some(Scope::Folder(id)),
-                    Selection::Unified => Some(Scope::Role(FolderRole::Inbox)),
+                    Selection::Unified => Some(unified),
                     _ => None,
                 };
                 match scope {

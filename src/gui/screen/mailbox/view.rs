@@ -545,6 +545,12 @@ impl State {
                         .as_ref()
                         .filter(|(id, _)| *id == o.row.id)
                         .map(|(_, record)| (&**record, self.delivery.timeline)),
+                    receipt: self
+                        .delivery
+                        .receipt
+                        .as_ref()
+                        .filter(|(id, _)| *id == o.row.id)
+                        .map(|(_, to)| to.as_str()),
                 },
             ),
         };

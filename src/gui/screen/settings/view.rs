@@ -182,6 +182,16 @@ impl State {
                 &p.reading.remote_content,
                 Message::Remote
             ),
+            choose(
+                label(fl!("prefs-receipts")).into(),
+                super::receipt_policies(),
+                &p.reading.read_receipts,
+                Message::Receipts
+            ),
+            checkbox(p.reading.hide_reports)
+                .label(fl!("prefs-hide-reports"))
+                .on_toggle(Message::HideReports)
+                .text_size(size::BODY),
             container(trusted)
                 .padding(gap::M)
                 .width(Length::Fill)

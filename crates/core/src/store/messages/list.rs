@@ -26,7 +26,25 @@ pub enum Scope {
     Folder(i64),
     /// Every account's folder with this role (the unified Inbox).
     Role(FolderRole),
+    /// The same without the delivery and read reports matched to mail
+    /// Postel sent (the preference that keeps them out of All Inboxes).
+    RoleWithoutReports(FolderRole),
 }
+
+impl Scope {
+    /// The role of a list over every account, if it is one.
+    pub fn role(self) -> Option<FolderRole> {
+        match self {
+            Scope::Folder(_) => None,
+            Scope::Role(role) | Scope::RoleWithoutReports(role) => Some(role),
+        }
+    }
+}
+
+/// The filter that leaves matched reports out (a lookup by rowid in a
+/// small table: the index walk reads no row for it).
+const NOT_A_REPORT: &str =
+    "AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.message = m.id AND r.outbox_id IS NOT NULL)";
 
 /// The order of a list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -89,6 +107,14 @@ impl Store {
                 [role.as_str()],
                 |r| r.get(0),
             )?,
+            Scope::RoleWithoutReports(role) => self.conn().query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM messages m
+                     WHERE m.folder_id IN (SELECT id FROM folders WHERE role = ?1) {NOT_A_REPORT}"
+                ),
+                [role.as_str()],
+                |r| r.get(0),
+            )?,
         };
         Ok(n as u64)
     }
@@ -96,7 +122,7 @@ impl Store {
     fn page(&self, scope: Scope, sort: Sort, offset: u64, limit: u32) -> Result<Vec<MessageRow>> {
         let folders: Vec<i64> = match scope {
             Scope::Folder(id) => vec![id],
-            Scope::Role(role) => {
+            Scope::Role(role) | Scope::RoleWithoutReports(role) => {
                 let mut stmt = self
                     .conn()
                     .prepare_cached("SELECT id FROM folders WHERE role = ?1 ORDER BY id")?;
@@ -118,7 +144,10 @@ impl Store {
             args.push((":date".into(), Value::Integer(c.date)));
             args.push((":id".into(), Value::Integer(c.id)));
         }
-        let mut stmt = self.conn().prepare_cached(&page_sql(folders.len(), sort))?;
+        let hide = matches!(scope, Scope::RoleWithoutReports(_));
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&page_sql(folders.len(), sort, hide))?;
         let named: Vec<(&str, &dyn ToSql)> = args
             .iter()
             .map(|(name, value)| (name.as_str(), value as &dyn ToSql))
@@ -134,11 +163,16 @@ impl Store {
 
 /// The SQL of a page over `folders` folders (parameters `:f0`, `:f1`, …,
 /// `:limit`, `:offset`, and `:date`, `:id` for a keyset page).
-pub(crate) fn page_sql(folders: usize, sort: Sort) -> String {
-    let after = match sort {
+pub(crate) fn page_sql(folders: usize, sort: Sort, hide_reports: bool) -> String {
+    let mut after = match sort {
         Sort::Newest(Some(_)) => "AND (m.date, m.id) < (:date, :id)",
         _ => "",
-    };
+    }
+    .to_owned();
+    if hide_reports {
+        after.push(' ');
+        after.push_str(NOT_A_REPORT);
+    }
     // Only what the order needs, so each walk reads its index alone.
     let keys = match sort {
         Sort::Newest(_) => "m.id AS id, m.date AS date",

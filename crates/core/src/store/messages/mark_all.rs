@@ -56,7 +56,7 @@ impl Store {
     fn unread_rows(&self, scope: Scope) -> Result<Vec<MessageRow>> {
         let (filter, arg) = match scope {
             Scope::Folder(id) => ("m.folder_id = ?1", rusqlite::types::Value::Integer(id)),
-            Scope::Role(role) => (
+            Scope::Role(role) | Scope::RoleWithoutReports(role) => (
                 "f.role = ?1",
                 rusqlite::types::Value::Text(role.as_str().to_owned()),
             ),
