@@ -216,3 +216,52 @@ fn a_sent_messages_delivery_in_the_reader_and_the_outbox() {
         shot(&mut ui, dark, "delivery-outbox");
     }
 }
+
+#[test]
+fn a_read_receipt_request_in_the_reader() {
+    crate::i18n::init();
+    let (dirs, _) = lived_in("shots-receipt");
+    let now = jiff::Timestamp::now().as_second();
+    let id = {
+        let mut store = Store::open(&dirs.data).expect("store");
+        let inbox = store
+            .folder_by_role("anna", FolderRole::Inbox)
+            .expect("read")
+            .expect("INBOX");
+        let id = store
+            .insert_messages(
+                inbox.id,
+                &[NewMessage {
+                    uid: Some(300),
+                    date: now - 120,
+                    from_name: "Carla Mendes".into(),
+                    from_addr: "carla@example.test".into(),
+                    subject: "Vertrag zur Unterschrift".into(),
+                    message_id: Some("vertrag@example.test".into()),
+                    ..NewMessage::default()
+                }],
+            )
+            .expect("stored")[0];
+        let raw = "From: Carla Mendes <carla@example.test>\r\nTo: Anna Berg <anna.berg@example.test>\r\n\
+                   Subject: Vertrag zur Unterschrift\r\nMessage-ID: <vertrag@example.test>\r\n\
+                   Disposition-Notification-To: Carla Mendes <carla@example.test>\r\n\
+                   Content-Type: text/plain; charset=utf-8\r\n\r\n\
+                   Hallo Anna,\r\n\r\nanbei der Vertrag. Gib mir bitte kurz Bescheid, wenn du ihn gelesen hast.\r\n\r\nCarla\r\n";
+        store
+            .set_body(id, raw.as_bytes(), "", &crate::store::IndexText::default())
+            .expect("body");
+        id
+    };
+    let mut app = started(dirs);
+    feed_and_run(
+        &mut app,
+        [Message::Mailbox(mailbox::Message::List(
+            crate::gui::widget::message_list::Message::Clicked(id),
+        ))],
+    );
+    for dark in [false, true] {
+        let mut ui = window_of(&app, 1280.0, 800.0);
+        assert!(ui.find(crate::fl!("receipt-send").as_str()).is_ok());
+        shot(&mut ui, dark, "receipt-asked");
+    }
+}
