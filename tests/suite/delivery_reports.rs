@@ -325,3 +325,55 @@ fn the_command_line_prints_each_recipients_state_from_reports_downloaded_over_po
     assert!(text.contains(&format!("failed     {ghost}")), "{text}");
     assert!(text.contains("5.1.1"), "{text}");
 }
+
+/// Exim (with Cyrus) offers no DSN, so nothing is asked, yet its bounce
+/// (its own multipart/report, without the envelope id) still finds the
+/// message it is about by the returned Message-ID.
+#[test]
+fn exims_bounce_without_dsn_is_matched_by_the_returned_message_id() {
+    use crate::other_servers::{add_account, alt};
+    let a = alt();
+    let postel = crate::postel::Postel::new();
+    let name = add_account(&postel, "exim-bounce", "erin", "imap");
+    // Cyrus makes a mailbox at the first login: the bounce has somewhere to go.
+    postel.ok(&["sync", &name], None);
+    let ghost = a.address("ghost");
+    let subject = unique("exim-bounce");
+    let sent = postel.ok(
+        &[
+            "send",
+            "--account",
+            &name,
+            "--to",
+            &ghost,
+            "--subject",
+            &subject,
+        ],
+        Some("Anyone there?\n"),
+    );
+    let id: String = sent
+        .split("outbox message ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap_or_else(|| panic!("an outbox id in {sent:?}"))
+        .to_owned();
+    let outbox = postel.json(&["outbox", "--account", &name]);
+    let note = outbox[0]["history"][0]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("no delivery reports"), "{note}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let record = loop {
+        postel.ok(&["sync", &name], None);
+        let record = postel.json(&["outbox", "show", &id]);
+        let failed = record["recipients"][0]["stage"] == "failed";
+        if failed || Instant::now() > deadline {
+            break record;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(
+        record["recipients"][0]["address"],
+        ghost.as_str(),
+        "{record:#}"
+    );
+    assert_eq!(record["recipients"][0]["stage"], "failed", "{record:#}");
+}

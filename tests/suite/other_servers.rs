@@ -19,7 +19,7 @@ use crate::postel::Postel;
 use crate::receiving::{raw_message, rt};
 
 /// What the tests know of the running Cyrus and Exim: their env file.
-struct Alt {
+pub(crate) struct Alt {
     domain: String,
     ca: PathBuf,
     imaps: u16,
@@ -31,7 +31,7 @@ struct Alt {
 }
 
 /// A missing env file fails the test: these never pass without the servers.
-fn alt() -> &'static Alt {
+pub(crate) fn alt() -> &'static Alt {
     static ALT: OnceLock<Alt> = OnceLock::new();
     ALT.get_or_init(|| {
         let path = std::env::var_os("POSTEL_ALT_ENV")
@@ -69,7 +69,7 @@ impl Alt {
         &self.users[user]
     }
 
-    fn address(&self, user: &str) -> String {
+    pub(crate) fn address(&self, user: &str) -> String {
         format!("{user}@{}", self.domain)
     }
 }
@@ -165,7 +165,7 @@ fn wait_for(user: &str, folder: &str, subject: &str) {
 }
 
 /// An account on Cyrus (IMAP) and Exim (submission, implicit TLS).
-fn add_account(postel: &Postel, tag: &str, user: &str, protocol: &str) -> String {
+pub(crate) fn add_account(postel: &Postel, tag: &str, user: &str, protocol: &str) -> String {
     let a = alt();
     let incoming = match protocol {
         "pop3" => a.pop3s,
