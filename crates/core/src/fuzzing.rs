@@ -80,7 +80,23 @@ pub fn mailto(data: &[u8]) {
 pub fn message(data: &[u8]) {
     // A delivery report or read receipt: bounded whatever it holds.
     if let Some(report) = crate::message::report::read(data) {
-        assert!(report.recipients.len() <= crate::message::report::MAX_RECIPIENTS);
+        use crate::message::report::{MAX_FIELD, MAX_RECIPIENTS};
+        assert!(report.recipients.len() <= MAX_RECIPIENTS);
+        for r in &report.recipients {
+            for field in [Some(&r.address), r.diagnostic.as_ref(), r.status.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                assert!(field.chars().count() <= MAX_FIELD && !field.contains(['\r', '\n']));
+            }
+        }
+        if let Some(envid) = &report.envelope_id {
+            let _ = crate::message::envelope_id::unxtext(envid);
+        }
+    }
+    // A request for a read receipt names a real address or nothing.
+    if let Some(to) = crate::message::receipt::asked_by(data) {
+        assert!(to.parse::<lettre::Address>().is_ok(), "{to:?}");
     }
     let Ok(parsed) = crate::message::parse(data) else {
         return;
