@@ -416,6 +416,7 @@ confirm-failed = { $which ->
  }: { $problem }
 compose-markdown = Formatiert (Markdown)
 compose-read-receipt = Lesebestätigung anfordern
+compose-delivery-report = Zustellbericht anfordern
 compose-link-text = Linktext
 compose-bold = Fett
 compose-italic = Kursiv

@@ -399,6 +399,7 @@ confirm-accepted = The { $which } server { $host }:{ $port } accepted the passwo
 confirm-failed = The { $which } server: { $problem }
 compose-markdown = Formatted (Markdown)
 compose-read-receipt = Ask for a read receipt
+compose-delivery-report = Ask for a delivery report
 compose-link-text = link text
 compose-bold = Bold
 compose-italic = Italic

@@ -44,6 +44,10 @@ pub struct SendArgs {
     /// user, or send none).
     #[arg(long)]
     read_receipt: bool,
+    /// Ask the servers to report delivery too, not only failures (DSN
+    /// NOTIFY=SUCCESS, where the server offers DSN).
+    #[arg(long)]
+    delivery_report: bool,
     /// Leave it in the outbox for the next sync instead of sending now.
     #[arg(long)]
     queue_only: bool,
@@ -116,6 +120,7 @@ pub async fn send(engine: &mut Engine, args: SendArgs) -> Result<ExitCode, Failu
         references,
         message_id: None,
         read_receipt: args.read_receipt,
+        delivery_report: args.delivery_report,
     };
     if let Some(at) = &args.at {
         let when = crate::schedule::parse(at, &crate::schedule::now())

@@ -233,10 +233,9 @@ fn the_command_line_prints_each_recipients_state_from_reports_downloaded_over_po
         s.submissions,
         &s.ca,
     );
-    postel.ok(
-        &["account", "edit", &name, "--report-delivery", "true"],
-        None,
-    );
+    // Reports of delivery asked for this message alone (the account keeps
+    // its default, failures and delays only): ben's "relayed" below can only
+    // come from NOTIFY=SUCCESS sent with this message.
     let subject = unique("dsn-cli");
     let (ben, ghost) = (s.address("ben"), s.address("ghost"));
     let sent = postel.ok(
@@ -250,6 +249,7 @@ fn the_command_line_prints_each_recipients_state_from_reports_downloaded_over_po
             &ghost,
             "--subject",
             &subject,
+            "--delivery-report",
         ],
         Some("Did it arrive?\n"),
     );

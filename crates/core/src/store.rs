@@ -346,6 +346,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account, message_id)
     ) WITHOUT ROWID;
     CREATE INDEX outbox_by_message_id ON outbox (message_id);
+    -- Reports of delivery asked for this message alone (the account's
+    -- preference asks for every message).
+    ALTER TABLE outbox ADD COLUMN report_success INTEGER NOT NULL DEFAULT 0;
     "#,
 ];
 

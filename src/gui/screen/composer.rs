@@ -49,6 +49,8 @@ pub struct State {
     pub markdown: bool,
     /// Ask the recipients for a read receipt (this message only).
     pub read_receipt: bool,
+    /// Ask the servers to report delivery too (this message only).
+    pub delivery_report: bool,
     /// The preview beside the text is asked for...
     pub preview_on: bool,
     /// ... and this is it, painted as the reader paints mail.
@@ -113,6 +115,7 @@ pub enum Message {
     /// Plain text, or Markdown with an HTML alternative.
     Markdown(bool),
     ReadReceipt(bool),
+    DeliveryReport(bool),
     Format(Format),
     Preview(bool),
     PreviewPage(crate::gui::widget::html_view::Message),
@@ -196,6 +199,7 @@ impl State {
             suggest_field: None,
             markdown: draft.markdown,
             read_receipt: draft.read_receipt,
+            delivery_report: draft.delivery_report,
             preview_on: false,
             preview: None,
             preview_width: 480,
@@ -272,6 +276,7 @@ impl State {
             references: self.references.clone(),
             message_id: self.message_id.clone(),
             read_receipt: self.read_receipt,
+            delivery_report: self.delivery_report,
         }
     }
 
@@ -362,6 +367,10 @@ impl State {
             }
             Message::ReadReceipt(on) => {
                 self.read_receipt = on;
+                self.dirty = true;
+            }
+            Message::DeliveryReport(on) => {
+                self.delivery_report = on;
                 self.dirty = true;
             }
             Message::Markdown(on) => {

@@ -173,7 +173,11 @@ pub enum Message {
     OpenAttachment(usize),
     OutboxLoaded(Result<OutboxLoaded, String>),
     Outbox(super::outbox::Message),
-    OutboxEditLoaded(i64, String, Result<(Vec<u8>, Vec<String>), String>),
+    OutboxEditLoaded(
+        i64,
+        String,
+        Result<(Vec<u8>, Option<Box<crate::store::outbox::Item>>), String>,
+    ),
     Html(html_view::Message),
     WindowResized(iced::Size),
     /// The "Group by thread" toggle.

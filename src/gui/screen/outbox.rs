@@ -275,6 +275,8 @@ pub fn draft_from(raw: &[u8], recipients: &[String]) -> Option<Draft> {
         references: message.references.clone(),
         message_id: None,
         read_receipt: crate::message::receipt::asked_by(raw).is_some(),
+        // Kept by the outbox row, not the message: the caller sets it.
+        delivery_report: false,
     })
 }
 

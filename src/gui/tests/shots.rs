@@ -683,6 +683,7 @@ fn the_outbox_with_a_held_and_a_scheduled_message() {
                 recipients: &["ben.okafor@example.test".into()],
                 subject,
                 when,
+                report_success: false,
             };
             store
                 .enqueue_streamed(&new, 3, |out| out.write_all(b"raw"))

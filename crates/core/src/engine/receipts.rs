@@ -55,7 +55,10 @@ impl Engine {
             let account = self.account(&row.account)?;
             let original = crate::message::parse(&raw)?;
             let built = receipt::build(&account, &original, &to)?;
-            queued = Some(self.queue_built(&account.name, built, When::Now).await?);
+            queued = Some(
+                self.queue_built(&account.name, built, When::Now, false)
+                    .await?,
+            );
         }
         self.store()?
             .run(move |s| s.answer_receipt(id, send))

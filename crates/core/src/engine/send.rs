@@ -16,7 +16,8 @@ impl Engine {
     pub async fn queue_at(&self, account: &str, draft: &Draft, when: When) -> Result<i64, Error> {
         let account = self.account(account)?;
         let built = compose::build(&account, draft)?;
-        self.queue_built(&account.name, built, when).await
+        self.queue_built(&account.name, built, when, draft.delivery_report)
+            .await
     }
 
     /// Puts a built message in `account`'s outbox.
@@ -25,6 +26,7 @@ impl Engine {
         account: &str,
         built: compose::Built,
         when: When,
+        report_success: bool,
     ) -> Result<i64, Error> {
         let account = account.to_owned();
         let store = self.store()?;
@@ -39,6 +41,7 @@ impl Engine {
                     recipients: &built.recipients,
                     subject: &built.subject,
                     when,
+                    report_success,
                 };
                 s.enqueue_streamed(&new, built.message.len(), |out| built.message.write_to(out))
             })

@@ -81,6 +81,9 @@ pub struct Draft {
     /// Ask the recipients' programs to say when it was read (RFC 8098
     /// Disposition-Notification-To; off unless the user asks, per message).
     pub read_receipt: bool,
+    /// Ask the servers to report delivery too, not only failures (DSN
+    /// NOTIFY=SUCCESS; the account can ask it for every message).
+    pub delivery_report: bool,
 }
 
 /// A message ready for the outbox: its content and its envelope.

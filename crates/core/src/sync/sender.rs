@@ -163,7 +163,7 @@ async fn send_one(
         conn.command(Mail::new(Some(from), mail)).await?;
         for rcpt in to {
             let params = if dsn {
-                let notify = if account.outgoing.report_delivery {
+                let notify = if account.outgoing.report_delivery || item.report_success {
                     super::dsn::Notify::All
                 } else {
                     super::dsn::Notify::Failures
@@ -433,6 +433,7 @@ mod tests {
             history: Vec::new(),
             undo_until: None,
             send_at: Some(1000),
+            report_success: false,
         };
         assert_eq!(late_note(&item, 1000 + 60), "", "on time");
         let late = late_note(&item, 1000 + 3600);

@@ -434,6 +434,13 @@ impl State {
         }
         bar.push(iced::widget::space().width(Length::Fill))
             .push(
+                iced::widget::checkbox(self.delivery_report)
+                    .label(fl!("compose-delivery-report"))
+                    .on_toggle(Message::DeliveryReport)
+                    .size(16)
+                    .text_size(size::SMALL),
+            )
+            .push(
                 iced::widget::checkbox(self.read_receipt)
                     .label(fl!("compose-read-receipt"))
                     .on_toggle(Message::ReadReceipt)

@@ -38,8 +38,8 @@ impl State {
                             store
                                 .run(move |s| {
                                     let raw = s.outbox_raw(id)?;
-                                    let item = s.outbox_item(id)?;
-                                    Ok((raw, item.map(|i| i.recipients).unwrap_or_default()))
+                                    let item = s.outbox_item(id)?.map(Box::new);
+                                    Ok((raw, item))
                                 })
                                 .await
                                 .map_err(|e| crate::i18n::say(&e))
@@ -49,8 +49,17 @@ impl State {
                     Action::Run(loaded)
                 }
             },
-            Message::OutboxEditLoaded(id, account, Ok((raw, recipients))) => {
-                match crate::gui::screen::outbox::draft_from(&raw, &recipients) {
+            Message::OutboxEditLoaded(id, account, Ok((raw, item))) => {
+                let recipients = item
+                    .as_ref()
+                    .map(|i| i.recipients.clone())
+                    .unwrap_or_default();
+                let draft =
+                    crate::gui::screen::outbox::draft_from(&raw, &recipients).map(|mut d| {
+                        d.delivery_report = item.is_some_and(|i| i.report_success);
+                        d
+                    });
+                match draft {
                     Some(draft) => Action::Compose(Compose::Edit {
                         account,
                         draft: Box::new(draft),
