@@ -221,6 +221,22 @@ fn the_delivery_card_shows_each_recipient_in_the_reader_and_the_outbox() {
         .find(|r| r.address == "ghost@example.test")
         .expect("ghost");
     assert_eq!(ghost.stage, Stage::Failed);
+    // Its row in Sent carries the message's mark, as the outbox does.
+    let row = mailbox.list.row(copy).expect("the copy is listed");
+    assert_eq!(
+        mailbox.list.delivery_of(row),
+        crate::gui::widget::delivery::headline(record)
+    );
+    assert_eq!(mailbox.list.delivery_of(row), Some(Stage::Failed));
+    let mut other = row.clone();
+    other.account = "home".into();
+    assert_eq!(
+        mailbox.list.delivery_of(&other),
+        None,
+        "the same Message-ID in another account is not this message"
+    );
+    other.message_id = None;
+    assert_eq!(mailbox.list.delivery_of(&other), None);
 
     // The outbox: a mark on the message, the card when picked.
     feed_and_run(

@@ -11,6 +11,9 @@ use iced::{Alignment, Element, Font, Length, font};
 use crate::fl;
 use crate::gui::icon::{self, Icon, Ink};
 use crate::gui::theme::{self, gap, size};
+use std::collections::HashMap;
+
+use crate::store::delivery::Stage;
 use crate::store::{Flags, MessageRow};
 
 /// Three lines (sender, subject, a line of the text) beside an avatar.
@@ -40,6 +43,9 @@ pub struct State {
     pub generation: u64,
     /// The compact density (no avatar, no preview).
     pub compact: bool,
+    /// How far each message Postel sent got, by Message-ID, with the
+    /// account that sent it: its row (in Sent, or in a thread) shows it.
+    pub delivery: HashMap<String, (String, Stage)>,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +152,30 @@ impl State {
         }
     }
 
+    /// How far a row's message got, when Postel sent it.
+    pub fn delivery_of(&self, m: &MessageRow) -> Option<Stage> {
+        let (account, stage) = self.delivery.get(m.message_id.as_deref()?)?;
+        (*account == m.account).then_some(*stage)
+    }
+
+    /// Takes the outbox's record: each sent message's headline stage
+    /// (those no report spoke of stand at "submitted").
+    pub fn set_delivery(
+        &mut self,
+        items: &[crate::store::outbox::Item],
+        headlines: &HashMap<i64, Stage>,
+    ) {
+        use crate::store::outbox::State as Sending;
+        self.delivery = items
+            .iter()
+            .filter(|i| i.state == Sending::Sent)
+            .map(|i| {
+                let stage = headlines.get(&i.id).copied().unwrap_or(Stage::Submitted);
+                (i.message_id.clone(), (i.account.clone(), stage))
+            })
+            .collect();
+    }
+
     pub fn row(&self, id: i64) -> Option<&MessageRow> {
         self.rows.iter().find(|r| r.id == id)
     }
@@ -207,6 +237,9 @@ impl State {
         }
         if m.has_attachments {
             marks = marks.push(icon::view(Icon::Attachment, 14.0, Ink::Muted));
+        }
+        if let Some(stage) = self.delivery_of(m) {
+            marks = marks.push(super::delivery::mark(stage, 14.0));
         }
         let subject = if m.subject.is_empty() {
             fl!("no-subject")

@@ -10,6 +10,7 @@ impl State {
     pub(super) fn outbox_message(&mut self, message: Message) -> Action {
         match message {
             Message::OutboxLoaded(Ok((items, headlines))) => {
+                self.list.set_delivery(&items, &headlines);
                 self.outbox.items = items;
                 self.outbox.headlines = headlines;
                 match self.outbox.selected {
