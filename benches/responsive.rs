@@ -10,7 +10,10 @@
 //! As in the window, the worker has a store connection of its own, runs
 //! on the background runtime (`worker::spawn`), and the engine is shared
 //! without a lock. "Idle" is the same app after a complete first sync, with
-//! the 100k mailbox stored: what a search then looks through.
+//! the 100k mailbox stored: what a search then looks through. The rounds
+//! during the syncs run twice, as the app runs (the sync gives way while
+//! an action runs: `postel::priority`) and, for reference, with that
+//! turned off; the syncs' own times are printed for both.
 //!
 //! Environment: `POSTEL_TEST_ENV` (the servers' env file), `BENCH_DIR` (a
 //! scratch folder), `BENCH_SAMPLES` (rounds per phase, default 200).
@@ -72,33 +75,21 @@ fn main() {
             .expect("100k account");
 
         // The worker of the 100k account, as the window starts it: its own
-        // store connection, its first sync at once. A first sync of 100k
-        // headers takes only seconds, so it is run up to `SYNCS` times (the
-        // account's rows forgotten in between) for enough rounds.
-        let mut busy = Times::default();
-        let mut still = false;
-        for run in 1..=SYNCS {
-            let sync = Sync::start(&engine, &dirs, &big, run).await;
-            // From the first rows stored on, not from a fixed wait.
-            while !sync.storing.load(Ordering::SeqCst) && sync.syncing.load(Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            let left = samples.saturating_sub(busy.open.len());
-            let times = measure(&engine, &local.name, &ids, left, Some(&sync.syncing)).await;
-            busy.open.extend(times.open);
-            busy.flag.extend(times.flag);
-            busy.search.extend(times.search);
-            still = sync.syncing.load(Ordering::SeqCst);
-            sync.stop().await;
-            if busy.open.len() >= samples {
-                break;
-            }
-        }
+        // store connection, its first sync at once. The rounds run during
+        // such syncs twice: with the sync giving way to the user's actions
+        // (`postel::priority`, as the app runs) and, for reference, without.
+        postel::priority::set_enabled(false);
+        let local_name = local.name.as_str();
+        let (without, without_syncs, _) =
+            during_syncs(&engine, &dirs, &big, local_name, &ids, samples, 0).await;
+        postel::priority::set_enabled(true);
+        let (busy, with_syncs, still) =
+            during_syncs(&engine, &dirs, &big, local_name, &ids, samples, SYNCS).await;
 
         // Idle: the same app with the 100k mailbox stored in full, as a
         // user has it once the first sync is done (search then looks
         // through all of it).
-        let sync = Sync::start(&engine, &dirs, &big, SYNCS + 1).await;
+        let sync = Sync::start(&engine, &dirs, &big, 2 * SYNCS + 1).await;
         while sync.syncing.load(Ordering::SeqCst) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -113,23 +104,82 @@ fn main() {
         row("open a downloaded message", &idle.open, &busy.open);
         row("flag it", &idle.flag, &busy.flag);
         row("search (3 queries)", &idle.search, &busy.search);
+        row("open, sync not giving way", &idle.open, &without.open);
+        row("flag, sync not giving way", &idle.flag, &without.flag);
+        row("search, sync not giving way", &idle.search, &without.search);
         println!();
         println!(
-            "{} rounds idle (after a full first sync), {} during the syncs{}",
+            "{} rounds idle (after a full first sync), {} during the syncs{}; {} without giving way",
             idle.open.len(),
             busy.open.len(),
             if still {
                 " (the last sync was still running at the end)"
             } else {
                 " (each sync ended before the rounds did)"
-            }
+            },
+            without.open.len(),
+        );
+        println!(
+            "first syncs of 100k while the rounds ran: {} giving way, {} not (complete ones only)",
+            seconds(&with_syncs),
+            seconds(&without_syncs),
         );
     });
+}
+
+/// Rounds timed during first syncs of the 100k account: up to `SYNCS`
+/// of them (the account's rows forgotten in between), each from its
+/// first stored rows on, until `samples` rounds. Returns the times, how
+/// long each sync that ended took, and whether the last was still running
+/// when the rounds ended.
+async fn during_syncs(
+    engine: &Engine,
+    dirs: &Dirs,
+    big: &Account,
+    local: &str,
+    ids: &[i64],
+    samples: usize,
+    first_run: usize,
+) -> (Times, Vec<Duration>, bool) {
+    let mut busy = Times::default();
+    let mut took = Vec::new();
+    let mut still = false;
+    for run in first_run + 1..=first_run + SYNCS {
+        let sync = Sync::start(engine, dirs, big, run).await;
+        while !sync.storing.load(Ordering::SeqCst) && sync.syncing.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let left = samples.saturating_sub(busy.open.len());
+        let times = measure(engine, local, ids, left, Some(&sync.syncing)).await;
+        busy.open.extend(times.open);
+        busy.flag.extend(times.flag);
+        busy.search.extend(times.search);
+        still = sync.syncing.load(Ordering::SeqCst);
+        if !still {
+            took.extend(*sync.took.lock().expect("took"));
+        }
+        sync.stop().await;
+        if busy.open.len() >= samples {
+            break;
+        }
+    }
+    (busy, took, still)
+}
+
+fn seconds(took: &[Duration]) -> String {
+    if took.is_empty() {
+        return "none ended".into();
+    }
+    took.iter()
+        .map(|d| format!("{:.1} s", d.as_secs_f64()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A first sync of the 100k account by its worker.
 struct Sync {
     syncing: Arc<AtomicBool>,
+    took: Arc<std::sync::Mutex<Option<Duration>>>,
     storing: Arc<AtomicBool>,
     handle: worker::Handle,
     task: tokio::task::JoinHandle<()>,
@@ -149,6 +199,8 @@ impl Sync {
         let started = Instant::now();
         let flag = syncing.clone();
         let first_rows = storing.clone();
+        let took = Arc::new(std::sync::Mutex::new(None));
+        let done_in = took.clone();
         let (handle, task) = worker::spawn(big.clone(), worker_store, move |event| match event {
             Event::Sync(postel::sync::Event::Progress(p)) if p.messages_done > 0 => {
                 first_rows.store(true, Ordering::SeqCst);
@@ -159,6 +211,7 @@ impl Sync {
                     summary.new_messages,
                     started.elapsed().as_secs_f64()
                 );
+                *done_in.lock().expect("took") = Some(started.elapsed());
                 flag.store(false, Ordering::SeqCst);
             }
             Event::Failed { error, .. } => {
@@ -169,6 +222,7 @@ impl Sync {
         });
         Self {
             syncing,
+            took,
             storing,
             handle,
             task,

@@ -8,8 +8,8 @@
 //! before; they are the core crate's, not copies.
 
 pub use postel_core::{
-    account, config, date, discovery, engine, mailto, message, net, oauth, preferences, private,
-    schedule, secret, store, sync, worker,
+    account, config, date, discovery, engine, mailto, message, net, oauth, preferences, priority,
+    private, schedule, secret, store, sync, worker,
 };
 pub use postel_render as render;
 

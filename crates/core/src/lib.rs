@@ -16,6 +16,7 @@ pub mod message;
 pub mod net;
 pub mod oauth;
 pub mod preferences;
+pub mod priority;
 pub mod private;
 pub mod schedule;
 pub mod secret;

@@ -656,6 +656,7 @@ impl State {
         let store = self.store.clone();
         let cached = Task::perform(
             async move {
+                let _user = crate::priority::Foreground::begin();
                 store
                     .run(move |s| s.body(id))
                     .await

@@ -80,6 +80,7 @@ impl Engine {
         limit: u32,
         before: Option<i64>,
     ) -> Result<Vec<MessageRow>, Error> {
+        let _user = crate::priority::Foreground::begin();
         let name = self.account(account)?.name.clone();
         let folder = folder.to_owned();
         Ok(self
@@ -113,6 +114,8 @@ impl Engine {
         account: Option<&str>,
         limit: u32,
     ) -> Result<Vec<MessageRow>, Error> {
+        // The user waits for this: a running sync gives way (`crate::priority`).
+        let _user = crate::priority::Foreground::begin();
         let account = match account {
             Some(a) => Some(self.account(a)?.name.clone()),
             None => None,
@@ -128,10 +131,14 @@ impl Engine {
     pub async fn body(&self, account: &str, id: i64) -> Result<Vec<u8>, Error> {
         let account = self.account(account)?;
         let store = self.store()?;
+        // Only the store's part: a download competes with the sync's as
+        // equals, so a slow one cannot hold a sync back.
+        let user = crate::priority::Foreground::begin();
         let row = owned_message(&store, &account, id).await?;
         if let Some(raw) = store.run(move |s| s.body(row.id)).await? {
             return Ok(raw);
         }
+        drop(user);
         let mut session = sync::imap::open(&account).await?;
         let raw = sync::imap::fetch_body(&account, &mut session, &store, id).await?;
         let _ = session.logout().await;
@@ -158,6 +165,7 @@ impl Engine {
         id: i64,
         change: FlagChange,
     ) -> Result<(), Error> {
+        let _user = crate::priority::Foreground::begin();
         let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
@@ -212,6 +220,7 @@ impl Engine {
     /// [`Engine::move_message`] in the store only (see
     /// [`Engine::set_flag_here`]).
     pub async fn move_here(&self, account: &str, id: i64, to: &str) -> Result<(), Error> {
+        let _user = crate::priority::Foreground::begin();
         let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;
@@ -260,6 +269,7 @@ impl Engine {
     }
 
     async fn remove_here(&self, account: &str, id: i64, for_good: bool) -> Result<(), Error> {
+        let _user = crate::priority::Foreground::begin();
         let account = self.account(account)?;
         let store = self.store()?;
         let row = owned_message(&store, &account, id).await?;

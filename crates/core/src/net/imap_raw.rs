@@ -102,6 +102,9 @@ pub struct Pipeline<'s> {
     pending: VecDeque<String>,
     /// What was read past the last completion.
     carry: Vec<u8>,
+    /// A sync's download: each read waits while the user acts
+    /// (`crate::priority`).
+    background: bool,
 }
 
 impl<'s> Pipeline<'s> {
@@ -110,6 +113,16 @@ impl<'s> Pipeline<'s> {
             session,
             pending: VecDeque::new(),
             carry: Vec::new(),
+            background: false,
+        }
+    }
+
+    /// The same, for a sync's download, which gives way to the user's
+    /// actions between two reads.
+    pub fn in_background(session: &'s mut Session) -> Self {
+        Self {
+            background: true,
+            ..Self::new(session)
         }
     }
 
@@ -180,6 +193,9 @@ impl<'s> Pipeline<'s> {
                     "NO" => Err(Error::No(text.to_owned())),
                     _ => Err(Error::Bad(text.to_owned())),
                 };
+            }
+            if self.background {
+                crate::priority::give_way().await;
             }
             read_more(stream, &mut out.bytes, framer.start).await?;
         }

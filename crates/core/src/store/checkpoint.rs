@@ -125,6 +125,8 @@ fn spawn(
             // A wake-up while a checkpoint runs is kept (the channel holds
             // one), so the frames that commit added are not left behind.
             while woken.recv().is_ok() {
+                // Copying megabytes competes with what the user waits for.
+                crate::priority::give_way_blocking();
                 let _turn = turn.lock().unwrap_or_else(|p| p.into_inner());
                 match checkpoint(&worker) {
                     Ok((false, log, copied)) if log == copied => {

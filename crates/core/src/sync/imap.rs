@@ -439,7 +439,7 @@ async fn sync_folder(
                     command
                 })
             });
-            let mut pipeline = imap_raw::Pipeline::new(session);
+            let mut pipeline = imap_raw::Pipeline::in_background(session);
             ask(&mut pipeline, &mut commands, account).await?;
             while pipeline.outstanding() > 0 {
                 let fetched = pipeline.next().await.map_err(|e| server_err(account, e))?;
@@ -589,11 +589,23 @@ impl Writer {
                 }
                 let bytes: u64 = rows.iter().map(|r| r.size).sum();
                 let n = rows.len() as u64;
-                ids.extend(
-                    store
-                        .run(move |s| s.insert_messages_indexed(folder_id, &rows, indexing))
-                        .await?,
-                );
+                // In one transaction, unless the user acts meanwhile: then
+                // what is stored is committed and the rest waits for the
+                // action (outside the store, which it may need).
+                while !rows.is_empty() {
+                    let (stored, rest) = store
+                        .run(move |s| {
+                            let (ids, done) =
+                                s.insert_messages_until_user(folder_id, &rows, indexing)?;
+                            Ok((ids, rows.split_off(done)))
+                        })
+                        .await?;
+                    ids.extend(stored);
+                    rows = rest;
+                    if !rows.is_empty() {
+                        crate::priority::give_way().await;
+                    }
+                }
                 let _ = done.send((n, bytes));
             }
             Ok(ids)
@@ -617,6 +629,7 @@ impl Writer {
         let parsing = tokio::task::spawn_blocking(move || {
             fetched
                 .iter()
+                .inspect(|_| crate::priority::give_way_blocking())
                 .filter_map(fetched::row_of)
                 .filter(|m| above.is_none_or(|max| m.uid.is_some_and(|uid| uid > max)))
                 .collect()

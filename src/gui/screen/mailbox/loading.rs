@@ -74,6 +74,8 @@ impl State {
         };
         Task::perform(
             async move {
+                // The user waits for the list: a sync gives way.
+                let _user = crate::priority::Foreground::begin();
                 store
                     .run(move |s| match selection {
                         Selection::Unified | Selection::Folder { .. } => {

@@ -75,7 +75,7 @@ pub(super) async fn prefetch(
             .join(",");
         format!("UID FETCH {set} (UID BODY.PEEK[])")
     });
-    let mut pipeline = imap_raw::Pipeline::new(session);
+    let mut pipeline = imap_raw::Pipeline::in_background(session);
     ask(&mut pipeline, &mut commands, account).await?;
     loop {
         let fetched = if pipeline.outstanding() > 0 {
