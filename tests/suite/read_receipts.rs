@@ -110,6 +110,44 @@ fn a_receipt_goes_only_when_the_reader_says_so_and_comes_back_as_read() {
             None,
             "a second answer sends nothing"
         );
+        // noah's other clients are told (RFC 3503): the next sync sets
+        // $MDNSent on the server's copy, and on that one only.
+        noah_engine
+            .sync(&noah.name, &options, &postel::sync::quiet())
+            .await
+            .expect("sync");
+        let mut session = crate::receiving::session("noah").await;
+        session.examine("INBOX").await.expect("EXAMINE");
+        // SEARCH SUBJECT matches a substring: the other's subject holds
+        // this one's.
+        let flags_of = async |session: &mut postel::net::imap::Session, criteria: String| {
+            use futures::TryStreamExt;
+            let uids = session.uid_search(criteria).await.expect("SEARCH");
+            let uid = uids.into_iter().max().expect("on the server");
+            let fetched: Vec<_> = session
+                .uid_fetch(uid.to_string(), "FLAGS")
+                .await
+                .expect("FETCH")
+                .try_collect()
+                .await
+                .expect("fetched");
+            fetched
+                .first()
+                .map(|f| f.flags().map(|f| format!("{f:?}")).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let answered = flags_of(
+            &mut session,
+            format!("SUBJECT \"{subject}\" NOT SUBJECT \"(no receipt)\""),
+        )
+        .await;
+        assert!(
+            answered.iter().any(|f| f.contains("$MDNSent")),
+            "{answered:?}"
+        );
+        let other = flags_of(&mut session, format!("SUBJECT \"{subject} (no receipt)\"")).await;
+        assert!(!other.iter().any(|f| f.contains("$MDNSent")), "{other:?}");
+        let _ = session.logout().await;
 
         // mia's side: the receipt comes back and says "read".
         let deadline = Instant::now() + Duration::from_secs(30);

@@ -229,7 +229,9 @@ fn a_trusted_sender_can_be_forgotten() {
     }
     let mut app = started(dirs);
     open_settings(&mut app);
-    let mut ui = simulator(app.view());
+    // The list ends the page: a window tall enough to show it without the
+    // scroll a user would make.
+    let mut ui = super::shots::window_of(&app, 1024.0, 1600.0);
     assert!(ui.find("news@example.test").is_ok(), "listed");
     let _ = ui
         .click(fl!("prefs-trusted-remove").as_str())

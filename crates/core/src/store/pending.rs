@@ -14,6 +14,9 @@ pub enum Action {
     Move(String),
     /// Remove for good (expunge).
     Expunge,
+    /// Add this keyword (an IMAP atom), leaving every other flag alone:
+    /// `$MDNSent` once the user answered a read-receipt request.
+    AddKeyword(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +40,7 @@ impl Store {
             Action::SetFlags(flags) => ("flags", flags.as_str()),
             Action::Move(to) => ("move", to.as_str()),
             Action::Expunge => ("expunge", ""),
+            Action::AddKeyword(keyword) => ("keyword", keyword.as_str()),
         };
         self.conn().execute(
             "INSERT INTO pending (account, kind, folder, uid, arg, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -59,6 +63,7 @@ impl Store {
                 "flags" => Some(Action::SetFlags(arg)),
                 "move" => Some(Action::Move(arg)),
                 "expunge" => Some(Action::Expunge),
+                "keyword" => Some(Action::AddKeyword(arg)),
                 _ => None,
             };
             let Some(action) = action else {
@@ -104,6 +109,7 @@ mod tests {
             Action::SetFlags("\\Seen \\Flagged".into()),
             Action::Move("Archive/2026".into()),
             Action::Expunge,
+            Action::AddKeyword("$MDNSent".into()),
         ];
         for (uid, action) in (1..).zip(&actions) {
             store
@@ -132,7 +138,7 @@ mod tests {
             .iter()
             .map(|p| p.uid)
             .collect();
-        assert_eq!(left, [1, 3]);
+        assert_eq!(left, [1, 3, 4]);
         assert_eq!(reopened.pending("home").expect("read").len(), 1);
     }
 

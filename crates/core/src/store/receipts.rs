@@ -45,18 +45,46 @@ impl Store {
             )?)
     }
 
-    /// Records the user's answer for stored message `id`.
-    pub fn answer_receipt(&self, id: i64, sent: bool) -> Result<()> {
+    /// Records the user's answer for stored message `id`; on an IMAP
+    /// account the message also gets `$MDNSent`, here and (a pending
+    /// action) on the server, so the user's other clients do not ask again
+    /// (RFC 3503). One unit: the answer and the keyword, or neither.
+    pub fn answer_receipt(&mut self, id: i64, sent: bool) -> Result<()> {
         let row = self.message(id)?;
-        let message_id = row
-            .message_id
-            .unwrap_or_else(|| format!("postel-local-{id}"));
-        self.conn().execute(
-            "INSERT OR REPLACE INTO receipts_answered (account, message_id, sent, at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![row.account, message_id, sent, super::now()],
-        )?;
-        Ok(())
+        let keywords: String =
+            self.conn()
+                .query_row("SELECT keywords FROM messages WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        let marked = keywords
+            .split_whitespace()
+            .any(|k| k.eq_ignore_ascii_case(MDN_SENT));
+        self.all_or_nothing(|s| {
+            let message_id = row
+                .message_id
+                .clone()
+                .unwrap_or_else(|| format!("postel-local-{id}"));
+            s.conn().execute(
+                "INSERT OR REPLACE INTO receipts_answered (account, message_id, sent, at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![row.account, message_id, sent, super::now()],
+            )?;
+            // POP3 has no flags to carry it.
+            if let (Some(uid), false) = (row.uid, marked) {
+                let with = format!("{keywords} {MDN_SENT}").trim().to_owned();
+                s.conn().execute(
+                    "UPDATE messages SET keywords = ?2 WHERE id = ?1",
+                    params![id, with],
+                )?;
+                s.add_pending(
+                    &row.account,
+                    &row.folder,
+                    uid,
+                    &super::pending::Action::AddKeyword(MDN_SENT.into()),
+                )?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -107,6 +135,33 @@ mod tests {
         );
         t.store.answer_receipt(first, false).expect("declined");
         assert!(t.store.receipt_answered(first).expect("read"));
+        // The other clients are told, through the server.
+        assert_eq!(
+            t.store
+                .pending("a")
+                .expect("pending")
+                .iter()
+                .map(|p| (p.folder.as_str(), p.uid, p.action.clone()))
+                .collect::<Vec<_>>(),
+            [(
+                "INBOX",
+                1,
+                crate::store::pending::Action::AddKeyword("$MDNSent".into())
+            )]
+        );
+        let keywords: String = t
+            .store
+            .conn()
+            .query_row(
+                "SELECT keywords FROM messages WHERE id = ?1",
+                [first],
+                |r| r.get(0),
+            )
+            .expect("keywords");
+        assert_eq!(keywords, "$MDNSent");
+        // Answered by another client already: nothing more to tell.
+        t.store.answer_receipt(elsewhere, true).expect("answered");
+        assert_eq!(t.store.pending("a").expect("pending").len(), 1);
         assert!(
             t.store.receipt_answered(copy).expect("read"),
             "its copy is not asked about again"

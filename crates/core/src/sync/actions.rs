@@ -115,6 +115,25 @@ async fn apply(
             }
         }
         Action::Expunge => expunge(account, session, &uid, caps).await?,
+        Action::AddKeyword(keyword) => {
+            // Only an atom goes on the wire: a stored row cannot smuggle a
+            // second command in.
+            let atom = !keyword.is_empty()
+                && keyword
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b));
+            if !atom {
+                return Err(Error::Refused(format!("{keyword:?} is not a keyword")));
+            }
+            drain(
+                account,
+                session
+                    .uid_store(&uid, format!("+FLAGS.SILENT ({keyword})"))
+                    .await
+                    .map_err(err)?,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
