@@ -377,3 +377,89 @@ fn exims_bounce_without_dsn_is_matched_by_the_returned_message_id() {
     );
     assert_eq!(record["recipients"][0]["stage"], "failed", "{record:#}");
 }
+
+/// A bounce with no report part, as qmail writes it, in the sender's
+/// INBOX on Dovecot (put there by APPEND: no MTA here bounces this way):
+/// the sync reads it, finds the message by the Message-ID in its copy,
+/// and marks the recipient its text names as failed, not the other.
+#[test]
+fn a_qmail_bounce_on_the_server_marks_the_recipient_it_names() {
+    use postel::store::delivery::Stage;
+    let s = servers();
+    let rt = rt();
+    let dirs = TempDir::new("qmail-bounce");
+    let mut account = crate::worker::account("qmail-bounce", s.password("noah"));
+    account.email = s.address("noah");
+    account.incoming.username = "noah".into();
+    let subject = unique("qmail");
+    let (ben, mia) = (s.address("ben"), s.address("mia"));
+    rt.block_on(async {
+        let engine = crate::harness::engine_with(&dirs, &account).await;
+        let draft = postel::message::compose::Draft {
+            to: vec![ben.clone(), mia.clone()],
+            subject: subject.clone(),
+            text: "one of you will not get this".into(),
+            ..Default::default()
+        };
+        let id = engine.queue(&account.name, &draft).await.expect("queued");
+        engine.send_queued(&account.name).await.expect("sent");
+        let item = engine.outbox_item(id).await.expect("item");
+        assert_eq!(item.state, State::Sent, "{}", item.last_error);
+
+        let bounce_id = format!("{}@mx.example.org", unique("bounce"));
+        let bounce = format!(
+            "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.org\r\nTo: {noah}\r\n\
+             Subject: failure notice\r\nDate: Sat, 5 Dec 2026 08:00:00 +0000\r\n\
+             Message-ID: <{bounce_id}>\r\n\r\n\
+             Hi. This is the qmail-send program at mx.example.org.\r\n\
+             I'm afraid I wasn't able to deliver your message to the following addresses.\r\n\
+             This is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n\
+             <{mia}>:\r\nSorry, no mailbox here by that name. (#5.1.1)\r\n\r\n\
+             --- Below this line is a copy of the message.\r\n\r\n\
+             Return-Path: <{noah}>\r\nFrom: {noah}\r\nTo: {ben}, {mia}\r\n\
+             Message-ID: <{mid}>\r\nSubject: {subject}\r\n\r\none of you will not get this\r\n",
+            noah = s.address("noah"),
+            mid = item.message_id,
+        );
+        let mut session = crate::receiving::session("noah").await;
+        session
+            .append("INBOX", None, None, bounce.as_bytes())
+            .await
+            .expect("APPEND");
+        let _ = session.logout().await;
+
+        let options = postel::sync::Options {
+            prefetch_days: None,
+            ..postel::sync::Options::default()
+        };
+        engine
+            .sync(&account.name, &options, &postel::sync::quiet())
+            .await
+            .expect("sync");
+        let record = engine.delivery(id).await.expect("record");
+        let of = |who: &str| {
+            record
+                .recipients
+                .iter()
+                .find(|r| r.address.eq_ignore_ascii_case(who))
+                .cloned()
+                .expect("a recipient")
+        };
+        let failed = of(&mia);
+        assert_eq!(failed.stage, Stage::Failed, "{record:?}");
+        let last = failed.events.last().expect("an event");
+        assert_eq!(last.status, "5.1.1");
+        assert!(last.detail.contains("no mailbox here"), "{last:?}");
+        assert_eq!(of(&ben).stage, Stage::Submitted, "{record:?}");
+        // The bounce in the list leads to the record.
+        let rows = engine
+            .list(&account.name, "INBOX", 200, None)
+            .await
+            .expect("list");
+        let bounce = rows
+            .iter()
+            .find(|r| r.message_id.as_deref() == Some(bounce_id.as_str()))
+            .expect("the bounce is listed");
+        assert_eq!(engine.sent_record(bounce.id).await.expect("read"), Some(id));
+    });
+}

@@ -94,6 +94,17 @@ pub fn message(data: &[u8]) {
             let _ = crate::message::envelope_id::unxtext(envid);
         }
     }
+    // A bounce without a report part: who failed, in bounded words.
+    if let Some(bounce) = crate::message::bounce::read(data) {
+        use crate::message::bounce::MAX_REASON;
+        assert!(bounce.message_id.chars().count() <= crate::message::report::MAX_FIELD);
+        let to = ["ghost@example.org".to_owned(), "ben@example.test".to_owned()];
+        for r in bounce.failed(&to).iter().chain(&bounce.failed(&to[..1])) {
+            assert!(to.contains(&r.address));
+            let reason = r.diagnostic.as_deref().unwrap_or_default();
+            assert!(reason.chars().count() <= MAX_REASON && !reason.contains(['\r', '\n']));
+        }
+    }
     // A request for a read receipt names a real address or nothing.
     if let Some(to) = crate::message::receipt::asked_by(data) {
         assert!(to.parse::<lettre::Address>().is_ok(), "{to:?}");

@@ -4,6 +4,7 @@
 //! message and calls [`parse`] when it needs the model; attachment bytes are
 //! fetched again with [`part_bytes`] so the model stays small.
 
+pub mod bounce;
 pub mod compose;
 pub mod envelope_id;
 pub mod html;

@@ -423,11 +423,31 @@ pub(super) fn read_reports<'a>(
         };
         let head = &raw[..raw.len().min(report::MAX_REPORT_BYTES)];
         let mut about = None;
-        if let Some(found) = report::read(head)
-            && let Some(outbox) = sent_message(tx, &account, &found)?
-        {
-            record(tx, outbox, &found, date)?;
-            about = Some(outbox);
+        if let Some(found) = report::read(head) {
+            if let Some(outbox) = sent_message(tx, &account, &found)? {
+                record(tx, outbox, &found, date)?;
+                about = Some(outbox);
+            }
+        } else if let Some(bounce) = crate::message::bounce::read(head) {
+            // Matched by the returned Message-ID only; who failed, where
+            // the text says (`message::bounce`).
+            let mut found = Report {
+                kind: report::Kind::Delivery,
+                envelope_id: None,
+                message_id: Some(bounce.message_id.clone()),
+                recipients: Vec::new(),
+            };
+            if let Some(outbox) = sent_message(tx, &account, &found)? {
+                let recipients: String = tx.query_row(
+                    "SELECT recipients FROM outbox WHERE id = ?1",
+                    [outbox],
+                    |r| r.get(0),
+                )?;
+                let recipients: Vec<String> = recipients.lines().map(str::to_owned).collect();
+                found.recipients = bounce.failed(&recipients);
+                record(tx, outbox, &found, date)?;
+                about = Some(outbox);
+            }
         }
         done.execute(params![id, about])?;
     }

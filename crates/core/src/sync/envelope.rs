@@ -41,12 +41,14 @@ pub fn fill(m: &mut NewMessage, headers: &[u8], arrival: Option<i64>) {
         (t.eq_ignore_ascii_case("multipart") && s.eq_ignore_ascii_case("mixed"))
             || t.eq_ignore_ascii_case("application")
     });
+    // Standard reports by their type; other bounces by their sender
+    // (`message::bounce`), read once their bodies are here.
     m.report = content_type.is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
             && ct
                 .subtype()
                 .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-    });
+    }) || crate::message::bounce::from_mail_system(&m.from_addr);
 }
 
 fn addresses(addr: Option<&Address<'_>>) -> String {

@@ -277,3 +277,34 @@ fn matched_reports_can_be_left_out_of_all_inboxes_and_others_stay() {
         assert!(ids.contains(&stray), "a report about nothing sent is mail");
     }
 }
+
+/// qmail's bounce (no report part) finds the message by the Message-ID of
+/// its copy; only the recipient its text names failed.
+#[test]
+fn a_bounce_without_a_report_part_is_matched_by_its_copys_message_id() {
+    let mut t = temp_store("delivery-qmail");
+    let store = &mut t.store;
+    let id = sent(store, "minutes.42@example.test");
+    let qmail =
+        crate::message::bounce::tests::QMAIL.replace("ghost@example.org", "cleo@example.test");
+    let bounce = arrive(store, 1, qmail.as_bytes(), 50);
+    assert_eq!(store.report_about(bounce).expect("read"), Some(id));
+    let record = store.delivery(id).expect("read").expect("there");
+    let stage_of = |who: &str| {
+        record
+            .recipients
+            .iter()
+            .find(|r| r.address == who)
+            .map(|r| r.stage)
+    };
+    assert_eq!(stage_of("cleo@example.test"), Some(Stage::Failed));
+    assert_eq!(
+        stage_of("ben@example.test"),
+        Some(Stage::Submitted),
+        "named only in the copy"
+    );
+    // A qmail bounce about something never sent stays mail.
+    let other = crate::message::bounce::tests::QMAIL.replace("minutes.42", "unknown");
+    let stray = arrive(store, 2, other.as_bytes(), 60);
+    assert_eq!(store.report_about(stray).expect("read"), None);
+}
