@@ -98,7 +98,10 @@ pub fn message(data: &[u8]) {
     if let Some(bounce) = crate::message::bounce::read(data) {
         use crate::message::bounce::MAX_REASON;
         assert!(bounce.message_id.chars().count() <= crate::message::report::MAX_FIELD);
-        let to = ["ghost@example.org".to_owned(), "ben@example.test".to_owned()];
+        let to = [
+            "ghost@example.org".to_owned(),
+            "ben@example.test".to_owned(),
+        ];
         for r in bounce.failed(&to).iter().chain(&bounce.failed(&to[..1])) {
             assert!(to.contains(&r.address));
             let reason = r.diagnostic.as_deref().unwrap_or_default();
