@@ -2,6 +2,7 @@ app-name = Postel
 welcome-tagline = Ihre E-Mail, auf Ihrem Desktop.
 welcome-add-account = Konto hinzufügen
 
+list-to = An: { $names }
 list-empty = Hier sind keine Nachrichten.
 no-subject = (kein Betreff)
 list-group-by-thread = Nach Unterhaltung gruppieren

@@ -2,6 +2,7 @@ app-name = Postel
 welcome-tagline = Your mail, on your desktop.
 welcome-add-account = Add an account
 
+list-to = To: { $names }
 list-empty = No messages here.
 no-subject = (no subject)
 list-group-by-thread = Group by thread

@@ -419,6 +419,24 @@ impl State {
                 Action::None
             }
             Message::Select(selection) => {
+                self.list.recipients_first = match &selection {
+                    Selection::Folder { account, id, .. } => self
+                        .folders
+                        .iter()
+                        .filter(|a| a.account == *account)
+                        .flat_map(|a| &a.folders)
+                        .find(|f| f.folder.id == *id)
+                        .is_some_and(|f| {
+                            matches!(
+                                f.folder.role,
+                                Some(
+                                    crate::store::FolderRole::Sent
+                                        | crate::store::FolderRole::Drafts
+                                )
+                            )
+                        }),
+                    _ => false,
+                };
                 self.selection = selection;
                 self.list.reset(0);
                 Action::Run(self.reload_list())

@@ -221,6 +221,8 @@ fn the_delivery_card_shows_each_recipient_in_the_reader_and_the_outbox() {
         .find(|r| r.address == "ghost@example.test")
         .expect("ghost");
     assert_eq!(ghost.stage, Stage::Failed);
+    // In Sent, rows name whom the mail went to.
+    assert!(mailbox.list.recipients_first);
     // Its row in Sent carries the message's mark, as the outbox does.
     let row = mailbox.list.row(copy).expect("the copy is listed");
     assert_eq!(

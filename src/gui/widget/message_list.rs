@@ -46,6 +46,9 @@ pub struct State {
     /// How far each message Postel sent got, by Message-ID, with the
     /// account that sent it: its row (in Sent, or in a thread) shows it.
     pub delivery: HashMap<String, (String, Stage)>,
+    /// A folder of the user's own mail (Sent, Drafts): each row names its
+    /// recipients, not the user, as Thunderbird's and Geary's do.
+    pub recipients_first: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -231,6 +234,14 @@ impl State {
         } else {
             m.from_name.as_str()
         };
+        let to = self
+            .recipients_first
+            .then(|| recipients(&m.to, &m.cc))
+            .flatten();
+        let (shown, address) = match &to {
+            Some((names, first)) => (fl!("list-to", names = names.clone()), first.clone()),
+            None => (sender.to_owned(), String::new()),
+        };
         let mut marks = row![].spacing(gap::XS).align_y(Alignment::Center);
         if m.flags.has(Flags::FLAGGED) {
             marks = marks.push(icon::view(Icon::Flagged, 14.0, Ink::Flag));
@@ -250,7 +261,7 @@ impl State {
         // (the date, the thread's count) is ever drawn over; rows keep
         // their fixed height.
         let line1 = row![
-            clipped(text(sender).font(bold).size(size::BODY)),
+            clipped(text(shown).font(bold).size(size::BODY)),
             marks,
             text(crate::gui::dates::list(m.date, today))
                 .size(size::CAPTION)
@@ -288,13 +299,13 @@ impl State {
         } else {
             space().width(8).height(8).into()
         };
-        let address = if m.from_addr.is_empty() {
-            sender
-        } else {
-            m.from_addr.as_str()
+        let (who, address) = match &to {
+            Some(_) => (address.as_str(), address.as_str()),
+            None if m.from_addr.is_empty() => (sender, sender),
+            None => (sender, m.from_addr.as_str()),
         };
         let avatar = container(
-            text(initials(sender))
+            text(initials(who))
                 .size(size::SMALL)
                 .font(Font {
                     weight: font::Weight::Bold,
@@ -363,6 +374,31 @@ fn muted(theme: &iced::Theme) -> text::Style {
     }
 }
 
+/// The recipients of a message as a row names them: each one's name (or
+/// address), and the first one's address for the avatar; `None` when
+/// the message names nobody.
+fn recipients(to: &str, cc: &str) -> Option<(String, String)> {
+    // Stored as "Name <address>, address, ..." (`sync::envelope`).
+    let all: Vec<&str> = [to, cc]
+        .into_iter()
+        .flat_map(|list| list.split(", "))
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    let first = all.first()?;
+    let address_of = |r: &str| {
+        r.rsplit_once('<')
+            .map_or(r, |(_, a)| a.trim_end_matches('>'))
+            .to_owned()
+    };
+    let names = all
+        .iter()
+        .map(|r| r.rsplit_once(" <").map_or(*r, |(name, _)| name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some((names, address_of(first)))
+}
+
 /// Up to two letters for an avatar: the first of the first and last words
 /// of a name ("Anna Berg": "AB"), or the first of an address.
 pub fn initials(sender: &str) -> String {
@@ -386,6 +422,28 @@ pub fn initials(sender: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sent_rows_recipients_are_named_with_the_first_ones_address() {
+        assert_eq!(
+            recipients(
+                "Ben Okafor <ben@example.test>, carla@example.test",
+                "Dan <dan@x.test>"
+            ),
+            Some((
+                "Ben Okafor, carla@example.test, Dan".to_owned(),
+                "ben@example.test".to_owned()
+            ))
+        );
+        assert_eq!(
+            recipients("", "carla@example.test"),
+            Some((
+                "carla@example.test".to_owned(),
+                "carla@example.test".to_owned()
+            ))
+        );
+        assert_eq!(recipients("", ""), None, "a draft without recipients");
+    }
 
     fn rows(start: u64, n: u64) -> Vec<MessageRow> {
         (start..start + n)
