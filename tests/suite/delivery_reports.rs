@@ -114,9 +114,7 @@ fn the_reports_that_come_back_become_each_recipients_delivered_failed_or_delayed
     let s = servers();
     let rt = rt();
     let dirs = TempDir::new("dsn-track");
-    let mut account = crate::worker::account("dsn-track", s.password("rita"));
-    account.email = s.address("rita");
-    account.incoming.username = "rita".into();
+    let mut account = crate::worker::user_account("dsn-track", "rita");
     account.outgoing.report_delivery = true;
     let subject = unique("tracked");
     let (ben, ghost, later) = (s.address("ben"), s.address("ghost"), s.address("later"));
@@ -388,9 +386,7 @@ fn a_qmail_bounce_on_the_server_marks_the_recipient_it_names() {
     let s = servers();
     let rt = rt();
     let dirs = TempDir::new("qmail-bounce");
-    let mut account = crate::worker::account("qmail-bounce", s.password("noah"));
-    account.email = s.address("noah");
-    account.incoming.username = "noah".into();
+    let account = crate::worker::user_account("qmail-bounce", "noah");
     let subject = unique("qmail");
     let (ben, mia) = (s.address("ben"), s.address("mia"));
     rt.block_on(async {

@@ -10,14 +10,7 @@ use postel::store::delivery::Stage;
 
 use crate::harness::{TempDir, servers, unique};
 use crate::receiving::rt;
-
-fn user_account(tag: &str, user: &str) -> postel::account::Account {
-    let s = servers();
-    let mut account = crate::worker::account(tag, s.password(user));
-    account.email = s.address(user);
-    account.incoming.username = user.into();
-    account
-}
+use crate::worker::user_account;
 
 #[test]
 fn a_receipt_goes_only_when_the_reader_says_so_and_comes_back_as_read() {

@@ -41,6 +41,16 @@ pub(crate) fn account(tag: &str, password: &str) -> Account {
     }
 }
 
+/// The same account for another test user: their address, login and
+/// password.
+pub(crate) fn user_account(tag: &str, user: &str) -> Account {
+    let s = servers();
+    let mut account = account(tag, s.password(user));
+    account.email = s.address(user);
+    account.incoming.username = user.into();
+    account
+}
+
 /// Waits for the first event that `wanted` picks, failing after `within`.
 pub(crate) fn expect<T>(
     events: &mpsc::Receiver<Event>,

@@ -36,12 +36,19 @@ pub fn from_mail_system(address: &str) -> bool {
     local.eq_ignore_ascii_case("mailer-daemon") || local.eq_ignore_ascii_case("postmaster")
 }
 
-/// The bounce in `raw`, when it is one without a report part: from the
-/// mail system, and returning a Message-ID.
+/// The bounce in `raw`, when it is one without a report part (not
+/// `multipart/report`): from the mail system, and returning a Message-ID.
 pub fn read(raw: &[u8]) -> Option<Bounce> {
     let message = MessageParser::default().parse(raw)?;
     let from = message.from()?.first()?.address()?;
-    if !from_mail_system(from) || report::read(raw).is_some() {
+    // A standard report is `report::read`'s, whether it reads or not.
+    let standard = message.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    if !from_mail_system(from) || standard {
         return None;
     }
     let mut text = String::new();

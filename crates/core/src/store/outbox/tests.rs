@@ -56,14 +56,25 @@ fn a_message_walks_queued_sending_sent_with_a_record() {
 }
 
 fn queue(t: &mut crate::store::testing::TempStore, when: When) -> i64 {
+    queue_asking(t, when, "m@x", false)
+}
+
+/// As [`queue`], with its Message-ID and whether it asks for a report of
+/// delivery.
+fn queue_asking(
+    t: &mut crate::store::testing::TempStore,
+    when: When,
+    message_id: &str,
+    report_success: bool,
+) -> i64 {
     let new = NewItem {
         account: "a",
-        message_id: "m@x",
+        message_id,
         sender: "a@x",
         recipients: &["b@x".into()],
         subject: "hi",
         when,
-        report_success: false,
+        report_success,
     };
     t.store
         .enqueue_streamed(&new, 3, |out| out.write_all(b"raw"))
@@ -76,19 +87,7 @@ fn queue(t: &mut crate::store::testing::TempStore, when: When) -> i64 {
 fn a_delivery_report_asked_for_one_message_is_kept_with_it() {
     let mut t = temp_store("outbox-report");
     let plain = queue(&mut t, When::Now);
-    let new = NewItem {
-        account: "a",
-        message_id: "r@x",
-        sender: "a@x",
-        recipients: &["b@x".into()],
-        subject: "hi",
-        when: When::Now,
-        report_success: true,
-    };
-    let asked = t
-        .store
-        .enqueue_streamed(&new, 3, |out| out.write_all(b"raw"))
-        .expect("queued");
+    let asked = queue_asking(&mut t, When::Now, "r@x", true);
     let item = |id| t.store.outbox_item(id).expect("get").expect("exists");
     assert!(!item(plain).report_success);
     assert!(item(asked).report_success);
