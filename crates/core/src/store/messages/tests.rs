@@ -195,3 +195,58 @@ fn flag_names_for_imap() {
     assert_eq!(Flags::bit_of("$Junk"), None);
     assert!(!f.with(Flags::SEEN, false).has(Flags::SEEN));
 }
+
+#[test]
+fn a_sync_batch_rolls_back_for_the_user_but_never_twice_in_a_row() {
+    let mut t = temp_store("until-user");
+    let f = t
+        .store
+        .upsert_folder("a", "INBOX", None, None)
+        .expect("folder");
+    let batch: Vec<_> = (1..=400).map(|i| msg(i, 1000, &format!("m{i}"))).collect();
+
+    let user = crate::priority::Foreground::begin();
+    let (ids, done) = t
+        .store
+        .insert_messages_until_user(f.id, &batch, Indexing::Now)
+        .expect("first");
+    assert_eq!((ids.len(), done), (0, 0), "rolled back for the action");
+    assert_eq!(
+        t.store.count(f.id).expect("count"),
+        0,
+        "nothing half-stored"
+    );
+
+    let (ids, done) = t
+        .store
+        .insert_messages_until_user(f.id, &batch, Indexing::Now)
+        .expect("second");
+    assert!(
+        done >= YIELD_ROWS && done < batch.len(),
+        "the next transaction commits what it stored: {done}"
+    );
+    assert_eq!(ids.len(), done);
+    assert_eq!(t.store.count(f.id).expect("count"), done as u64);
+    let (_, again) = t
+        .store
+        .insert_messages_until_user(f.id, &batch[done..], Indexing::Now)
+        .expect("third");
+    assert_eq!(again, 0, "after a commit it rolls back again");
+    drop(user);
+
+    // The action is over: the rest goes in (another test's action may
+    // interrupt it, so the rest is offered until stored, as the sync does).
+    let mut rest = &batch[done..];
+    for _ in 0..1000 {
+        if rest.is_empty() {
+            break;
+        }
+        let (_, n) = t
+            .store
+            .insert_messages_until_user(f.id, rest, Indexing::Now)
+            .expect("rest");
+        rest = &rest[n..];
+    }
+    assert!(rest.is_empty());
+    assert_eq!(t.store.count(f.id).expect("count"), batch.len() as u64);
+}
