@@ -380,9 +380,6 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     checkpointer: checkpoint::Checkpointer,
-    /// The sync's last transaction was rolled back for the user (see
-    /// `messages::insert_chunked`): the next one commits.
-    rolled_back: bool,
 }
 
 impl Drop for Store {
@@ -429,7 +426,6 @@ impl Store {
             conn,
             path,
             checkpointer,
-            rolled_back: false,
         })
     }
 

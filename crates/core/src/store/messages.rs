@@ -187,14 +187,6 @@ pub enum Indexing {
 /// noise: what is left is the commit's flush of the search index).
 const YIELD_ROWS: usize = 10;
 
-/// A sync's transaction while the user is active (`priority::user_active`):
-/// an action that starts meanwhile finds it rolled back at once or, if the
-/// last one was, waits for this many rows to commit (a commit of 1000
-/// rows took 1.2 ms, of 100 a quarter of that: the flush of the search
-/// index). While nobody acts, a batch is one transaction (`MIN_ROWS` in
-/// `sync::imap`).
-const ACTIVE_TX_ROWS: usize = 250;
-
 impl Store {
     /// Inserts a batch in one transaction (unless another connection waits
     /// to write: then in several); a message already there (same
@@ -212,13 +204,11 @@ impl Store {
         Ok(self.insert_chunked(folder_id, batch, indexing, false)?.0)
     }
 
-    /// [`Store::insert_messages_indexed`] for a sync, which stops when the
-    /// user starts an action (`crate::priority`) so that the action's write
-    /// does not wait for a commit: the open transaction is rolled back, or
-    /// committed if the last one was (a stream of actions slows the sync
-    /// but cannot stop it). Returns the ids and how many of `batch` it
-    /// stored (none after a roll-back). The caller gives way outside the
-    /// store, which the action may need, and offers the rest again.
+    /// [`Store::insert_messages_indexed`] for a sync, which stops (all it
+    /// stored committed) when the user starts an action
+    /// (`crate::priority`): returns the ids and how many of `batch` it
+    /// stored, at least one chunk's worth. The caller gives way outside
+    /// the store, which the action may need.
     pub fn insert_messages_until_user(
         &mut self,
         folder_id: i64,
@@ -238,19 +228,12 @@ impl Store {
         let mut ids = Vec::with_capacity(batch.len());
         let mut rest = batch;
         while !rest.is_empty() {
-            let cap = if stop_for_user && crate::priority::user_active() {
-                ACTIVE_TX_ROWS
-            } else {
-                usize::MAX
-            };
-            let may_roll_back = stop_for_user && !self.rolled_back;
-            let kept = ids.len();
             let tx = self.atomic()?;
             let mut done = 0;
             let mut user = false;
             // Chunk by chunk; a write waiting on another connection (the
             // window's flag) gets in between two chunks, not after all.
-            while done < rest.len().min(cap) {
+            while done < rest.len() {
                 let end = (done + YIELD_ROWS).min(rest.len());
                 ids.extend(insert_in(&tx, folder_id, &rest[done..end], indexing)?);
                 done = end;
@@ -259,17 +242,7 @@ impl Store {
                     break;
                 }
             }
-            if user && may_roll_back {
-                // The rows go in again after the action; the next time
-                // the transaction commits, so a stream of actions cannot
-                // keep the sync from storing anything.
-                drop(tx);
-                ids.truncate(kept);
-                self.rolled_back = true;
-                break;
-            }
             tx.commit()?;
-            self.rolled_back = false;
             rest = &rest[done..];
             if user {
                 break;
