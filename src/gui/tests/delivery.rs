@@ -194,24 +194,7 @@ fn the_delivery_card_shows_each_recipient_in_the_reader_and_the_outbox() {
     drop(ui);
 
     // The Sent copy leads there too.
-    let sent_folder = Store::open(&dirs.data)
-        .expect("store")
-        .message(copy)
-        .expect("copy")
-        .folder_id;
-    feed_and_run(
-        &mut app,
-        [
-            Message::Mailbox(mailbox::Message::Select(mailbox::Selection::Folder {
-                account: "work".into(),
-                id: sent_folder,
-                name: "Sent".into(),
-            })),
-            Message::Mailbox(mailbox::Message::List(
-                crate::gui::widget::message_list::Message::Clicked(copy),
-            )),
-        ],
-    );
+    open_in_its_folder(&mut app, &dirs, "work", "Sent", copy);
     let mailbox = app.mailbox.as_ref().expect("mailbox");
     let (shown, record) = mailbox.delivery.reader.as_ref().expect("a record");
     assert_eq!((*shown, record.outbox_id), (copy, outbox));

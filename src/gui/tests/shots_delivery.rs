@@ -164,24 +164,7 @@ fn a_sent_messages_delivery_in_the_reader_and_the_outbox() {
     let mut app = started(dirs.clone());
     let check = app.check_bounces();
     settle(&mut app, check);
-    let sent_folder = Store::open(&dirs.data)
-        .expect("store")
-        .message(copy)
-        .expect("copy")
-        .folder_id;
-    feed_and_run(
-        &mut app,
-        [
-            Message::Mailbox(mailbox::Message::Select(mailbox::Selection::Folder {
-                account: "anna".into(),
-                id: sent_folder,
-                name: "Sent".into(),
-            })),
-            Message::Mailbox(mailbox::Message::List(
-                crate::gui::widget::message_list::Message::Clicked(copy),
-            )),
-        ],
-    );
+    open_in_its_folder(&mut app, &dirs, "anna", "Sent", copy);
     for dark in [false, true] {
         let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find(crate::fl!("delivery-title").as_str()).is_ok());
