@@ -38,29 +38,6 @@ fn feed_and_run(app: &mut App, messages: impl IntoIterator<Item = Message>) {
     }
 }
 
-/// Selects the folder that holds stored message `id` (named `name` in the
-/// list) and clicks its row, as a user opening it there.
-fn open_in_its_folder(app: &mut App, dirs: &Dirs, account: &str, name: &str, id: i64) {
-    let folder = Store::open(&dirs.data)
-        .expect("store")
-        .message(id)
-        .expect("the message")
-        .folder_id;
-    feed_and_run(
-        app,
-        [
-            Message::Mailbox(mailbox::Message::Select(mailbox::Selection::Folder {
-                account: account.into(),
-                id: folder,
-                name: name.into(),
-            })),
-            Message::Mailbox(mailbox::Message::List(
-                crate::gui::widget::message_list::Message::Clicked(id),
-            )),
-        ],
-    );
-}
-
 /// Runs `task` and everything it leads to.
 fn settle(app: &mut App, task: Task<Message>) {
     let mut queue = std::collections::VecDeque::from([task]);

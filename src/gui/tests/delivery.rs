@@ -333,3 +333,26 @@ fn with_never_the_request_is_not_even_shown() {
             .is_empty()
     );
 }
+
+/// Selects the folder that holds stored message `id` (named `name` in the
+/// list) and clicks its row, as a user opening it there.
+pub(super) fn open_in_its_folder(app: &mut App, dirs: &Dirs, account: &str, name: &str, id: i64) {
+    let folder = Store::open(&dirs.data)
+        .expect("store")
+        .message(id)
+        .expect("the message")
+        .folder_id;
+    feed_and_run(
+        app,
+        [
+            Message::Mailbox(mailbox::Message::Select(mailbox::Selection::Folder {
+                account: account.into(),
+                id: folder,
+                name: name.into(),
+            })),
+            Message::Mailbox(mailbox::Message::List(
+                crate::gui::widget::message_list::Message::Clicked(id),
+            )),
+        ],
+    );
+}

@@ -164,7 +164,7 @@ fn a_sent_messages_delivery_in_the_reader_and_the_outbox() {
     let mut app = started(dirs.clone());
     let check = app.check_bounces();
     settle(&mut app, check);
-    open_in_its_folder(&mut app, &dirs, "anna", "Sent", copy);
+    super::delivery::open_in_its_folder(&mut app, &dirs, "anna", "Sent", copy);
     for dark in [false, true] {
         let mut ui = window_of(&app, 1280.0, 800.0);
         assert!(ui.find(crate::fl!("delivery-title").as_str()).is_ok());
