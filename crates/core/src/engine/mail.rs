@@ -2,7 +2,7 @@
 //! the user's actions on messages (applied locally at once, then replayed).
 
 use super::{Engine, Error};
-use crate::account::{Account, Protocol};
+use crate::account::Protocol;
 use crate::explain::Explain;
 use crate::store::SharedStore;
 use crate::store::pending::Action;
@@ -134,8 +134,18 @@ impl Engine {
         // Only the store's part: a download competes with the sync's as
         // equals, so a slow one cannot hold a sync back.
         let user = crate::priority::Foreground::begin();
-        let row = owned_message(&store, &account, id).await?;
-        if let Some(raw) = store.run(move |s| s.body(row.id)).await? {
+        let name = account.name.clone();
+        // One call, one snapshot of the store: during a sync each new one
+        // starts from an emptied page cache.
+        let stored = store
+            .run_here(move |s| {
+                s.snapshot(|s| {
+                    owned_message(s, &name, id)?;
+                    s.body(id)
+                })
+            })
+            .await?;
+        if let Some(raw) = stored {
             return Ok(raw);
         }
         drop(user);
@@ -168,18 +178,18 @@ impl Engine {
         let _user = crate::priority::Foreground::begin();
         let account = self.account(account)?;
         let store = self.store()?;
-        let row = owned_message(&store, &account, id).await?;
-        let flags = match change {
-            FlagChange::Seen(on) => row.flags.with(Flags::SEEN, on),
-            FlagChange::Flagged(on) => row.flags.with(Flags::FLAGGED, on),
-        };
-        let (name, folder, uid) = (account.name.clone(), row.folder.clone(), row.uid);
+        let name = account.name.clone();
         store
-            .run(move |s| {
+            .run_here(move |s| {
                 s.all_or_nothing(|s| {
+                    let row = owned_message(s, &name, id)?;
+                    let flags = match change {
+                        FlagChange::Seen(on) => row.flags.with(Flags::SEEN, on),
+                        FlagChange::Flagged(on) => row.flags.with(Flags::FLAGGED, on),
+                    };
                     s.set_flags(id, flags)?;
-                    if let Some(uid) = uid {
-                        s.add_pending(&name, &folder, uid, &Action::SetFlags(flags.to_imap()))?;
+                    if let Some(uid) = row.uid {
+                        s.add_pending(&name, &row.folder, uid, &Action::SetFlags(flags.to_imap()))?;
                     }
                     Ok(())
                 })
@@ -223,11 +233,11 @@ impl Engine {
         let _user = crate::priority::Foreground::begin();
         let account = self.account(account)?;
         let store = self.store()?;
-        let row = owned_message(&store, &account, id).await?;
         let (name, to) = (account.name.clone(), to.to_owned());
         store
-            .run(move |s| {
+            .run_here(move |s| {
                 s.all_or_nothing(|s| {
+                    let row = owned_message(s, &name, id)?;
                     let target = s
                         .folder(&name, &to)?
                         .ok_or_else(|| crate::store::Error::NoSuchFolder(to.clone()))?;
@@ -272,11 +282,11 @@ impl Engine {
         let _user = crate::priority::Foreground::begin();
         let account = self.account(account)?;
         let store = self.store()?;
-        let row = owned_message(&store, &account, id).await?;
         let name = account.name.clone();
         store
-            .run(move |s| {
+            .run_here(move |s| {
                 s.all_or_nothing(|s| {
+                    let row = owned_message(s, &name, id)?;
                     let trash = match s.folder_by_role(&name, FolderRole::Trash)? {
                         _ if for_good => None,
                         Some(trash) => Some(trash),
@@ -341,14 +351,14 @@ pub struct Marked {
 }
 
 /// The message, checked to belong to the account named on the command line.
-async fn owned_message(
-    store: &SharedStore,
-    account: &Account,
+fn owned_message(
+    s: &crate::store::Store,
+    account: &str,
     id: i64,
-) -> Result<MessageRow, Error> {
-    let row = store.run(move |s| s.message(id)).await?;
-    if row.account != account.name {
-        return Err(crate::store::Error::NoSuchMessage(id).into());
+) -> crate::store::Result<MessageRow> {
+    let row = s.message(id)?;
+    if row.account != account {
+        return Err(crate::store::Error::NoSuchMessage(id));
     }
     Ok(row)
 }

@@ -1,5 +1,5 @@
 //! One atomic unit of writes: a transaction, or a savepoint inside one that
-//! is already open.
+//! is already open; and its counterpart for reads, one snapshot.
 //!
 //! Outermost savepoints are not used as transactions: SQLite then copies
 //! every page they touch into a sub-journal, in case of a partial rollback.
@@ -83,6 +83,26 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    /// Runs the reads of `f` on one snapshot of the store (inside a unit
+    /// already open: on that one). Each read outside a transaction takes
+    /// a snapshot of its own, and one taken after another connection wrote
+    /// (a sync commits many times a second) starts with this connection's
+    /// page cache emptied, so two reads paid for it twice.
+    pub fn snapshot<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if !self.conn().is_autocommit() {
+            return f(self);
+        }
+        // DEFERRED: a read lock only, taken by the first read.
+        self.conn().execute_batch("BEGIN DEFERRED")?;
+        let result = f(self);
+        // Nothing was written, so either way of ending it loses nothing;
+        // it must end, or the connection's next BEGIN would fail.
+        if self.conn().execute_batch("COMMIT").is_err() {
+            let _ = self.conn().execute_batch("ROLLBACK");
+        }
+        result
     }
 }
 
@@ -211,5 +231,38 @@ mod tests {
         }
         stop.store(true, Ordering::SeqCst);
         assert!(flagger.join().expect("the flagger") > 0, "both wrote");
+    }
+
+    #[test]
+    fn a_snapshot_reads_one_state_while_another_connection_writes() {
+        let mut t = crate::store::testing::temp_store("snapshot");
+        t.store
+            .conn()
+            .execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
+            .expect("table");
+        let other = Store::open(t.dir()).expect("a second connection");
+        let count = |s: &Store| -> Result<i64> {
+            Ok(s.conn()
+                .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?)
+        };
+        let (before, after) = t
+            .store
+            .snapshot(|s| {
+                let before = count(s)?;
+                other.conn().execute("INSERT INTO t VALUES (2)", [])?;
+                Ok((before, count(s)?))
+            })
+            .expect("snapshot");
+        assert_eq!((before, after), (1, 1), "the other's row is not in it");
+        assert!(t.store.conn().is_autocommit(), "the snapshot ended");
+        assert_eq!(count(&t.store).expect("count"), 2, "a new read sees it");
+
+        // A failed read ends the snapshot too.
+        let failed: Result<i64> = t.store.snapshot(|s| {
+            count(s)?;
+            Err(crate::store::Error::NoSuchMessage(3))
+        });
+        assert!(failed.is_err());
+        assert!(t.store.conn().is_autocommit());
     }
 }
