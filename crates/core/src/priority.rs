@@ -11,7 +11,7 @@
 //! Only what the user waits for takes a [`Foreground`]; a sync never does,
 //! so it never waits for itself.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,8 +21,17 @@ use std::time::{Duration, Instant};
 /// than this has missed its goal (100 ms) anyway.
 pub const MAX_GIVE_WAY: Duration = Duration::from_millis(100);
 
+/// How long after an action the user counts as active: someone clicking
+/// through a folder acts every second or two, and the sync keeps its
+/// transactions short meanwhile (`store::messages`).
+pub const ACTIVE_FOR: Duration = Duration::from_secs(2);
+
 /// User actions running now.
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+/// When the latest action began, in microseconds after [`EPOCH`] (0: none
+/// yet).
+static LAST_ACTION: AtomicU64 = AtomicU64::new(0);
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
 /// Off only for `benches/responsive`'s run without it, side by side.
 static ENABLED: AtomicBool = AtomicBool::new(true);
 /// Wakes the blocking waiters when the last action ends.
@@ -37,6 +46,7 @@ pub struct Foreground(());
 impl Foreground {
     pub fn begin() -> Self {
         ACTIVE.fetch_add(1, Ordering::SeqCst);
+        LAST_ACTION.store(micros_now(), Ordering::Relaxed);
         Self(())
     }
 }
@@ -55,6 +65,20 @@ impl Drop for Foreground {
 /// Whether a user action runs now (and the sync is to give way).
 pub fn user_waits() -> bool {
     ACTIVE.load(Ordering::SeqCst) > 0 && ENABLED.load(Ordering::Relaxed)
+}
+
+/// Whether the user acted within [`ACTIVE_FOR`] (or acts now).
+pub fn user_active() -> bool {
+    if !ENABLED.load(Ordering::Relaxed) {
+        return false;
+    }
+    let last = LAST_ACTION.load(Ordering::Relaxed);
+    ACTIVE.load(Ordering::SeqCst) > 0
+        || (last != 0 && micros_now().saturating_sub(last) < ACTIVE_FOR.as_micros() as u64)
+}
+
+fn micros_now() -> u64 {
+    EPOCH.elapsed().as_micros() as u64 + 1
 }
 
 /// Turns giving way on or off for the whole process: a bench's reference
@@ -104,6 +128,11 @@ pub async fn give_way() {
     }
 }
 
+/// Tests that act as the user change the process's count: they take
+/// turns.
+#[cfg(test)]
+pub(crate) static TESTS_ACTING: Mutex<()> = Mutex::new(());
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +140,7 @@ mod tests {
     // One test: the count is the process's, and tests run in parallel.
     #[test]
     fn a_step_waits_for_the_users_action_and_never_longer_than_the_limit() {
+        let _turn = TESTS_ACTING.lock().unwrap_or_else(|p| p.into_inner());
         let t = Instant::now();
         give_way_blocking();
         assert!(
@@ -120,6 +150,7 @@ mod tests {
 
         let action = Foreground::begin();
         assert!(user_waits());
+        assert!(user_active());
         let waiter = std::thread::spawn(|| {
             let t = Instant::now();
             give_way_blocking();
@@ -165,5 +196,6 @@ mod tests {
         });
         assert!(t.elapsed() < MAX_GIVE_WAY, "{:?}", t.elapsed());
         assert!(!user_waits());
+        assert!(user_active(), "the user acted a moment ago");
     }
 }

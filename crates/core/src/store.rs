@@ -380,6 +380,10 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     checkpointer: checkpoint::Checkpointer,
+    /// When a sync last committed rows it stored until the user acted
+    /// (`messages::insert_chunked`): while that is recent it may roll back
+    /// instead of committing for the user.
+    sync_stored: Option<std::time::Instant>,
 }
 
 impl Drop for Store {
@@ -426,6 +430,7 @@ impl Store {
             conn,
             path,
             checkpointer,
+            sync_stored: None,
         })
     }
 

@@ -187,6 +187,19 @@ pub enum Indexing {
 /// noise: what is left is the commit's flush of the search index).
 const YIELD_ROWS: usize = 10;
 
+/// A sync's transaction while the user is active (`priority::user_active`):
+/// what an action waits for when the sync must commit rather than roll
+/// back (a commit of 600 rows took 1.1 ms, of under 100 a quarter of that:
+/// the flush of the search index). While nobody acts, a batch is one
+/// transaction (`MIN_ROWS` in `sync::imap`).
+const ACTIVE_TX_ROWS: usize = 250;
+
+/// A sync that has committed nothing for this long commits for the next
+/// action instead of rolling back, so a stream of actions slows it but
+/// cannot stop it; within it, its transaction is rolled back and the
+/// action's write goes first. Half the longest the sync gives way for.
+const STARVED_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
+
 impl Store {
     /// Inserts a batch in one transaction (unless another connection waits
     /// to write: then in several); a message already there (same
@@ -204,11 +217,14 @@ impl Store {
         Ok(self.insert_chunked(folder_id, batch, indexing, false)?.0)
     }
 
-    /// [`Store::insert_messages_indexed`] for a sync, which stops (all it
-    /// stored committed) when the user starts an action
-    /// (`crate::priority`): returns the ids and how many of `batch` it
-    /// stored, at least one chunk's worth. The caller gives way outside
-    /// the store, which the action may need.
+    /// [`Store::insert_messages_indexed`] for a sync, which stops when the
+    /// user starts an action (`crate::priority`) so that the action's write
+    /// does not wait for the commit of the rows stored meanwhile (the flush
+    /// of their search index): the open transaction is rolled back, or
+    /// committed if the sync has committed nothing for [`STARVED_AFTER`].
+    /// Returns the ids and how many of `batch` it stored (none after a
+    /// roll-back). The caller gives way outside the store, which the action
+    /// may need, and offers the rest again.
     pub fn insert_messages_until_user(
         &mut self,
         folder_id: i64,
@@ -228,12 +244,22 @@ impl Store {
         let mut ids = Vec::with_capacity(batch.len());
         let mut rest = batch;
         while !rest.is_empty() {
+            let cap = if stop_for_user && crate::priority::user_active() {
+                ACTIVE_TX_ROWS
+            } else {
+                usize::MAX
+            };
+            let may_roll_back = stop_for_user
+                && self
+                    .sync_stored
+                    .is_some_and(|at| at.elapsed() < STARVED_AFTER);
+            let kept = ids.len();
             let tx = self.atomic()?;
             let mut done = 0;
             let mut user = false;
             // Chunk by chunk; a write waiting on another connection (the
             // window's flag) gets in between two chunks, not after all.
-            while done < rest.len() {
+            while done < rest.len().min(cap) {
                 let end = (done + YIELD_ROWS).min(rest.len());
                 ids.extend(insert_in(&tx, folder_id, &rest[done..end], indexing)?);
                 done = end;
@@ -242,7 +268,16 @@ impl Store {
                     break;
                 }
             }
+            if user && may_roll_back {
+                // The rows go in again after the action.
+                drop(tx);
+                ids.truncate(kept);
+                break;
+            }
             tx.commit()?;
+            if stop_for_user {
+                self.sync_stored = Some(std::time::Instant::now());
+            }
             rest = &rest[done..];
             if user {
                 break;

@@ -195,3 +195,61 @@ fn flag_names_for_imap() {
     assert_eq!(Flags::bit_of("$Junk"), None);
     assert!(!f.with(Flags::SEEN, false).has(Flags::SEEN));
 }
+
+#[test]
+fn a_sync_batch_rolls_back_for_the_user_while_it_is_making_progress() {
+    let mut t = temp_store("until-user");
+    let f = t
+        .store
+        .upsert_folder("a", "INBOX", None, None)
+        .expect("folder");
+    let batch: Vec<_> = (1..=400).map(|i| msg(i, 1000, &format!("m{i}"))).collect();
+    let _turn = crate::priority::TESTS_ACTING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let user = crate::priority::Foreground::begin();
+
+    // Nothing stored yet: the first rows are committed for the action.
+    let (ids, done) = t
+        .store
+        .insert_messages_until_user(f.id, &batch, Indexing::Now)
+        .expect("first");
+    assert!(
+        done >= YIELD_ROWS && done < batch.len(),
+        "committed what it stored, then stopped: {done}"
+    );
+    assert_eq!(ids.len(), done);
+    assert_eq!(t.store.count(f.id).expect("count"), done as u64);
+
+    // It just committed: this transaction is rolled back for the action.
+    let (ids, again) = t
+        .store
+        .insert_messages_until_user(f.id, &batch[done..], Indexing::Now)
+        .expect("second");
+    assert_eq!((ids.len(), again), (0, 0), "rolled back");
+    assert_eq!(
+        t.store.count(f.id).expect("count"),
+        done as u64,
+        "nothing half-stored"
+    );
+
+    // Nothing committed for a while: the next one commits, so actions
+    // cannot stop a sync.
+    std::thread::sleep(STARVED_AFTER);
+    let (_, more) = t
+        .store
+        .insert_messages_until_user(f.id, &batch[done..], Indexing::Now)
+        .expect("third");
+    assert!(more >= YIELD_ROWS, "{more}");
+    assert_eq!(t.store.count(f.id).expect("count"), (done + more) as u64);
+    drop(user);
+
+    // Without an action the rest goes in, in transactions of at most
+    // ACTIVE_TX_ROWS while the user counts as active.
+    let (_, rest) = t
+        .store
+        .insert_messages_until_user(f.id, &batch[done + more..], Indexing::Now)
+        .expect("rest");
+    assert_eq!(done + more + rest, batch.len());
+    assert_eq!(t.store.count(f.id).expect("count"), batch.len() as u64);
+}
