@@ -674,9 +674,10 @@ impl State {
         let store = self.store.clone();
         let cached = Task::perform(
             async move {
-                let _user = crate::priority::Foreground::begin();
+                // As `Engine::body`: on this thread, and the sync does not
+                // give way for a read.
                 store
-                    .run(move |s| s.body(id))
+                    .run_here(move |s| s.body(id))
                     .await
                     .map_err(|e| crate::i18n::say(&e))
             },
