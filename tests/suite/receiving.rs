@@ -58,7 +58,15 @@ pub(crate) fn raw_message(i: usize, subject: &str) -> String {
 pub(crate) async fn folder_with(user: &str, tag: &str, n: usize) -> String {
     let folder = unique(tag);
     let mut s = session(user).await;
-    s.create(&folder).await.expect("CREATE");
+    if let Err(e) = s.create(&folder).await {
+        // Dovecot's Maildir CREATE makes the folder's directory, then its
+        // cur/new/tmp; another test's sync of the same user that LISTs and
+        // opens the folder in between makes those itself, and our CREATE
+        // then answers ALREADYEXISTS although the (unique) folder is ours.
+        assert!(format!("{e:?}").contains("ALREADYEXISTS"), "CREATE: {e:?}");
+        let status = s.status(&folder, "(MESSAGES)").await.expect("STATUS");
+        assert_eq!(status.exists, 0, "{folder} is new and empty");
+    }
     for i in 0..n {
         let flags = if i % 3 == 0 { Some("(\\Seen)") } else { None };
         s.append(&folder, flags, None, raw_message(i, &format!("{tag}-{i}")))
