@@ -48,7 +48,7 @@ impl Store {
         // it touches, bodies included, into a sub-journal.
         let tx = self.atomic()?;
         // Indexed once, with the body, as a prefetch does.
-        let ids = super::messages::insert_in(&tx, folder_id, rows, super::Indexing::WithBody)?;
+        let ids = super::messages::insert_in(&tx, folder_id, rows, super::Indexing::WithBody)?.ids;
         let stored: Vec<_> = ids
             .iter()
             .zip(bodies)

@@ -253,3 +253,49 @@ fn a_sync_batch_rolls_back_for_the_user_while_it_is_making_progress() {
     assert_eq!(done + more + rest, batch.len());
     assert_eq!(t.store.count(f.id).expect("count"), batch.len() as u64);
 }
+
+/// Threading's writes per chunk (the thread counter's update opens a
+/// statement journal) made FTS5 write a segment per chunk when rows and
+/// search entries went in together (see `index_headers`): 5 segments here
+/// after its merges.
+#[test]
+fn a_transaction_of_threaded_rows_writes_one_search_segment() {
+    let mut t = temp_store("one-segment");
+    let f = t
+        .store
+        .upsert_folder("a", "INBOX", None, None)
+        .expect("folder");
+    let n = 20 * YIELD_ROWS as u32;
+    // Every other message starts a thread (the counter is updated), the
+    // rest reply to the one before.
+    let batch: Vec<_> = (1..=n)
+        .map(|i| {
+            let parent = (i % 2 == 0).then(|| format!("<m{}@example.test>", i - 1));
+            NewMessage {
+                message_id: Some(format!("<m{i}@example.test>")),
+                references: parent.clone().unwrap_or_default(),
+                in_reply_to: parent,
+                ..msg(i, 1000 + i64::from(i), &format!("kumquat {i}"))
+            }
+        })
+        .collect();
+    t.store.insert_messages(f.id, &batch).expect("insert");
+    let segments: i64 = t
+        .store
+        .conn()
+        .query_row("SELECT count(DISTINCT segid) FROM search_idx", [], |r| {
+            r.get(0)
+        })
+        .expect("segments");
+    assert_eq!(segments, 1, "one transaction, one segment");
+    let threads: i64 = t
+        .store
+        .conn()
+        .query_row("SELECT count(DISTINCT thread_id) FROM messages", [], |r| {
+            r.get(0)
+        })
+        .expect("threads");
+    assert_eq!(threads, i64::from(n / 2), "a thread per pair");
+    let found = t.store.search("kumquat", None, 1000).expect("search");
+    assert_eq!(found.len(), n as usize, "every row is found");
+}
