@@ -200,6 +200,17 @@ const ACTIVE_TX_ROWS: usize = 250;
 /// action's write goes first. Half the longest the sync gives way for.
 const STARVED_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// Whether a sync's open transaction is rolled back for a user's action
+/// (or committed first). One begun while the user was idle holds a whole
+/// batch (thousands of rows, `MIN_ROWS` in `sync::imap`), whose search
+/// entries would take tens of milliseconds to write before its commit: the
+/// first action rolls it back, and the sync goes on in transactions of
+/// [`ACTIVE_TX_ROWS`]. Those are rolled back unless the sync has committed
+/// nothing for [`STARVED_AFTER`].
+fn rolls_back_for_user(began_active: bool, last_commit: Option<std::time::Instant>) -> bool {
+    !began_active || last_commit.is_some_and(|at| at.elapsed() < STARVED_AFTER)
+}
+
 impl Store {
     /// Inserts a batch in one transaction (unless another connection waits
     /// to write: then in several); a message already there (same
@@ -244,15 +255,13 @@ impl Store {
         let mut ids = Vec::with_capacity(batch.len());
         let mut rest = batch;
         while !rest.is_empty() {
-            let cap = if stop_for_user && crate::priority::user_active() {
+            let active = crate::priority::user_active();
+            let cap = if stop_for_user && active {
                 ACTIVE_TX_ROWS
             } else {
                 usize::MAX
             };
-            let may_roll_back = stop_for_user
-                && self
-                    .sync_stored
-                    .is_some_and(|at| at.elapsed() < STARVED_AFTER);
+            let may_roll_back = stop_for_user && rolls_back_for_user(active, self.sync_stored);
             let kept = ids.len();
             let mut unindexed = Vec::new();
             let tx = self.atomic()?;

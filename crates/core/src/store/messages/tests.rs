@@ -254,6 +254,17 @@ fn a_sync_batch_rolls_back_for_the_user_while_it_is_making_progress() {
     assert_eq!(t.store.count(f.id).expect("count"), batch.len() as u64);
 }
 
+#[test]
+fn a_transaction_begun_while_the_user_was_idle_gives_way_to_the_first_action() {
+    let now = std::time::Instant::now();
+    let long_ago = now.checked_sub(STARVED_AFTER * 2);
+    assert!(rolls_back_for_user(false, None), "nothing committed yet");
+    assert!(rolls_back_for_user(false, long_ago), "a whole idle batch");
+    assert!(rolls_back_for_user(true, Some(now)), "it just committed");
+    assert!(!rolls_back_for_user(true, long_ago), "starved: commits");
+    assert!(!rolls_back_for_user(true, None), "nothing stored yet");
+}
+
 /// Threading's writes per chunk (the thread counter's update opens a
 /// statement journal) made FTS5 write a segment per chunk when rows and
 /// search entries went in together (see `index_headers`): 5 segments here
