@@ -521,6 +521,17 @@ pub(crate) mod testing {
         }
     }
 
+    /// How many segments the search index has: one per transaction that
+    /// wrote it, unless something made FTS5 flush in between.
+    pub fn search_segments(store: &Store) -> i64 {
+        store
+            .conn()
+            .query_row("SELECT count(DISTINCT segid) FROM search_idx", [], |r| {
+                r.get(0)
+            })
+            .expect("segments")
+    }
+
     pub fn temp_store(tag: &str) -> TempStore {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -181,13 +181,7 @@ mod tests {
             })
             .collect();
         t.store.set_bodies(&bodies).expect("bodies");
-        let segments: i64 = t
-            .store
-            .conn()
-            .query_row("SELECT count(DISTINCT segid) FROM search_idx", [], |r| {
-                r.get(0)
-            })
-            .expect("segments");
+        let segments = crate::store::testing::search_segments(&t.store);
         assert_eq!(segments, 1);
         let found = t.store.search("common", None, 100).expect("search");
         assert_eq!(found.len(), ids.len());

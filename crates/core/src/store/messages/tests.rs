@@ -291,13 +291,7 @@ fn a_transaction_of_threaded_rows_writes_one_search_segment() {
         })
         .collect();
     t.store.insert_messages(f.id, &batch).expect("insert");
-    let segments: i64 = t
-        .store
-        .conn()
-        .query_row("SELECT count(DISTINCT segid) FROM search_idx", [], |r| {
-            r.get(0)
-        })
-        .expect("segments");
+    let segments = crate::store::testing::search_segments(&t.store);
     assert_eq!(segments, 1, "one transaction, one segment");
     let threads: i64 = t
         .store
