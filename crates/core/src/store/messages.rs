@@ -287,7 +287,6 @@ impl Store {
                 for part in unindexed.chunks(YIELD_ROWS) {
                     index_headers(&tx, part)?;
                     if may_roll_back && crate::priority::user_waits() {
-                        user = true;
                         roll_back = true;
                         break;
                     }
