@@ -13,7 +13,11 @@
 //! the 100k mailbox stored: what a search then looks through. The rounds
 //! during the syncs run twice, as the app runs (the sync gives way while
 //! an action runs: `postel::priority`) and, for reference, with that
-//! turned off; the syncs' own times are printed for both.
+//! turned off; the syncs' own times are printed for both. Two reference
+//! rows, timed in the same rounds on the same thread, show what the
+//! machine gives any short task meanwhile: a tenth of a millisecond of
+//! arithmetic, and one sleep of that length (a wake-up, as a write that
+//! finds the store busy does between looks).
 //!
 //! Environment: `POSTEL_TEST_ENV` (the servers' env file), `BENCH_DIR` (a
 //! scratch folder), `BENCH_SAMPLES` (rounds per phase, default 200).
@@ -37,11 +41,24 @@ const CACHED: u32 = 500;
 /// 100k mailbox by the generator's subject vocabulary.
 const QUERIES: [&str; 3] = ["quarterly", "zebrafish", "invoice"];
 
+/// Rounds of CPU work that take about a tenth of a millisecond on an idle
+/// app, as a flag does: the reference task below.
+const REFERENCE_ROUNDS: u64 = 80_000;
+/// The reference wait: what a write that finds the store busy sleeps
+/// between looks (`POLL` in `store/contention.rs`).
+const REFERENCE_SLEEP: Duration = Duration::from_micros(100);
+
 #[derive(Default)]
 struct Times {
     open: Vec<Duration>,
     flag: Vec<Duration>,
     search: Vec<Duration>,
+    /// References for what the machine gives any short task of the
+    /// window's thread, timed in the same rounds: [`REFERENCE_ROUNDS`] of
+    /// arithmetic (no store, no lock, nothing the sync holds) and one
+    /// sleep of [`REFERENCE_SLEEP`] (a wake-up).
+    cpu: Vec<Duration>,
+    wake: Vec<Duration>,
 }
 
 fn main() {
@@ -107,6 +124,18 @@ fn main() {
         row("open, sync not giving way", &idle.open, &without.open);
         row("flag, sync not giving way", &idle.flag, &without.flag);
         row("search, sync not giving way", &idle.search, &without.search);
+        row_judged(
+            "reference: 0.1 ms of arithmetic, no store",
+            &idle.cpu,
+            &busy.cpu,
+            false,
+        );
+        row_judged(
+            "reference: one 0.1 ms sleep (a wake-up)",
+            &idle.wake,
+            &busy.wake,
+            false,
+        );
         println!();
         println!(
             "{} rounds idle (after a full first sync), {} during the syncs{}; {} without giving way",
@@ -154,6 +183,8 @@ async fn during_syncs(
         busy.open.extend(times.open);
         busy.flag.extend(times.flag);
         busy.search.extend(times.search);
+        busy.cpu.extend(times.cpu);
+        busy.wake.extend(times.wake);
         still = sync.syncing.load(Ordering::SeqCst);
         if !still {
             took.extend(*sync.took.lock().expect("took"));
@@ -249,6 +280,15 @@ async fn measure(
             break;
         }
         let id = ids[(i * 7919) % ids.len()];
+        // The references first, as the window's thread wakes for an
+        // action; nothing the app does makes the sync give way to them.
+        let t = Instant::now();
+        std::hint::black_box(cpu_work(std::hint::black_box(REFERENCE_ROUNDS)));
+        times.cpu.push(t.elapsed());
+        let t = Instant::now();
+        std::thread::sleep(REFERENCE_SLEEP);
+        times.wake.push(t.elapsed());
+
         let t = Instant::now();
         let raw = engine.body(account, id).await.expect("body");
         let parsed = postel::message::parse(&raw).expect("parsed");
@@ -274,7 +314,22 @@ async fn measure(
     times
 }
 
+/// Arithmetic the compiler cannot skip or shorten: each step needs the
+/// last.
+fn cpu_work(rounds: u64) -> u64 {
+    let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+    for _ in 0..rounds {
+        x = (x ^ (x >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    }
+    x
+}
+
 fn row(what: &str, idle: &[Duration], busy: &[Duration]) {
+    row_judged(what, idle, busy, true);
+}
+
+/// A row of the table; a reference row is printed without a verdict.
+fn row_judged(what: &str, idle: &[Duration], busy: &[Duration], judged: bool) {
     if busy.is_empty() {
         println!("| {what} | | | not measured: the sync ended first | | | |");
         return;
@@ -289,7 +344,11 @@ fn row(what: &str, idle: &[Duration], busy: &[Duration]) {
         ms(ip),
         ms(bm),
         ms(bp),
-        if ok { "ok" } else { "**missed**" }
+        match (judged, ok) {
+            (false, _) => "(reference)",
+            (true, true) => "ok",
+            (true, false) => "**missed**",
+        }
     );
 }
 
