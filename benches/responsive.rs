@@ -17,7 +17,9 @@
 //! rows, timed in the same rounds on the same thread, show what the
 //! machine gives any short task meanwhile: a tenth of a millisecond of
 //! arithmetic, and one sleep of that length (a wake-up, as a write that
-//! finds the store busy does between looks).
+//! finds the store busy does between looks). Another row times the flag as
+//! the window runs it: a task on the runtime's pool, so a pool thread
+//! wakes for it and the caller wakes for its result.
 //!
 //! Environment: `POSTEL_TEST_ENV` (the servers' env file), `BENCH_DIR` (a
 //! scratch folder), `BENCH_SAMPLES` (rounds per phase, default 200).
@@ -53,6 +55,9 @@ struct Times {
     open: Vec<Duration>,
     flag: Vec<Duration>,
     search: Vec<Duration>,
+    /// The flag as the window runs it: a task on the runtime's pool, so a
+    /// pool thread wakes for it and the caller wakes for its result.
+    task_flag: Vec<Duration>,
     /// References for what the machine gives any short task of the
     /// window's thread, timed in the same rounds: [`REFERENCE_ROUNDS`] of
     /// arithmetic (no store, no lock, nothing the sync holds) and one
@@ -121,6 +126,11 @@ fn main() {
         row("open a downloaded message", &idle.open, &busy.open);
         row("flag it", &idle.flag, &busy.flag);
         row("search (3 queries)", &idle.search, &busy.search);
+        row(
+            "flag, as a task on the pool (two wake-ups)",
+            &idle.task_flag,
+            &busy.task_flag,
+        );
         row("open, sync not giving way", &idle.open, &without.open);
         row("flag, sync not giving way", &idle.flag, &without.flag);
         row("search, sync not giving way", &idle.search, &without.search);
@@ -183,6 +193,7 @@ async fn during_syncs(
         busy.open.extend(times.open);
         busy.flag.extend(times.flag);
         busy.search.extend(times.search);
+        busy.task_flag.extend(times.task_flag);
         busy.cpu.extend(times.cpu);
         busy.wake.extend(times.wake);
         still = sync.syncing.load(Ordering::SeqCst);
@@ -301,6 +312,18 @@ async fn measure(
             .await
             .expect("flag");
         times.flag.push(t.elapsed());
+
+        let (task_engine, name) = (engine.clone(), account.to_owned());
+        let t = Instant::now();
+        tokio::spawn(async move {
+            task_engine
+                .set_flag_here(&name, id, FlagChange::Seen(i % 2 == 0))
+                .await
+        })
+        .await
+        .expect("the flag's task")
+        .expect("flag");
+        times.task_flag.push(t.elapsed());
 
         let t = Instant::now();
         for q in QUERIES {
