@@ -66,6 +66,18 @@ struct Times {
     wake: Vec<Duration>,
 }
 
+impl Times {
+    /// Adds the rounds of another sync.
+    fn append(&mut self, more: Times) {
+        self.open.extend(more.open);
+        self.flag.extend(more.flag);
+        self.search.extend(more.search);
+        self.task_flag.extend(more.task_flag);
+        self.cpu.extend(more.cpu);
+        self.wake.extend(more.wake);
+    }
+}
+
 fn main() {
     let env = std::env::var("POSTEL_TEST_ENV").expect("POSTEL_TEST_ENV: the servers' env file");
     let vars = read_env(&env);
@@ -190,12 +202,7 @@ async fn during_syncs(
         }
         let left = samples.saturating_sub(busy.open.len());
         let times = measure(engine, local, ids, left, Some(&sync.syncing)).await;
-        busy.open.extend(times.open);
-        busy.flag.extend(times.flag);
-        busy.search.extend(times.search);
-        busy.task_flag.extend(times.task_flag);
-        busy.cpu.extend(times.cpu);
-        busy.wake.extend(times.wake);
+        busy.append(times);
         still = sync.syncing.load(Ordering::SeqCst);
         if !still {
             took.extend(*sync.took.lock().expect("took"));
