@@ -24,6 +24,12 @@ pub const COMPACT_ROW_HEIGHT: f32 = 46.0;
 const REPLY_INDENT: f32 = 18.0;
 /// Rows kept beyond each edge of the view, so small scrolls need no query.
 const MARGIN: u64 = 40;
+/// Rows built as widgets beyond each edge of the view: a wheel step or two
+/// (3 rows each) finds its rows built, and a new list lays out, and shapes
+/// the text of, a screenful rather than every loaded row (a search loads
+/// up to 500: 40 ms of text shaping on the window's thread before the
+/// results showed, `benches/gui-actions`).
+const BUILT_MARGIN: u64 = 10;
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -195,17 +201,23 @@ impl State {
                 .center_x(Length::Fill)
                 .into();
         }
-        let before = self.start as f32 * self.row_height();
-        let after = self
-            .total
-            .saturating_sub(self.start + self.rows.len() as u64) as f32
-            * self.row_height();
-        if !self.rows.is_empty() {
+        // Only the rows in view and a margin become widgets; spaces stand
+        // for the rest, loaded or not.
+        let (first, count) = self.in_view();
+        let loaded_end = self.start + self.rows.len() as u64;
+        let from = first
+            .saturating_sub(BUILT_MARGIN)
+            .clamp(self.start, loaded_end);
+        let to = (first + count + BUILT_MARGIN).clamp(from, loaded_end);
+        let before = from as f32 * self.row_height();
+        let after = self.total.saturating_sub(to) as f32 * self.row_height();
+        if to > from {
             crate::gui::bench::rows_built();
         }
         let mut items = column![space().height(before)];
         let today = crate::gui::dates::today();
-        for m in &self.rows {
+        let built = (from - self.start) as usize..(to - self.start) as usize;
+        for m in &self.rows[built] {
             items = items.push(self.row_view(m, today));
         }
         items = items.push(space().height(after));
@@ -504,16 +516,35 @@ mod tests {
     }
 
     #[test]
-    fn the_view_builds_only_loaded_rows() {
+    fn the_view_builds_only_loaded_rows_near_the_view() {
         let mut list = State::default();
         list.reset(100_000);
         list.loaded(list.generation, 100_000, 0, rows(0, 60));
         let mut ui = iced_test::simulator(list.view());
         assert!(ui.find("Subject 0").is_ok());
+        let (_, fit) = list.in_view();
+        let last = fit + BUILT_MARGIN - 1;
+        assert!(
+            ui.find(format!("Sender {last}")).is_ok(),
+            "the margin is built"
+        );
+        assert!(
+            ui.find(format!("Subject {}", last + 1)).is_err(),
+            "loaded rows beyond the margin are not built"
+        );
+        drop(ui);
+        // Scrolled down to row 45: the rows around it, up to the last
+        // loaded one; none above the margin, none beyond what is loaded.
+        list.offset = 45.0 * ROW_HEIGHT;
+        list.height = 600.0;
+        let mut ui = iced_test::simulator(list.view());
+        assert!(ui.find("Subject 45").is_ok());
         assert!(ui.find("Sender 59").is_ok());
+        assert!(ui.find(format!("Subject {}", 45 - BUILT_MARGIN)).is_ok());
+        assert!(ui.find(format!("Subject {}", 44 - BUILT_MARGIN)).is_err());
         assert!(
             ui.find("Subject 60").is_err(),
-            "rows beyond the window are not built"
+            "rows beyond the loaded window are not built"
         );
     }
 }
