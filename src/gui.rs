@@ -164,6 +164,8 @@ pub enum Message {
     /// A frame was presented (only while the benchmark hook listens).
     BenchFrame(std::time::Instant),
     BenchStart,
+    /// The `actions` drive's numbered look (`bench/actions.rs`).
+    BenchAct(u64),
 }
 
 impl App {
@@ -263,7 +265,8 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        match message {
+        self.bench_saw(&message);
+        let task = match message {
             Message::Mailbox(m) => self.mailbox_message(m),
             Message::Composer(m) => self.composer_message(m),
             Message::Setup(m) => self.setup_message(m),
@@ -445,6 +448,7 @@ impl App {
             Message::Focus { back: false } => iced::widget::operation::focus_next(),
             Message::BenchFrame(at) => self.bench_frame(at),
             Message::BenchStart => self.bench_start(),
+            Message::BenchAct(seq) => self.bench_look(seq),
             Message::DraftSaved(result) => {
                 match result {
                     Ok((id, message_id)) => {
@@ -457,7 +461,9 @@ impl App {
                 }
                 Task::none()
             }
-        }
+        };
+        self.bench_after();
+        task
     }
 
     /// The cursor in a new composer: in To when it is empty, else in the text.

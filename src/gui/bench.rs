@@ -20,6 +20,9 @@
 //! the largest folder, selected first. A frame's time is the interval from
 //! its start to the next frame's start while the scroll runs: handling the
 //! step, loading rows, view, layout, draw, present.
+//!
+//! `actions-idle:N@ACCOUNT` and `actions-sync:N@ACCOUNT` open ACCOUNT's
+//! INBOX and time N rounds of user actions in it (`actions.rs`).
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
@@ -27,7 +30,10 @@ use std::time::{Duration, Instant, SystemTime};
 use iced::Task;
 
 use super::Message;
+
+mod actions;
 use crate::gui::widget::message_list::ROW_HEIGHT;
+pub use actions::Actions;
 
 static ENABLED: OnceLock<Option<String>> = OnceLock::new();
 static RUN: OnceLock<Instant> = OnceLock::new();
@@ -58,6 +64,8 @@ enum Drive {
     None,
     Scroll(u32),
     Drag(u32),
+    /// Rounds of user actions (`actions.rs`); nothing scrolls.
+    Actions,
 }
 
 #[derive(Debug)]
@@ -65,6 +73,8 @@ pub struct Bench {
     drive: Drive,
     /// Scroll in the largest folder rather than in all inboxes.
     pub in_folder: bool,
+    /// The `actions` drive, whose account's INBOX opens first.
+    pub actions: Option<Actions>,
     first_frame: bool,
     first_rows: bool,
     scrolling: bool,
@@ -87,18 +97,25 @@ impl Bench {
     pub fn from_env() -> Option<Self> {
         let value = setting()?;
         let count = |s: &str| s.parse().unwrap_or(200);
-        let (value, in_folder) = match value.strip_suffix("@folder") {
-            Some(v) => (v, true),
-            None => (value, false),
+        let (value, at) = match value.split_once('@') {
+            Some((v, at)) => (v, Some(at)),
+            None => (value, None),
         };
+        let mut actions = None;
         let drive = match value.split_once(':') {
             Some(("scroll", n)) => Drive::Scroll(count(n)),
             Some(("drag", n)) => Drive::Drag(count(n)),
+            Some((phase @ ("actions-idle" | "actions-sync"), n)) => {
+                let account = at.unwrap_or_default().to_owned();
+                actions = Some(Actions::new(account, count(n), phase == "actions-sync"));
+                Drive::Actions
+            }
             _ => Drive::None,
         };
         Some(Self {
             drive,
-            in_folder,
+            in_folder: at == Some("folder"),
+            actions,
             first_frame: false,
             first_rows: false,
             scrolling: false,
@@ -110,11 +127,14 @@ impl Bench {
 
     /// Whether the app should listen to frames now.
     pub fn wants_frames(&self) -> bool {
-        !self.first_frame || !self.first_rows || self.scrolling
+        !self.first_frame
+            || !self.first_rows
+            || self.scrolling
+            || self.actions.as_ref().is_some_and(Actions::wants_frame)
     }
 
     pub fn start(&mut self) {
-        self.scrolling = self.drive != Drive::None;
+        self.scrolling = matches!(self.drive, Drive::Scroll(_) | Drive::Drag(_));
     }
 
     /// A frame was presented at `at`; `total` messages in the list, and
@@ -128,6 +148,9 @@ impl Bench {
             if ROWS_BUILT.get().is_some_and(|built| *built <= at) {
                 self.first_rows = true;
                 report("first-rows");
+                if let Some(a) = &self.actions {
+                    return Next::StartAfter(a.pause());
+                }
                 if self.drive != Drive::None {
                     return Next::StartAfter(Duration::from_secs(1));
                 }
@@ -143,7 +166,7 @@ impl Bench {
         self.frames.push(at);
         let (steps, end) = match self.drive {
             Drive::Scroll(n) | Drive::Drag(n) => (n, (total as f32 * ROW_HEIGHT - 600.0).max(0.0)),
-            Drive::None => (0, 0.0),
+            Drive::None | Drive::Actions => (0, 0.0),
         };
         if self.step >= steps {
             self.scrolling = false;
@@ -193,6 +216,9 @@ impl super::App {
         let Some(b) = &mut self.bench else {
             return Task::none();
         };
+        if b.first_rows && b.actions.is_some() {
+            return self.actions_frame(at);
+        }
         let (total, covered) = match &self.mailbox {
             Some(m) => (m.list.total, m.list.wanted().is_none()),
             None => (0, true),
@@ -235,6 +261,9 @@ impl super::App {
     pub(super) fn bench_start(&mut self) -> Task<Message> {
         if let Some(b) = &mut self.bench {
             b.start();
+            if b.actions.is_some() {
+                return self.bench_act();
+            }
         }
         Task::none()
     }
