@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 
+from gui_runs import launch, pct
+
 LINE = re.compile(r"^postel-bench action (\S+) (\S+) sync=([01])$")
 ROWS = [
     ("open", "open a downloaded message (body painted)"),
@@ -46,27 +48,16 @@ def run(args, mode, store, n):
     shutil.rmtree(data, ignore_errors=True)
     shutil.copytree(store, data)
     log = os.path.join(args.logs, f"{mode}-{n}.log")
-    env = dict(os.environ)
-    env.update(
-        POSTEL_BENCH_TIMING=f"actions-{mode}:{args.rounds if mode == 'idle' else 100000}@{args.account}",
-        POSTEL_CONFIG_DIR=args.config,
-        POSTEL_DATA_DIR=data,
-        ICED_BACKEND="tiny-skia",
-        XDG_RUNTIME_DIR=args.runtime,
-        LANG="en_US.UTF-8",
-        LANGUAGE="en",
-        LC_ALL="C.UTF-8",
-    )
-    env.pop("WAYLAND_DISPLAY", None)
-    env.pop("RUST_LOG", None)
-    with open(log, "w") as err:
-        proc = subprocess.Popen([args.bin], env=env, stdout=subprocess.DEVNULL, stderr=err)
-        try:
-            proc.wait(RUN_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            print(f"gui-actions bench: {mode} run {n} did not close; stopped (see {log})", file=sys.stderr)
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(10)
+    # The window's environment is benches/gui's (gui_runs.launch).
+    timing = f"actions-{mode}:{args.rounds if mode == 'idle' else 100000}@{args.account}"
+    proc, _, err = launch(args, data, timing, log)
+    try:
+        proc.wait(RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        print(f"gui-actions bench: {mode} run {n} did not close; stopped (see {log})", file=sys.stderr)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    err.close()
     got, timeouts, done = [], 0, False
     for line in open(log, errors="replace"):
         line = line.strip()
@@ -83,15 +74,6 @@ def run(args, mode, store, n):
     if not done:
         print(f"gui-actions bench: {mode} run {n} ended without finishing its rounds (see {log})", file=sys.stderr)
     return got, timeouts
-
-
-def pct(values, p):
-    v = sorted(values)
-    if not v:
-        return float("nan")
-    k = (len(v) - 1) * p / 100.0
-    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
 def main():
