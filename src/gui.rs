@@ -416,30 +416,7 @@ impl App {
                 }
                 Task::none()
             }
-            Message::Request(url) => {
-                match crate::mailto::parse(&url) {
-                    Ok(link) if self.composer.is_none() => {
-                        let draft = Draft {
-                            to: link.to,
-                            cc: link.cc,
-                            bcc: link.bcc,
-                            subject: link.subject.unwrap_or_default(),
-                            text: link.body.unwrap_or_default(),
-                            in_reply_to: link.in_reply_to,
-                            ..Draft::default()
-                        };
-                        self.composer = Some(self.new_composer(None, draft));
-                        return Task::batch([
-                            self.composer_focus(),
-                            window::latest().and_then(window::gain_focus),
-                        ]);
-                    }
-                    // One composer at a time: an open one is not replaced.
-                    Ok(_) => self.notices.push(fl!("mailto-busy")),
-                    Err(e) => self.notices.push(e.to_string()),
-                }
-                window::latest().and_then(window::gain_focus)
-            }
+            Message::Request(url) => self.request(&url),
             Message::WindowResized(id, size) => self.window_resized(id, size),
             Message::WindowState(size, maximized) => self.window_state(size, maximized),
             Message::UiSettled(n) => self.ui_settled(n),

@@ -1,10 +1,11 @@
 //! Being a good desktop citizen: notifications for new mail, and requests
 //! handed over by later launches.
 
-use iced::Task;
+use iced::{Task, window};
 
 use super::{APP_ID, Message};
 use crate::fl;
+use crate::message::compose::Draft;
 use crate::store::SharedStore;
 
 /// A desktop notification for new mail (freedesktop, over D-Bus). Without
@@ -74,4 +75,33 @@ pub fn requests() -> impl futures::Stream<Item = Message> {
             }
         },
     )
+}
+
+impl super::App {
+    /// A later launch's request: a mailto: link opens a composer filled
+    /// from it, and the window comes to the front.
+    pub(super) fn request(&mut self, url: &str) -> Task<Message> {
+        match crate::mailto::parse(url) {
+            Ok(link) if self.composer.is_none() => {
+                let draft = Draft {
+                    to: link.to,
+                    cc: link.cc,
+                    bcc: link.bcc,
+                    subject: link.subject.unwrap_or_default(),
+                    text: link.body.unwrap_or_default(),
+                    in_reply_to: link.in_reply_to,
+                    ..Draft::default()
+                };
+                self.composer = Some(self.new_composer(None, draft));
+                return Task::batch([
+                    self.composer_focus(),
+                    window::latest().and_then(window::gain_focus),
+                ]);
+            }
+            // One composer at a time: an open one is not replaced.
+            Ok(_) => self.notices.push(fl!("mailto-busy")),
+            Err(e) => self.notices.push(e.to_string()),
+        }
+        window::latest().and_then(window::gain_focus)
+    }
 }
